@@ -1,0 +1,6 @@
+#include <cstdio>
+
+int main() {
+    std::puts("skiff " SKIFF_VERSION);
+    return 0;
+}

@@ -1,0 +1,23 @@
+// Rootfs-confined path resolution: every container path is opened relative to an O_PATH fd of
+// the root with openat2(RESOLVE_IN_ROOT), so an absolute or ".." symlink inside the image is
+// resolved inside the image and can never reach the host (style.md rule 7).
+#pragma once
+
+#include <string>
+
+#include "namespaces/sys_error.hpp"
+#include "namespaces/unique_fd.hpp"
+
+namespace skiff::ns {
+
+// O_PATH|O_DIRECTORY|O_CLOEXEC fd of a host directory that acts as a root.
+SysResult<UniqueFd> open_root(const std::string& host_path);
+
+// openat2(root, path, flags, RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS). `path` is a container path.
+SysResult<UniqueFd> open_in_root(int root_fd, const std::string& path, int flags);
+
+// Reads a whole regular file inside the root (at most `limit` bytes).
+SysResult<std::string> read_file_in_root(int root_fd, const std::string& path,
+                                         std::size_t limit = 1 << 20);
+
+}  // namespace skiff::ns
