@@ -1,6 +1,9 @@
 #include "namespaces/path_in_root.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
+
+#include <optional>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -34,6 +37,78 @@ SysResult<std::string> read_file_in_root(int root_fd, const std::string& path, s
         data.append(buffer, static_cast<std::size_t>(n));
     }
     return data;
+}
+
+}  // namespace skiff::ns
+
+namespace skiff::ns {
+namespace {
+
+SysResult<void> create_component(int root_fd, const std::string& parent, const std::string& name,
+                                 NodeKind kind, const std::string& full) {
+    auto dir = open_in_root(root_fd, parent.empty() ? "/" : parent, O_PATH | O_DIRECTORY);
+    if (!dir) return Unexpected(dir.error());
+    if (kind == NodeKind::directory) {
+        if (::mkdirat(dir->get(), name.c_str(), 0755) != 0 && errno != EEXIST)
+            return sys_fail("mkdir", full);
+        return {};
+    }
+    // O_NOFOLLOW|O_EXCL: never create through a symlink (which would resolve outside the root);
+    // an existing symlink is resolved, confined, by the caller's open_in_root.
+    int fd = ::openat(dir->get(), name.c_str(), O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
+    if (fd < 0 && errno != EEXIST) return sys_fail("create", full);
+    if (fd >= 0) ::close(fd);
+    return {};
+}
+
+// Linux's MAXSYMLINKS: how many dangling symlinks one destination may pass through.
+constexpr int max_symlinks = 40;
+
+// The target of `name` in `parent` if it is a symlink, else nullopt.
+std::optional<std::string> symlink_target(int root_fd, const std::string& parent, const std::string& name) {
+    auto dir = open_in_root(root_fd, parent.empty() ? "/" : parent, O_PATH | O_DIRECTORY);
+    if (!dir) return std::nullopt;
+    char buffer[4096];
+    ssize_t n = ::readlinkat(dir->get(), name.c_str(), buffer, sizeof buffer);
+    if (n <= 0 || n == static_cast<ssize_t>(sizeof buffer)) return std::nullopt;
+    return std::string(buffer, static_cast<std::size_t>(n));
+}
+
+SysResult<UniqueFd> ensure(int root_fd, const std::string& path, NodeKind kind, int symlinks) {
+    std::string prefix;
+    std::size_t start = 1;
+    while (start <= path.size()) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string::npos) end = path.size();
+        std::string name = path.substr(start, end - start);
+        start = end + 1;
+        if (name.empty() || name == ".") continue;
+        std::string next = prefix + "/" + name;
+        bool last = end >= path.size();
+        auto existing = open_in_root(root_fd, next, O_PATH);
+        if (!existing) {
+            if (existing.error().code != ENOENT) return existing;
+            // A dangling symlink: create its target instead, read as a path inside the root
+            // (an absolute target starts at the container's root, ".." stops there).
+            if (auto target = symlink_target(root_fd, prefix, name)) {
+                if (symlinks >= max_symlinks) return sys_fail("resolve", path, ELOOP);
+                std::string redirected = (target->starts_with("/") ? *target : prefix + "/" + *target) +
+                                         (last ? "" : path.substr(end));
+                return ensure(root_fd, redirected, kind, symlinks + 1);
+            }
+            NodeKind component = last ? kind : NodeKind::directory;
+            if (auto r = create_component(root_fd, prefix, name, component, next); !r)
+                return Unexpected(r.error());
+        }
+        prefix = next;
+    }
+    return open_in_root(root_fd, path, O_PATH);
+}
+
+}  // namespace
+
+SysResult<UniqueFd> ensure_in_root(int root_fd, const std::string& path, NodeKind kind) {
+    return ensure(root_fd, path, kind, 0);
 }
 
 }  // namespace skiff::ns

@@ -21,3 +21,14 @@ SysResult<std::string> read_file_in_root(int root_fd, const std::string& path,
                                          std::size_t limit = 1 << 20);
 
 }  // namespace skiff::ns
+
+namespace skiff::ns {
+
+enum class NodeKind { directory, file };
+
+// Makes sure `path` exists inside the root, creating missing directories and, for a file, an
+// empty final file. Every component is resolved inside the root, so a symlink in the image
+// can only lead somewhere else in the image. Returns an O_PATH fd of the result.
+SysResult<UniqueFd> ensure_in_root(int root_fd, const std::string& path, NodeKind kind);
+
+}  // namespace skiff::ns

@@ -1,0 +1,59 @@
+// Thin wrappers over mount(2) and the new mount API (open_tree, move_mount, mount_setattr).
+// Each returns a SysError naming the operation and path; none decides policy.
+#pragma once
+
+#include <string>
+
+#include "namespaces/sys_error.hpp"
+#include "namespaces/unique_fd.hpp"
+
+namespace skiff::ns {
+
+enum class Propagation { unchanged, private_, slave };
+
+struct MountAttributes {
+    bool read_only = false;
+    bool nosuid = false;
+    bool nodev = false;
+    bool noexec = false;
+    Propagation propagation = Propagation::unchanged;
+};
+
+// mount --make-rslave /: host mount events still reach us, ours never reach the host.
+SysResult<void> make_root_rslave();
+
+// A detached copy of the mount tree at `host_path` (recursive or the top mount only).
+SysResult<UniqueFd> clone_tree(const std::string& host_path, bool recursive);
+
+// Sets attributes on a (detached or attached) mount fd. Only adds flags, so flags locked by
+// the host mount (a user namespace cannot clear them) stay as they are.
+SysResult<void> set_attributes(int mount_fd, const MountAttributes& attributes, bool recursive,
+                               const std::string& what);
+
+// Attaches a detached mount onto the directory or file `target_fd` (an O_PATH fd).
+SysResult<void> attach(int mount_fd, int target_fd, const std::string& target_path);
+
+// mount -t tmpfs at `path` with `options` (e.g. "mode=0755,size=...").
+SysResult<void> mount_tmpfs(const std::string& path, const std::string& options);
+
+// Recursively binds `source` on `target` (both paths in the current root).
+SysResult<void> bind_path(const std::string& source, const std::string& target, bool recursive);
+
+// mount -t overlay with lowerdir/upperdir/workdir at `target`.
+SysResult<void> mount_overlay(const std::string& lower, const std::string& upper,
+                              const std::string& work, const std::string& target);
+
+// pivot_root(new_root, put_old) and the final pivot_root(".", ".") + detach of the old root.
+SysResult<void> pivot_to(const std::string& new_root, const std::string& put_old);
+SysResult<void> pivot_into_cwd();
+
+SysResult<void> detach(const std::string& path);
+
+}  // namespace skiff::ns
+
+namespace skiff::ns {
+
+// Makes the mount at `path` read-only (that mount only, not the mounts below it).
+SysResult<void> make_read_only(const std::string& path);
+
+}  // namespace skiff::ns

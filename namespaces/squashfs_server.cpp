@@ -1,0 +1,67 @@
+#include "namespaces/squashfs_server.hpp"
+
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "namespaces/fd_passing.hpp"
+#include "namespaces/squashfs_serve.hpp"
+
+namespace skiff::ns {
+namespace {
+
+// Double fork: the server must not be a child of the user's command, or a command that waits
+// for all its children (a shell's `wait`) would wait for the server forever.
+SysResult<void> spawn_detached(int control_fd, int launcher_fd, const std::string& image,
+                               uid_t uid, gid_t gid) {
+    pid_t middle = ::fork();
+    if (middle < 0) return sys_fail("fork", "squashfs server");
+    if (middle == 0) {
+        ::close(launcher_fd);
+        pid_t server = ::fork();
+        if (server == 0) serve_squashfs(control_fd, image, uid, gid);
+        ::_exit(server < 0 ? 1 : 0);
+    }
+    int status = 0;
+    while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {}
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return sys_fail("fork", "squashfs server", EAGAIN);
+    return {};
+}
+
+}  // namespace
+
+SysResult<SquashfsServer> start_squashfs_server(const std::string& image, uid_t uid, gid_t gid) {
+    auto pair = seqpacket_pair();
+    if (!pair) return Unexpected(pair.error());
+    auto& [ours, theirs] = *pair;
+    if (auto r = spawn_detached(theirs.get(), ours.get(), image, uid, gid); !r) return Unexpected(r.error());
+    theirs.reset();
+    auto ready = receive_message(ours.get());
+    if (!ready) return Unexpected(ready.error());
+    if (ready->payload != "R") {
+        std::string why = ready->payload.empty() ? "the server exited" : ready->payload.substr(1);
+        return sys_fail("squashfuse: " + why, image, EINVAL);
+    }
+    return SquashfsServer{image, std::move(ours)};
+}
+
+SysResult<UniqueFd> open_fuse_device() {
+    UniqueFd fuse(::open("/dev/fuse", O_RDWR | O_CLOEXEC));
+    if (!fuse.valid()) return sys_fail("open", "/dev/fuse");
+    return fuse;
+}
+
+SysResult<void> mount_squashfs(SquashfsServer& server, UniqueFd fuse, const std::string& target,
+                               uid_t inside_uid, gid_t inside_gid) {
+    std::string options = "fd=" + std::to_string(fuse.get()) + ",rootmode=40000,user_id=" +
+                          std::to_string(inside_uid) + ",group_id=" + std::to_string(inside_gid);
+    unsigned long flags = MS_RDONLY | MS_NOSUID | MS_NODEV;
+    if (::mount(server.image.c_str(), target.c_str(), "fuse.squashfuse", flags, options.c_str()) != 0)
+        return sys_fail("mount fuse", target);
+    if (auto r = send_message(server.control.get(), "M", fuse.get()); !r) return r;
+    server.control.reset();  // the server now lives as long as the mount
+    return {};
+}
+
+}  // namespace skiff::ns

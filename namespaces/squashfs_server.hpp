@@ -1,0 +1,35 @@
+// The cold-path squashfs server (../shared/reference/fast-start.md): a double-forked process in
+// the host namespaces that opens the image with libsquashfuse and serves the /dev/fuse fd the
+// launcher sends it after mounting inside the user namespace. It ends by itself when the mount
+// goes away (the last container process exits) or when the launcher dies before mounting.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "namespaces/sys_error.hpp"
+#include "namespaces/unique_fd.hpp"
+
+namespace skiff::ns {
+
+struct SquashfsServer {
+    std::string image;  // host path of the squashfs file
+    UniqueFd control;   // our end of the socketpair; closing it before a mount ends the server
+};
+
+// Starts the server for `image`, whose files will appear owned by `uid`/`gid` as the server
+// reports them (ids as seen inside the container's user namespace). Fails if the image
+// cannot be opened as squashfs.
+SysResult<SquashfsServer> start_squashfs_server(const std::string& image, uid_t uid, gid_t gid);
+
+// Opens /dev/fuse. Must be called *inside* the user namespace: the kernel requires the device's
+// opener to be in the mounting user namespace, else mount() fails with EINVAL.
+SysResult<UniqueFd> open_fuse_device();
+
+// Mounts `fuse` read-only at `target` and hands it to the server, which then serves it.
+// `inside_uid`/`inside_gid` are the mounter's ids in the namespace.
+SysResult<void> mount_squashfs(SquashfsServer& server, UniqueFd fuse, const std::string& target,
+                               uid_t inside_uid, gid_t inside_gid);
+
+}  // namespace skiff::ns
