@@ -1,0 +1,216 @@
+#include "libfabric-bind/dir_scan.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <bit>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "libfabric-bind/cache_sort.hpp"
+#include "libfabric-bind/elf_probe.hpp"
+#include "libfabric-bind/mapped_file.hpp"
+
+namespace skiff::ldcache {
+namespace {
+
+constexpr std::uint16_t kEmX86_64 = 62;
+constexpr std::uint16_t kEm386 = 3;
+constexpr std::int32_t kFlagElf = 1;     // FLAG_ELF: ELF, C library unknown
+constexpr std::int32_t kFlagX32 = 0x0803;
+
+struct Candidate {
+    std::string name;    // file name in the directory
+    std::string soname;  // the cache key
+    bool is_link = false;
+    std::uint32_t isa_level = 0;
+    std::int32_t flags = 0;
+};
+
+// glibc's _dl_is_dso: lib*.so*, ld-*.so*, ld.so.*, ld64.so.*.
+bool looks_like_dso(const std::string& n) {
+    bool so = n.find(".so") != std::string::npos;
+    return ((n.starts_with("lib") || n.starts_with("ld-")) && so) || n.starts_with("ld.so.") ||
+           n.starts_with("ld64.so.");
+}
+
+// Temporary files of the prelink program.
+bool prelink_temp(const std::string& n) {
+    constexpr std::string_view tag = ".#prelink#";
+    if (n.ends_with(tag)) return true;
+    return n.size() >= tag.size() + 7 && n.compare(n.size() - tag.size() - 7, tag.size() + 1,
+                                                   ".#prelink#.") == 0;
+}
+
+std::vector<std::string> list_names(const std::string& dir) {
+    std::vector<std::string> names;
+    std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
+    if (!d) return names;
+    while (dirent* e = ::readdir(d.get())) {
+        std::string n = e->d_name;
+        if (n != "." && n != "..") names.push_back(std::move(n));
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+std::uint32_t isa_level(const elf::ElfInfo& info) {
+    if (info.machine != kEmX86_64 || !info.x86_isa_needed || *info.x86_isa_needed == 0) return 0;
+    return static_cast<std::uint32_t>(std::bit_width(*info.x86_isa_needed) - 1);  // bsr
+}
+
+// ldconfig's flags for a 32-bit library on an x86_64 host (elf/readelflib.c and the x86
+// process_elf_file): i386 is FLAG_ELF unless its interpreter or DT_NEEDED shows glibc.
+std::optional<std::int32_t> foreign_flags(const elf::ElfInfo& info, const ArchInfo& arch) {
+    if (arch.e_machine != kEmX86_64 || info.is_64bit || info.byte_order != std::endian::little)
+        return std::nullopt;
+    if (info.machine == kEmX86_64) return kFlagX32;
+    if (info.machine != kEm386) return std::nullopt;
+    bool glibc = info.interp == "/lib/ld-linux.so.2" ||
+                 std::any_of(info.needed.begin(), info.needed.end(), [](const std::string& n) {
+                     return n == "libc.so.6" || n == "libm.so.6";
+                 });
+    return glibc ? kFlagElfLibc6 : kFlagElf;
+}
+
+// ldconfig keys a symlink by its own name when that name is the soname, or when it is the
+// ".so" development link of it; any other symlink counts as a plain file.
+void apply_link_rule(Candidate& c) {
+    if (!c.is_link) return;
+    bool dev_link = c.name.ends_with(".so") && c.soname.starts_with(c.name);
+    if (c.name == c.soname || dev_link) c.soname = c.name;
+    else c.is_link = false;
+}
+
+std::optional<Candidate> examine(const std::string& dir, const std::string& name,
+                                 const ArchInfo& arch, const ScanOptions& options,
+                                 std::vector<std::string>& warnings) {
+    std::string path = dir + "/" + name;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return std::nullopt;
+    Candidate c{name, name, S_ISLNK(st.st_mode), 0};
+    if (!c.is_link && !S_ISREG(st.st_mode)) return std::nullopt;
+    auto file = MappedFile::open(path);  // stale links and directories fail here
+    if (!file || !file->bytes().starts_with("\x7f" "ELF")) return std::nullopt;
+    auto info = elf::probe(file->bytes(), path);
+    if (!info) {
+        warnings.push_back(info.error().message + "; skipped");
+        return std::nullopt;
+    }
+    if (info->type != elf::kEtDyn || !info->has_dynamic) return std::nullopt;
+    c.flags = arch.cache_flags;
+    if (!info->is_64bit) {
+        auto flags = options.foreign_32bit ? foreign_flags(*info, arch) : std::nullopt;
+        if (!flags) return std::nullopt;
+        c.flags = *flags;
+    } else if (info->machine != arch.e_machine || info->byte_order != arch.byte_order) {
+        warnings.push_back(path + ": ELF for machine " + std::to_string(info->machine) +
+                           ", not " + std::string(arch.uname) + "; skipped");
+        return std::nullopt;
+    }
+    if (info->soname) c.soname = *info->soname;
+    c.isa_level = isa_level(*info);
+    apply_link_rule(c);
+    return c;
+}
+
+// One entry per soname: a file beats a link, otherwise the newer (libcmp-greater) name.
+void keep_best(std::vector<Candidate>& kept, std::map<std::string, std::size_t>& index,
+               Candidate c, bool char_signed) {
+    auto [it, inserted] = index.emplace(c.soname, kept.size());
+    if (inserted) {
+        kept.push_back(std::move(c));
+        return;
+    }
+    Candidate& old = kept[it->second];
+    if ((!c.is_link && old.is_link) ||
+        (c.is_link == old.is_link && libcmp(old.name, c.name, char_signed) < 0)) {
+        // ldconfig only lets the newer file change the type between FLAG_ELF and libc6.
+        bool retype = (old.flags == kFlagElf && c.flags == kFlagElfLibc6) ||
+                      (old.flags == kFlagElfLibc6 && c.flags == kFlagElf);
+        std::int32_t flags = retype ? c.flags : old.flags;
+        old = std::move(c);
+        old.flags = flags;
+    }
+}
+
+bool exists(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0;
+}
+
+void scan_one(const ScanDir& dir, const std::optional<std::string>& hwcaps, const ArchInfo& arch,
+              const ScanOptions& options, ScanResult& out) {
+    std::vector<Candidate> kept;
+    std::map<std::string, std::size_t> index;
+    for (const auto& name : list_names(dir.host_path)) {
+        if (!looks_like_dso(name) || prelink_temp(name)) continue;
+        if (auto c = examine(dir.host_path, name, arch, options, out.warnings))
+            keep_best(kept, index, std::move(*c), arch.char_signed);
+    }
+    for (auto& c : kept) {
+        CacheEntry e;
+        e.flags = c.flags;
+        e.key = c.soname;
+        std::string file = hwcaps ? c.name : c.soname;
+        if (!hwcaps && options.real_file_values && !exists(dir.host_path + "/" + c.soname))
+            file = c.name;
+        e.value = dir.container_path + "/" + file;
+        if (hwcaps) {
+            e.hwcaps = hwcaps;
+            e.isa_level = c.isa_level;
+        }
+        out.entries.push_back(std::move(e));
+    }
+}
+
+std::string trim_slashes(std::string p) {
+    while (p.size() > 1 && p.back() == '/') p.pop_back();
+    return p;
+}
+
+using Inode = std::pair<dev_t, ino_t>;
+
+std::optional<Inode> dir_inode(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return std::nullopt;
+    return Inode{st.st_dev, st.st_ino};
+}
+
+// glibc-hwcaps/<name> subdirectories: not hidden, no ':' (the loader cannot name those).
+void scan_hwcaps(const ScanDir& dir, const ArchInfo& arch, const ScanOptions& options,
+                 std::set<Inode>& seen, ScanResult& out) {
+    std::string base = dir.host_path + "/glibc-hwcaps";
+    for (const auto& name : list_names(base)) {
+        if (name.starts_with('.') || name.find(':') != std::string::npos) continue;
+        auto inode = dir_inode(base + "/" + name);
+        if (!inode || !seen.insert(*inode).second) continue;
+        ScanDir sub{base + "/" + name, dir.container_path + "/glibc-hwcaps/" + name};
+        scan_one(sub, name, arch, options, out);
+    }
+}
+
+}  // namespace
+
+Result<ScanResult> scan_directories(const std::vector<ScanDir>& dirs, const ArchInfo& arch,
+                                    const ScanOptions& options) {
+    ScanResult out;
+    std::set<Inode> seen;
+    for (const auto& d : dirs) {
+        ScanDir dir{trim_slashes(d.host_path),
+                    trim_slashes(d.container_path.empty() ? d.host_path : d.container_path)};
+        if (dir.container_path.empty() || dir.container_path.front() != '/')
+            return fail("library directory '" + dir.container_path + "' is not absolute");
+        auto inode = dir_inode(dir.host_path);
+        if (!inode || !seen.insert(*inode).second) continue;
+        scan_one(dir, std::nullopt, arch, options, out);
+        scan_hwcaps(dir, arch, options, seen, out);
+    }
+    return out;
+}
+
+}  // namespace skiff::ldcache

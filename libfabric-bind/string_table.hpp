@@ -1,0 +1,26 @@
+// The string table of a new-format cache laid out as glibc >= 2.33's ldconfig does
+// (elf/stringtable.c), so that skiff's output is byte-identical to ldconfig's for the same
+// entries (ldcache.md §2.3): strings sorted by their reversed bytes, descending, longer first on
+// a common suffix, and a string that is a suffix of the one placed just before it shares its
+// tail.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace skiff::ldcache {
+
+struct StringLayout {
+    std::string bytes;  // the table, every string NUL-terminated
+    // string -> offset from the table start; the views point into the caller's strings
+    std::unordered_map<std::string_view, std::uint32_t> offsets;
+};
+
+// `strings` may contain duplicates; the table holds each distinct string once. The strings
+// must outlive the returned layout (its keys are views of them).
+StringLayout layout_strings(std::vector<std::string_view> strings);
+
+}  // namespace skiff::ldcache

@@ -1,0 +1,113 @@
+// Helpers for the ldcache/ELF unit tests: temp dirs, running oracle tools (ldconfig, gcc,
+// readelf) with argv vectors, a user+mount namespace runner for loader tests, and FileSource
+// implementations over a host directory (openat2 RESOLVE_IN_ROOT) and over memory.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "libfabric-bind/cache_format.hpp"
+#include "libfabric-bind/file_source.hpp"
+
+namespace skiff::ldtest {
+
+// SKIFF_TESTS_MUST_RUN=1 turns every skip into a failure (style.md rule 15).
+bool must_run();
+
+#define LDCACHE_SKIP(reason)                                                              \
+    do {                                                                                  \
+        if (::skiff::ldtest::must_run()) {                                                \
+            GTEST_FAIL() << "SKIFF_TESTS_MUST_RUN=1, but: " << reason;                    \
+        } else {                                                                          \
+            GTEST_SKIP() << reason;                                                       \
+        }                                                                                 \
+    } while (0)
+
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::string& path() const { return path_; }
+    std::string operator/(const std::string& rel) const { return path_ + "/" + rel; }
+
+private:
+    std::string path_;
+};
+
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& data);
+void make_dirs(const std::string& path);
+void copy_file(const std::string& from, const std::string& to);
+void make_symlink(const std::string& target, const std::string& link);
+
+struct RunResult {
+    int status = -1;  // exit status, or 128 + signal
+    std::string out;
+    std::string err;
+};
+
+// Finds an executable in PATH, /usr/sbin and /sbin.
+std::optional<std::string> find_tool(const std::string& name);
+
+// Runs argv (argv[0] is a path) with stdout/stderr captured; no shell.
+RunResult run(const std::vector<std::string>& argv);
+
+// Runs argv in a new user namespace (uid 0 mapped to the caller) and mount namespace, after
+// bind-mounting each {source, target} pair. Works unprivileged where user namespaces are
+// enabled.
+RunResult run_in_userns(const std::vector<std::pair<std::string, std::string>>& binds,
+                        const std::vector<std::string>& argv);
+bool userns_available();
+
+// `ldconfig -p -C file` entry lines (without the count and generator lines), and the
+// generator, parsed from its output.
+struct Listing {
+    std::vector<std::string> lines;
+    std::optional<std::string> generator;
+    std::string raw;
+};
+Listing ldconfig_listing(const std::string& ldconfig, const std::string& cache_file);
+
+// One entry formatted as `ldconfig -p` (glibc 2.33+) prints it.
+std::string ldconfig_line(const ldcache::CacheEntry& e);
+std::vector<std::string> ldconfig_lines(const std::vector<ldcache::CacheEntry>& entries);
+
+// "" if equal, else a description of the first differing line (for readable failures).
+std::string first_difference(const std::vector<std::string>& got, const std::vector<std::string>& want);
+
+// FileSource over a host directory acting as the image root; every lookup goes through
+// openat2(RESOLVE_IN_ROOT), as the launcher's implementation does.
+class RootDirSource : public ldcache::FileSource {
+public:
+    explicit RootDirSource(const std::string& root);
+    ~RootDirSource() override;
+    Result<std::optional<std::string>> read(const std::string& path, std::size_t limit) override;
+    Result<std::optional<std::vector<std::string>>> list_dir(const std::string& path) override;
+    Result<std::optional<std::string>> readlink(const std::string& path) override;
+    int reads = 0, lists = 0, readlinks = 0;
+
+private:
+    int root_fd_ = -1;
+};
+
+// In-memory FileSource: files and symlinks by absolute container path.
+class MemorySource : public ldcache::FileSource {
+public:
+    std::map<std::string, std::string> files;
+    std::map<std::string, std::string> links;
+    std::map<std::string, int> errors;  // path -> errno to fail reads with
+    int reads = 0, lists = 0, readlinks = 0;
+
+    Result<std::optional<std::string>> read(const std::string& path, std::size_t limit) override;
+    Result<std::optional<std::vector<std::string>>> list_dir(const std::string& path) override;
+    Result<std::optional<std::string>> readlink(const std::string& path) override;
+};
+
+}  // namespace skiff::ldtest
