@@ -65,6 +65,7 @@ struct LoadOptions {
     std::string cwd;         // for ./relative paths
     EnvMap host_env;         // the environment skiff was started with
     bool srun_validation = false;  // unset SLURM_* variables are not reported (§4)
+    bool image_given = false;      // --image was given: an EDF without an image is fine
 };
 
 // Resolves ARG as --environment does (§2) and runs the whole pipeline. Problems go to diag;
@@ -73,6 +74,22 @@ Result<Environment> load(const std::string& arg, const LoadOptions& options, Dia
 
 // Parses one mount entry, already expanded (§6). `cwd` resolves ./ sources.
 Result<MountSpec> parse_mount(const std::string& text, const Origin& origin, const std::string& cwd);
+
+// Checks on the host that the source of a parsed mount exists and that a sqsh source is a
+// squashfs file (magic "hsqs"). Messages start with spec.origin.
+Result<void> check_mount_source(const MountSpec& spec);
+
+// The effective flags of a mount, e.g. {"ro", "rbind", "nosuid", "rprivate"}; a sqsh mount
+// lists no bind or propagation flag.
+std::vector<std::string> flag_names(const MountFlags& flags);
+
+// "SRC:DST[:FLAGS]" with only the non-default flags, e.g. "/a:/b:ro+nosuid".
+std::string mount_string(const MountSpec& spec);
+
+// `skiff edf show`: TOML-like text with each value's origin as a comment, and JSON with
+// stable key order and origins as "file:line" (null for defaults).
+std::string to_text(const Environment& environment);
+std::string to_json(const Environment& environment);
 
 // Expands the [env] values against `lookup` (host layer + image layer, edf.md §8), returning
 // name -> value with "" kept as the unset marker.
