@@ -21,10 +21,6 @@ struct FileSource {
     // link); an Error for any other failure (EACCES, EIO, a directory, ...).
     virtual Result<std::optional<std::string>> read(const std::string& path, std::size_t limit) = 0;
 
-    // Entry names of the directory at `path` (without "." and ".."), following symlinks;
-    // nullopt if it does not exist.
-    virtual Result<std::optional<std::vector<std::string>>> list_dir(const std::string& path) = 0;
-
     // The target of the symlink at `path`, as stored (the last component is not followed;
     // earlier components are resolved inside the root). nullopt if `path` is not a symlink or
     // does not exist.

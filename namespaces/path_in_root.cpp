@@ -112,3 +112,30 @@ SysResult<UniqueFd> ensure_in_root(int root_fd, const std::string& path, NodeKin
 }
 
 }  // namespace skiff::ns
+
+namespace skiff::ns {
+
+SysResult<void> write_file_in_root(int root_fd, const std::string& path, const std::string& content) {
+    auto slash = path.rfind('/');
+    std::string parent = slash == 0 ? "/" : path.substr(0, slash);
+    std::string name = path.substr(slash + 1);
+    if (auto made = ensure_in_root(root_fd, parent, NodeKind::directory); !made) return Unexpected(made.error());
+    auto dir = open_in_root(root_fd, parent, O_RDONLY | O_DIRECTORY);
+    if (!dir) return Unexpected(dir.error());
+    std::string temporary = "." + name + ".skiff-new";
+    UniqueFd file(::openat(dir->get(), temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
+    if (!file.valid()) return sys_fail("create", parent + "/" + temporary);
+    if (::write(file.get(), content.data(), content.size()) != static_cast<ssize_t>(content.size()))
+        return sys_fail("write", parent + "/" + temporary);
+    if (::renameat(dir->get(), temporary.c_str(), dir->get(), name.c_str()) != 0) return sys_fail("rename", path);
+    return {};
+}
+
+SysResult<void> create_symlinks(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& links) {
+    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return sys_fail("mkdir", dir);
+    for (const auto& [name, target] : links)
+        if (::symlink(target.c_str(), (dir + "/" + name).c_str()) != 0) return sys_fail("symlink", dir + "/" + name);
+    return {};
+}
+
+}  // namespace skiff::ns

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "namespaces/sys_error.hpp"
 #include "namespaces/unique_fd.hpp"
@@ -30,5 +32,17 @@ enum class NodeKind { directory, file };
 // empty final file. Every component is resolved inside the root, so a symlink in the image
 // can only lead somewhere else in the image. Returns an O_PATH fd of the result.
 SysResult<UniqueFd> ensure_in_root(int root_fd, const std::string& path, NodeKind kind);
+
+}  // namespace skiff::ns
+
+namespace skiff::ns {
+
+// Writes `content` at `path` inside the root: a temporary file in the same directory, then
+// renameat over the target, so the result is a plain file that a later rename (an ldconfig in
+// the container) can replace. Missing parent directories are created.
+SysResult<void> write_file_in_root(int root_fd, const std::string& path, const std::string& content);
+
+// Creates, in the host directory `dir`, one symlink per (name, target).
+SysResult<void> create_symlinks(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& links);
 
 }  // namespace skiff::ns

@@ -37,14 +37,22 @@ SysResult<SquashfsServer> start_squashfs_server(const std::string& image, uid_t 
     auto& [ours, theirs] = *pair;
     if (auto r = spawn_detached(theirs.get(), ours.get(), image, uid, gid); !r) return Unexpected(r.error());
     theirs.reset();
-    auto ready = receive_message(ours.get());
-    if (!ready) return Unexpected(ready.error());
-    if (ready->payload != "R") {
-        std::string why = ready->payload.empty() ? "the server exited" : ready->payload.substr(1);
-        return sys_fail("squashfuse: " + why, image, EINVAL);
-    }
+    // Not waiting for the server here lets it read the image's tables while the launcher
+    // builds its namespaces; mount_squashfs() collects its answer.
     return SquashfsServer{image, std::move(ours)};
 }
+
+namespace {
+
+SysResult<void> await_ready(const SquashfsServer& server) {
+    auto ready = receive_message(server.control.get());
+    if (!ready) return Unexpected(ready.error());
+    if (ready->payload == "R") return {};
+    std::string why = ready->payload.empty() ? "the server exited" : ready->payload.substr(1);
+    return sys_fail("squashfuse: " + why, server.image, EINVAL);
+}
+
+}  // namespace
 
 SysResult<UniqueFd> open_fuse_device() {
     UniqueFd fuse(::open("/dev/fuse", O_RDWR | O_CLOEXEC));
@@ -54,6 +62,7 @@ SysResult<UniqueFd> open_fuse_device() {
 
 SysResult<void> mount_squashfs(SquashfsServer& server, UniqueFd fuse, const std::string& target,
                                uid_t inside_uid, gid_t inside_gid) {
+    if (auto r = await_ready(server); !r) return r;
     std::string options = "fd=" + std::to_string(fuse.get()) + ",rootmode=40000,user_id=" +
                           std::to_string(inside_uid) + ",group_id=" + std::to_string(inside_gid);
     unsigned long flags = MS_RDONLY | MS_NOSUID | MS_NODEV;

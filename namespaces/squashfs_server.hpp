@@ -19,8 +19,8 @@ struct SquashfsServer {
 };
 
 // Starts the server for `image`, whose files will appear owned by `uid`/`gid` as the server
-// reports them (ids as seen inside the container's user namespace). Fails if the image
-// cannot be opened as squashfs.
+// reports them (ids as seen inside the container's user namespace). Returns at once; an image
+// the server cannot read is reported by mount_squashfs().
 SysResult<SquashfsServer> start_squashfs_server(const std::string& image, uid_t uid, gid_t gid);
 
 // Opens /dev/fuse. Must be called *inside* the user namespace: the kernel requires the device's

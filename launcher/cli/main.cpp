@@ -1,6 +1,63 @@
 #include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
 
-int main() {
-    std::puts("skiff " SKIFF_VERSION);
-    return 0;
+#include "common/exit_codes.hpp"
+#include "launcher/cli/commands.hpp"
+
+extern char** environ;
+
+namespace skiff::cli {
+
+int report(const std::string& message) {
+    std::fprintf(stderr, "skiff: error: %s\n", message.c_str());
+    return exit_code::setup_failed;
+}
+
+void print_warnings(const std::vector<std::string>& warnings) {
+    for (const auto& w : warnings) std::fprintf(stderr, "skiff: warning: %s\n", w.c_str());
+}
+
+namespace {
+
+constexpr const char* usage =
+    "usage: skiff run [OPTIONS] [--] COMMAND [ARG...]   run a command in a container\n"
+    "       skiff edf show NAME|PATH [--json]          the environment after inheritance\n"
+    "       skiff edf check NAME|PATH...               validate environment definition files\n"
+    "       skiff --version | --help\n"
+    "\n"
+    "exit status: the command's own (128+N if signal N killed it); 125 if skiff failed before\n"
+    "the command started, 126 if the command cannot be executed, 127 if it was not found.\n";
+
+int dispatch(const std::vector<std::string>& words) {
+    if (words.empty()) {
+        std::fputs(usage, stderr);
+        return exit_code::setup_failed;
+    }
+    std::vector<std::string> rest(words.begin() + 1, words.end());
+    if (words[0] == "run") return run_command(rest, environ);
+    if (words[0] == "edf") return edf_command(rest, environ);
+    if (words[0] == "--version" || words[0] == "version") {
+        std::puts("skiff " SKIFF_VERSION);
+        return 0;
+    }
+    if (words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
+        std::fputs(usage, stdout);
+        return 0;
+    }
+    return report("unknown command '" + words[0] + "'; see skiff --help");
+}
+
+}  // namespace
+}  // namespace skiff::cli
+
+int main(int argc, char** argv) {
+    try {
+        return skiff::cli::dispatch(std::vector<std::string>(argv + 1, argv + argc));
+    } catch (const std::exception& e) {
+        return skiff::cli::report(std::string("internal error: ") + e.what());
+    } catch (...) {
+        return skiff::cli::report("internal error");
+    }
 }

@@ -18,10 +18,6 @@ namespace {
 // Metadata files are a few kilobytes; a bigger one is not what we think it is.
 constexpr std::size_t max_metadata_file = std::size_t{1} << 20;
 
-// Reads one container path of the image: its contents, or nullopt if it is missing or not a
-// regular file.
-using FileReader = std::function<Result<std::optional<std::string>>(const std::string&)>;
-
 std::string context_of(const ImageSource& source) { return "image '" + source.path + "'"; }
 
 Result<std::optional<std::string>> check_size(std::optional<std::string> data, const std::string& path,
@@ -93,14 +89,21 @@ Result<ImageMetadata> read_enroot_layout(const FileReader& read) {
 
 }  // namespace
 
-Result<ImageMetadata> read_metadata(const ImageSource& source) {
-    auto reader = source.kind == ImageSource::Kind::directory ? directory_reader(source)
-                                                              : squashfs_reader(source);
-    if (!reader) return Unexpected(std::move(reader).error());
-    auto own = (*reader)(skiff_metadata_path);
+Result<FileReader> open_image_files(const ImageSource& source) {
+    return source.kind == ImageSource::Kind::directory ? directory_reader(source) : squashfs_reader(source);
+}
+
+Result<ImageMetadata> read_metadata(const ImageSource& source, const FileReader& read) {
+    auto own = read(skiff_metadata_path);
     if (!own) return Unexpected(std::move(own).error());
     if (*own) return parse_skiff_metadata(**own, context_of(source));
-    return read_enroot_layout(*reader);
+    return read_enroot_layout(read);
+}
+
+Result<ImageMetadata> read_metadata(const ImageSource& source) {
+    auto reader = open_image_files(source);
+    if (!reader) return Unexpected(std::move(reader).error());
+    return read_metadata(source, *reader);
 }
 
 }  // namespace skiff::image

@@ -9,6 +9,7 @@
 // counts as absent.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -40,6 +41,14 @@ struct ImageMetadata {
     bool operator==(const ImageMetadata&) const = default;
 };
 
+// Reads one container path of an image: its contents, or nullopt if it is missing or not a
+// regular file (files over 1 MiB are an error). Symlinks resolve inside the image.
+using FileReader = std::function<Result<std::optional<std::string>>(const std::string&)>;
+
+// Opens the image once for several reads (a squashfs image's tables are parsed once).
+Result<FileReader> open_image_files(const ImageSource& source);
+
+Result<ImageMetadata> read_metadata(const ImageSource& source, const FileReader& read);
 Result<ImageMetadata> read_metadata(const ImageSource& source);
 
 }  // namespace skiff::image

@@ -261,22 +261,6 @@ Result<std::optional<std::string>> RootDirSource::read(const std::string& path, 
     return std::optional<std::string>(std::move(data));
 }
 
-Result<std::optional<std::vector<std::string>>> RootDirSource::list_dir(const std::string& path) {
-    ++lists;
-    auto fd = ns::open_in_root(root_fd_, path, O_RDONLY | O_DIRECTORY);
-    if (!fd) {
-        if (missing(fd.error().code)) return std::optional<std::vector<std::string>>{};
-        return fail(fd.error().describe());
-    }
-    std::unique_ptr<DIR, int (*)(DIR*)> d(::fdopendir(fd->release()), ::closedir);
-    std::vector<std::string> names;
-    while (dirent* e = ::readdir(d.get())) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") names.push_back(n);
-    }
-    return std::optional<std::vector<std::string>>(std::move(names));
-}
-
 Result<std::optional<std::string>> RootDirSource::readlink(const std::string& path) {
     ++readlinks;
     auto slash = path.rfind('/');
@@ -308,20 +292,6 @@ Result<std::optional<std::string>> MemorySource::read(const std::string& path, s
     auto it = files.find(*resolved);
     if (it == files.end()) return std::optional<std::string>{};
     return std::optional<std::string>(it->second.substr(0, limit));
-}
-
-Result<std::optional<std::vector<std::string>>> MemorySource::list_dir(const std::string& path) {
-    ++lists;
-    std::string prefix = path == "/" ? "/" : path + "/";
-    std::vector<std::string> names;
-    auto collect = [&](const std::string& p) {
-        if (p.starts_with(prefix) && p.find('/', prefix.size()) == std::string::npos)
-            names.push_back(p.substr(prefix.size()));
-    };
-    for (const auto& [p, data] : files) collect(p);
-    for (const auto& [p, target] : links) collect(p);
-    if (names.empty()) return std::optional<std::vector<std::string>>{};
-    return std::optional<std::vector<std::string>>(std::move(names));
 }
 
 Result<std::optional<std::string>> MemorySource::readlink(const std::string& path) {

@@ -89,9 +89,8 @@ public:
     explicit RootDirSource(const std::string& root);
     ~RootDirSource() override;
     Result<std::optional<std::string>> read(const std::string& path, std::size_t limit) override;
-    Result<std::optional<std::vector<std::string>>> list_dir(const std::string& path) override;
     Result<std::optional<std::string>> readlink(const std::string& path) override;
-    int reads = 0, lists = 0, readlinks = 0;
+    int reads = 0, readlinks = 0;
 
 private:
     int root_fd_ = -1;
@@ -103,10 +102,9 @@ public:
     std::map<std::string, std::string> files;
     std::map<std::string, std::string> links;
     std::map<std::string, int> errors;  // path -> errno to fail reads with
-    int reads = 0, lists = 0, readlinks = 0;
+    int reads = 0, readlinks = 0;
 
     Result<std::optional<std::string>> read(const std::string& path, std::size_t limit) override;
-    Result<std::optional<std::vector<std::string>>> list_dir(const std::string& path) override;
     Result<std::optional<std::string>> readlink(const std::string& path) override;
 };
 

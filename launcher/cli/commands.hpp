@@ -1,0 +1,16 @@
+// The subcommands. Each returns the process exit status and prints its own errors.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace skiff::cli {
+
+int run_command(const std::vector<std::string>& words, char* const* envp);
+int edf_command(const std::vector<std::string>& words, char* const* envp);
+
+// Prints "skiff: error: <message>" (one line) and returns exit_code::setup_failed.
+int report(const std::string& message);
+void print_warnings(const std::vector<std::string>& warnings);
+
+}  // namespace skiff::cli

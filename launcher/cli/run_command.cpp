@@ -1,0 +1,84 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "common/exit_codes.hpp"
+#include "launcher/cli/commands.hpp"
+#include "launcher/cli/host_facts.hpp"
+#include "launcher/cli/image_facts.hpp"
+#include "launcher/cli/linker_facts.hpp"
+#include "launcher/cli/load_environment.hpp"
+#include "launcher/image/local.hpp"
+#include "launcher/plan/render.hpp"
+#include "launcher/run/execute.hpp"
+
+namespace skiff::cli {
+namespace {
+
+std::string current_directory() {
+    std::error_code ec;
+    auto cwd = std::filesystem::current_path(ec);
+    return ec ? std::string("/") : cwd.string();
+}
+
+Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, run::Timeline& timeline) {
+    plan::PlanRequest request;
+    request.host = read_host_facts(envp);
+    edf::LoadOptions load{current_directory(), request.host.env, false, options.image.has_value()};
+    Diagnostics diag;
+    auto environment = load_environment(options, load, diag);
+    print_warnings(diag.warnings);
+    if (!environment) return Unexpected(environment.error());
+    request.environment = std::move(*environment);
+    timeline.step("loaded the environment");
+    const auto& image_value = *request.environment.image;
+    auto image = image::classify(image_value.value, image_value.origin.str(), load.cwd);
+    if (!image) return Unexpected(image.error());
+    request.image = std::move(*image);
+    auto facts = read_image_facts(request.image);
+    if (!facts) return Unexpected(facts.error());
+    request.image_facts = std::move(*facts);
+    request.command = options.command;
+    request.map_root = options.root;
+    timeline.step("read the image's metadata");
+    Diagnostics linker_diag;
+    auto linker = read_linker_config(request.environment, request.image, request.command, linker_diag);
+    print_warnings(linker_diag.warnings);
+    if (!linker) return Unexpected(linker.error());
+    request.linker = std::move(*linker);
+    if (request.linker) timeline.step("wrote the dynamic-linker configuration for injected libraries");
+    return request;
+}
+
+}  // namespace
+
+// The narrative of a launch: load -> plan -> (print | execute). The executor's own steps are
+// listed in launcher/run/execute.cpp.
+int run_command(const std::vector<std::string>& words, char* const* envp) {
+    auto options = parse_run_options(words);
+    if (!options) return report(options.error().message);
+    if (options->help) {
+        std::fputs(run_usage().c_str(), stdout);
+        return 0;
+    }
+    run::Timeline timeline(options->verbose);
+    // 1. Load the EDF and the command-line options; classify the image; read its metadata.
+    auto request = prepare(*options, envp, timeline);
+    if (!request) return report(request.error().message);
+    // 2. Plan: every decision, no system call.
+    auto plan = plan::make_plan(*request);
+    if (!plan) return report(plan.error().message);
+    timeline.step("planned the launch");
+    if (options->dry_run) {
+        std::fputs(plan::render(*plan).c_str(), stdout);
+        return 0;
+    }
+    // 3. Execute: namespaces, mounts, pivot, exec. Returns only on failure.
+    std::fflush(stdout);
+    auto failure = run::execute(*plan, timeline);
+    std::fprintf(stderr, "skiff: error: %s\n", failure.error.message.c_str());
+    return failure.exit_code;
+}
+
+}  // namespace skiff::cli

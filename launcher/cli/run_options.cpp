@@ -1,0 +1,99 @@
+#include "launcher/cli/run_options.hpp"
+
+#include <array>
+#include <string_view>
+
+namespace skiff::cli {
+namespace {
+
+struct OptionSpec {
+    std::string_view long_name;
+    std::string_view short_name;  // "" if none
+    std::string_view value_name;  // "" for a switch
+    void (*apply)(RunOptions&, const std::string&);
+    std::string_view help;
+};
+
+constexpr std::array<OptionSpec, 15> option_table{{
+    {"--environment", "-e", "NAME|PATH", [](RunOptions& o, const std::string& v) { o.environment = v; },
+     "EDF by name (searched in EDF_PATH, default ~/.edf) or by path"},
+    {"--image", "", "IMAGE", [](RunOptions& o, const std::string& v) { o.image = v; },
+     "squashfs file or directory (./ for relative paths); overrides the EDF's"},
+    {"--mount", "-m", "SRC[:DST[:FLAGS]]", [](RunOptions& o, const std::string& v) { o.mounts.push_back(v); },
+     "add a mount, as in the EDF (repeatable)"},
+    {"--env", "", "K=V", [](RunOptions& o, const std::string& v) { o.env.push_back(v); },
+     "set a variable in the container (repeatable); K= unsets it"},
+    {"--annotation", "", "K=V", [](RunOptions& o, const std::string& v) { o.annotations.push_back(v); },
+     "set an annotation (repeatable)"},
+    {"--workdir", "-w", "DIR", [](RunOptions& o, const std::string& v) { o.workdir = v; },
+     "working directory in the container"},
+    {"--writable", "", "", [](RunOptions& o, const std::string&) { o.writable = true; },
+     "writable root; writes vanish at exit (default)"},
+    {"--read-only", "", "", [](RunOptions& o, const std::string&) { o.writable = false; }, "read-only root"},
+    {"--root", "", "", [](RunOptions& o, const std::string&) { o.root = true; },
+     "appear as uid 0 in the container (no real privilege)"},
+    {"--entrypoint", "", "", [](RunOptions& o, const std::string&) { o.entrypoint = true; },
+     "run the image's entrypoint with the command as arguments"},
+    {"--no-entrypoint", "", "", [](RunOptions& o, const std::string&) { o.entrypoint = false; },
+     "run the command itself (default)"},
+    {"--dry-run", "", "", [](RunOptions& o, const std::string&) { o.dry_run = true; },
+     "print the launch plan and change nothing"},
+    {"--verbose", "-v", "", [](RunOptions& o, const std::string&) { o.verbose = true; },
+     "narrate each step with the time it took"},
+    {"--help", "-h", "", [](RunOptions& o, const std::string&) { o.help = true; }, "this help"},
+    {"--", "", "", [](RunOptions&, const std::string&) {}, "end of options; the command follows"},
+}};
+
+const OptionSpec* find_option(std::string_view word, std::string* inline_value) {
+    for (const auto& spec : option_table) {
+        if (word == spec.long_name || (!spec.short_name.empty() && word == spec.short_name)) return &spec;
+        if (!spec.value_name.empty() && word.starts_with(spec.long_name) && word.size() > spec.long_name.size() &&
+            word[spec.long_name.size()] == '=') {
+            *inline_value = std::string(word.substr(spec.long_name.size() + 1));
+            return &spec;
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+Result<RunOptions> parse_run_options(const std::vector<std::string>& words) {
+    RunOptions options;
+    std::size_t i = 0;
+    for (; i < words.size(); ++i) {
+        const std::string& word = words[i];
+        if (word == "--") {
+            ++i;
+            break;
+        }
+        if (!word.starts_with("-")) break;
+        std::string value;
+        bool has_inline = false;
+        const OptionSpec* spec = find_option(word, &value);
+        if (!spec) return fail("run: unknown option '" + word + "'; see skiff run --help");
+        has_inline = !value.empty() || word.find('=') != std::string::npos;
+        if (!spec->value_name.empty() && !has_inline) {
+            if (i + 1 >= words.size()) return fail("run: option '" + word + "' needs a value " + std::string(spec->value_name));
+            value = words[++i];
+        }
+        spec->apply(options, value);
+    }
+    options.command.assign(words.begin() + static_cast<std::ptrdiff_t>(i), words.end());
+    return options;
+}
+
+std::string run_usage() {
+    std::string text = "usage: skiff run [OPTIONS] [--] [COMMAND [ARG...]]\n\noptions:\n";
+    for (const auto& spec : option_table) {
+        if (spec.long_name == "--") continue;
+        std::string names = spec.short_name.empty() ? "    " : std::string(spec.short_name) + ", ";
+        names += std::string(spec.long_name);
+        if (!spec.value_name.empty()) names += " " + std::string(spec.value_name);
+        names.resize(std::max<std::size_t>(names.size() + 2, 34), ' ');
+        text += "  " + names + std::string(spec.help) + "\n";
+    }
+    return text;
+}
+
+}  // namespace skiff::cli

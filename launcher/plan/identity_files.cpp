@@ -1,0 +1,53 @@
+#include "launcher/plan/identity_files.hpp"
+
+#include <sstream>
+
+namespace skiff::plan {
+namespace {
+
+// True if `content` (colon-separated lines) has a line whose field `index` equals `value`.
+bool has_entry(const std::string& content, std::size_t index, const std::string& value) {
+    std::istringstream lines(content);
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::size_t start = 0;
+        for (std::size_t i = 0; i < index && start != std::string::npos; ++i) {
+            start = line.find(':', start);
+            if (start != std::string::npos) ++start;
+        }
+        if (start == std::string::npos) continue;
+        if (line.substr(start, line.find(':', start) - start) == value) return true;
+    }
+    return false;
+}
+
+std::string with_newline(std::string content) {
+    if (!content.empty() && content.back() != '\n') content += '\n';
+    return content;
+}
+
+}  // namespace
+
+std::string passwd_content(const PlanRequest& request) {
+    std::string content = with_newline(request.image_facts.passwd.value_or(""));
+    auto uid = std::to_string(request.map_root ? 0 : request.host.uid);
+    auto gid = std::to_string(request.map_root ? 0 : request.host.gid);
+    if (!has_entry(content, 2, uid)) {
+        std::string name = request.map_root ? "root" : request.host.user;
+        // /bin/sh: the host's login shell may not exist in the image.
+        content += name + ":x:" + uid + ":" + gid + "::" + request.host.home + ":/bin/sh\n";
+    }
+    return content;
+}
+
+std::string group_content(const PlanRequest& request) {
+    std::string content = with_newline(request.image_facts.group.value_or(""));
+    auto gid = std::to_string(request.map_root ? 0 : request.host.gid);
+    if (!has_entry(content, 2, gid)) {
+        std::string name = request.map_root ? "root" : request.host.group;
+        content += name + ":x:" + gid + ":\n";
+    }
+    return content;
+}
+
+}  // namespace skiff::plan

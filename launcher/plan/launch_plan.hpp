@@ -1,0 +1,69 @@
+// LaunchPlan: everything a launch will do, decided before any system call (style.md rule 1).
+// The executor only applies it; --dry-run prints it.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/env_map.hpp"
+#include "launcher/image/local.hpp"
+#include "namespaces/user_namespace.hpp"
+
+namespace skiff::plan {
+
+enum class MountKind {
+    bind,   // a host path bound into the container
+    sqsh,   // a squashfs file mounted (read-only) as a directory
+    tmpfs,  // a fresh tmpfs
+    file,   // a file skiff generates (content below), bound read-only
+    write,  // a file skiff generates, written through the writable root (temp file + rename)
+    links,  // a directory of symlinks skiff generates (`links` below), bound read-only
+};
+
+enum class Propagation { rprivate, private_, rslave, slave };
+
+// What to do when the destination does not exist in the image.
+enum class CreatePolicy { none, directory, file, like_source };
+
+// What to do when the source does not exist on the host.
+enum class MissingSource { error, skip };
+
+struct MountOp {
+    MountKind kind = MountKind::bind;
+    std::string source;       // host path (bind, sqsh); empty for tmpfs and file
+    std::string destination;  // absolute container path
+    bool read_only = false;
+    bool recursive = true;
+    bool nosuid = false;
+    bool nodev = false;
+    bool noexec = false;
+    Propagation propagation = Propagation::rprivate;
+    CreatePolicy create = CreatePolicy::like_source;
+    MissingSource missing = MissingSource::error;
+    bool ldcache = false;     // its libraries join the container's linker configuration
+    // Built-in conveniences only: skipped (noted under -v) when the destination cannot be
+    // created, as in a directory image owned by another user.
+    bool optional_destination = false;
+    std::string content;      // kind == file or write
+    std::vector<std::pair<std::string, std::string>> links;  // kind == links: name -> target
+    std::string options;      // kind == tmpfs: mount data, e.g. "mode=1777"
+    std::string origin;       // "a.toml:4", "command line", or "skiff" for built-in mounts
+};
+
+// Which overlayfs puts the writable layer over the image (SKIFF_OVERLAY=auto|kernel|fuse).
+enum class OverlayDriver { automatic, kernel, fuse };
+
+struct LaunchPlan {
+    image::ImageSource image;
+    bool writable = true;  // false: the root is read-only once every mount is in place
+    OverlayDriver overlay = OverlayDriver::automatic;  // auto: the kernel's, else fuse-overlayfs
+    ns::IdMap ids;
+    std::vector<MountOp> mounts;  // in the order they are applied
+    EnvMap env;                   // the command's complete environment
+    std::vector<std::string> argv;
+    std::string workdir;
+    std::string workdir_origin;   // where workdir came from, for the "does not exist" error
+};
+
+}  // namespace skiff::plan

@@ -1,0 +1,103 @@
+#include "launcher/plan/mount_plan.hpp"
+
+#include "launcher/plan/identity_files.hpp"
+
+namespace skiff::plan {
+namespace {
+
+MountOp builtin(MountKind kind, std::string source, std::string destination) {
+    MountOp op;
+    op.kind = kind;
+    op.source = std::move(source);
+    op.destination = std::move(destination);
+    op.origin = "skiff";
+    return op;
+}
+
+MountOp host_file(const char* path) {
+    MountOp op = builtin(MountKind::bind, path, path);
+    op.read_only = true;
+    op.recursive = false;
+    op.create = CreatePolicy::file;
+    op.missing = MissingSource::skip;  // a host without it gives the container none either
+    op.optional_destination = true;
+    return op;
+}
+
+MountOp generated_file(std::string destination, std::string content) {
+    MountOp op = builtin(MountKind::file, "", std::move(destination));
+    op.read_only = true;
+    op.create = CreatePolicy::file;
+    op.content = std::move(content);
+    op.optional_destination = true;
+    return op;
+}
+
+Propagation propagation_of(edf::Propagation p) {
+    switch (p) {
+        case edf::Propagation::rprivate: return Propagation::rprivate;
+        case edf::Propagation::private_: return Propagation::private_;
+        case edf::Propagation::rslave: return Propagation::rslave;
+        case edf::Propagation::slave: return Propagation::slave;
+    }
+    return Propagation::rprivate;
+}
+
+}  // namespace
+
+std::vector<MountOp> standard_mounts(const PlanRequest& request) {
+    std::vector<MountOp> mounts;
+    mounts.push_back(builtin(MountKind::bind, "/dev", "/dev"));
+    mounts.push_back(builtin(MountKind::bind, "/proc", "/proc"));
+    MountOp sys = builtin(MountKind::bind, "/sys", "/sys");
+    sys.read_only = true;
+    mounts.push_back(sys);
+    MountOp tmp = builtin(MountKind::tmpfs, "", "/tmp");
+    tmp.options = "mode=1777";
+    tmp.create = CreatePolicy::directory;
+    mounts.push_back(tmp);
+    mounts.push_back(host_file("/etc/hosts"));
+    mounts.push_back(host_file("/etc/resolv.conf"));
+    mounts.push_back(generated_file("/etc/passwd", passwd_content(request)));
+    mounts.push_back(generated_file("/etc/group", group_content(request)));
+    return mounts;
+}
+
+MountOp from_edf(const edf::MountSpec& spec) {
+    MountOp op;
+    op.kind = spec.flags.sqsh ? MountKind::sqsh : MountKind::bind;
+    op.source = spec.source;
+    op.destination = spec.destination;
+    op.read_only = spec.flags.read_only || spec.flags.sqsh;
+    op.recursive = spec.flags.recursive;
+    op.nosuid = spec.flags.nosuid;
+    op.nodev = spec.flags.nodev;
+    op.noexec = spec.flags.noexec;
+    op.propagation = propagation_of(spec.flags.propagation);
+    op.create = spec.flags.sqsh ? CreatePolicy::directory : CreatePolicy::like_source;
+    op.ldcache = spec.flags.ldcache;
+    op.origin = spec.origin.str();
+    return op;
+}
+
+std::vector<MountOp> linker_mounts(const LinkerConfig& linker, bool writable_root) {
+    std::vector<MountOp> mounts;
+    auto install = [&](const std::string& path, const std::string& content) {
+        MountOp op = generated_file(path, content);
+        op.optional_destination = false;
+        if (writable_root) op.kind = MountKind::write;
+        mounts.push_back(std::move(op));
+    };
+    if (!linker.musl_links.empty()) {
+        MountOp links = builtin(MountKind::links, "", musl_links_dir);
+        links.read_only = true;
+        links.create = CreatePolicy::directory;
+        links.links = linker.musl_links;
+        mounts.push_back(std::move(links));
+    }
+    if (linker.musl_path_file) install(*linker.musl_path_file, linker.musl_path_content);
+    if (linker.glibc_cache) install("/etc/ld.so.cache", *linker.glibc_cache);
+    return mounts;
+}
+
+}  // namespace skiff::plan

@@ -1,0 +1,18 @@
+// The mounts of a launch, in order: skiff's standard container mounts, then the EDF's.
+#pragma once
+
+#include <vector>
+
+#include "launcher/plan/planner.hpp"
+
+namespace skiff::plan {
+
+std::vector<MountOp> standard_mounts(const PlanRequest& request);
+MountOp from_edf(const edf::MountSpec& spec);
+
+// The linker configuration's files, applied after every other mount: written through a
+// writable root (so an ldconfig inside the container can still replace them), bound
+// read-only over a read-only one (ldcache.md §4).
+std::vector<MountOp> linker_mounts(const LinkerConfig& linker, bool writable_root);
+
+}  // namespace skiff::plan

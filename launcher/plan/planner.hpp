@@ -1,0 +1,61 @@
+// The pure planner: EDF + image facts + host facts -> LaunchPlan. It makes no system calls,
+// so every decision is unit-tested and visible in --dry-run.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/error.hpp"
+#include "launcher/edf/edf.hpp"
+#include "launcher/plan/launch_plan.hpp"
+
+namespace skiff::plan {
+
+// What skiff read from the image before planning (without mounting it).
+struct ImageFacts {
+    std::vector<std::pair<std::string, std::string>> env;  // the image's ENV, in order
+    std::optional<std::string> workdir;
+    std::vector<std::string> entrypoint;
+    std::vector<std::string> cmd;
+    std::optional<std::string> passwd;  // content of the image's /etc/passwd, if any
+    std::optional<std::string> group;   // content of the image's /etc/group, if any
+};
+
+// The dynamic-linker configuration for injected libraries (ldcache.md), computed from the
+// image's files before planning.
+struct LinkerConfig {
+    std::optional<std::string> glibc_cache;  // the new /etc/ld.so.cache
+    std::optional<std::string> musl_path_file;  // e.g. /etc/ld-musl-x86_64.path
+    std::string musl_path_content;
+    std::vector<std::pair<std::string, std::string>> musl_links;  // name -> container path
+};
+
+// Where skiff keeps the soname links musl needs (/.skiff is reserved for skiff, edf.md §6).
+inline constexpr const char* musl_links_dir = "/.skiff/lib";
+
+// Who runs skiff, and from where.
+struct HostFacts {
+    uid_t uid = 0;
+    gid_t gid = 0;
+    std::string user;   // login name of uid
+    std::string group;  // name of gid
+    std::string home;
+    std::string shell;
+    EnvMap env;
+};
+
+struct PlanRequest {
+    edf::Environment environment;  // loaded and merged, command-line options applied
+    image::ImageSource image;
+    ImageFacts image_facts;
+    HostFacts host;
+    std::vector<std::string> command;  // may be empty: the image's CMD, else /bin/sh
+    bool map_root = false;             // --root: the user appears as uid 0
+    std::optional<LinkerConfig> linker;  // when some mount injects libraries
+};
+
+Result<LaunchPlan> make_plan(const PlanRequest& request);
+
+}  // namespace skiff::plan

@@ -1,0 +1,99 @@
+#include "launcher/plan/render.hpp"
+
+#include <fmt/format.h>
+
+namespace skiff::plan {
+namespace {
+
+std::string quoted(const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out += c;
+    }
+    return out + "\"";
+}
+
+const char* kind_name(MountKind kind) {
+    switch (kind) {
+        case MountKind::bind: return "bind";
+        case MountKind::sqsh: return "sqsh";
+        case MountKind::tmpfs: return "tmpfs";
+        case MountKind::file: return "file";
+        case MountKind::write: return "write";
+        case MountKind::links: return "links";
+    }
+    return "?";
+}
+
+const char* propagation_name(Propagation p) {
+    switch (p) {
+        case Propagation::rprivate: return "rprivate";
+        case Propagation::private_: return "private";
+        case Propagation::rslave: return "rslave";
+        case Propagation::slave: return "slave";
+    }
+    return "?";
+}
+
+const char* create_name(CreatePolicy c) {
+    switch (c) {
+        case CreatePolicy::none: return "none";
+        case CreatePolicy::directory: return "dir";
+        case CreatePolicy::file: return "file";
+        case CreatePolicy::like_source: return "like-source";
+    }
+    return "?";
+}
+
+std::string flags(const MountOp& op) {
+    std::string f = op.read_only ? "ro" : "rw";
+    if (op.kind == MountKind::bind) f += op.recursive ? ",rbind" : ",bind";
+    if (op.nosuid) f += ",nosuid";
+    if (op.nodev) f += ",nodev";
+    if (op.noexec) f += ",noexec";
+    if (op.kind == MountKind::bind) f += std::string(",") + propagation_name(op.propagation);
+    if (op.ldcache) f += ",ldcache";
+    if (!op.options.empty()) f += "," + op.options;
+    return f;
+}
+
+std::string mount_line(const MountOp& op) {
+    std::string source = op.kind == MountKind::links ? fmt::format("({} links)", op.links.size())
+                         : op.kind == MountKind::file || op.kind == MountKind::write
+                             ? fmt::format("({} bytes)", op.content.size())
+                         : op.source.empty()        ? "-"
+                                                    : op.source;
+    std::string policy = fmt::format("create={} missing-source={}", create_name(op.create),
+                                     op.missing == MissingSource::skip ? "skip" : "error");
+    if (op.optional_destination) policy += " optional";
+    return fmt::format("mount    {:<5} {} -> {} [{}] {} ({})\n", kind_name(op.kind), source, op.destination,
+                       flags(op), policy, op.origin);
+}
+
+}  // namespace
+
+std::string render(const LaunchPlan& plan) {
+    std::string out;
+    const bool squashfs = plan.image.kind == image::ImageSource::Kind::squashfs;
+    out += fmt::format("image    {} {}\n", squashfs ? "squashfs" : "directory", plan.image.path);
+    const char* driver = plan.overlay == OverlayDriver::kernel ? "kernel overlayfs"
+                         : plan.overlay == OverlayDriver::fuse ? "fuse-overlayfs"
+                                                               : "kernel overlayfs, else fuse-overlayfs";
+    out += fmt::format("root     overlay ({}), {} (writes go to memory and vanish at exit)\n", driver,
+                       plan.writable ? "writable" : "read-only");
+    out += fmt::format("ids      uid {} -> {}, gid {} -> {}\n", plan.ids.outside_uid, plan.ids.inside_uid,
+                       plan.ids.outside_gid, plan.ids.inside_gid);
+    for (const auto& op : plan.mounts) out += mount_line(op);
+    for (const auto& [name, value] : plan.env) out += fmt::format("env      {}={}\n", name, quoted(value));
+    out += fmt::format("workdir  {} ({})\n", plan.workdir, plan.workdir_origin);
+    out += "argv    ";
+    for (const auto& a : plan.argv) out += " " + quoted(a);
+    return out + "\n";
+}
+
+}  // namespace skiff::plan

@@ -1,0 +1,140 @@
+#include "launcher/run/apply_mounts.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "launcher/run/staging.hpp"
+#include "namespaces/mount_ops.hpp"
+#include "namespaces/path_in_root.hpp"
+
+namespace skiff::run {
+namespace {
+
+using plan::MountKind;
+using plan::MountOp;
+
+Error mount_error(const MountOp& op, const ns::SysError& error) {
+    std::string what = op.source.empty() ? "'" + op.destination + "'" : "'" + op.source + "' -> '" + op.destination + "'";
+    return error.to_error(op.origin + ": mount " + what);
+}
+
+ns::NodeKind destination_kind(const MountOp& op, const HostSource& source) {
+    switch (op.create) {
+        case plan::CreatePolicy::file: return ns::NodeKind::file;
+        case plan::CreatePolicy::like_source:
+            return op.kind == MountKind::bind && !source.is_directory ? ns::NodeKind::file : ns::NodeKind::directory;
+        case plan::CreatePolicy::directory:
+        case plan::CreatePolicy::none: break;
+    }
+    return ns::NodeKind::directory;
+}
+
+ns::MountAttributes flags_of(const MountOp& op) {
+    ns::MountAttributes a;
+    a.read_only = op.read_only;
+    a.nosuid = op.nosuid;
+    a.nodev = op.nodev;
+    a.noexec = op.noexec;
+    return a;
+}
+
+ns::MountAttributes propagation_of(const MountOp& op) {
+    ns::MountAttributes a;
+    bool slave = op.propagation == plan::Propagation::slave || op.propagation == plan::Propagation::rslave;
+    a.propagation = slave ? ns::Propagation::slave : ns::Propagation::private_;
+    return a;
+}
+
+bool recursive_propagation(const MountOp& op) {
+    return op.propagation == plan::Propagation::rprivate || op.propagation == plan::Propagation::rslave;
+}
+
+// The magic link of an O_PATH fd, for the calls of the old mount API that take a path.
+std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
+
+ns::SysResult<ns::UniqueFd> generated_file_tree(const MountOp& op, std::size_t index) {
+    std::string path = std::string(Staging::files) + "/" + std::to_string(index);
+    ns::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+    if (!fd.valid()) return ns::sys_fail("create", path);
+    if (::write(fd.get(), op.content.data(), op.content.size()) != static_cast<ssize_t>(op.content.size()))
+        return ns::sys_fail("write", path);
+    return ns::clone_tree(path, false);
+}
+
+ns::SysResult<ns::UniqueFd> links_tree(const MountOp& op, std::size_t index) {
+    std::string dir = std::string(Staging::files) + "/" + std::to_string(index) + ".d";
+    if (auto r = ns::create_symlinks(dir, op.links); !r) return Unexpected(r.error());
+    return ns::clone_tree(dir, false);
+}
+
+ns::SysResult<void> attach_tree(const MountOp& op, int tree_fd, int target_fd) {
+    // Flags follow bind/rbind (an "ro" rbind makes every submount read-only); propagation
+    // follows private/rprivate and slave/rslave.
+    if (auto r = ns::set_attributes(tree_fd, flags_of(op), op.recursive, op.destination); !r) return r;
+    if (auto r = ns::set_attributes(tree_fd, propagation_of(op), recursive_propagation(op), op.destination); !r) return r;
+    return ns::attach(tree_fd, target_fd, op.destination);
+}
+
+ns::SysResult<void> apply_one(const MountOp& op, std::size_t index, HostSource& source, int target_fd) {
+    switch (op.kind) {
+        case MountKind::bind: return attach_tree(op, source.tree.get(), target_fd);
+        case MountKind::file: {
+            auto tree = generated_file_tree(op, index);
+            if (!tree) return ns::SysResult<void>(Unexpected(tree.error()));
+            return attach_tree(op, tree->get(), target_fd);
+        }
+        case MountKind::links: {
+            auto tree = links_tree(op, index);
+            if (!tree) return ns::SysResult<void>(Unexpected(tree.error()));
+            return attach_tree(op, tree->get(), target_fd);
+        }
+        case MountKind::tmpfs: return ns::mount_tmpfs(fd_path(target_fd), op.options);
+        case MountKind::sqsh:
+        case MountKind::write: break;
+    }
+    return {};
+}
+
+bool cannot_create(const ns::SysError& error) {
+    return error.code == EACCES || error.code == EPERM || error.code == EROFS;
+}
+
+Error destination_error(const MountOp& op, const ns::SysError& error) {
+    Error e = mount_error(op, error);
+    if (cannot_create(error))
+        e.message += "; the image does not let you create '" + op.destination +
+                     "' (a directory image owned by another user?): create it in the image, or use a squashfs image";
+    return e;
+}
+
+}  // namespace
+
+Result<void> apply_mounts(const plan::LaunchPlan& plan, std::vector<HostSource>& sources, int root_fd,
+                          const Timeline& timeline) {
+    for (std::size_t i = 0; i < plan.mounts.size(); ++i) {
+        const MountOp& op = plan.mounts[i];
+        HostSource& source = sources[i];
+        if (op.kind == MountKind::bind && !source.tree.valid()) continue;  // skipped: missing source
+        if (op.kind == MountKind::write) {
+            if (auto r = ns::write_file_in_root(root_fd, op.destination, op.content); !r)
+                return Unexpected(destination_error(op, r.error()));
+            continue;
+        }
+        auto target = ns::ensure_in_root(root_fd, op.destination, destination_kind(op, source));
+        if (!target && op.optional_destination && cannot_create(target.error())) {
+            timeline.note("skipped " + op.destination + ": " + target.error().describe());
+            continue;
+        }
+        if (!target) return Unexpected(destination_error(op, target.error()));
+        if (op.kind == MountKind::sqsh) {
+            auto r = ns::mount_squashfs(*source.server, std::move(source.fuse), fd_path(target->get()),
+                                        plan.ids.inside_uid, plan.ids.inside_gid);
+            if (!r) return Unexpected(mount_error(op, r.error()));
+            continue;
+        }
+        if (auto r = apply_one(op, i, source, target->get()); !r) return Unexpected(mount_error(op, r.error()));
+    }
+    return {};
+}
+
+}  // namespace skiff::run

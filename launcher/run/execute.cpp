@@ -1,0 +1,94 @@
+#include "launcher/run/execute.hpp"
+
+#include <unistd.h>
+
+#include "common/exit_codes.hpp"
+#include "launcher/run/apply_mounts.hpp"
+#include "launcher/run/host_sources.hpp"
+#include "launcher/run/staging.hpp"
+#include "namespaces/exec.hpp"
+#include "namespaces/mount_ops.hpp"
+#include "namespaces/path_in_root.hpp"
+#include "namespaces/user_namespace.hpp"
+
+namespace skiff::run {
+namespace {
+
+LaunchFailure setup_failure(Error error) { return {exit_code::setup_failed, std::move(error)}; }
+
+LaunchFailure exec_failure(const ns::SysError& error, const plan::LaunchPlan& plan) {
+    const std::string& name = plan.argv.front();
+    if (error.op == "execve" && error.path == name && error.code == ENOENT) {
+        auto path = plan.env.contains("PATH") ? plan.env.at("PATH") : "";
+        return {exit_code::not_found, Error{"command '" + name + "' not found in the container (PATH=" + path + ")"}};
+    }
+    int code = error.code == ENOENT ? exit_code::not_found : exit_code::not_executable;
+    std::string hint = error.code == ENOENT ? "; its interpreter or loader is missing in the image" : "";
+    return {code, Error{"cannot execute '" + error.path + "': " + error.describe().substr(error.op.size() + error.path.size() + 5) + hint}};
+}
+
+Result<void> enter_workdir(const plan::LaunchPlan& plan) {
+    if (::chdir(plan.workdir.c_str()) == 0) return {};
+    if (errno == ENOENT || errno == ENOTDIR)
+        return fail(plan.workdir_origin + ": workdir '" + plan.workdir + "' does not exist in the container");
+    return Unexpected(ns::SysError{errno, "chdir", plan.workdir}.to_error(plan.workdir_origin + ": workdir"));
+}
+
+Result<ns::UniqueFd> clone_directory_image(const plan::LaunchPlan& plan) {
+    if (plan.image.kind != image::ImageSource::Kind::directory) return ns::UniqueFd{};
+    auto tree = ns::clone_tree(plan.image.path, true);
+    if (!tree) return Unexpected(tree.error().to_error("image '" + plan.image.path + "'"));
+    return std::move(*tree);
+}
+
+}  // namespace
+
+LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline) {
+    // 1. Start the squashfs servers while this process still sees the host as itself.
+    auto image_server = start_image_server(plan);
+    if (!image_server) return setup_failure(image_server.error());
+    auto sources = start_sqsh_servers(plan);
+    if (!sources) return setup_failure(sources.error());
+    const OverlayTools overlay_tools = find_overlay_tools(plan);
+    timeline.step("started squashfs servers");
+
+    // 2. New user namespace (single-ID map) and mount namespace; host events flow in only.
+    if (auto r = ns::enter_user_and_mount_namespace(plan.ids); !r) return setup_failure(r.error().to_error(""));
+    if (auto r = ns::make_root_rslave(); !r) return setup_failure(r.error().to_error(""));
+    timeline.step("entered user and mount namespace");
+
+    // 3. Detached clones of every host path we bind: no host path is resolved after this.
+    auto image_tree = clone_directory_image(plan);
+    if (!image_tree) return setup_failure(image_tree.error());
+    if (auto r = open_host_sources(plan, *sources); !r) return setup_failure(r.error());
+    timeline.step("opened host sources");
+
+    // 4. The root: image + overlay (writable layer in memory) in the private staging tmpfs.
+    if (auto r = prepare_staging(); !r) return setup_failure(r.error());
+    if (auto r = mount_root(plan, *image_server, std::move(*image_tree), overlay_tools, timeline); !r) return setup_failure(r.error());
+    timeline.step("mounted the image with an overlay");
+
+    // 5. Every mount, destinations resolved inside the root.
+    auto root = ns::open_root(Staging::root);
+    if (!root) return setup_failure(root.error().to_error("root"));
+    if (auto r = apply_mounts(plan, *sources, root->get(), timeline); !r) return setup_failure(r.error());
+    if (!plan.writable)
+        if (auto r = ns::make_read_only(Staging::root); !r) return setup_failure(r.error().to_error("read-only root"));
+    timeline.step("applied " + std::to_string(plan.mounts.size()) + " mounts");
+
+    // 6. Pivot into the root; the old root and the staging area vanish from the namespace.
+    if (::chdir(Staging::root) != 0) return setup_failure(ns::SysError{errno, "chdir", Staging::root}.to_error("root"));
+    if (auto r = ns::pivot_into_cwd(); !r) return setup_failure(r.error().to_error("root"));
+    if (auto r = enter_workdir(plan); !r) return setup_failure(r.error());
+    timeline.step("pivoted into the container");
+
+    // 7. Find the command, drop every privilege, exec.
+    auto path = plan.env.contains("PATH") ? plan.env.at("PATH") : "";
+    auto file = ns::find_command(plan.argv.front(), path);
+    if (!file) return exec_failure(file.error(), plan);
+    if (auto r = ns::drop_privileges(); !r) return setup_failure(r.error().to_error("dropping privileges"));
+    timeline.step("exec " + *file);
+    return exec_failure(ns::exec_command(*file, plan.argv, plan.env), plan);
+}
+
+}  // namespace skiff::run

@@ -1,0 +1,58 @@
+#include "launcher/run/host_sources.hpp"
+
+#include <sys/stat.h>
+
+#include "namespaces/mount_ops.hpp"
+
+namespace skiff::run {
+namespace {
+
+Error mount_error(const plan::MountOp& op, const ns::SysError& error) {
+    return error.to_error(op.origin + ": mount '" + op.source + "' -> '" + op.destination + "'");
+}
+
+}  // namespace
+
+Result<std::optional<ns::SquashfsServer>> start_image_server(const plan::LaunchPlan& plan) {
+    if (plan.image.kind != image::ImageSource::Kind::squashfs) return std::optional<ns::SquashfsServer>{};
+    auto server = ns::start_squashfs_server(plan.image.path, plan.ids.inside_uid, plan.ids.inside_gid);
+    if (!server) return Unexpected(server.error().to_error("image '" + plan.image.path + "'"));
+    return std::optional<ns::SquashfsServer>(std::move(*server));
+}
+
+Result<std::vector<HostSource>> start_sqsh_servers(const plan::LaunchPlan& plan) {
+    std::vector<HostSource> sources(plan.mounts.size());
+    for (std::size_t i = 0; i < plan.mounts.size(); ++i) {
+        const auto& op = plan.mounts[i];
+        if (op.kind != plan::MountKind::sqsh) continue;
+        auto server = ns::start_squashfs_server(op.source, plan.ids.inside_uid, plan.ids.inside_gid);
+        if (!server) return Unexpected(mount_error(op, server.error()));
+        sources[i].server = std::move(*server);
+    }
+    return sources;
+}
+
+Result<void> open_host_sources(const plan::LaunchPlan& plan, std::vector<HostSource>& sources) {
+    for (std::size_t i = 0; i < plan.mounts.size(); ++i) {
+        const auto& op = plan.mounts[i];
+        auto& source = sources[i];
+        if (op.kind == plan::MountKind::sqsh) {
+            auto fuse = ns::open_fuse_device();
+            if (!fuse) return Unexpected(fuse.error().to_error(op.origin + ": sqsh mount '" + op.source + "'"));
+            source.fuse = std::move(*fuse);
+        }
+        if (op.kind != plan::MountKind::bind) continue;
+        struct stat st {};
+        if (::stat(op.source.c_str(), &st) != 0) {
+            if (op.missing == plan::MissingSource::skip) continue;
+            return Unexpected(mount_error(op, {errno, "stat", op.source}));
+        }
+        source.is_directory = S_ISDIR(st.st_mode);
+        auto tree = ns::clone_tree(op.source, op.recursive);
+        if (!tree) return Unexpected(mount_error(op, tree.error()));
+        source.tree = std::move(*tree);
+    }
+    return {};
+}
+
+}  // namespace skiff::run

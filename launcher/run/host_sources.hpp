@@ -1,0 +1,30 @@
+// Phase one of the executor, still seeing the host's filesystem: start the squashfs servers,
+// then (inside the namespace) take a detached clone of every host path the plan binds, so the
+// later steps never resolve a host path again.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "common/error.hpp"
+#include "launcher/plan/launch_plan.hpp"
+#include "namespaces/squashfs_server.hpp"
+
+namespace skiff::run {
+
+struct HostSource {
+    ns::UniqueFd tree;       // detached clone of the source (bind), invalid if skipped
+    bool is_directory = false;
+    std::optional<ns::SquashfsServer> server;  // sqsh mounts
+    ns::UniqueFd fuse;       // sqsh mounts: /dev/fuse opened inside the namespace
+};
+
+// Before the user namespace: one server per squashfs (the image first, if it is one).
+Result<std::optional<ns::SquashfsServer>> start_image_server(const plan::LaunchPlan& plan);
+Result<std::vector<HostSource>> start_sqsh_servers(const plan::LaunchPlan& plan);
+
+// Inside the namespace: clones of bind sources and the /dev/fuse fds, index-aligned with
+// plan.mounts.
+Result<void> open_host_sources(const plan::LaunchPlan& plan, std::vector<HostSource>& sources);
+
+}  // namespace skiff::run

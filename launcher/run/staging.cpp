@@ -1,0 +1,74 @@
+#include "launcher/run/staging.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+
+#include "namespaces/fuse_overlay.hpp"
+#include "namespaces/mount_ops.hpp"
+#include "namespaces/path_in_root.hpp"
+
+namespace skiff::run {
+namespace {
+
+Result<void> make_directory(const char* path) {
+    if (::mkdir(path, 0700) != 0 && errno != EEXIST)
+        return Unexpected(ns::SysError{errno, "mkdir", path}.to_error("staging"));
+    return {};
+}
+
+Result<void> mount_image(const plan::LaunchPlan& plan, std::optional<ns::SquashfsServer>& server,
+                         ns::UniqueFd image_tree, const std::string& context) {
+    if (server) {
+        auto fuse = ns::open_fuse_device();
+        if (!fuse) return Unexpected(fuse.error().to_error(context));
+        auto r = ns::mount_squashfs(*server, std::move(*fuse), Staging::lower, plan.ids.inside_uid, plan.ids.inside_gid);
+        if (!r) return Unexpected(r.error().to_error(context));
+        return {};
+    }
+    auto target = ns::open_root(Staging::lower);
+    if (!target) return Unexpected(target.error().to_error(context));
+    if (auto r = ns::attach(image_tree.get(), target->get(), Staging::lower); !r)
+        return Unexpected(r.error().to_error(context));
+    return {};
+}
+
+Result<void> fuse_overlay(const OverlayTools& tools, const std::string& context) {
+    if (tools.fuse_overlayfs.empty())
+        return fail(context + ": fuse-overlayfs is needed but not installed; install the fuse-overlayfs package");
+    auto r = ns::mount_fuse_overlay(tools.fuse_overlayfs, Staging::lower, Staging::upper, Staging::work, Staging::root);
+    if (!r) return Unexpected(r.error().to_error(context));
+    return {};
+}
+
+}  // namespace
+
+OverlayTools find_overlay_tools(const plan::LaunchPlan& plan) {
+    OverlayTools tools;
+    if (plan.overlay == plan::OverlayDriver::kernel) return tools;
+    const char* path = std::getenv("PATH");
+    if (auto found = ns::find_fuse_overlayfs(path ? path : "/usr/bin:/bin")) tools.fuse_overlayfs = *found;
+    return tools;
+}
+
+Result<void> prepare_staging() {
+    if (auto r = ns::mount_tmpfs(Staging::base, "mode=0700"); !r) return Unexpected(r.error().to_error("staging"));
+    for (const char* dir : {Staging::lower, "/tmp/rw", Staging::upper, Staging::work, Staging::files, Staging::root})
+        if (auto r = make_directory(dir); !r) return r;
+    return {};
+}
+
+Result<void> mount_root(const plan::LaunchPlan& plan, std::optional<ns::SquashfsServer>& server,
+                        ns::UniqueFd image_tree, const OverlayTools& tools, const Timeline& timeline) {
+    const std::string context = "image '" + plan.image.path + "'";
+    if (auto r = mount_image(plan, server, std::move(image_tree), context); !r) return r;
+    if (plan.overlay == plan::OverlayDriver::fuse) return fuse_overlay(tools, context);
+    auto kernel = ns::mount_overlay(Staging::lower, Staging::upper, Staging::work, Staging::root);
+    if (kernel) return {};
+    if (plan.overlay == plan::OverlayDriver::kernel) return Unexpected(kernel.error().to_error(context));
+    timeline.note("kernel overlayfs refused (" + kernel.error().describe() + "); using fuse-overlayfs");
+    return fuse_overlay(tools, context);
+}
+
+}  // namespace skiff::run

@@ -1,0 +1,80 @@
+// Injected libraries reach the loader through the linker configuration skiff writes itself,
+// for glibc (/etc/ld.so.cache) and musl (the path file) images, writable or read-only, without
+// running ldconfig and without changing the image.
+#include "tests/support/launch_fixture.hpp"
+
+namespace skiff::test {
+namespace {
+
+class Ldcache : public NsTest {
+protected:
+    // A host directory with a copy of the host's zlib, standing in for a site library.
+    static TempDir site_libraries() {
+        TempDir dir("sitelib");
+        auto copy = run_process({"/bin/sh", "-c", "cp -a /usr/lib/x86_64-linux-gnu/libz.so.1* " + dir.path() + "/"});
+        EXPECT_EQ(copy.status, 0) << copy;
+        return dir;
+    }
+
+    // apt-get reaches libz.so.1 through libapt-pkg; the real loader must resolve it via the cache.
+    static void expect_loader_uses_injected_zlib(const std::string& image_path, const std::vector<std::string>& extra,
+                                                 const std::string& site, const std::string& destination = "/opt/site/lib") {
+        std::vector<std::string> options = extra;
+        options.insert(options.end(), {"--mount", site + ":" + destination + ":ro+ldcache"});
+        auto r = run_in(image_path, options, {"/lib64/ld-linux-x86-64.so.2", "--list", "/usr/bin/apt-get"});
+        ASSERT_EQ(r.status, 0) << r;
+        EXPECT_NE(r.out.find("libz.so.1 => " + destination + "/libz.so.1"), std::string::npos) << r;
+        EXPECT_NE(r.out.find("libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6"), std::string::npos) << r;
+    }
+};
+
+TEST_F(Ldcache, MuslImageFindsInjectedLibraryThroughThePathFile) {
+    auto without = run_in(image("musl-nopath.sqsh"), {}, {"needs-optlib"});
+    EXPECT_NE(without.status, 0) << "the fixture must need the path file: " << without;
+    auto libs = image("musl-rootfs") + "/opt/lib";
+    auto r = sh(image("musl-nopath.sqsh"), "needs-optlib && head -1 /etc/ld-musl-x86_64.path",
+                {"--mount", libs + ":/opt/lib:ro+ldcache"});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "hello from /opt/lib/libgreet.so\n/opt/lib\n");
+}
+
+TEST_F(Ldcache, MuslImageOnAReadOnlyRoot) {
+    auto libs = image("musl-rootfs") + "/opt/lib";
+    auto r = run_in(image("musl-nopath.sqsh"), {"--read-only", "--mount", libs + ":/opt/lib:ro+ldcache"},
+                    {"needs-optlib"});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "hello from /opt/lib/libgreet.so\n");
+}
+
+TEST_F(Ldcache, GlibcImageWritableRootGetsANewCache) {
+    auto site = site_libraries();
+    expect_loader_uses_injected_zlib(image("debian.sqsh"), {}, site.path());
+    auto r = sh(image("debian.sqsh"), "grep -c ' /etc/ld.so.cache ' /proc/self/mountinfo",
+                {"--mount", site.path() + ":/opt/site/lib:ro+ldcache"});
+    EXPECT_EQ(r.out, "0\n") << "a writable root gets a plain file an ldconfig can replace: " << r;
+}
+
+TEST_F(Ldcache, GlibcImageReadOnlyRootGetsABoundCache) {
+    auto site = site_libraries();
+    expect_loader_uses_injected_zlib(image("debian.sqsh"), {"--read-only"}, site.path());
+}
+
+TEST_F(Ldcache, GlibcDirectoryImageIsNotModified) {
+    auto site = site_libraries();
+    auto before = run_process({"sha256sum", image("debian-rootfs") + "/etc/ld.so.cache"});
+    // The fixture directory is root's: only existing destinations (/mnt) can be used there.
+    expect_loader_uses_injected_zlib(image("debian-rootfs"), {"--read-only"}, site.path(), "/mnt");
+    auto after = run_process({"sha256sum", image("debian-rootfs") + "/etc/ld.so.cache"});
+    EXPECT_EQ(before.out, after.out);
+}
+
+TEST_F(Ldcache, WithoutLdcacheFlagTheImageCacheIsUsed) {
+    auto site = site_libraries();
+    auto r = run_in(image("debian.sqsh"), {"--mount", site.path() + ":/opt/site/lib:ro"},
+                    {"/lib64/ld-linux-x86-64.so.2", "--list", "/usr/bin/apt-get"});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_NE(r.out.find("libz.so.1 => /lib/x86_64-linux-gnu/libz.so.1"), std::string::npos) << r;
+}
+
+}  // namespace
+}  // namespace skiff::test

@@ -1,0 +1,174 @@
+// The pure planner: golden --dry-run output and each rule of the environment, identity,
+// command and workdir decisions.
+#include "launcher/plan/planner.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "launcher/plan/render.hpp"
+
+namespace skiff::plan {
+namespace {
+
+edf::Origin at(int line) { return {"/u/.edf/job.toml", line}; }
+
+PlanRequest basic_request() {
+    PlanRequest r;
+    r.environment.image = edf::Sourced<std::string>{"/store/app.sqsh", at(1)};
+    r.environment.workdir = edf::Sourced<std::string>{"/work", at(2)};
+    edf::MountSpec data{"/scratch/data", "/data", {}, at(3), "/scratch/data:/data:ro"};
+    data.flags.read_only = true;
+    edf::MountSpec set{"/store/ref.sqsh", "/ref", {}, at(4), "/store/ref.sqsh:/ref:sqsh"};
+    set.flags.sqsh = true;
+    r.environment.mounts = {data, set};
+    r.environment.env["OMP_NUM_THREADS"] = {"4", at(6)};
+    r.environment.env["PATH"] = {"/opt/app/bin:${PATH}", at(7)};
+    r.environment.env["LANG"] = {"", at(8)};
+    r.image.kind = image::ImageSource::Kind::squashfs;
+    r.image.path = "/store/app.sqsh";
+    r.image_facts.env = {{"PATH", "/usr/bin:/bin"}, {"LANG", "C.UTF-8"}, {"SLURM_JOB_ID", "stale"}};
+    r.image_facts.passwd = "root:x:0:0:root:/root:/bin/sh\n";
+    r.image_facts.group = "root:x:0:\n";
+    r.host = {1000, 100, "alice", "users", "/home/alice", "/bin/bash",
+              {{"PATH", "/host/bin"}, {"HOME", "/home/alice"}, {"LD_PRELOAD", "/host/lib.so"},
+               {"SLURM_JOB_ID", "42"}, {"TERM", "xterm"}}};
+    r.command = {"python", "train.py"};
+    return r;
+}
+
+std::string golden(const std::string& name, const std::string& actual) {
+    std::string path = std::string(SKIFF_TEST_DATA) + "/" + name;
+    if (const char* update = std::getenv("SKIFF_UPDATE_GOLDEN"); update && std::string(update) == "1") {
+        std::ofstream(path) << actual;
+        return actual;
+    }
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+TEST(Planner, GoldenDryRun) {
+    auto plan = make_plan(basic_request());
+    ASSERT_TRUE(plan) << plan.error().message;
+    auto text = render(*plan);
+    EXPECT_EQ(text, golden("plan_basic.txt", text)) << "set SKIFF_UPDATE_GOLDEN=1 to accept a deliberate change";
+}
+
+TEST(Planner, EnvironmentLayers) {
+    auto plan = make_plan(basic_request());
+    ASSERT_TRUE(plan);
+    const auto& env = plan->env;
+    EXPECT_EQ(env.at("PATH"), "/opt/app/bin:/usr/bin:/bin") << "[env] ${PATH} extends the image's PATH";
+    EXPECT_FALSE(env.contains("LD_PRELOAD")) << "host library paths never enter the container";
+    EXPECT_FALSE(env.contains("LANG")) << "\"\" unsets what the image set";
+    EXPECT_EQ(env.at("SLURM_JOB_ID"), "42") << "task variables come from the task, not the image";
+    EXPECT_EQ(env.at("OMP_NUM_THREADS"), "4");
+    EXPECT_EQ(env.at("TERM"), "xterm") << "other host variables pass";
+}
+
+TEST(Planner, DefaultPathWhenImageSetsNone) {
+    auto request = basic_request();
+    request.image_facts.env.clear();
+    request.environment.env.erase("PATH");
+    auto plan = make_plan(request);
+    ASSERT_TRUE(plan);
+    EXPECT_EQ(plan->env.at("PATH"), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+}
+
+TEST(Planner, EnvValueMayOverrideATaskVariable) {
+    auto request = basic_request();
+    request.environment.env["SLURM_JOB_ID"] = {"pinned", at(9)};
+    auto plan = make_plan(request);
+    ASSERT_TRUE(plan);
+    EXPECT_EQ(plan->env.at("SLURM_JOB_ID"), "pinned");
+}
+
+TEST(Planner, UndefinedVariableInEnvIsAnErrorWithItsLocation) {
+    auto request = basic_request();
+    request.environment.env["X"] = {"${NOT_SET_ANYWHERE}", at(10)};
+    auto plan = make_plan(request);
+    ASSERT_FALSE(plan);
+    EXPECT_NE(plan.error().message.find("/u/.edf/job.toml:10"), std::string::npos) << plan.error().message;
+    EXPECT_NE(plan.error().message.find("NOT_SET_ANYWHERE"), std::string::npos) << plan.error().message;
+}
+
+TEST(Planner, UserGetsAPasswdAndGroupEntry) {
+    auto plan = make_plan(basic_request());
+    ASSERT_TRUE(plan);
+    std::string passwd, group;
+    for (const auto& op : plan->mounts) {
+        if (op.destination == "/etc/passwd") passwd = op.content;
+        if (op.destination == "/etc/group") group = op.content;
+    }
+    EXPECT_EQ(passwd, "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:100::/home/alice:/bin/sh\n");
+    EXPECT_EQ(group, "root:x:0:\nusers:x:100:\n");
+}
+
+TEST(Planner, RootMapsToZeroAndReusesTheImagesRootEntry) {
+    auto request = basic_request();
+    request.map_root = true;
+    auto plan = make_plan(request);
+    ASSERT_TRUE(plan);
+    EXPECT_EQ(plan->ids.inside_uid, 0u);
+    EXPECT_EQ(plan->ids.inside_gid, 0u);
+    EXPECT_EQ(plan->ids.outside_uid, 1000u);
+    for (const auto& op : plan->mounts) {
+        if (op.destination == "/etc/passwd") {
+            EXPECT_EQ(op.content, "root:x:0:0:root:/root:/bin/sh\n");
+        }
+    }
+}
+
+TEST(Planner, EntrypointPrefixesTheCommand) {
+    auto request = basic_request();
+    request.image_facts.entrypoint = {"/etc/rc"};
+    EXPECT_EQ(make_plan(request)->argv, (std::vector<std::string>{"python", "train.py"})) << "off by default";
+    request.environment.entrypoint = {true, at(5)};
+    EXPECT_EQ(make_plan(request)->argv, (std::vector<std::string>{"/etc/rc", "python", "train.py"}));
+}
+
+TEST(Planner, NoCommandRunsTheImagesCmdElseAShell) {
+    auto request = basic_request();
+    request.command.clear();
+    EXPECT_EQ(make_plan(request)->argv, (std::vector<std::string>{"/bin/sh"}));
+    request.image_facts.cmd = {"/usr/bin/app", "--serve"};
+    EXPECT_EQ(make_plan(request)->argv, (std::vector<std::string>{"/usr/bin/app", "--serve"}));
+}
+
+TEST(Planner, WorkdirFromEdfElseImageElseRoot) {
+    auto request = basic_request();
+    request.image_facts.workdir = "/opt";
+    EXPECT_EQ(make_plan(request)->workdir, "/work");
+    EXPECT_EQ(make_plan(request)->workdir_origin, "/u/.edf/job.toml:2");
+    request.environment.workdir.reset();
+    EXPECT_EQ(make_plan(request)->workdir, "/opt");
+    request.image_facts.workdir.reset();
+    EXPECT_EQ(make_plan(request)->workdir, "/");
+}
+
+TEST(Planner, MountsKeepEdfOrderAfterTheStandardOnes) {
+    auto plan = make_plan(basic_request());
+    ASSERT_TRUE(plan);
+    ASSERT_GE(plan->mounts.size(), 2u);
+    const auto& data = plan->mounts[plan->mounts.size() - 2];
+    const auto& ref = plan->mounts.back();
+    EXPECT_EQ(data.destination, "/data");
+    EXPECT_TRUE(data.read_only);
+    EXPECT_EQ(data.origin, "/u/.edf/job.toml:3");
+    EXPECT_EQ(ref.kind, MountKind::sqsh);
+    EXPECT_TRUE(ref.read_only) << "sqsh mounts are read-only";
+    EXPECT_EQ(plan->mounts.front().destination, "/dev");
+}
+
+TEST(Planner, ReadOnlyRoot) {
+    auto request = basic_request();
+    request.environment.writable = {false, at(3)};
+    EXPECT_FALSE(make_plan(request)->writable);
+}
+
+}  // namespace
+}  // namespace skiff::plan
