@@ -1,0 +1,144 @@
+#include "bench/latency_options.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+
+namespace skiff::bench {
+namespace {
+
+using Words = std::span<char* const>;  // the words after an option
+
+Result<int> parse_count(std::string_view option, std::string_view text, int min) {
+    int value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < min)
+        return fail(std::string(option) + ": '" + std::string(text) + "' is not an integer >= " +
+                    std::to_string(min));
+    return value;
+}
+
+Result<std::size_t> apply_count(int& field, std::string_view option, Words rest, int min) {
+    if (rest.empty()) return fail(std::string(option) + " needs a value");
+    auto value = parse_count(option, rest[0], min);
+    if (!value) return fail(value.error().message);
+    field = *value;
+    return std::size_t{1};
+}
+
+// --case NAME COUNT ARG...: the argv is counted, not terminated, so that any word (even
+// "--", which skiff run and ch-run take) can be part of it.
+Result<std::size_t> apply_case(Options& o, Words rest) {
+    if (rest.size() < 2) return fail("--case needs NAME COUNT ARG0 [ARG...]");
+    std::string name = rest[0];
+    if (name.empty() || name.find_first_of(" \t\n") != std::string::npos)
+        return fail("--case: name '" + name + "' must be one non-empty word");
+    if (find_case(o, name)) return fail("--case: name '" + name + "' used twice");
+    auto count = parse_count("--case " + name, rest[1], 1);
+    if (!count) return fail(count.error().message);
+    auto n = static_cast<std::size_t>(*count);
+    if (rest.size() < 2 + n) return fail("--case " + name + ": fewer than " + rest[1] + " words follow");
+    auto first = rest.begin() + 2;
+    Case c{std::move(name), std::vector<std::string>(first, first + static_cast<std::ptrdiff_t>(n))};
+    if (c.argv[0].find('/') == std::string::npos)
+        return fail("--case " + c.name + ": program '" + c.argv[0] + "' must be a path (execve does no PATH search)");
+    o.cases.push_back(std::move(c));
+    return 2 + n;
+}
+
+Result<std::size_t> apply_compare(Options& o, Words rest) {
+    std::string_view pair = rest.empty() ? "" : rest[0];
+    auto colon = pair.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == pair.size())
+        return fail("--compare needs A:B (two case names)");
+    o.compares.emplace_back(pair.substr(0, colon), pair.substr(colon + 1));
+    return std::size_t{1};
+}
+
+struct OptionSpec {
+    std::string_view name;
+    std::string_view value_help;
+    Result<std::size_t> (*apply)(Options&, Words);  // returns how many words it consumed
+    std::string_view help;
+};
+
+constexpr std::array<OptionSpec, 8> option_table{{
+    {"--runs", "N", [](Options& o, Words w) { return apply_count(o.runs, "--runs", w, 1); },
+     "measured runs per case (default 50)"},
+    {"--warmup", "N", [](Options& o, Words w) { return apply_count(o.warmup, "--warmup", w, 0); },
+     "unmeasured runs per case first (default 3)"},
+    {"--timeout", "SEC", [](Options& o, Words w) { return apply_count(o.timeout_s, "--timeout", w, 1); },
+     "kill a run after SEC seconds and count it as failed (default 60)"},
+    {"--baseline", "NAME",
+     [](Options& o, Words w) -> Result<std::size_t> {
+         if (w.empty()) return fail("--baseline needs a value");
+         o.baseline = w[0];
+         return std::size_t{1};
+     },
+     "case the ratios divide by (default: the first case)"},
+    {"--env", "K=V",
+     [](Options& o, Words w) -> Result<std::size_t> {
+         if (w.empty() || std::strchr(w[0], '=') == nullptr) return fail("--env needs K=V");
+         o.env.emplace_back(w[0]);
+         return std::size_t{1};
+     },
+     "environment of every case (repeatable; default: this program's)"},
+    {"--compare", "A:B", apply_compare, "also print the ratio of case A's median to B's (repeatable)"},
+    {"--case", "NAME COUNT ARG...", apply_case, "a case: its name, then COUNT words of argv (repeatable)"},
+    {"--help", "",
+     [](Options& o, Words) -> Result<std::size_t> {
+         o.help = true;
+         return std::size_t{0};
+     },
+     "this help"},
+}};
+
+Result<void> check_names(Options& o) {
+    if (o.cases.empty()) return fail("no --case given; see --help");
+    if (o.baseline.empty()) o.baseline = o.cases.front().name;
+    if (!find_case(o, o.baseline)) return fail("--baseline: no case named '" + o.baseline + "'");
+    for (const auto& [a, b] : o.compares) {
+        if (!find_case(o, a) || !find_case(o, b)) return fail("--compare " + a + ":" + b + ": no such case");
+    }
+    return {};
+}
+
+}  // namespace
+
+std::optional<std::size_t> find_case(const Options& o, std::string_view name) {
+    for (std::size_t i = 0; i < o.cases.size(); ++i)
+        if (o.cases[i].name == name) return i;
+    return std::nullopt;
+}
+
+Result<Options> parse_options(std::span<char* const> words) {
+    Options o;
+    for (std::size_t i = 0; i < words.size();) {
+        std::string_view word = words[i];
+        auto spec = std::find_if(option_table.begin(), option_table.end(),
+                                 [&](const OptionSpec& s) { return s.name == word; });
+        if (spec == option_table.end()) return fail("unknown argument '" + std::string(word) + "'; see --help");
+        auto used = spec->apply(o, words.subspan(i + 1));
+        if (!used) return fail(used.error().message);
+        i += 1 + *used;
+    }
+    if (o.help) return o;
+    if (auto checked = check_names(o); !checked) return fail(checked.error().message);
+    return o;
+}
+
+void print_usage() {
+    std::printf("usage: start_latency [OPTIONS] --case NAME COUNT ARG0 [ARG...] [--case ...]\n\n"
+                "Runs every case (an argv, no shell) round-robin and prints the median, min and max\n"
+                "wall time of each and the ratio of its median to the baseline case's.\n"
+                "Exit status: 0 every run succeeded, 1 a run failed or timed out, 2 usage or setup error.\n\n"
+                "options:\n");
+    for (const OptionSpec& s : option_table) {
+        std::string left = std::string(s.name) + (s.value_help.empty() ? "" : " ") + std::string(s.value_help);
+        std::printf("  %-24s %s\n", left.c_str(), std::string(s.help).c_str());
+    }
+}
+
+}  // namespace skiff::bench

@@ -1,0 +1,40 @@
+// The command line of start_latency: the cases (name + argv) and how to measure them.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/error.hpp"
+
+namespace skiff::bench {
+
+struct Case {
+    std::string name;               // one word: it starts the RESULT lines
+    std::vector<std::string> argv;  // argv[0] is a path: execve does no PATH search
+};
+
+struct Options {
+    int runs = 50;
+    int warmup = 3;
+    int timeout_s = 60;
+    std::string baseline;               // the ratios divide by this case's median; default: the first
+    std::vector<std::string> env;       // K=V, the whole environment of every case
+    std::vector<Case> cases;
+    std::vector<std::pair<std::string, std::string>> compares;  // extra ratios: A's median over B's
+    bool help = false;
+};
+
+// Parses the words after the program name. Names in --baseline and --compare must be cases.
+Result<Options> parse_options(std::span<char* const> words);
+
+// Where the case called `name` is in o.cases.
+std::optional<std::size_t> find_case(const Options& o, std::string_view name);
+
+void print_usage();
+
+}  // namespace skiff::bench

@@ -1,0 +1,110 @@
+#include "bench/latency_report.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+namespace skiff::bench {
+namespace {
+
+struct Stats {
+    double median = 0, min = 0, max = 0;
+};
+
+Stats summarize(std::vector<double> ms) {
+    std::sort(ms.begin(), ms.end());
+    std::size_t n = ms.size();
+    double median = n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
+    return {median, ms.front(), ms.back()};
+}
+
+// One per case; nothing for a case with a failed run, whose times would mislead.
+std::vector<std::optional<Stats>> all_stats(const std::vector<CaseResult>& results) {
+    std::vector<std::optional<Stats>> stats;
+    for (const CaseResult& r : results)
+        stats.push_back(r.failures > 0 || r.ms.empty() ? std::nullopt : std::optional(summarize(r.ms)));
+    return stats;
+}
+
+// For display only: the words quoted as a POSIX shell would need them.
+std::string quoted(const std::vector<std::string>& words) {
+    constexpr std::string_view plain_chars =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-";
+    std::string s;
+    for (const std::string& w : words) {
+        if (!s.empty()) s += ' ';
+        if (!w.empty() && w.find_first_not_of(plain_chars) == std::string::npos) {
+            s += w;
+            continue;
+        }
+        s += '\'';
+        for (char ch : w) s += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+        s += '\'';
+    }
+    return s;
+}
+
+void print_cases(const Options& o, int width) {
+    std::printf("\ncases:\n");
+    for (const Case& c : o.cases) std::printf("  %-*s  %s\n", width, c.name.c_str(), quoted(c.argv).c_str());
+}
+
+std::string print_table(const Options& o, const std::vector<std::optional<Stats>>& stats,
+                        const std::vector<CaseResult>& results, int width) {
+    const auto& base = stats[*find_case(o, o.baseline)];
+    std::printf("\n%d measured runs per case (+%d warm-up), interleaved round-robin; times in ms\n\n", o.runs,
+                o.warmup);
+    std::printf("  %-*s  %8s  %8s  %8s  %s\n", width, "case", "median", "min", "max", "x baseline");
+    std::string machine;
+    char line[512];
+    for (std::size_t i = 0; i < o.cases.size(); ++i) {
+        const char* name = o.cases[i].name.c_str();
+        if (!stats[i]) {
+            std::printf("  %-*s  FAILED %d of %d runs\n", width, name, results[i].failures, results[i].runs);
+            std::snprintf(line, sizeof line, "FAILED %s %d %d\n", name, results[i].failures, results[i].runs);
+        } else {
+            const Stats& s = *stats[i];
+            double ratio = base && base->median > 0 ? s.median / base->median : 0;
+            std::printf("  %-*s  %8.2f  %8.2f  %8.2f  %6.2f\n", width, name, s.median, s.min, s.max, ratio);
+            std::snprintf(line, sizeof line, "RESULT %s %.3f %.3f %.3f %.3f\n", name, s.median, s.min, s.max, ratio);
+        }
+        machine += line;
+    }
+    return machine;
+}
+
+std::string print_compares(const Options& o, const std::vector<std::optional<Stats>>& stats) {
+    if (o.compares.empty()) return "";
+    std::printf("\nratios of medians:\n");
+    std::string machine;
+    char line[512];
+    for (const auto& [a, b] : o.compares) {
+        const auto& sa = stats[*find_case(o, a)];
+        const auto& sb = stats[*find_case(o, b)];
+        if (!sa || !sb || sb->median <= 0) {
+            std::printf("  %s / %s = n/a (a case failed)\n", a.c_str(), b.c_str());
+            continue;
+        }
+        double ratio = sa->median / sb->median;
+        std::printf("  %s / %s = %.2f\n", a.c_str(), b.c_str(), ratio);
+        std::snprintf(line, sizeof line, "RATIO %s %s %.3f\n", a.c_str(), b.c_str(), ratio);
+        machine += line;
+    }
+    return machine;
+}
+
+}  // namespace
+
+void print_report(const Options& o, const std::vector<CaseResult>& results) {
+    std::size_t width = 4;
+    for (const Case& c : o.cases) width = std::max(width, c.name.size());
+    const int w = static_cast<int>(width);
+    auto stats = all_stats(results);
+    print_cases(o, w);
+    std::string machine = print_table(o, stats, results, w);
+    machine += print_compares(o, stats);
+    std::printf("\n%s", machine.c_str());
+}
+
+}  // namespace skiff::bench

@@ -1,0 +1,21 @@
+// The results of start_latency: a table for people, then lines for scripts.
+#pragma once
+
+#include <vector>
+
+#include "bench/latency_options.hpp"
+
+namespace skiff::bench {
+
+struct CaseResult {
+    std::vector<double> ms;  // wall times of the measured runs that succeeded
+    int failures = 0;        // failed runs (none in warm-up, or nothing is measured)
+    int runs = 0;            // measured runs
+};
+
+// Prints the cases, the table and, per case, `RESULT name median_ms min_ms max_ms ratio`
+// (ratio of medians to the baseline) or `FAILED name failed_runs runs`, then per --compare
+// pair `RATIO a b ratio`. results[i] belongs to o.cases[i].
+void print_report(const Options& o, const std::vector<CaseResult>& results);
+
+}  // namespace skiff::bench

@@ -1,0 +1,96 @@
+// start_latency: wall time of short commands (container launches), measured interleaved
+// round-robin across cases so that drift and background load hit every case alike.
+// bench/start-latency builds the case table; bench/README.md explains the numbers.
+//
+//   start_latency [--runs N] [--warmup N] [--timeout SEC] [--baseline NAME] [--env K=V]...
+//                 [--compare A:B]... --case NAME COUNT ARG0 ARG1 ... [--case ...]...
+//
+// Each run is fork + execve (no shell, no PATH search) with stdin and stdout on /dev/null;
+// a case's first failing run is reported with its stderr. Warm-up runs are not measured; if
+// one fails, nothing is. Exit status: 0 every run succeeded, 1 a run failed or timed out,
+// 2 usage or setup error.
+#include <unistd.h>
+
+#include <cstdio>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "bench/latency_options.hpp"
+#include "bench/latency_report.hpp"
+#include "bench/latency_runner.hpp"
+
+namespace {
+
+using skiff::Result;
+using namespace skiff::bench;
+
+void report_failure(const Case& c, const Outcome& r, int round, bool warmup, const Runner& runner, int timeout_s) {
+    std::string text = runner.captured_stderr();
+    if (text.empty()) text = "(no stderr)";
+    if (text.back() != '\n') text += '\n';
+    std::fprintf(stderr, "start_latency: case %s failed (%s run %d: %s); its stderr:\n%s", c.name.c_str(),
+                 warmup ? "warm-up" : "measured", round + 1, r.describe(timeout_s).c_str(), text.c_str());
+}
+
+// Round r runs each case once, starting at case r mod n, so that no case always follows the
+// same neighbour (a launch can leave work behind, such as a FUSE server still exiting).
+Result<void> run_rounds(Options& o, const Runner& runner, int rounds, bool warmup, std::vector<CaseResult>& results) {
+    std::vector<ExecVectors> vectors;
+    for (Case& c : o.cases) vectors.push_back(runner.vectors(c));
+    const std::size_t n = o.cases.size();
+    for (int round = 0; round < rounds; ++round) {
+        for (std::size_t k = 0; k < n; ++k) {
+            std::size_t i = (static_cast<std::size_t>(round) + k) % n;
+            auto r = runner.run(vectors[i]);
+            if (!r) return skiff::fail(r.error().message);
+            CaseResult& res = results[i];
+            if (!warmup) ++res.runs;
+            if (!r->ok()) {
+                if (res.failures++ == 0) report_failure(o.cases[i], *r, round, warmup, runner, o.timeout_s);
+            } else if (!warmup) {
+                res.ms.push_back(r->ms);
+            }
+        }
+    }
+    return {};
+}
+
+int failed_cases(const std::vector<CaseResult>& results) {
+    int n = 0;
+    for (const CaseResult& r : results) n += r.failures > 0 ? 1 : 0;
+    return n;
+}
+
+int error(const std::string& message) {
+    std::fprintf(stderr, "start_latency: error: %s\n", message.c_str());
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    auto options = parse_options(std::span<char* const>(argv + 1, static_cast<std::size_t>(argc - 1)));
+    if (!options) return error(options.error().message);
+    if (options->help) {
+        print_usage();
+        return 0;
+    }
+    // Rootless launches are what is measured; as root the launchers take other code paths.
+    if (::geteuid() == 0)
+        return error("refusing to measure as root; run as an unprivileged user (bench/start-latency --user NAME)");
+    auto runner = Runner::open(*options);
+    if (!runner) return error(runner.error().message);
+
+    std::vector<CaseResult> results(options->cases.size());
+    if (auto warm = run_rounds(*options, *runner, options->warmup, true, results); !warm)
+        return error(warm.error().message);
+    if (int failed = failed_cases(results); failed > 0) {
+        std::fprintf(stderr, "start_latency: %d case(s) failed during warm-up; nothing measured\n", failed);
+        return 1;
+    }
+    if (auto measured = run_rounds(*options, *runner, options->runs, false, results); !measured)
+        return error(measured.error().message);
+    print_report(*options, results);
+    return failed_cases(results) > 0 ? 1 : 0;
+}
