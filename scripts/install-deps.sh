@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# install-deps.sh - install every Debian package needed to build, run, test and benchmark skiff.
+#
+#   sudo scripts/install-deps.sh
+#
+# Idempotent and quiet: it asks apt only for packages that are missing, and runs
+# `apt-get update` only when the first install attempt fails (stale or empty lists).
+# It never installs uidmap: skiff must work without the setuid newuidmap/newgidmap.
+set -euo pipefail
+
+readonly PROG=install-deps.sh
+die() { echo "$PROG: ERROR: $*" >&2; exit 1; }
+log() { echo "$PROG: $*" >&2; }
+
+readonly BUILD_PKGS=(cmake ninja-build g++ pkg-config libmount-dev libcap-dev libtoml11-dev
+  libfmt-dev libgtest-dev libfuse3-dev libsquashfuse-dev)
+readonly RUN_PKGS=(fuse3 squashfuse fuse-overlayfs util-linux)
+readonly FIXTURE_PKGS=(squashfs-tools mmdebstrap musl-tools busybox-static)
+readonly SCRIPT_PKGS=(git passwd)   # git ls-files and useradd, used by test-all.sh
+readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine)
+readonly APT_OPTS=(-y -q --no-install-recommends -o DPkg::Lock::Timeout=600)
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+missing_packages() {
+  local p
+  for p in "${BUILD_PKGS[@]}" "${RUN_PKGS[@]}" "${FIXTURE_PKGS[@]}" "${SCRIPT_PKGS[@]}" \
+    "${BENCH_PKGS[@]}"; do
+    # busybox-static only replaces Debian's busybox; the fixtures unpack it where that is installed
+    if [ "$p" = busybox-static ] && installed busybox; then continue; fi
+    installed "$p" || echo "$p"
+  done
+}
+
+apt_install() {
+  local log_file
+  log_file=$(mktemp /tmp/skiff-install-deps.XXXXXX.log)
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt-get install "${APT_OPTS[@]}" "$@" >"$log_file" 2>&1; then
+    log "apt-get install failed; running apt-get update and trying again"
+    apt-get update -q -o DPkg::Lock::Timeout=600 >>"$log_file" 2>&1 \
+      || { tail -20 "$log_file" >&2; die "apt-get update failed (log: $log_file)"; }
+    apt-get install "${APT_OPTS[@]}" "$@" >>"$log_file" 2>&1 \
+      || { tail -20 "$log_file" >&2; die "apt-get install failed (log: $log_file)"; }
+  fi
+  rm -f "$log_file"
+}
+
+main() {
+  [ "$(id -u)" = 0 ] || die "run as root (sudo $0)"
+  local missing t0=$SECONDS
+  mapfile -t missing < <(missing_packages)
+  if [ ${#missing[@]} -eq 0 ]; then
+    log "all packages installed"
+    return 0
+  fi
+  log "installing ${#missing[@]} packages: ${missing[*]}"
+  apt_install "${missing[@]}"
+  mapfile -t missing < <(missing_packages)
+  [ ${#missing[@]} -eq 0 ] || die "still missing after install: ${missing[*]}"
+  log "done in $((SECONDS - t0))s"
+}
+
+main "$@"

@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# test-all.sh - build skiff and run every test tier as an unprivileged user; what CI runs.
+#
+#   sudo scripts/test-all.sh
+#
+# As root: installs the dependencies, creates the user skiff-test, makes /dev/fuse 0666,
+# copies the source tree to /var/tmp/skiff-ci/src (the checkout may be unreadable for that
+# user), builds the fixture images into /var/tmp/skiff-ci/images, then as skiff-test builds
+# skiff in /var/tmp/skiff-ci/build and runs ctest, and builds again with ASan+UBSan in
+# /var/tmp/skiff-ci/build-asan to run the unit tier. Repeated runs reuse the images and
+# build incrementally. Prints the time of each step and, last, "N passed, N failed,
+# N skipped" over both ctest runs (a step that failed before its tests counts as failed).
+#
+# Environment: CI=true implies SKIFF_TESTS_MUST_RUN=1 (every skip is a failure);
+# SKIFF_CI_ROOT (default /var/tmp/skiff-ci), SKIFF_TEST_USER (default skiff-test),
+# SKIFF_CTEST_TIMEOUT (seconds per test, default 300).
+set -euo pipefail
+
+readonly PROG=test-all.sh
+die() { echo "$PROG: ERROR: $*" >&2; exit 1; }
+log() { echo "$PROG: $*" >&2; }
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+readonly REPO
+readonly CI_ROOT=${SKIFF_CI_ROOT:-/var/tmp/skiff-ci}
+readonly TEST_USER=${SKIFF_TEST_USER:-skiff-test}
+readonly SRC=$CI_ROOT/src IMAGES=$CI_ROOT/images LOGS=$CI_ROOT/logs
+readonly BUILD=$CI_ROOT/build ASAN_BUILD=$CI_ROOT/build-asan
+readonly CTEST_TIMEOUT=${SKIFF_CTEST_TIMEOUT:-300}
+MUST_RUN=${SKIFF_TESTS_MUST_RUN:-0}
+[ "${CI:-}" = true ] && MUST_RUN=1
+readonly MUST_RUN
+
+T_START=$SECONDS
+CURRENT_STEP='' STEP_T0=0 STEP_STATUS=ok
+STEP_REPORT=()
+N_PASSED=0 N_FAILED=0 N_SKIPPED=0 FAILURES=0
+
+# ---------------------------------------------------------------- bookkeeping
+# run_step NAME FUNCTION: a failing command inside FUNCTION ends the script (set -e);
+# the EXIT trap then reports NAME as the step that failed.
+run_step() {
+  CURRENT_STEP=$1 STEP_T0=$SECONDS STEP_STATUS=ok
+  log "== $1"
+  "$2"
+  STEP_REPORT+=("$(printf '%-11s %5ss  %s' "$1" $((SECONDS - STEP_T0)) "$STEP_STATUS")")
+  CURRENT_STEP=''
+}
+
+print_summary() {
+  local rc=$1 line
+  if [ -n "$CURRENT_STEP" ]; then
+    STEP_REPORT+=("$(printf '%-11s %5ss  FAILED (exit %s)' "$CURRENT_STEP" $((SECONDS - STEP_T0)) "$rc")")
+    N_FAILED=$((N_FAILED + 1))
+  fi
+  echo
+  echo "== $PROG: steps (total $((SECONDS - T_START))s)"
+  for line in "${STEP_REPORT[@]}"; do echo "   $line"; done
+  echo "== ctest counts over the normal and the ASan run; a failed step counts as one failure"
+  echo "$N_PASSED passed, $N_FAILED failed, $N_SKIPPED skipped"
+}
+
+on_exit() {
+  local rc=$?
+  trap - EXIT
+  print_summary "$rc"
+  if [ "$rc" = 0 ] && [ "$FAILURES" != 0 ]; then rc=1; fi
+  exit "$rc"
+}
+
+# ---------------------------------------------------------------- helpers
+user_home() { getent passwd "$TEST_USER" | cut -d: -f6; }
+
+# Runs a command as the test user with a small, fixed environment, from a directory it can read.
+as_user() {
+  local env_vars=(
+    "HOME=$(user_home)" "USER=$TEST_USER" "LOGNAME=$TEST_USER" "LANG=C.UTF-8"
+    "PATH=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
+    "CI=${CI:-}" "SKIFF_TEST_IMAGES=$IMAGES" "SKIFF_TESTS_MUST_RUN=$MUST_RUN"
+  )
+  (cd "$CI_ROOT" && runuser -u "$TEST_USER" -- env -i "${env_vars[@]}" "${EXTRA_ENV[@]}" "$@")
+}
+EXTRA_ENV=()
+
+# Files of the checkout: tracked and untracked-but-not-ignored, without deleted ones.
+list_sources() {
+  local f
+  git -c safe.directory='*' -C "$REPO" ls-files -z --cached --others --exclude-standard \
+    | while IFS= read -r -d '' f; do
+        if [ -e "$REPO/$f" ] || [ -L "$REPO/$f" ]; then printf '%s\0' "$f"; fi
+      done
+}
+
+# ctest_tier LOG ARGS...: runs ctest as the user, adds its counts; a failure is recorded,
+# not fatal, so that the later steps still run.
+ctest_tier() {
+  local log_file=$1 rc=0 summary total failed skipped
+  shift
+  as_user ctest --output-on-failure --no-tests=error -j2 --timeout "$CTEST_TIMEOUT" "$@" 2>&1 \
+    | tee "$log_file" || rc=$?
+  summary=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log_file" | tail -1 || true)
+  if [ -z "$summary" ]; then
+    log "no ctest summary in $log_file (exit $rc)"
+    N_FAILED=$((N_FAILED + 1))
+  else
+    total=$(echo "$summary" | sed -E 's/.* out of ([0-9]+).*/\1/')
+    failed=$(echo "$summary" | sed -E 's/.* ([0-9]+) tests? failed.*/\1/')
+    skipped=$(grep -cE '^[[:space:]]*[0-9]+ - .* \(Skipped\)$' "$log_file" || true)
+    N_PASSED=$((N_PASSED + total - failed - skipped))
+    N_FAILED=$((N_FAILED + failed))
+    N_SKIPPED=$((N_SKIPPED + skipped))
+  fi
+  if [ "$rc" != 0 ]; then
+    FAILURES=$((FAILURES + 1))
+    STEP_STATUS="FAILED (ctest exit $rc, log $log_file)"
+  fi
+}
+
+# ---------------------------------------------------------------- steps
+step_deps() { bash "$REPO/scripts/install-deps.sh"; }
+
+step_user() {
+  if ! id -u "$TEST_USER" >/dev/null 2>&1; then
+    log "creating user $TEST_USER"
+    useradd -m -s /bin/bash "$TEST_USER"
+  fi
+  [ "$(id -u "$TEST_USER")" != 0 ] || die "$TEST_USER must not be root"
+}
+
+step_fuse() {
+  [ -c /dev/fuse ] || modprobe fuse 2>/dev/null || true
+  [ -c /dev/fuse ] || die "/dev/fuse missing: the FUSE tests cannot run"
+  if [ "$(stat -c %a /dev/fuse)" != 666 ]; then
+    chmod 0666 /dev/fuse
+    log "changed /dev/fuse to mode 0666 (unprivileged squashfuse needs it)"
+  fi
+}
+
+# A fresh copy each run; files keep their times, so the builds stay incremental.
+step_source() {
+  install -d -m 0755 "$CI_ROOT"
+  rm -rf "$SRC"
+  install -d -m 0755 "$SRC"
+  if git -c safe.directory='*' -C "$REPO" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    list_sources | tar -C "$REPO" --null --no-recursion -T - -cf - | tar -C "$SRC" -xf -
+  else
+    tar -C "$REPO" --exclude='./build*' --exclude=./.git -cf - . | tar -C "$SRC" -xf -
+  fi
+  chown -R "$TEST_USER:" "$SRC"
+  log "copied $(find "$SRC" -type f | wc -l) files from $REPO to $SRC"
+}
+
+step_fixtures() { bash "$SRC/tests/fixtures/build-images.sh" "$IMAGES"; }
+
+# build_as_user DIR [CMAKE ARGS...] -- TARGETS: configure (first time) and build as the user.
+build_as_user() {
+  local dir=$1 args=() targets=()
+  shift
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do args+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  targets=("$@")
+  install -d -m 0755 -o "$TEST_USER" "$dir"
+  as_user cmake -S "$SRC" -B "$dir" -G Ninja "${args[@]}" >"$LOGS/$(basename "$dir")-configure.log" 2>&1 \
+    || { cat "$LOGS/$(basename "$dir")-configure.log" >&2; die "cmake configure of $dir failed"; }
+  as_user cmake --build "$dir" -j2 ${targets[@]+--target "${targets[@]}"}
+}
+
+step_build() { build_as_user "$BUILD" --; }
+step_test() { ctest_tier "$LOGS/ctest.log" --test-dir "$BUILD"; }
+step_asan_build() { build_as_user "$ASAN_BUILD" -DSKIFF_SANITIZE=ON -- unit_tests; }
+step_asan_test() {
+  EXTRA_ENV=("UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+  ctest_tier "$LOGS/ctest-asan.log" --test-dir "$ASAN_BUILD" -R '^unit\.'
+  EXTRA_ENV=()
+}
+
+# ---------------------------------------------------------------- main
+main() {
+  [ "$(id -u)" = 0 ] || die "run as root (sudo $0): it installs packages and creates a user"
+  install -d -m 0755 "$CI_ROOT" "$LOGS"
+  exec 8>"$CI_ROOT/.test-all.lock"
+  flock -n 8 || { log "waiting for another test-all.sh run"; flock 8; }
+  trap on_exit EXIT
+  log "source $REPO, work dir $CI_ROOT, SKIFF_TESTS_MUST_RUN=$MUST_RUN"
+  run_step deps step_deps
+  run_step user step_user
+  run_step fuse step_fuse
+  run_step source step_source
+  run_step fixtures step_fixtures
+  run_step build step_build
+  run_step test step_test
+  run_step asan-build step_asan_build
+  run_step asan-test step_asan_test
+}
+
+main "$@"
