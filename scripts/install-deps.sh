@@ -12,8 +12,11 @@ readonly PROG=install-deps.sh
 die() { echo "$PROG: ERROR: $*" >&2; exit 1; }
 log() { echo "$PROG: $*" >&2; }
 
-readonly BUILD_PKGS=(cmake ninja-build g++ pkg-config libmount-dev libcap-dev libtoml11-dev
-  libfmt-dev libgtest-dev libfuse3-dev libsquashfuse-dev)
+# The launcher links its C libraries statically (README), so the decompressors' -dev packages
+# (their .a files) are build dependencies too.
+readonly BUILD_PKGS=(cmake ninja-build g++ pkg-config libcap-dev libtoml11-dev
+  libfmt-dev libgtest-dev libfuse3-dev libsquashfuse-dev zlib1g-dev liblzma-dev liblzo2-dev
+  liblz4-dev libzstd-dev)
 readonly RUN_PKGS=(fuse3 squashfuse fuse-overlayfs util-linux)
 readonly FIXTURE_PKGS=(squashfs-tools mmdebstrap musl-tools busybox-static)
 readonly SCRIPT_PKGS=(git passwd)   # git ls-files and useradd, used by test-all.sh
