@@ -9,6 +9,7 @@
 #include "launcher/cli/image_facts.hpp"
 #include "launcher/cli/linker_facts.hpp"
 #include "launcher/cli/load_environment.hpp"
+#include "launcher/edf/annotations.hpp"
 #include "launcher/image/local.hpp"
 #include "launcher/plan/render.hpp"
 #include "launcher/run/execute.hpp"
@@ -27,6 +28,7 @@ Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, 
     request.host = read_host_facts(envp);
     edf::LoadOptions load{current_directory(), request.host.env, false, options.image.has_value()};
     Diagnostics diag;
+    if (auto warning = edf::host_annotation_warning(request.host.env); !warning.empty()) diag.warn(warning);
     auto environment = load_environment(options, load, diag);
     print_warnings(diag.warnings);
     if (!environment) return Unexpected(environment.error());

@@ -20,7 +20,7 @@ using ldtest::make_dirs;
 using ldtest::make_symlink;
 using ldtest::write_file;
 
-const ArchInfo& x86() { return *arch_by_uname("x86_64"); }
+using ldtest::x86;
 
 std::string synthetic(std::optional<std::string> soname, std::uint16_t machine = 62,
                       std::optional<std::uint32_t> isa = {}, std::uint16_t type = 3) {

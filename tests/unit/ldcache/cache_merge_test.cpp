@@ -13,7 +13,7 @@
 namespace skiff::ldcache {
 namespace {
 
-const ArchInfo& x86() { return *arch_by_uname("x86_64"); }
+using ldtest::x86;
 
 CacheEntry entry(std::string key, std::string value, std::int32_t flags = 0x0303,
                  std::optional<std::string> hwcaps = {}) {

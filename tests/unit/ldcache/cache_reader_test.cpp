@@ -11,21 +11,13 @@
 namespace skiff::ldcache {
 namespace {
 
-const ArchInfo& x86() { return *arch_by_uname("x86_64"); }
-
-CacheEntry entry(std::string key, std::string value, std::int32_t flags = 0x0303) {
-    CacheEntry e;
-    e.key = std::move(key);
-    e.value = std::move(value);
-    e.flags = flags;
-    return e;
-}
+using ldtest::x86;
 
 std::string sample_cache() {
-    CacheEntry hw = entry("libz.so.1", "/l/glibc-hwcaps/x86-64-v3/libz.so.1");
+    CacheEntry hw = ldtest::cache_entry("libz.so.1", "/l/glibc-hwcaps/x86-64-v3/libz.so.1");
     hw.hwcaps = "x86-64-v3";
-    return *write_cache({entry("libz.so.1", "/l/libz.so.1"), entry("libm.so.6", "/l/libm.so.6"),
-                         entry("libc.so.6", "/l/libc.so.6"), hw},
+    return *write_cache({ldtest::cache_entry("libz.so.1", "/l/libz.so.1"), ldtest::cache_entry("libm.so.6", "/l/libm.so.6"),
+                         ldtest::cache_entry("libc.so.6", "/l/libc.so.6"), hw},
                         x86());
 }
 
@@ -120,7 +112,7 @@ TEST(LdcacheReader, BadEntriesAreDroppedWithWarnings) {
 }
 
 TEST(LdcacheReader, NoExtensionIsFine) {
-    auto bytes = write_cache({entry("libz.so.1", "/l/libz.so.1")}, x86(), {.generator = "", .extension = false});
+    auto bytes = write_cache({ldtest::cache_entry("libz.so.1", "/l/libz.so.1")}, x86(), {.generator = "", .extension = false});
     ASSERT_TRUE(bytes);
     auto r = read_cache(*bytes, std::endian::little);
     ASSERT_TRUE(r);
@@ -162,7 +154,7 @@ TEST(LdcacheReader, OldFormat) {
 
 TEST(LdcacheReader, CompatFormat) {
     // Old table of 1 entry (16 + 12 = 28 bytes), padding to 32, then a complete new cache.
-    std::string inner = *write_cache({entry("libnew.so.2", "/n/libnew.so.2")}, x86(), {.generator = "", .extension = false});
+    std::string inner = *write_cache({ldtest::cache_entry("libnew.so.2", "/n/libnew.so.2")}, x86(), {.generator = "", .extension = false});
     std::string s = "ld.so-1.7.0";
     s.resize(16, '\0');
     put32(s, 12, 1);

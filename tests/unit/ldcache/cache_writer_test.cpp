@@ -11,19 +11,11 @@
 namespace skiff::ldcache {
 namespace {
 
-const ArchInfo& x86() { return *arch_by_uname("x86_64"); }
-
-CacheEntry entry(std::string key, std::string value, std::int32_t flags = 0x0303) {
-    CacheEntry e;
-    e.key = std::move(key);
-    e.value = std::move(value);
-    e.flags = flags;
-    return e;
-}
+using ldtest::x86;
 
 std::vector<CacheEntry> sample() {
-    return {entry("libz.so.1", "/lib/x86_64-linux-gnu/libz.so.1"),
-            entry("libfoo.so.9", "/opt/x/libfoo.so.9"), entry("libfoo.so.10", "/opt/x/libfoo.so.10")};
+    return {ldtest::cache_entry("libz.so.1", "/lib/x86_64-linux-gnu/libz.so.1"),
+            ldtest::cache_entry("libfoo.so.9", "/opt/x/libfoo.so.9"), ldtest::cache_entry("libfoo.so.10", "/opt/x/libfoo.so.10")};
 }
 
 TEST(LdcacheArch, TableMatchesTheSpec) {
@@ -123,10 +115,10 @@ TEST(LdcacheWriter, StringTableSharesSuffixes) {
 
 TEST(LdcacheWriter, HwcapsSection) {
     std::vector<CacheEntry> entries = sample();
-    CacheEntry v3 = entry("libz.so.1", "/lib/glibc-hwcaps/x86-64-v3/libz.so.1.3");
+    CacheEntry v3 = ldtest::cache_entry("libz.so.1", "/lib/glibc-hwcaps/x86-64-v3/libz.so.1.3");
     v3.hwcaps = "x86-64-v3";
     v3.isa_level = 3;
-    CacheEntry v2 = entry("libz.so.1", "/lib/glibc-hwcaps/x86-64-v2/libz.so.1.3");
+    CacheEntry v2 = ldtest::cache_entry("libz.so.1", "/lib/glibc-hwcaps/x86-64-v2/libz.so.1.3");
     v2.hwcaps = "x86-64-v2";
     entries.push_back(v3);
     entries.push_back(v2);
@@ -147,7 +139,7 @@ TEST(LdcacheWriter, HwcapsSection) {
 
 TEST(LdcacheWriter, BigEndianTarget) {
     const ArchInfo& s390 = *arch_by_uname("s390x");
-    auto bytes = write_cache({entry("libz.so.1", "/lib/libz.so.1", s390.cache_flags)}, s390);
+    auto bytes = write_cache({ldtest::cache_entry("libz.so.1", "/lib/libz.so.1", s390.cache_flags)}, s390);
     ASSERT_TRUE(bytes);
     EXPECT_EQ((*bytes)[28], 3);                                      // big-endian flag
     EXPECT_EQ(bytes->substr(20, 4), std::string("\0\0\0\1", 4));    // nlibs = 1, BE
@@ -158,9 +150,9 @@ TEST(LdcacheWriter, BigEndianTarget) {
 }
 
 TEST(LdcacheWriter, RejectsBadEntries) {
-    EXPECT_FALSE(write_cache({entry("", "/x")}, x86()));
-    EXPECT_FALSE(write_cache({entry(std::string("a\0b", 3), "/x")}, x86()));
-    CacheEntry isa = entry("libz.so.1", "/x");
+    EXPECT_FALSE(write_cache({ldtest::cache_entry("", "/x")}, x86()));
+    EXPECT_FALSE(write_cache({ldtest::cache_entry(std::string("a\0b", 3), "/x")}, x86()));
+    CacheEntry isa = ldtest::cache_entry("libz.so.1", "/x");
     isa.hwcaps = "x86-64-v3";
     isa.isa_level = 0x400;
     EXPECT_FALSE(write_cache({isa}, x86()));
@@ -171,7 +163,7 @@ TEST(LdcacheWriter, LdconfigPrintsIt) {
     if (!ldconfig) LDCACHE_SKIP("ldconfig is not installed");
     ldtest::TempDir tmp;
     std::vector<CacheEntry> entries = sample();
-    CacheEntry v3 = entry("libz.so.1", "/lib/glibc-hwcaps/x86-64-v3/libz.so.1.3");
+    CacheEntry v3 = ldtest::cache_entry("libz.so.1", "/lib/glibc-hwcaps/x86-64-v3/libz.so.1.3");
     v3.hwcaps = "x86-64-v3";
     entries.push_back(v3);
     auto bytes = write_cache(entries, x86(), {.generator = "skiff 0.1.0"});
@@ -186,7 +178,7 @@ TEST(LdcacheWriter, LdconfigPrintsIt) {
         "\tlibfoo.so.9 (libc6,x86-64) => /opt/x/libfoo.so.9"};
     EXPECT_EQ(listing.lines, want) << listing.raw;
     // aarch64 flags decode as AArch64 on any host.
-    auto arm = write_cache({entry("libz.so.1", "/lib/libz.so.1", 0x0a03)}, *arch_by_uname("aarch64"));
+    auto arm = write_cache({ldtest::cache_entry("libz.so.1", "/lib/libz.so.1", 0x0a03)}, *arch_by_uname("aarch64"));
     ldtest::write_file(tmp / "arm", *arm);
     EXPECT_EQ(ldtest::ldconfig_listing(*ldconfig, tmp / "arm").lines,
               std::vector<std::string>{"\tlibz.so.1 (libc6,AArch64) => /lib/libz.so.1"});

@@ -3,6 +3,9 @@
 // implementations over a host directory (openat2 RESOLVE_IN_ROOT) and over memory.
 #pragma once
 
+#include "libfabric-bind/arch.hpp"
+#include "libfabric-bind/cache_format.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -107,5 +110,15 @@ public:
     Result<std::optional<std::string>> read(const std::string& path, std::size_t limit) override;
     Result<std::optional<std::string>> readlink(const std::string& path) override;
 };
+
+// The x86-64 row of the architecture table, and a cache entry with x86-64 flags by default.
+inline const ldcache::ArchInfo& x86() { return *ldcache::arch_by_uname("x86_64"); }
+inline ldcache::CacheEntry cache_entry(std::string key, std::string value, std::int32_t flags = 0x0303) {
+    ldcache::CacheEntry e;
+    e.key = std::move(key);
+    e.value = std::move(value);
+    e.flags = flags;
+    return e;
+}
 
 }  // namespace skiff::ldtest

@@ -9,7 +9,7 @@
 namespace skiff::ldcache {
 namespace {
 
-const ArchInfo& x86() { return *arch_by_uname("x86_64"); }
+using ldtest::x86;
 using State = MuslExisting::State;
 
 TEST(LdcacheMusl, PathFileLocation) {
