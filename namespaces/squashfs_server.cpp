@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <utility>
+
 #include "namespaces/fd_passing.hpp"
 #include "namespaces/squashfs_serve.hpp"
 
@@ -13,8 +15,10 @@ namespace {
 
 // Double fork: the server must not be a child of the user's command, or a command that waits
 // for all its children (a shell's `wait`) would wait for the server forever.
-SysResult<void> spawn_detached(int control_fd, int launcher_fd, const std::string& image,
-                               uid_t uid, gid_t gid) {
+// The middle process is reaped later, in mount_squashfs(), so that the launcher does not wait
+// for it to be scheduled; it must be reaped before the exec, or the command inherits it.
+SysResult<pid_t> spawn_detached(int control_fd, int launcher_fd, const std::string& image,
+                                uid_t uid, gid_t gid) {
     pid_t middle = ::fork();
     if (middle < 0) return sys_fail("fork", "squashfs server");
     if (middle == 0) {
@@ -23,10 +27,11 @@ SysResult<void> spawn_detached(int control_fd, int launcher_fd, const std::strin
         if (server == 0) serve_squashfs(control_fd, image, uid, gid);
         ::_exit(server < 0 ? 1 : 0);
     }
-    int status = 0;
-    while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {}
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return sys_fail("fork", "squashfs server", EAGAIN);
-    return {};
+    return middle;
+}
+
+void reap(pid_t pid) {
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {}
 }
 
 }  // namespace
@@ -35,16 +40,18 @@ SysResult<SquashfsServer> start_squashfs_server(const std::string& image, uid_t 
     auto pair = seqpacket_pair();
     if (!pair) return Unexpected(pair.error());
     auto& [ours, theirs] = *pair;
-    if (auto r = spawn_detached(theirs.get(), ours.get(), image, uid, gid); !r) return Unexpected(r.error());
+    auto spawner = spawn_detached(theirs.get(), ours.get(), image, uid, gid);
+    if (!spawner) return Unexpected(spawner.error());
     theirs.reset();
     // Not waiting for the server here lets it read the image's tables while the launcher
     // builds its namespaces; mount_squashfs() collects its answer.
-    return SquashfsServer{image, std::move(ours)};
+    return SquashfsServer{image, std::move(ours), *spawner};
 }
 
 namespace {
 
-SysResult<void> await_ready(const SquashfsServer& server) {
+SysResult<void> await_ready(SquashfsServer& server) {
+    if (server.spawner > 0) reap(std::exchange(server.spawner, -1));
     auto ready = receive_message(server.control.get());
     if (!ready) return Unexpected(ready.error());
     if (ready->payload == "R") return {};

@@ -16,6 +16,7 @@ namespace skiff::ns {
 struct SquashfsServer {
     std::string image;  // host path of the squashfs file
     UniqueFd control;   // our end of the socketpair; closing it before a mount ends the server
+    pid_t spawner = -1; // the short-lived middle process of the double fork, reaped on mount
 };
 
 // Starts the server for `image`, whose files will appear owned by `uid`/`gid` as the server
