@@ -46,6 +46,32 @@ TEST_F(Ldcache, MuslImageOnAReadOnlyRoot) {
     EXPECT_EQ(r.out, "hello from /opt/lib/libgreet.so\n");
 }
 
+// A program linked against a library that exists only in a bind-mounted host directory runs
+// in the glibc image without LD_LIBRARY_PATH, on a writable and on a read-only root.
+TEST_F(Ldcache, GlibcProgramRunsWithALibraryOnlyInABindMount) {
+    TempDir host("greet");
+    host.write_file("greet.c", "const char* greet(void) { return \"hello from libskiffgreet\"; }\n");
+    host.write_file("main.c", "#include <stdio.h>\nconst char* greet(void);\n"
+                              "int main(void) { puts(greet()); return 0; }\n");
+    ASSERT_EQ(run_process({"mkdir", "-p", host / "lib", host / "bin"}).status, 0);
+    auto lib = run_process({"cc", "-shared", "-fPIC", "-Wl,-soname,libskiffgreet.so.1", "-o",
+                            host / "lib/libskiffgreet.so.1", host / "greet.c"});
+    SKIFF_REQUIRE(lib.status == 0, "no working C compiler (cc) to build the test library: " + lib.err);
+    auto exe = run_process({"cc", "-o", host / "bin/greet", host / "main.c", host / "lib/libskiffgreet.so.1"});
+    ASSERT_EQ(exe.status, 0) << exe;
+    for (std::vector<std::string> root : {std::vector<std::string>{}, std::vector<std::string>{"--read-only"}}) {
+        std::vector<std::string> options = root;
+        options.insert(options.end(), {"--mount", host / "lib" + ":/opt/greet/lib:ro+ldcache", "--mount",
+                                       host / "bin" + ":/opt/greet/bin:ro"});
+        auto r = run_in(image("debian.sqsh"), options, {"/opt/greet/bin/greet"});
+        EXPECT_EQ(r.status, 0) << r;
+        EXPECT_EQ(r.out, "hello from libskiffgreet\n") << r;
+    }
+    auto without = run_in(image("debian.sqsh"), {"--mount", host / "lib" + ":/opt/greet/lib:ro", "--mount",
+                                                 host / "bin" + ":/opt/greet/bin:ro"}, {"/opt/greet/bin/greet"});
+    EXPECT_NE(without.status, 0) << "the library must be found only through the cache: " << without;
+}
+
 TEST_F(Ldcache, GlibcImageWritableRootGetsANewCache) {
     auto site = site_libraries();
     expect_loader_uses_injected_zlib(image("debian.sqsh"), {}, site.path());
