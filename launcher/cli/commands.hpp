@@ -8,6 +8,7 @@ namespace skiff::cli {
 
 int run_command(const std::vector<std::string>& words, char* const* envp);
 int edf_command(const std::vector<std::string>& words, char* const* envp);
+int ldcache_command(const std::vector<std::string>& words);
 
 // Prints "skiff: error: <message>" (one line) and returns exit_code::setup_failed.
 int report(const std::string& message);

@@ -25,6 +25,8 @@ constexpr const char* usage =
     "usage: skiff run [OPTIONS] [--] COMMAND [ARG...]   run a command in a container\n"
     "       skiff edf show NAME|PATH [--json]          the environment after inheritance\n"
     "       skiff edf check NAME|PATH...               validate environment definition files\n"
+    "       skiff ldcache build --image IMAGE --inject HOSTDIR:DIR... -o FILE\n"
+    "                                                  the ld.so.cache skiff would install\n"
     "       skiff --version | --help\n"
     "\n"
     "exit status: the command's own (128+N if signal N killed it); 125 if skiff failed before\n"
@@ -38,6 +40,7 @@ int dispatch(const std::vector<std::string>& words) {
     std::vector<std::string> rest(words.begin() + 1, words.end());
     if (words[0] == "run") return run_command(rest, environ);
     if (words[0] == "edf") return edf_command(rest, environ);
+    if (words[0] == "ldcache") return ldcache_command(rest);
     if (words[0] == "--version" || words[0] == "version") {
         std::puts("skiff " SKIFF_VERSION);
         return 0;

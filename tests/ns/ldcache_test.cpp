@@ -104,3 +104,24 @@ TEST_F(Ldcache, WithoutLdcacheFlagTheImageCacheIsUsed) {
 
 }  // namespace
 }  // namespace skiff::test
+
+namespace skiff::test {
+namespace {
+
+// `skiff ldcache build` writes the same cache `skiff run` installs; glibc's own ldconfig
+// (a test oracle only) lists the injected library first.
+TEST_F(Ldcache, BuildCommandWritesACacheLdconfigReads) {
+    auto site = site_libraries();
+    TempDir out("cache");
+    auto r = run_process({skiff_binary(), "ldcache", "build", "--image", image("debian-rootfs"), "--inject",
+                          site.path() + ":/opt/site/lib", "-o", out / "ld.so.cache"});
+    ASSERT_EQ(r.status, 0) << r;
+    auto listing = run_process({"/sbin/ldconfig", "-p", "-C", out / "ld.so.cache"});
+    ASSERT_EQ(listing.status, 0) << listing;
+    EXPECT_NE(listing.out.find("libz.so.1 (libc6,x86-64) => /opt/site/lib/libz.so.1"), std::string::npos) << listing;
+    EXPECT_EQ(listing.out.find("libz.so.1 (libc6,x86-64) => /lib/x86_64-linux-gnu/libz.so.1"), std::string::npos)
+        << "the injected copy replaces the image's: " << listing;
+}
+
+}  // namespace
+}  // namespace skiff::test
