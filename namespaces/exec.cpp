@@ -1,6 +1,8 @@
 // Prefix legend: cap_ libcap.
 #include "namespaces/exec.hpp"
 
+#include "common/split.hpp"
+
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -27,13 +29,8 @@ SysResult<void> drop_privileges() {
 SysResult<std::string> find_command(const std::string& name, const std::string& path) {
     if (name.find('/') != std::string::npos) return name;
     int first_error = ENOENT;
-    std::size_t start = 0;
-    while (start <= path.size()) {
-        std::size_t end = path.find(':', start);
-        if (end == std::string::npos) end = path.size();
-        std::string dir = path.substr(start, end - start);
-        start = end + 1;
-        std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    for (std::string_view dir : split(path, ':')) {
+        std::string candidate = (dir.empty() ? std::string(".") : std::string(dir)) + "/" + name;
         struct stat st {};
         if (::stat(candidate.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) continue;
         if (::access(candidate.c_str(), X_OK) == 0) return candidate;

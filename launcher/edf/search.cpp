@@ -1,5 +1,7 @@
 #include "launcher/edf/search.hpp"
 
+#include "common/split.hpp"
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -73,13 +75,7 @@ std::vector<std::string> search_path(const EnvMap& host_env, Diagnostics& diag) 
     std::vector<std::string> dirs;
     bool configured = false;
     if (auto it = host_env.find("EDF_PATH"); it != host_env.end()) {
-        std::string_view value = it->second;
-        std::size_t pos = 0;
-        while (pos <= value.size()) {
-            std::size_t colon = value.find(':', pos);
-            if (colon == std::string_view::npos) colon = value.size();
-            std::string_view entry = value.substr(pos, colon - pos);
-            pos = colon + 1;
+        for (std::string_view entry : split(it->second, ':')) {
             if (entry.empty()) continue;
             configured = true;
             if (entry.starts_with('/')) dirs.push_back(clean_path(entry));
