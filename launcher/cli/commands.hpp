@@ -10,6 +10,9 @@ int run_command(const std::vector<std::string>& words, char* const* envp);
 int edf_command(const std::vector<std::string>& words, char* const* envp);
 int ldcache_command(const std::vector<std::string>& words);
 
+// The working directory that ./relative paths start from ("/" if it cannot be read).
+std::string current_directory();
+
 // Prints "skiff: error: <message>" (one line) and returns exit_code::setup_failed.
 int report(const std::string& message);
 void print_warnings(const std::vector<std::string>& warnings);

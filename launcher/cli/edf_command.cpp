@@ -1,5 +1,4 @@
 #include <cstdio>
-#include <filesystem>
 
 #include "launcher/cli/commands.hpp"
 #include "launcher/edf/edf.hpp"
@@ -12,11 +11,7 @@ constexpr const char* usage =
     "usage: skiff edf show NAME|PATH [--json]   print the environment after inheritance and expansion\n"
     "       skiff edf check NAME|PATH...        report every problem; exit 0 if there is none\n";
 
-edf::LoadOptions load_options(char* const* envp) {
-    std::error_code ec;
-    auto cwd = std::filesystem::current_path(ec);
-    return {ec ? "/" : cwd.string(), env_from_envp(envp), false};
-}
+edf::LoadOptions load_options(char* const* envp) { return {current_directory(), env_from_envp(envp), false}; }
 
 // Loads one EDF and checks its image, collecting every problem in diag.
 std::optional<edf::Environment> load_checked(const std::string& arg, const edf::LoadOptions& load, Diagnostics& diag) {

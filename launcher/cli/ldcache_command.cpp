@@ -6,7 +6,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 
 #include "launcher/cli/commands.hpp"
 #include "launcher/image/image_file_source.hpp"
@@ -61,9 +60,7 @@ Result<void> write_atomically(const std::string& path, const std::string& bytes)
 int build(const std::vector<std::string>& args) {
     auto options = parse(args);
     if (!options) return report(options.error().message);
-    std::error_code ec;
-    auto cwd = std::filesystem::current_path(ec);
-    auto image = image::classify(options->image, "command line", ec ? "/" : cwd.string());
+    auto image = image::classify(options->image, "command line", current_directory());
     if (!image) return report(image.error().message);
     auto start = std::chrono::steady_clock::now();
     auto files = image::open_file_source(*image);

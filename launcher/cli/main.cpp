@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,12 @@
 extern char** environ;
 
 namespace skiff::cli {
+
+std::string current_directory() {
+    std::error_code ec;
+    auto cwd = std::filesystem::current_path(ec);
+    return ec ? std::string("/") : cwd.string();
+}
 
 int report(const std::string& message) {
     std::fprintf(stderr, "skiff: error: %s\n", message.c_str());

@@ -1,7 +1,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 
 #include "common/exit_codes.hpp"
 #include "launcher/cli/commands.hpp"
@@ -16,12 +15,6 @@
 
 namespace skiff::cli {
 namespace {
-
-std::string current_directory() {
-    std::error_code ec;
-    auto cwd = std::filesystem::current_path(ec);
-    return ec ? std::string("/") : cwd.string();
-}
 
 Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, run::Timeline& timeline) {
     plan::PlanRequest request;
