@@ -185,6 +185,9 @@ main() {
   exec 8>"$CI_ROOT/.test-all.lock"
   flock -n 8 || { log "waiting for another test-all.sh run"; flock 8; }
   trap on_exit EXIT
+  trap 'exit 129' HUP
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   log "source $REPO, work dir $CI_ROOT, SKIFF_TESTS_MUST_RUN=$MUST_RUN"
   run_step deps step_deps
   run_step user step_user
