@@ -1,131 +1,17 @@
-// Prefix legend: sqfs_ libsquashfuse, fuse_ libfuse3 low-level API.
+// Prefix legend: fuse_ libfuse3 low-level API.
 #include "namespaces/squashfs_serve.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cfloat>
-#include <cstddef>
-#include <cstdint>
-#include <cstring>
-
-// libsquashfuse's headers expect its config.h and FUSE version macros first
-// (fast-start.md, "Header quirk").
-#define SQFS_CONFIG_H
-#define FUSE_USE_VERSION 32
-#define HAVE_LINUX_TYPES_LE16
-extern "C" {
-#include <squashfuse/ll.h>
-sqfs_err sqfs_stat(sqfs* fs, sqfs_inode* inode, struct stat* st);
-}
-
 #include "namespaces/fd_passing.hpp"
+#include "namespaces/squashfs_fuse.hpp"
+
+#define FUSE_USE_VERSION 32
+#include <fuse3/fuse_lowlevel.h>
 
 namespace skiff::ns {
 namespace {
-
-// The FUSE userdata. libsquashfuse's ops read it as a sqfs_ll*, so `ll` must come first.
-struct ServerState {
-    sqfs_ll ll;
-    uid_t uid;
-    gid_t gid;
-    // One buffer for every read: the kernel sends at most max_pages (32) pages per request, and
-    // an allocation per read costs a launch 2-3 ms (fast-start.md).
-    char read_buffer[1 << 20];
-};
-static_assert(offsetof(ServerState, ll) == 0);
-
-// The image never changes under a mount, so the kernel may cache entries and attributes for
-// ever; without this every path walk of a launch would be a FUSE round trip.
-constexpr double forever = DBL_MAX;
-
-ServerState& state_of(fuse_req_t req) { return *static_cast<ServerState*>(fuse_req_userdata(req)); }
-
-void own(ServerState& state, struct stat& st) {
-    // Only one id is mapped in the container; reporting every file as the container user's
-    // keeps overlayfs copy-up possible (an unmapped owner makes it fail with EOVERFLOW).
-    st.st_uid = state.uid;
-    st.st_gid = state.gid;
-}
-
-void op_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
-    sqfs_ll_i lli;
-    if (sqfs_ll_iget(req, &lli, ino)) return;  // it replied already
-    struct stat st {};
-    if (sqfs_stat(&lli.ll->fs, &lli.inode, &st)) {
-        fuse_reply_err(req, ENOENT);
-        return;
-    }
-    st.st_ino = ino;
-    own(state_of(req), st);
-    fuse_reply_attr(req, &st, forever);
-}
-
-void op_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
-    sqfs_ll_i lli;
-    if (sqfs_ll_iget(req, &lli, parent)) return;
-    if (!S_ISDIR(lli.inode.base.mode)) {
-        fuse_reply_err(req, ENOTDIR);
-        return;
-    }
-    sqfs_name name_buffer;
-    sqfs_dir_entry entry;
-    sqfs_dentry_init(&entry, name_buffer);
-    bool found = false;
-    if (sqfs_dir_lookup(&lli.ll->fs, &lli.inode, name, strlen(name), &entry, &found)) {
-        fuse_reply_err(req, EIO);
-        return;
-    }
-    fuse_entry_param reply{};
-    reply.attr_timeout = reply.entry_timeout = forever;  // ino 0: a cached negative entry
-    sqfs_inode inode;
-    if (found) {
-        if (sqfs_inode_get(&lli.ll->fs, &inode, sqfs_dentry_inode(&entry)) ||
-            sqfs_stat(&lli.ll->fs, &inode, &reply.attr)) {
-            fuse_reply_err(req, EIO);
-            return;
-        }
-        reply.ino = lli.ll->ino_register(lli.ll, &entry);
-        reply.attr.st_ino = reply.ino;
-        own(state_of(req), reply.attr);
-    }
-    fuse_reply_entry(req, &reply);
-}
-
-void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_file_info* fi) {
-    ServerState& state = state_of(req);
-    if (size > sizeof state.read_buffer) {
-        sqfs_ll_op_read(req, ino, size, offset, fi);
-        return;
-    }
-    auto* inode = reinterpret_cast<sqfs_inode*>(static_cast<std::uintptr_t>(fi->fh));
-    sqfs_off_t length = static_cast<sqfs_off_t>(size);
-    if (sqfs_read_range(&state.ll.fs, inode, offset, &length, state.read_buffer)) {
-        fuse_reply_err(req, EIO);
-        return;
-    }
-    fuse_reply_buf(req, state.read_buffer, static_cast<size_t>(length));
-}
-
-fuse_lowlevel_ops operations() {
-    fuse_lowlevel_ops ops{};
-    ops.getattr = op_getattr;
-    ops.lookup = op_lookup;
-    ops.opendir = sqfs_ll_op_opendir;
-    ops.releasedir = sqfs_ll_op_releasedir;
-    ops.readdir = sqfs_ll_op_readdir;
-    ops.open = sqfs_ll_op_open;  // sets keep_cache: page cache survives close/open
-    ops.release = sqfs_ll_op_release;
-    ops.read = op_read;
-    ops.readlink = sqfs_ll_op_readlink;
-    // No getxattr/listxattr: overlayfs asks the lower layer for its own xattrs on every lookup,
-    // and the kernel stops asking a FUSE server after its first ENOSYS (fc->no_getxattr),
-    // which saves a round trip per path component. File capabilities would be inert anyway
-    // (no_new_privs, empty bounding set).
-    ops.forget = sqfs_ll_op_forget;
-    ops.statfs = stfs_ll_op_statfs;
-    return ops;
-}
 
 void detach_from_caller(int control_fd) {
     ::setsid();  // terminal signals (Ctrl-C) go to the container, not to its file server
@@ -138,39 +24,24 @@ void detach_from_caller(int control_fd) {
     ::close_range(4, ~0U, 0);
 }
 
-int serve(fuse_session* session, int fuse_fd) {
-    std::string device = "/dev/fd/" + std::to_string(fuse_fd);  // libfuse adopts an open fd
-    if (fuse_session_mount(session, device.c_str()) != 0) return 1;
-    int rc = fuse_session_loop(session);  // returns when the mount is gone (ENODEV)
-    fuse_session_unmount(session);
-    return rc < 0 ? 1 : 0;
-}
-
 }  // namespace
 
 void serve_squashfs(int control_fd, const std::string& image, uid_t uid, gid_t gid) {
     detach_from_caller(control_fd);
     control_fd = 3;
-    auto* state = new ServerState;  // not value-initialised: zeroing the read buffer costs page faults
-    std::memset(&state->ll, 0, sizeof state->ll);
-    state->uid = uid;
-    state->gid = gid;
-    if (sqfs_open_image(&state->ll.fs, image.c_str(), 0) != SQFS_OK || sqfs_ll_init(&state->ll)) {
+    SquashfsFuse* fs = open_squashfs_fuse(image, uid, gid);
+    if (!fs) {
         (void)send_message(control_fd, "E" + image + " is not a squashfs image libsquashfuse can read");
         ::_exit(1);
     }
     (void)send_message(control_fd, "R");
     auto message = receive_message(control_fd);
     if (!message || !message->fd.valid()) ::_exit(0);  // the launcher gave up before mounting
-    char arg0[] = "skiff-squashfs";
-    char* argv[] = {arg0, nullptr};
-    fuse_args args = FUSE_ARGS_INIT(1, argv);
-    auto ops = operations();
-    fuse_session* session = fuse_session_new(&args, &ops, sizeof ops, state);
+    fuse_session* session = start_fuse_session(fs, message->fd.release());
     if (!session) ::_exit(1);
-    int rc = serve(session, message->fd.release());
-    fuse_session_destroy(session);
-    ::_exit(rc);
+    int rc = fuse_session_loop(session);  // returns when the mount is gone (ENODEV)
+    fuse_session_unmount(session);
+    ::_exit(rc < 0 ? 1 : 0);
 }
 
 }  // namespace skiff::ns

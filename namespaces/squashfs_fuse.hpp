@@ -1,0 +1,22 @@
+// A squashfs image as a FUSE low-level file system (libsquashfuse behind libfuse3's session
+// API), shared by the cold-path server (squashfs_serve.cpp) and the warm image server.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+struct fuse_session;
+
+namespace skiff::ns {
+
+struct SquashfsFuse;
+
+// Opens the image and parses its tables; nullptr if libsquashfuse cannot read it. Every file
+// is reported as owned by `uid`/`gid` (ids as seen in the mounting user namespace).
+SquashfsFuse* open_squashfs_fuse(const std::string& image, uid_t uid, gid_t gid);
+
+// A session that serves `fs` on `fuse_fd`, a /dev/fuse fd already mounted by someone.
+fuse_session* start_fuse_session(SquashfsFuse* fs, int fuse_fd);
+
+}  // namespace skiff::ns
