@@ -6,7 +6,8 @@
 # As root: installs the dependencies, creates the user skiff-test, makes /dev/fuse 0666,
 # copies the source tree to /var/tmp/skiff-ci/src (the checkout may be unreadable for that
 # user), builds the fixture images into /var/tmp/skiff-ci/images, then as skiff-test builds
-# skiff in /var/tmp/skiff-ci/build and runs ctest, and builds again with ASan+UBSan in
+# skiff in /var/tmp/skiff-ci/build and runs ctest (then, as root, the few tests where root
+# plays a second user), and builds again with ASan+UBSan in
 # /var/tmp/skiff-ci/build-asan to run the unit tier. Repeated runs reuse the images and
 # build incrementally. Prints the time of each step and, last, "N passed, N failed,
 # N skipped" over both ctest runs (a step that failed before its tests counts as failed).
@@ -82,6 +83,13 @@ as_user() {
 }
 EXTRA_ENV=()
 
+# as_root CMD...: the few tests that need a second user (root plays it), same environment.
+as_root() {
+  (cd "$CI_ROOT" && env -i "PATH=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin" "LANG=C.UTF-8" \
+    "CI=${CI:-}" "SKIFF_TEST_IMAGES=$IMAGES" "SKIFF_TESTS_MUST_RUN=$MUST_RUN" "SKIFF_TEST_SERVER_OWNER=$TEST_USER" "$@")
+}
+RUN_AS=as_user
+
 # Files of the checkout: tracked and untracked-but-not-ignored, without deleted ones.
 list_sources() {
   local f
@@ -96,7 +104,7 @@ list_sources() {
 ctest_tier() {
   local log_file=$1 rc=0 summary total failed skipped
   shift
-  as_user ctest --output-on-failure --no-tests=error -j2 --timeout "$CTEST_TIMEOUT" "$@" 2>&1 \
+  "$RUN_AS" ctest --output-on-failure --no-tests=error -j2 --timeout "$CTEST_TIMEOUT" "$@" 2>&1 \
     | tee "$log_file" || rc=$?
   summary=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log_file" | tail -1 || true)
   if [ -z "$summary" ]; then
@@ -166,7 +174,17 @@ build_as_user() {
 }
 
 step_build() { build_as_user "$BUILD" --; }
-step_test() { ctest_tier "$LOGS/ctest.log" --test-dir "$BUILD"; }
+# Tests named *AsRoot* need root to act as another user; they run in their own step.
+step_test() {
+  ctest_tier "$LOGS/ctest.log" --test-dir "$BUILD" -E 'AsRoot'
+  as_user "$BUILD/launcher/cli/skiff" image stop --force  # the warm servers the tests started
+}
+step_test_root() {
+  RUN_AS=as_root
+  ctest_tier "$LOGS/ctest-root.log" --test-dir "$BUILD" -R 'AsRoot'
+  RUN_AS=as_user
+  chown -R "$TEST_USER:" "$BUILD/Testing"  # ctest's own logs, written as root just now
+}
 # Debug (-O0): with ASan+UBSan, -O2 compiles 5-10x slower here (toml11-heavy files took 40-55 s
 # each instead of 6 s), and the unit tier runs in seconds either way.
 step_asan_build() {
@@ -196,6 +214,7 @@ main() {
   run_step fixtures step_fixtures
   run_step build step_build
   run_step test step_test
+  run_step test-root step_test_root
   run_step asan-build step_asan_build
   run_step asan-test step_asan_test
 }

@@ -9,6 +9,8 @@ namespace skiff::cli {
 int run_command(const std::vector<std::string>& words, char* const* envp);
 int edf_command(const std::vector<std::string>& words, char* const* envp);
 int ldcache_command(const std::vector<std::string>& words);
+int image_command(const std::vector<std::string>& words);
+int image_server_main(const std::vector<std::string>& args);  // `skiff __image-server`
 
 // The working directory that ./relative paths start from ("/" if it cannot be read).
 std::string current_directory();

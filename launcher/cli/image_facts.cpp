@@ -1,5 +1,6 @@
 #include "launcher/cli/image_facts.hpp"
 
+#include "launcher/cli/facts_cache.hpp"
 #include "launcher/image/metadata.hpp"
 
 namespace skiff::cli {
@@ -21,6 +22,19 @@ Result<plan::ImageFacts> read_image_facts(const image::ImageSource& image) {
     auto group = (*files)("/etc/group");
     if (!group) return Unexpected(group.error());
     facts.group = *group;
+    return facts;
+}
+
+Result<plan::ImageFacts> read_image_facts(const image::ImageSource& image, const std::string& cache_dir, bool& from_cache) {
+    from_cache = false;
+    bool cacheable = !cache_dir.empty() && image.kind == image::ImageSource::Kind::squashfs;
+    if (!cacheable) return read_image_facts(image);
+    if (auto cached = load_cached_facts(cache_dir, image)) {
+        from_cache = true;
+        return std::move(*cached);
+    }
+    auto facts = read_image_facts(image);
+    if (facts) store_cached_facts(cache_dir, image, *facts);
     return facts;
 }
 

@@ -6,6 +6,7 @@
 
 #include "common/exit_codes.hpp"
 #include "launcher/cli/commands.hpp"
+#include "namespaces/image_server.hpp"
 
 extern char** environ;
 
@@ -34,6 +35,8 @@ constexpr const char* usage =
     "       skiff edf check NAME|PATH...               validate environment definition files\n"
     "       skiff ldcache build --image IMAGE --inject HOSTDIR:DIR... -o FILE\n"
     "                                                  the ld.so.cache skiff would install\n"
+    "       skiff image servers                        the user's warm image servers on this node\n"
+    "       skiff image stop [IMAGE] [--force]         stop them (after their containers end)\n"
     "       skiff --version | --help\n"
     "\n"
     "exit status: the command's own (128+N if signal N killed it); 125 if skiff failed before\n"
@@ -48,6 +51,8 @@ int dispatch(const std::vector<std::string>& words) {
     if (words[0] == "run") return run_command(rest, environ);
     if (words[0] == "edf") return edf_command(rest, environ);
     if (words[0] == "ldcache") return ldcache_command(rest);
+    if (words[0] == "image") return image_command(rest);
+    if (words[0] == ns::image_server_command) return image_server_main(rest);
     if (words[0] == "--version" || words[0] == "version") {
         std::puts("skiff " SKIFF_VERSION);
         return 0;

@@ -12,9 +12,19 @@
 #include "launcher/image/local.hpp"
 #include "launcher/plan/render.hpp"
 #include "launcher/run/execute.hpp"
+#include "launcher/runtime/runtime_dir.hpp"
 
 namespace skiff::cli {
 namespace {
+
+// skiff's state directories, which only squashfs images use; a problem is said once.
+runtime::StateDirs state_dirs_for(const plan::HostFacts& host, const image::ImageSource& image) {
+    if (image.kind != image::ImageSource::Kind::squashfs) return {};
+    auto dirs = runtime::state_dirs(host.env, host.uid);
+    if (!dirs.problem.empty())
+        print_warnings({dirs.problem + "; no image facts cache and no image server for this launch"});
+    return dirs;
+}
 
 Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, run::Timeline& timeline) {
     plan::PlanRequest request;
@@ -31,12 +41,17 @@ Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, 
     auto image = image::classify(image_value.value, image_value.origin.str(), load.cwd);
     if (!image) return Unexpected(image.error());
     request.image = std::move(*image);
-    auto facts = read_image_facts(request.image);
+    auto dirs = state_dirs_for(request.host, request.image);
+    if (!dirs.image_servers.empty()) request.server_directory = dirs.image_servers;
+    request.server_directory_problem = dirs.problem;
+    request.cold = options.cold;
+    bool cached = false;
+    auto facts = read_image_facts(request.image, dirs.image_facts, cached);
     if (!facts) return Unexpected(facts.error());
     request.image_facts = std::move(*facts);
     request.command = options.command;
     request.map_root = options.root;
-    timeline.step("read the image's metadata");
+    timeline.step(cached ? "read the image's metadata (cached)" : "read the image's metadata");
     Diagnostics linker_diag;
     auto linker = read_linker_config(request.environment, request.image, request.command, linker_diag);
     print_warnings(linker_diag.warnings);

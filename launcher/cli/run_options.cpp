@@ -14,7 +14,7 @@ struct OptionSpec {
     std::string_view help;
 };
 
-constexpr std::array<OptionSpec, 15> option_table{{
+constexpr std::array<OptionSpec, 16> option_table{{
     {"--environment", "-e", "NAME|PATH", [](RunOptions& o, const std::string& v) { o.environment = v; },
      "EDF by name (searched in EDF_PATH, default ~/.edf) or by path"},
     {"--image", "", "IMAGE", [](RunOptions& o, const std::string& v) { o.image = v; },
@@ -36,6 +36,8 @@ constexpr std::array<OptionSpec, 15> option_table{{
      "run the image's entrypoint with the command as arguments"},
     {"--no-entrypoint", "", "", [](RunOptions& o, const std::string&) { o.entrypoint = false; },
      "run the command itself (default)"},
+    {"--cold", "", "", [](RunOptions& o, const std::string&) { o.cold = true; },
+     "mount the image afresh instead of through the user's image server"},
     {"--dry-run", "", "", [](RunOptions& o, const std::string&) { o.dry_run = true; },
      "print the launch plan and change nothing"},
     {"--verbose", "-v", "", [](RunOptions& o, const std::string&) { o.verbose = true; },

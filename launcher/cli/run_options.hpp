@@ -20,6 +20,7 @@ struct RunOptions {
     std::optional<bool> entrypoint;
     bool root = false;
     bool dry_run = false;
+    bool cold = false;
     bool verbose = false;
     bool help = false;
     std::vector<std::string> command;

@@ -54,8 +54,19 @@ struct MountOp {
 // Which overlayfs puts the writable layer over the image (SKIFF_OVERLAY=auto|kernel|fuse).
 enum class OverlayDriver { automatic, kernel, fuse };
 
+// How a squashfs image is mounted: warm, through the user's image server (image_server.hpp),
+// started by this launch if needed; or cold, by a FUSE server of the launch's own.
+struct ImageServing {
+    bool warm = false;
+    std::string cold_reason;       // why not warm (-v, --dry-run)
+    std::string server_directory;  // the user's private directory of server sockets
+    std::string server_name;       // the image identity (and Slurm job): one server each
+    int idle_seconds = 600;        // SKIFF_SERVER_IDLE
+};
+
 struct LaunchPlan {
     image::ImageSource image;
+    ImageServing serving;
     bool writable = true;  // false: the root is read-only once every mount is in place
     OverlayDriver overlay = OverlayDriver::automatic;  // auto: the kernel's, else fuse-overlayfs
     ns::IdMap ids;

@@ -1,5 +1,7 @@
 #include "launcher/plan/planner.hpp"
 
+#include <charconv>
+
 #include "launcher/plan/environment_layers.hpp"
 #include "launcher/plan/mount_plan.hpp"
 
@@ -33,6 +35,42 @@ Result<OverlayDriver> overlay_driver(const EnvMap& host) {
     return fail("SKIFF_OVERLAY='" + it->second + "' is not one of auto, kernel, fuse");
 }
 
+Result<int> idle_seconds(const EnvMap& host) {
+    auto it = host.find("SKIFF_SERVER_IDLE");
+    if (it == host.end() || it->second.empty()) return ImageServing{}.idle_seconds;
+    int seconds = 0;
+    auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), seconds);
+    if (ec != std::errc{} || end != it->second.data() + it->second.size() || seconds < 0)
+        return fail("SKIFF_SERVER_IDLE='" + it->second + "' is not a number of seconds");
+    return seconds;
+}
+
+// One server per image identity; under Slurm also per job, so that no server outlives its
+// job's use of it or serves another job.
+std::string server_name(const PlanRequest& request) {
+    const auto& image = request.image;
+    std::string name = std::to_string(image.device) + "-" + std::to_string(image.inode) + "-" +
+                       std::to_string(image.size) + "-" + std::to_string(image.mtime_ns);
+    if (auto job = request.host.env.find("SLURM_JOB_ID"); job != request.host.env.end() && !job->second.empty())
+        name += "-job" + job->second;
+    return name;
+}
+
+Result<ImageServing> image_serving(const PlanRequest& request) {
+    ImageServing serving;
+    auto idle = idle_seconds(request.host.env);
+    if (!idle) return Unexpected(idle.error());
+    serving.idle_seconds = *idle;
+    if (request.image.kind != image::ImageSource::Kind::squashfs) serving.cold_reason = "a directory image needs no server";
+    else if (request.cold) serving.cold_reason = "--cold";
+    else if (!request.server_directory) serving.cold_reason = request.server_directory_problem;
+    if (!serving.cold_reason.empty()) return serving;
+    serving.warm = true;
+    serving.server_directory = *request.server_directory;
+    serving.server_name = server_name(request);
+    return serving;
+}
+
 void choose_workdir(const PlanRequest& request, LaunchPlan& plan) {
     if (const auto& w = request.environment.workdir) {
         plan.workdir = w->value;
@@ -51,6 +89,9 @@ void choose_workdir(const PlanRequest& request, LaunchPlan& plan) {
 Result<LaunchPlan> make_plan(const PlanRequest& request) {
     LaunchPlan plan;
     plan.image = request.image;
+    auto serving = image_serving(request);
+    if (!serving) return Unexpected(serving.error());
+    plan.serving = std::move(*serving);
     plan.writable = request.environment.writable.value;
     auto overlay = overlay_driver(request.host.env);
     if (!overlay) return Unexpected(overlay.error());

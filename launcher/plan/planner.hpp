@@ -54,6 +54,10 @@ struct PlanRequest {
     std::vector<std::string> command;  // may be empty: the image's CMD, else /bin/sh
     bool map_root = false;             // --root: the user appears as uid 0
     std::optional<LinkerConfig> linker;  // when some mount injects libraries
+    bool cold = false;                   // --cold: never use an image server
+    // The user's private directory of image-server sockets, or why there is none.
+    std::optional<std::string> server_directory;
+    std::string server_directory_problem;
 };
 
 Result<LaunchPlan> make_plan(const PlanRequest& request);

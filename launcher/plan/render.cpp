@@ -81,6 +81,12 @@ std::string render(const LaunchPlan& plan) {
     std::string out;
     const bool squashfs = plan.image.kind == image::ImageSource::Kind::squashfs;
     out += fmt::format("image    {} {}\n", squashfs ? "squashfs" : "directory", plan.image.path);
+    const auto& serving = plan.serving;
+    if (serving.warm)
+        out += fmt::format("server   warm: the image server at {}/{}.sock, started if needed (idle exit after {} s)\n",
+                           serving.server_directory, serving.server_name, serving.idle_seconds);
+    else
+        out += fmt::format("server   cold: {}\n", serving.cold_reason);
     const char* driver = plan.overlay == OverlayDriver::kernel ? "kernel overlayfs"
                          : plan.overlay == OverlayDriver::fuse ? "fuse-overlayfs"
                                                                : "kernel overlayfs, else fuse-overlayfs";

@@ -6,6 +6,7 @@
 #include "launcher/run/apply_mounts.hpp"
 #include "launcher/run/host_sources.hpp"
 #include "launcher/run/staging.hpp"
+#include "launcher/run/warm_image.hpp"
 #include "namespaces/exec.hpp"
 #include "namespaces/mount_ops.hpp"
 #include "namespaces/path_in_root.hpp"
@@ -44,9 +45,17 @@ Result<ns::UniqueFd> clone_directory_image(const plan::LaunchPlan& plan) {
 }  // namespace
 
 LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline) {
-    // 1. Start the squashfs servers while this process still sees the host as itself.
-    auto image_server = start_image_server(plan);
-    if (!image_server) return setup_failure(image_server.error());
+    // 1. The image: a clone from the user's image server (warm), else a squashfs server of
+    //    its own (cold); data squashfs mounts always get their own. Both while this process
+    //    still sees the host as itself.
+    auto warm = warm_image(plan);
+    timeline.step(warm.note);
+    std::optional<ns::SquashfsServer> image_server;
+    if (!warm.tree.valid()) {
+        auto cold = start_cold_server(plan);
+        if (!cold) return setup_failure(cold.error());
+        image_server = std::move(*cold);
+    }
     auto sources = start_sqsh_servers(plan);
     if (!sources) return setup_failure(sources.error());
     const OverlayTools overlay_tools = find_overlay_tools(plan);
@@ -58,14 +67,14 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline) {
     timeline.step("entered user and mount namespace");
 
     // 3. Detached clones of every host path we bind: no host path is resolved after this.
-    auto image_tree = clone_directory_image(plan);
+    auto image_tree = warm.tree.valid() ? Result<ns::UniqueFd>(std::move(warm.tree)) : clone_directory_image(plan);
     if (!image_tree) return setup_failure(image_tree.error());
     if (auto r = open_host_sources(plan, *sources); !r) return setup_failure(r.error());
     timeline.step("opened host sources");
 
     // 4. The root: image + overlay (writable layer in memory) in the private staging tmpfs.
     if (auto r = prepare_staging(); !r) return setup_failure(r.error());
-    if (auto r = mount_root(plan, *image_server, std::move(*image_tree), overlay_tools, timeline); !r) return setup_failure(r.error());
+    if (auto r = mount_root(plan, image_server, std::move(*image_tree), overlay_tools, timeline); !r) return setup_failure(r.error());
     timeline.step("mounted the image with an overlay");
 
     // 5. Every mount, destinations resolved inside the root.

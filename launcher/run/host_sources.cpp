@@ -13,7 +13,7 @@ Error mount_error(const plan::MountOp& op, const ns::SysError& error) {
 
 }  // namespace
 
-Result<std::optional<ns::SquashfsServer>> start_image_server(const plan::LaunchPlan& plan) {
+Result<std::optional<ns::SquashfsServer>> start_cold_server(const plan::LaunchPlan& plan) {
     if (plan.image.kind != image::ImageSource::Kind::squashfs) return std::optional<ns::SquashfsServer>{};
     auto server = ns::start_squashfs_server(plan.image.path, plan.ids.inside_uid, plan.ids.inside_gid);
     if (!server) return Unexpected(server.error().to_error("image '" + plan.image.path + "'"));

@@ -19,8 +19,9 @@ struct HostSource {
     ns::UniqueFd fuse;       // sqsh mounts: /dev/fuse opened inside the namespace
 };
 
-// Before the user namespace: one server per squashfs (the image first, if it is one).
-Result<std::optional<ns::SquashfsServer>> start_image_server(const plan::LaunchPlan& plan);
+// Before the user namespace: one server per squashfs (the image first, if it is one and no
+// warm clone of it was had).
+Result<std::optional<ns::SquashfsServer>> start_cold_server(const plan::LaunchPlan& plan);
 Result<std::vector<HostSource>> start_sqsh_servers(const plan::LaunchPlan& plan);
 
 // Inside the namespace: clones of bind sources and the /dev/fuse fds, index-aligned with

@@ -51,7 +51,7 @@ TEST_F(Lifecycle, ForwardedSignalsReachTheCommand) {
 
 TEST_F(Lifecycle, NothingLeftAfterNormalExit) {
     const std::string marker = "skiff-lifecycle-normal-" + std::to_string(::getpid());
-    auto r = run_in(image("musl.sqsh"), {"--mount", image("data.sqsh") + ":/data:sqsh"},
+    auto r = run_in(image("musl.sqsh"), {"--cold", "--mount", image("data.sqsh") + ":/data:sqsh"},
                     {"/bin/sh", "-c", "cat /data/hello.txt", marker});
     ASSERT_EQ(r.status, 0) << r;
     EXPECT_TRUE(gone_within(marker, 3s)) << "squashfs servers still running";
@@ -59,7 +59,7 @@ TEST_F(Lifecycle, NothingLeftAfterNormalExit) {
 
 TEST_F(Lifecycle, NothingLeftAfterSigkill) {
     const std::string marker = "skiff-lifecycle-kill-" + std::to_string(::getpid());
-    auto p = start_process({skiff_binary(), "run", "--image", image("musl.sqsh"), "--mount",
+    auto p = start_process({skiff_binary(), "run", "--cold", "--image", image("musl.sqsh"), "--mount",
                             image("data.sqsh") + ":/data:sqsh", "--", "/bin/sh", "-c",
                             "cat /data/hello.txt; echo ready; sleep 60; true", marker});
     ASSERT_TRUE(p.wait_for_output("ready", 10s)) << p.err_so_far();
@@ -73,7 +73,7 @@ TEST_F(Lifecycle, NothingLeftAfterSigkill) {
 
 TEST_F(Lifecycle, FailedLaunchLeavesNoServer) {
     const std::string marker = "skiff-lifecycle-fail-" + std::to_string(::getpid());
-    auto r = run_in(image("musl.sqsh"), {"--workdir", "/no/such/dir"}, {"/bin/true", marker});
+    auto r = run_in(image("musl.sqsh"), {"--cold", "--workdir", "/no/such/dir"}, {"/bin/true", marker});
     EXPECT_EQ(r.status, 125) << r;
     EXPECT_NE(r.err.find("workdir '/no/such/dir' does not exist in the container"), std::string::npos) << r;
     EXPECT_TRUE(gone_within(marker, 3s));

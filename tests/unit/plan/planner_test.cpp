@@ -36,6 +36,11 @@ PlanRequest basic_request() {
               {{"PATH", "/host/bin"}, {"HOME", "/home/alice"}, {"LD_PRELOAD", "/host/lib.so"},
                {"SLURM_JOB_ID", "42"}, {"TERM", "xterm"}}};
     r.command = {"python", "train.py"};
+    r.image.device = 2049;
+    r.image.inode = 77;
+    r.image.size = 4096;
+    r.image.mtime_ns = 1700000000000000000;
+    r.server_directory = "/run/user/1000/skiff/servers";
     return r;
 }
 
@@ -168,6 +173,48 @@ TEST(Planner, ReadOnlyRoot) {
     auto request = basic_request();
     request.environment.writable = {false, at(3)};
     EXPECT_FALSE(make_plan(request)->writable);
+}
+
+}  // namespace
+}  // namespace skiff::plan
+
+namespace skiff::plan {
+namespace {
+
+TEST(PlannerServing, SquashfsImageGoesWarmThroughOneServerPerIdentityAndJob) {
+    auto plan = make_plan(basic_request());
+    ASSERT_TRUE(plan) << plan.error().message;
+    EXPECT_TRUE(plan->serving.warm);
+    EXPECT_EQ(plan->serving.server_directory, "/run/user/1000/skiff/servers");
+    EXPECT_EQ(plan->serving.server_name, "2049-77-4096-1700000000000000000-job42");
+    EXPECT_EQ(plan->serving.idle_seconds, 600);
+}
+
+TEST(PlannerServing, ColdWhenAskedForWhenADirectoryOrWithoutRuntimeDirectory) {
+    auto request = basic_request();
+    request.cold = true;
+    EXPECT_EQ(make_plan(request)->serving.cold_reason, "--cold");
+    request = basic_request();
+    request.image.kind = image::ImageSource::Kind::directory;
+    EXPECT_FALSE(make_plan(request)->serving.warm);
+    request = basic_request();
+    request.server_directory.reset();
+    request.server_directory_problem = "runtime directory is not private";
+    auto plan = make_plan(request);
+    EXPECT_FALSE(plan->serving.warm);
+    EXPECT_EQ(plan->serving.cold_reason, "runtime directory is not private");
+}
+
+TEST(PlannerServing, IdleTimeoutFromTheEnvironment) {
+    auto request = basic_request();
+    request.host.env["SKIFF_SERVER_IDLE"] = "5";
+    EXPECT_EQ(make_plan(request)->serving.idle_seconds, 5);
+    for (const char* bad : {"5s", "-1", "x", "99999999999"}) {
+        request.host.env["SKIFF_SERVER_IDLE"] = bad;
+        auto plan = make_plan(request);
+        ASSERT_FALSE(plan) << bad;
+        EXPECT_EQ(plan.error().message, std::string("SKIFF_SERVER_IDLE='") + bad + "' is not a number of seconds");
+    }
 }
 
 }  // namespace

@@ -1,0 +1,128 @@
+// `skiff image servers` and `skiff image stop [IMAGE] [--force]`: the user's warm image
+// servers (namespaces/image_server.hpp) on this node; and the servers' own entry point.
+#include <dirent.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <map>
+#include <optional>
+
+#include "common/exit_codes.hpp"
+#include "launcher/cli/commands.hpp"
+#include "launcher/image/local.hpp"
+#include "launcher/runtime/runtime_dir.hpp"
+#include "namespaces/image_server.hpp"
+#include "namespaces/image_server_process.hpp"
+#include "namespaces/pidfd.hpp"
+#include "namespaces/unix_socket.hpp"
+
+extern char** environ;
+
+namespace skiff::cli {
+namespace {
+
+constexpr const char* usage = "usage: skiff image servers | skiff image stop [IMAGE] [--force]\n";
+
+struct Server {
+    std::string socket;
+    std::map<std::string, std::string> status;  // pid, clients, idle, launches, image
+};
+
+// "pid=1 clients=0 idle=3 launches=2 image=/a b.sqsh": the image comes last, spaces and all.
+std::map<std::string, std::string> parse_status(const std::string& text) {
+    std::map<std::string, std::string> fields;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        auto equals = text.find('=', at);
+        if (equals == std::string::npos) break;
+        std::string key = text.substr(at, equals - at);
+        auto end = key == "image" ? std::string::npos : text.find(' ', equals);
+        fields[key] = text.substr(equals + 1, end == std::string::npos ? std::string::npos : end - equals - 1);
+        at = end == std::string::npos ? text.size() : end + 1;
+    }
+    return fields;
+}
+
+std::vector<Server> running_servers(const std::string& directory) {
+    std::vector<Server> servers;
+    DIR* dir = ::opendir(directory.c_str());
+    if (!dir) return servers;
+    while (dirent* entry = ::readdir(dir)) {
+        std::string name = entry->d_name;
+        if (!name.ends_with(".sock")) continue;
+        std::string socket = directory + "/" + name;
+        auto connection = ns::connect_unix(socket);
+        if (!connection) continue;  // a server that is retiring, or died: nothing to list
+        if (auto status = ns::request_status(connection->get())) servers.push_back({socket, parse_status(*status)});
+    }
+    ::closedir(dir);
+    return servers;
+}
+
+Result<std::string> servers_directory() {
+    auto dirs = runtime::state_dirs(env_from_envp(environ), ::getuid());
+    if (!dirs.problem.empty()) return fail(dirs.problem);
+    return dirs.image_servers;
+}
+
+int list() {
+    auto directory = servers_directory();
+    if (!directory) return report(directory.error().message);
+    std::printf("%-8s %-8s %-8s %-9s %s\n", "PID", "CLIENTS", "IDLE", "LAUNCHES", "IMAGE");
+    for (const auto& server : running_servers(*directory)) {
+        const auto& s = server.status;
+        std::printf("%-8s %-8s %-8s %-9s %s\n", s.at("pid").c_str(), s.at("clients").c_str(), (s.at("idle") + "s").c_str(),
+                    s.at("launches").c_str(), s.at("image").c_str());
+    }
+    return 0;
+}
+
+int stop(const std::vector<std::string>& args) {
+    bool force = false;
+    std::optional<std::string> image;
+    for (const auto& a : args) {
+        if (a == "--force") force = true;
+        else if (!a.starts_with("-") && !image) image = a;
+        else return report("image stop: unexpected argument '" + a + "'; " + usage);
+    }
+    std::string wanted;
+    if (image) {
+        auto source = image::classify(*image, "command line", current_directory());
+        if (!source) return report(source.error().message);
+        wanted = source->path;
+    }
+    auto directory = servers_directory();
+    if (!directory) return report(directory.error().message);
+    int stopped = 0;
+    for (const auto& server : running_servers(*directory)) {
+        if (!wanted.empty() && server.status.at("image") != wanted) continue;
+        auto connection = ns::connect_unix(server.socket);
+        if (!connection || !ns::request_stop(connection->get(), force)) continue;
+        if (!force && server.status.at("clients") != "0")
+            std::fprintf(stderr, "skiff: waiting for the %s container(s) using %s\n", server.status.at("clients").c_str(),
+                         server.status.at("image").c_str());
+        // A retiring server exits once no container uses its image any more.
+        ns::wait_for_exit(static_cast<pid_t>(std::stol(server.status.at("pid"))));
+        ++stopped;
+    }
+    std::fprintf(stderr, "skiff: stopped %d image server(s)\n", stopped);
+    return 0;
+}
+
+}  // namespace
+
+int image_server_main(const std::vector<std::string>& args) {
+    auto config = ns::image_server_config(args);
+    if (!config) return report(std::string(ns::image_server_command) + " is started by skiff run, not by hand");
+    ns::run_image_server(*config, ns::image_server_ready_fd);
+}
+
+int image_command(const std::vector<std::string>& words) {
+    if (words.empty()) return report(std::string("image: ") + usage);
+    std::vector<std::string> rest(words.begin() + 1, words.end());
+    if (words[0] == "servers" && rest.empty()) return list();
+    if (words[0] == "stop") return stop(rest);
+    return report("image: unknown subcommand '" + words[0] + "'; " + usage);
+}
+
+}  // namespace skiff::cli

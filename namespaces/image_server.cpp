@@ -1,0 +1,100 @@
+#include "namespaces/image_server.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "namespaces/fd_passing.hpp"
+
+namespace skiff::ns {
+namespace {
+
+// Mounting and parsing the image's tables take milliseconds; a server that has not answered
+// after this long is stuck (e.g. on a hung file system) and the launch goes cold instead.
+constexpr int ready_timeout_ms = 10'000;
+
+SysResult<std::string> await_ready(int ready_fd, const std::string& image) {
+    pollfd pfd{ready_fd, POLLIN, 0};
+    if (::poll(&pfd, 1, ready_timeout_ms) != 1) return sys_fail("image server did not start in time", image, ETIMEDOUT);
+    char buffer[512];
+    ssize_t n = ::read(ready_fd, buffer, sizeof buffer);
+    if (n <= 0) return sys_fail("image server exited before it was ready", image, ECHILD);
+    return std::string(buffer, static_cast<std::size_t>(n));
+}
+
+SysResult<std::string> ask(int connection, const std::string& request) {
+    if (auto r = send_message(connection, request); !r) return Unexpected(r.error());
+    auto reply = receive_message(connection);
+    if (!reply) return Unexpected(reply.error());
+    if (reply->payload.empty()) return sys_fail("image server closed the connection", "", ECONNRESET);
+    return std::move(reply->payload);
+}
+
+}  // namespace
+
+SysResult<bool> spawn_image_server(const ImageServerConfig& config) {
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return sys_fail("pipe2", "image server");
+    UniqueFd ours(pipe_fds[0]), theirs(pipe_fds[1]);
+    auto argv = image_server_argv(config);
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    char* no_environment[] = {nullptr};
+    // Double fork: the server is nobody's child, so no command ever waits for it. It is
+    // re-executed so that its command line names the server and its image, not the launch.
+    pid_t middle = ::fork();
+    if (middle < 0) return sys_fail("fork", "image server");
+    if (middle == 0) {
+        if (::fork() == 0) {
+            ::dup2(theirs.get(), image_server_ready_fd);  // dup2 clears close-on-exec
+            ::execve("/proc/self/exe", args.data(), no_environment);
+        }
+        ::_exit(0);
+    }
+    theirs.reset();
+    while (::waitpid(middle, nullptr, 0) < 0 && errno == EINTR) {}
+    auto answer = await_ready(ours.get(), config.image);
+    if (!answer) return Unexpected(answer.error());
+    if (*answer == "R") return true;
+    if (*answer == "B") return false;
+    return sys_fail("image server: " + answer->substr(1), config.image, EINVAL);
+}
+
+std::vector<std::string> image_server_argv(const ImageServerConfig& c) {
+    return {"skiff", image_server_command, c.image, c.directory, c.name,
+            std::to_string(c.uid), std::to_string(c.gid), std::to_string(c.idle_seconds)};
+}
+
+std::optional<ImageServerConfig> image_server_config(const std::vector<std::string>& args) {
+    if (args.size() != 6) return std::nullopt;
+    ImageServerConfig c{args[0], args[1], args[2]};
+    try {
+        c.uid = static_cast<uid_t>(std::stoul(args[3]));
+        c.gid = static_cast<gid_t>(std::stoul(args[4]));
+        c.idle_seconds = std::stoi(args[5]);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+    return c;
+}
+
+SysResult<UniqueFd> request_image_tree(int connection) {
+    if (auto r = send_message(connection, "C"); !r) return Unexpected(r.error());
+    auto reply = receive_message(connection);
+    if (!reply) return Unexpected(reply.error());
+    if (reply->payload == "M" && reply->fd.valid()) return std::move(reply->fd);
+    std::string why = reply->payload.empty() ? "closed the connection" : reply->payload.substr(1);
+    return sys_fail("image server: " + why, "", EPROTO);
+}
+
+SysResult<std::string> request_status(int connection) { return ask(connection, "S"); }
+
+SysResult<void> request_stop(int connection, bool force) {
+    auto reply = ask(connection, force ? "K" : "Q");
+    if (!reply) return Unexpected(reply.error());
+    return {};
+}
+
+}  // namespace skiff::ns

@@ -1,0 +1,53 @@
+// The warm image server (fast-start.md, "the warm path"): one process per user and image
+// identity holds the image's FUSE mount in a user and mount namespace of its own, with a warm
+// page cache, and hands each launch a detached clone of it (open_tree(OPEN_TREE_CLONE), sent
+// over a unix socket in the user's private runtime directory). The launch attaches the clone
+// in its own namespaces, so containers share only the read-only image pages.
+//
+// Lifetime: after `idle_seconds` without a launch and without a live launched process, the
+// server retires: it removes its socket, releases its lock (the next launch starts a new
+// server) and drops its own mount. It keeps serving the clones still attached in containers
+// and exits when the kernel reports the last one gone (ENODEV), so no running container ever
+// loses its root.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "namespaces/sys_error.hpp"
+#include "namespaces/unique_fd.hpp"
+
+namespace skiff::ns {
+
+struct ImageServerConfig {
+    std::string image;      // host path of the squashfs file
+    std::string directory;  // the user's private directory for server sockets
+    std::string name;       // the image identity: socket NAME.sock and lock NAME.lock
+    uid_t uid = 0;          // the user, who owns the server and every file it serves
+    gid_t gid = 0;
+    int idle_seconds = 600;
+
+    std::string socket_path() const { return directory + "/" + name + ".sock"; }
+};
+
+// Starts a detached server and waits until it listens. `false`: another server for the same
+// image holds the lock (it is starting or running); connect to it.
+SysResult<bool> spawn_image_server(const ImageServerConfig& config);
+
+// The server runs as `skiff __image-server ARGS...` (image_server_argv) with its readiness
+// pipe on fd 3; the skiff binary hands ARGS to image_server_config() and run_image_server()
+// (image_server_process.hpp).
+inline constexpr const char* image_server_command = "__image-server";
+inline constexpr int image_server_ready_fd = 3;
+std::vector<std::string> image_server_argv(const ImageServerConfig& config);
+std::optional<ImageServerConfig> image_server_config(const std::vector<std::string>& args);
+
+// Client requests over a connection from connect_unix(config.socket_path()).
+SysResult<UniqueFd> request_image_tree(int connection);  // the detached clone
+SysResult<std::string> request_status(int connection);   // "pid=... image=... clients=..."
+SysResult<void> request_stop(int connection, bool force);
+
+}  // namespace skiff::ns

@@ -1,0 +1,221 @@
+// Prefix legend: fuse_ libfuse3 low-level API.
+#include "namespaces/image_server_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <vector>
+
+#include "namespaces/fd_passing.hpp"
+#include "namespaces/mount_ops.hpp"
+#include "namespaces/pidfd.hpp"
+#include "namespaces/squashfs_fuse.hpp"
+#include "namespaces/squashfs_server.hpp"
+#include "namespaces/unix_socket.hpp"
+#include "namespaces/user_namespace.hpp"
+
+#define FUSE_USE_VERSION 32
+#include <fuse3/fuse_lowlevel.h>
+
+namespace skiff::ns {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The server's own mount of the image, inside its private namespace.
+constexpr const char* mount_base = "/tmp";
+constexpr const char* mount_point = "/tmp/image";
+
+[[noreturn]] void give_up(int ready_fd, const std::string& why) {
+    std::string message = "E" + why;
+    (void)!::write(ready_fd, message.data(), message.size());
+    ::_exit(1);
+}
+
+void detach_from_launcher(int ready_fd) {
+    ::setsid();
+    (void)!::chdir("/");
+    int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);
+    ::close_range(static_cast<unsigned>(ready_fd) + 1, ~0U, 0);
+}
+
+// The lock is held for as long as the server accepts launches: a second server for the same
+// image cannot start, and a dead server's lock is released by the kernel. A retiring server
+// removes the lock file, so a lock taken on a file that was removed meanwhile is retried.
+UniqueFd take_lock(int directory, const std::string& name) {
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        UniqueFd lock(::openat(directory, name.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+        if (!lock.valid() || ::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) return {};
+        struct stat held {}, current {};
+        if (::fstat(lock.get(), &held) == 0 && ::fstatat(directory, name.c_str(), &current, AT_SYMLINK_NOFOLLOW) == 0 &&
+            held.st_ino == current.st_ino && held.st_dev == current.st_dev)
+            return lock;
+    }
+    return {};
+}
+
+SysResult<fuse_session*> mount_image(const ImageServerConfig& config, SquashfsFuse* fs) {
+    if (auto r = enter_user_and_mount_namespace({config.uid, config.gid, config.uid, config.gid}); !r)
+        return Unexpected(r.error());
+    if (auto r = make_root_rslave(); !r) return Unexpected(r.error());
+    if (auto r = mount_tmpfs(mount_base, "mode=0700"); !r) return Unexpected(r.error());
+    if (::mkdir(mount_point, 0700) != 0) return sys_fail("mkdir", mount_point);
+    auto fuse = open_fuse_device();
+    if (!fuse) return Unexpected(fuse.error());
+    std::string options = "fd=" + std::to_string(fuse->get()) + ",rootmode=40000,user_id=" +
+                          std::to_string(config.uid) + ",group_id=" + std::to_string(config.gid);
+    if (::mount(config.image.c_str(), mount_point, "fuse.squashfuse", MS_RDONLY | MS_NOSUID | MS_NODEV, options.c_str()) != 0)
+        return sys_fail("mount fuse", mount_point);
+    fuse_session* session = start_fuse_session(fs, fuse->release());
+    if (!session) return sys_fail("fuse_session_new", config.image, EINVAL);
+    return session;
+}
+
+class Server {
+public:
+    Server(const ImageServerConfig& config, fuse_session* session, UniqueFd directory, UniqueFd listener, UniqueFd lock)
+        : config_(config), session_(session), directory_(std::move(directory)), listener_(std::move(listener)),
+          lock_(std::move(lock)) {}
+
+    [[noreturn]] void run() {
+        for (;;) {
+            std::vector<pollfd> fds{{fuse_session_fd(session_), POLLIN, 0}, {listener_.get(), POLLIN, 0}};
+            for (auto& client : clients_) fds.push_back({client.get(), POLLIN, 0});
+            int ready = ::poll(fds.data(), fds.size(), timeout_ms());
+            if (ready < 0 && errno != EINTR) ::_exit(1);
+            if (ready <= 0) {
+                if (idle_expired()) retire();
+                continue;
+            }
+            drop_exited_clients(fds);  // first: it indexes clients_ as they were polled
+            if (fds[0].revents) serve_fuse();
+            if (fds[1].revents) accept_launch();
+        }
+    }
+
+private:
+    int timeout_ms() const {
+        if (!listener_.valid() || !clients_.empty()) return -1;
+        auto left = std::chrono::seconds(config_.idle_seconds) - (Clock::now() - last_activity_);
+        return static_cast<int>(std::max<long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(left).count()) + 1);
+    }
+
+    bool idle_expired() const {
+        return listener_.valid() && clients_.empty() &&
+               Clock::now() - last_activity_ >= std::chrono::seconds(config_.idle_seconds);
+    }
+
+    void serve_fuse() {
+        int n = fuse_session_receive_buf(session_, &buffer_);
+        if (n == -EINTR || n == -EAGAIN) return;
+        if (n <= 0 || fuse_session_exited(session_)) ::_exit(0);  // ENODEV: the last mount is gone
+        fuse_session_process_buf(session_, &buffer_);
+    }
+
+    void accept_launch() {
+        UniqueFd connection(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+        if (!connection.valid()) return;
+        auto peer = peer_credentials(connection.get());
+        // The socket's directory is private already; this also refuses a peer in a user
+        // namespace that maps someone else (its uid then reads as the overflow id here).
+        if (!peer || peer->uid != config_.uid) return;
+        (void)set_receive_timeout(connection.get(), 1000);  // a stopped client must not stall the image
+        auto request = receive_message(connection.get());
+        if (!request || request->payload.empty()) return;
+        switch (request->payload[0]) {
+            case 'C': hand_out_clone(connection.get(), peer->pid); break;
+            case 'S': (void)send_message(connection.get(), status()); break;
+            case 'Q':
+                retire();
+                (void)send_message(connection.get(), "OK");
+                break;
+            case 'K':
+                (void)send_message(connection.get(), "OK");
+                ::_exit(0);
+            default: break;
+        }
+    }
+
+    void hand_out_clone(int connection, pid_t launcher) {
+        auto tree = clone_tree(mount_point, false);
+        if (!tree) {
+            (void)send_message(connection, "E" + tree.error().describe());
+            return;
+        }
+        if (!send_message(connection, "M", tree->get())) return;
+        ++launches_;
+        last_activity_ = Clock::now();
+        // skiff execs the command in the launcher process, so its pid is the container's.
+        UniqueFd pidfd = open_pidfd(launcher);
+        if (pidfd.valid()) clients_.push_back(std::move(pidfd));
+    }
+
+    std::string status() const {
+        auto idle = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - last_activity_).count();
+        return "pid=" + std::to_string(::getpid()) + " clients=" + std::to_string(clients_.size()) +
+               " idle=" + std::to_string(idle) + " launches=" + std::to_string(launches_) + " image=" + config_.image;
+    }
+
+    void drop_exited_clients(const std::vector<pollfd>& fds) {
+        std::vector<UniqueFd> alive;
+        for (std::size_t i = 0; i < clients_.size(); ++i)
+            if (fds[2 + i].revents == 0) alive.push_back(std::move(clients_[i]));
+        if (alive.size() != clients_.size()) last_activity_ = Clock::now();
+        clients_ = std::move(alive);
+    }
+
+    // Stop taking launches; keep serving attached clones until the kernel says none is left.
+    void retire() {
+        if (!listener_.valid()) return;
+        // By name in the directory: the server's own /tmp is covered by its private tmpfs.
+        ::unlinkat(directory_.get(), (config_.name + ".sock").c_str(), 0);
+        listener_.reset();
+        ::unlinkat(directory_.get(), (config_.name + ".lock").c_str(), 0);
+        lock_.reset();
+        clients_.clear();
+        ::umount2(mount_point, MNT_DETACH);
+    }
+
+    const ImageServerConfig& config_;
+    fuse_session* session_;
+    UniqueFd directory_;
+    UniqueFd listener_;
+    UniqueFd lock_;
+    std::vector<UniqueFd> clients_;  // pidfds of launched containers
+    fuse_buf buffer_{};
+    Clock::time_point last_activity_ = Clock::now();
+    unsigned long launches_ = 0;
+};
+
+}  // namespace
+
+void run_image_server(const ImageServerConfig& config, int ready_fd) {
+    detach_from_launcher(ready_fd);
+    UniqueFd directory(::open(config.directory.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!directory.valid()) give_up(ready_fd, "cannot open " + config.directory);
+    UniqueFd lock = take_lock(directory.get(), config.name + ".lock");
+    if (!lock.valid()) {
+        (void)!::write(ready_fd, "B", 1);
+        ::_exit(0);
+    }
+    SquashfsFuse* fs = open_squashfs_fuse(config.image, config.uid, config.gid);
+    if (!fs) give_up(ready_fd, config.image + " is not a squashfs image libsquashfuse can read");
+    auto listener = listen_unix(config.socket_path());
+    if (!listener) give_up(ready_fd, listener.error().describe());
+    auto session = mount_image(config, fs);
+    if (!session) {
+        ::unlink(config.socket_path().c_str());
+        give_up(ready_fd, session.error().describe());
+    }
+    (void)!::write(ready_fd, "R", 1);
+    ::close(ready_fd);
+    Server(config, *session, std::move(directory), std::move(*listener), std::move(lock)).run();
+}
+
+}  // namespace skiff::ns

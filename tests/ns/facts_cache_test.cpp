@@ -1,0 +1,77 @@
+// The image facts cache (launcher/cli/facts_cache.hpp): later launches of an unchanged squashfs
+// image skip reading its metadata; a replaced image is read again.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "common/env_map.hpp"
+#include "tests/support/launch_fixture.hpp"
+
+extern char** environ;
+
+namespace skiff::test {
+namespace {
+
+class FactsCache : public NsTest {
+protected:
+    void SetUp() override {
+        NsTest::SetUp();
+        env_ = skiff::env_from_envp(environ);
+        env_["XDG_RUNTIME_DIR"] = runtime_.path();
+        copy(image("musl.sqsh"));
+    }
+
+    void copy(const std::string& from) {
+        std::filesystem::copy_file(from, image_path_, std::filesystem::copy_options::overwrite_existing);
+    }
+
+    ProcessResult launch(const std::string& script) {
+        RunOptions options;
+        options.env = env_;
+        return sh(image_path_, script, {"-v"}, options);
+    }
+
+    static bool cached(const ProcessResult& r) {
+        return r.err.find("read the image's metadata (cached)") != std::string::npos;
+    }
+
+    TempDir runtime_{"xdg"};
+    TempDir images_{"images"};
+    std::string image_path_ = images_ / "image.sqsh";
+    EnvMap env_;
+};
+
+TEST_F(FactsCache, SecondLaunchUsesTheCacheInThePrivateRuntimeDirectory) {
+    auto first = launch("true");
+    ASSERT_EQ(first.status, 0) << first.err;
+    EXPECT_FALSE(cached(first)) << first.err;
+    auto second = launch("true");
+    ASSERT_EQ(second.status, 0) << second.err;
+    EXPECT_TRUE(cached(second)) << second.err;
+    struct stat st {};
+    ASSERT_EQ(::stat((runtime_ / "skiff/image-facts").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0700u);
+}
+
+TEST_F(FactsCache, ReplacedImageIsReadAgain) {
+    ASSERT_EQ(launch("true").status, 0);
+    copy(image("debian.sqsh"));  // same path, rewritten in place: new size and mtime
+    // /etc/passwd in the container is built from the image's: stale facts would show musl's.
+    auto r = launch("grep -c '^_apt:' /etc/passwd");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_FALSE(cached(r)) << r.err;
+    EXPECT_EQ(r.out, "1\n");
+}
+
+TEST_F(FactsCache, ForeignRuntimeDirectoryIsReportedAndNotUsed) {
+    ASSERT_EQ(::mkdir((runtime_ / "skiff").c_str(), 0755), 0);
+    auto r = launch("true");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.err.find("warning: skiff's runtime directory '" + runtime_ / "skiff" + "' is not a private directory"),
+              std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(runtime_ / "skiff/image-facts"));
+}
+
+}  // namespace
+}  // namespace skiff::test

@@ -1,0 +1,187 @@
+// The warm path (namespaces/image_server.hpp): one image server per user and image, shared by
+// launches, gone after its idle timeout, never pulling a root from under a running container.
+// Each test has a runtime directory of its own, so its servers are its own.
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "common/env_map.hpp"
+#include "tests/support/launch_fixture.hpp"
+
+extern char** environ;
+
+namespace skiff::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class Warm : public NsTest {
+protected:
+    void SetUp() override {
+        NsTest::SetUp();
+        env_ = skiff::env_from_envp(environ);
+        env_["XDG_RUNTIME_DIR"] = runtime_.path();
+        env_.erase("SKIFF_SERVER_IDLE");
+    }
+
+    void TearDown() override { (void)skiff({"image", "stop", "--force"}); }
+
+    RunOptions options() const {
+        RunOptions o;
+        o.env = env_;
+        return o;
+    }
+
+    ProcessResult skiff(const std::vector<std::string>& args) const {
+        std::vector<std::string> argv{skiff_binary()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run_process(argv, options());
+    }
+
+    ProcessResult launch(const std::string& image_path, const std::string& script, std::vector<std::string> flags = {"-v"}) const {
+        return sh(image_path, script, flags, options());
+    }
+
+    // `skiff image servers`, without its header line.
+    std::vector<std::string> servers() const {
+        auto r = skiff({"image", "servers"});
+        EXPECT_EQ(r.status, 0) << r;
+        std::vector<std::string> lines;
+        std::istringstream in(r.out);
+        std::string line;
+        std::getline(in, line);
+        while (std::getline(in, line)) lines.push_back(line);
+        return lines;
+    }
+
+    static pid_t server_pid(const std::string& line) { return static_cast<pid_t>(std::stol(line)); }
+
+    static bool gone_within(pid_t pid, std::chrono::milliseconds limit) {
+        auto deadline = std::chrono::steady_clock::now() + limit;
+        while (std::chrono::steady_clock::now() < deadline) {
+            std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+            std::string text;
+            if (!std::getline(stat, text) || text.find(") Z ") != std::string::npos) return true;
+            std::this_thread::sleep_for(20ms);
+        }
+        return false;
+    }
+
+    std::string servers_dir() const { return runtime_ / "skiff/servers"; }
+
+    TempDir runtime_{"xdg"};
+    EnvMap env_;
+};
+
+bool says(const ProcessResult& r, const std::string& text) { return r.err.find(text) != std::string::npos; }
+
+TEST_F(Warm, SecondLaunchIsWarmAndSeesWhatAColdOneSees) {
+    const std::string script = "cat /etc/os-release; id -u; ls /; echo x > /tmp/w; cat /tmp/w";
+    auto first = launch(image("debian.sqsh"), script);
+    ASSERT_EQ(first.status, 0) << first;
+    EXPECT_TRUE(says(first, "warm: started the image server at " + servers_dir())) << first.err;
+    auto second = launch(image("debian.sqsh"), script);
+    ASSERT_EQ(second.status, 0) << second;
+    EXPECT_TRUE(says(second, "warm: the image server at " + servers_dir())) << second.err;
+    auto cold = launch(image("debian.sqsh"), script, {"-v", "--cold"});
+    ASSERT_EQ(cold.status, 0) << cold;
+    EXPECT_TRUE(says(cold, "cold: --cold")) << cold.err;
+    EXPECT_EQ(second.out, cold.out);
+    EXPECT_EQ(first.out, cold.out);
+}
+
+TEST_F(Warm, ContainersShareNoWritableLayer) {
+    auto writer = start_process({skiff_binary(), "run", "--image", image("musl.sqsh"), "--", "/bin/sh", "-c",
+                                 "echo mine > /etc/written; echo ready; sleep 30"},
+                                options());
+    ASSERT_TRUE(writer.wait_for_output("ready", 10s)) << writer.err_so_far();
+    auto reader = launch(image("musl.sqsh"), "cat /etc/written 2>&1; true");
+    EXPECT_NE(reader.out.find("No such file"), std::string::npos) << reader;
+    writer.signal_group(SIGKILL);
+}
+
+TEST_F(Warm, SixteenConcurrentLaunchesShareOneServer) {
+    std::vector<BackgroundProcess> launches;
+    for (int i = 0; i < 16; ++i)
+        launches.push_back(start_process({skiff_binary(), "run", "--image", image("musl.sqsh"), "--", "/bin/sh", "-c",
+                                          "test -x /bin/busybox && echo ok"},
+                                         options()));
+    for (auto& p : launches) {
+        auto r = p.wait(30s);
+        EXPECT_EQ(r.status, 0) << r;
+        EXPECT_EQ(r.out, "ok\n");
+    }
+    auto list = servers();
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_NE(list[0].find(" 16 "), std::string::npos) << "16 launches expected: " << list[0];
+}
+
+TEST_F(Warm, IdleServerExitsAndLeavesNothing) {
+    env_["SKIFF_SERVER_IDLE"] = "1";
+    ASSERT_EQ(launch(image("musl.sqsh"), "true").status, 0);
+    auto list = servers();
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_TRUE(gone_within(server_pid(list[0]), 5s));
+    EXPECT_TRUE(std::filesystem::is_empty(servers_dir())) << "socket or lock file left in " << servers_dir();
+}
+
+TEST_F(Warm, RunningContainerKeepsItsRootPastIdleAndStop) {
+    env_["SKIFF_SERVER_IDLE"] = "1";
+    auto container = start_process({skiff_binary(), "run", "--image", image("debian.sqsh"), "--", "/bin/sh", "-c",
+                                    "echo ready; sleep 3; find / -xdev | wc -l; cat /usr/share/doc/bash/copyright | wc -c"},
+                                   options());
+    ASSERT_TRUE(container.wait_for_output("ready", 10s)) << container.err_so_far();
+    auto list = servers();
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_NE(list[0].find(" 1 "), std::string::npos) << "one client expected: " << list[0];
+    std::this_thread::sleep_for(1500ms);  // past the idle timeout: a client keeps the server
+    ASSERT_EQ(servers().size(), 1u);
+    auto stop = skiff({"image", "stop"});  // waits for the container
+    EXPECT_EQ(stop.status, 0) << stop;
+    auto r = container.wait(10s);
+    EXPECT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.err.find("not connected"), std::string::npos) << r;
+    ASSERT_TRUE(r.out.starts_with("ready\n")) << r;
+    EXPECT_GT(std::stol(r.out.substr(6)), 1000) << r.out;  // files found after the server retired
+    EXPECT_TRUE(servers().empty());
+}
+
+TEST_F(Warm, KilledServerIsReplacedByTheNextLaunch) {
+    ASSERT_EQ(launch(image("musl.sqsh"), "true").status, 0);
+    auto list = servers();
+    ASSERT_EQ(list.size(), 1u);
+    ASSERT_EQ(::kill(server_pid(list[0]), SIGKILL), 0);
+    ASSERT_TRUE(gone_within(server_pid(list[0]), 5s));
+    auto r = launch(image("musl.sqsh"), "echo after");
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "after\n");
+    EXPECT_TRUE(says(r, "warm: started the image server")) << r.err;
+}
+
+TEST_F(Warm, ReplacedImageGetsANewServer) {
+    TempDir images("images");
+    std::string path = images / "image.sqsh";
+    std::filesystem::copy_file(image("musl.sqsh"), path);
+    ASSERT_EQ(launch(path, "true").status, 0);
+    std::filesystem::copy_file(image("debian.sqsh"), path, std::filesystem::copy_options::overwrite_existing);
+    auto r = launch(path, "cat /etc/debian_version");
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_TRUE(says(r, "warm: started the image server")) << r.err;
+    EXPECT_EQ(servers().size(), 2u);
+}
+
+TEST_F(Warm, DirectoryImagesAndUnusableRuntimeDirectoriesGoCold) {
+    auto dir = launch(image("musl-rootfs"), "true");
+    ASSERT_EQ(dir.status, 0) << dir;
+    EXPECT_TRUE(says(dir, "cold: a directory image needs no server")) << dir.err;
+    ASSERT_EQ(::mkdir((runtime_ / "skiff").c_str(), 0755), 0);
+    auto r = launch(image("musl.sqsh"), "true");
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_TRUE(says(r, "cold: skiff's runtime directory")) << r.err;
+}
+
+}  // namespace
+}  // namespace skiff::test
