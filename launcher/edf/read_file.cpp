@@ -86,15 +86,15 @@ std::string short_reason(const std::string& what) {
     return first;
 }
 
-std::string syntax_message(const std::string& path, const toml::syntax_error& error) {
+}  // namespace
+
+std::string toml_syntax_message(const std::string& path, const toml::syntax_error& error) {
     Snippet at = locate_snippet(error);
     std::string caret;
     for (std::size_t i = 0; i + 1 < at.column && i < at.text.size(); ++i) caret += at.text[i] == '\t' ? '\t' : ' ';
     return path + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) +
            ": invalid TOML: " + short_reason(error.what()) + "\n  " + at.text + "\n  " + caret + "^";
 }
-
-}  // namespace
 
 FileData read_file(const std::string& path, Diagnostics& diag) {
     FileData data;
@@ -109,7 +109,7 @@ FileData read_file(const std::string& path, Diagnostics& diag) {
     try {
         root = toml::parse<toml::discard_comments, std::map, std::vector>(in, path);
     } catch (const toml::syntax_error& error) {
-        diag.error(syntax_message(path, error));
+        diag.error(toml_syntax_message(path, error));
         return data;
     } catch (const std::exception& error) {
         diag.error(path + ": invalid TOML: " + error.what());

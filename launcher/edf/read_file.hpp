@@ -4,10 +4,15 @@
 
 #include <string>
 
+#include <toml.hpp>
+
 #include "common/diagnostics.hpp"
 #include "launcher/edf/file_data.hpp"
 
 namespace skiff::edf {
+
+// "FILE:LINE:COLUMN: invalid TOML: REASON", then the line and a caret under the column.
+std::string toml_syntax_message(const std::string& path, const toml::syntax_error& error);
 
 // Problems go to diag; whatever could be read is returned (nothing after a syntax error).
 FileData read_file(const std::string& path, Diagnostics& diag);

@@ -1,0 +1,52 @@
+#include "launcher/site/site_config.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "launcher/edf/read_file.hpp"
+
+namespace skiff::site {
+
+Result<SiteConfig> load_site_config(const EnvMap& host_env) {
+    SiteConfig config;
+    auto chosen = host_env.find("SKIFF_CONFIG");
+    bool explicit_path = chosen != host_env.end() && !chosen->second.empty();
+    std::string path = explicit_path ? chosen->second : default_config_path;
+    config.root = edf::TomlValue(toml::table{});
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        if (!explicit_path && errno == ENOENT) return config;
+        return fail("cannot read the site configuration '" + path + "'" + (explicit_path ? " (SKIFF_CONFIG)" : "") +
+                    ": " + std::strerror(errno));
+    }
+    try {
+        config.root = toml::parse<toml::discard_comments, std::map, std::vector>(in, path);
+    } catch (const toml::syntax_error& error) {
+        return fail(edf::toml_syntax_message(path, error));
+    } catch (const std::exception& error) {
+        return fail(path + ": invalid TOML: " + error.what());
+    }
+    config.path = path;
+    return config;
+}
+
+Result<const edf::TomlValue*> find_table(const SiteConfig& config, const std::string& key) {
+    const edf::TomlValue* at = &config.root;
+    std::string walked;
+    std::size_t start = 0;
+    while (start <= key.size()) {
+        std::size_t dot = key.find('.', start);
+        std::string part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        walked += (walked.empty() ? "" : ".") + part;
+        if (!at->is_table() || !at->as_table().contains(part)) return nullptr;
+        at = &at->as_table().at(part);
+        if (!at->is_table())
+            return fail(config.path + ":" + std::to_string(at->location().line()) + ": '" + walked + "' must be a table");
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+    }
+    return at;
+}
+
+}  // namespace skiff::site
