@@ -175,6 +175,10 @@ build_as_user() {
 
 step_build() { build_as_user "$BUILD" --; }
 # Tests named *AsRoot* need root to act as another user; they run in their own step.
+# The Slurm tier's daemons, with the plugin just built (tests/e2e/slurm/slurm-up.sh).
+step_slurm() {
+  bash "$SRC/tests/e2e/slurm/slurm-up.sh" "$BUILD/launcher/spank/spank_skiff.so" "$BUILD/launcher/cli/skiff"
+}
 step_test() {
   ctest_tier "$LOGS/ctest.log" --test-dir "$BUILD" -E 'AsRoot'
   as_user "$BUILD/launcher/cli/skiff" image stop --force  # the warm servers the tests started
@@ -213,6 +217,7 @@ main() {
   run_step source step_source
   run_step fixtures step_fixtures
   run_step build step_build
+  run_step slurm step_slurm
   run_step test step_test
   run_step test-root step_test_root
   run_step asan-build step_asan_build

@@ -7,6 +7,7 @@
 namespace skiff::cli {
 
 int run_command(const std::vector<std::string>& words, char* const* envp);
+int holder_command(const std::vector<std::string>& words, char* const* envp);  // `skiff __container-holder`
 int edf_command(const std::vector<std::string>& words, char* const* envp);
 int ldcache_command(const std::vector<std::string>& words);
 int image_command(const std::vector<std::string>& words);

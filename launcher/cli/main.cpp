@@ -53,6 +53,7 @@ int dispatch(const std::vector<std::string>& words) {
     if (words[0] == "ldcache") return ldcache_command(rest);
     if (words[0] == "image") return image_command(rest);
     if (words[0] == ns::image_server_command) return image_server_main(rest);
+    if (words[0] == "__container-holder") return holder_command(rest, environ);
     if (words[0] == "--version" || words[0] == "version") {
         std::puts("skiff " SKIFF_VERSION);
         return 0;

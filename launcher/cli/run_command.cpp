@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <stdexcept>
 
 #include "common/exit_codes.hpp"
 #include "launcher/cli/commands.hpp"
@@ -61,10 +62,31 @@ Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, 
     return request;
 }
 
-}  // namespace
 
 // The narrative of a launch: load -> plan -> (print | execute). The executor's own steps are
 // listed in launcher/run/execute.cpp.
+int launch(const RunOptions& options, char* const* envp, const run::HolderSpec* holder) {
+    run::Timeline timeline(options.verbose);
+    // 1. Load the EDF and the command-line options; classify the image; read its metadata.
+    auto request = prepare(options, envp, timeline);
+    if (!request) return report(request.error().message);
+    // 2. Plan: every decision, no system call.
+    auto plan = plan::make_plan(*request);
+    if (!plan) return report(plan.error().message);
+    timeline.step("planned the launch");
+    if (options.dry_run) {
+        std::fputs(plan::render(*plan).c_str(), stdout);
+        return 0;
+    }
+    // 3. Execute: namespaces, mounts, pivot, exec. Returns only on failure.
+    std::fflush(stdout);
+    auto failure = run::execute(*plan, timeline, holder);
+    std::fprintf(stderr, "skiff: error: %s\n", failure.error.message.c_str());
+    return failure.exit_code;
+}
+
+}  // namespace
+
 int run_command(const std::vector<std::string>& words, char* const* envp) {
     auto options = parse_run_options(words);
     if (!options) return report(options.error().message);
@@ -72,23 +94,22 @@ int run_command(const std::vector<std::string>& words, char* const* envp) {
         std::fputs(run_usage().c_str(), stdout);
         return 0;
     }
-    run::Timeline timeline(options->verbose);
-    // 1. Load the EDF and the command-line options; classify the image; read its metadata.
-    auto request = prepare(*options, envp, timeline);
-    if (!request) return report(request.error().message);
-    // 2. Plan: every decision, no system call.
-    auto plan = plan::make_plan(*request);
-    if (!plan) return report(plan.error().message);
-    timeline.step("planned the launch");
-    if (options->dry_run) {
-        std::fputs(plan::render(*plan).c_str(), stdout);
-        return 0;
+    return launch(*options, envp, nullptr);
+}
+
+// `skiff __container-holder READY_FD WATCH_PID STATE_FILE [run options]`: started by the
+// Slurm plugin (launcher/spank) for the first task of a step on a node.
+int holder_command(const std::vector<std::string>& words, char* const* envp) {
+    run::HolderSpec spec;
+    try {
+        if (words.size() < 3) throw std::invalid_argument("too few arguments");
+        spec = {std::stoi(words[0]), std::stoi(words[1]), words[2]};
+    } catch (const std::exception&) {
+        return report("__container-holder is started by skiff's Slurm plugin, not by hand");
     }
-    // 3. Execute: namespaces, mounts, pivot, exec. Returns only on failure.
-    std::fflush(stdout);
-    auto failure = run::execute(*plan, timeline);
-    std::fprintf(stderr, "skiff: error: %s\n", failure.error.message.c_str());
-    return failure.exit_code;
+    auto options = parse_run_options({words.begin() + 3, words.end()});
+    if (!options) return report(options.error().message);
+    return launch(*options, envp, &spec);
 }
 
 }  // namespace skiff::cli
