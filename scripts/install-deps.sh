@@ -18,7 +18,7 @@ readonly BUILD_PKGS=(cmake ninja-build g++ pkg-config libcap-dev libtoml11-dev
   libfmt-dev libgtest-dev libfuse3-dev libsquashfuse-dev zlib1g-dev liblzma-dev liblzo2-dev
   liblz4-dev libzstd-dev)
 readonly RUN_PKGS=(fuse3 squashfuse fuse-overlayfs util-linux)
-readonly FIXTURE_PKGS=(squashfs-tools mmdebstrap musl-tools busybox-static)
+readonly FIXTURE_PKGS=(squashfs-tools mmdebstrap musl-tools busybox-static libopenmpi-dev)
 readonly SCRIPT_PKGS=(git passwd)   # git ls-files and useradd, used by test-all.sh
 readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine)
 # The SPANK plugin builds against spank.h; the Slurm tests run real daemons.

@@ -27,9 +27,11 @@ runtime::StateDirs state_dirs_for(const plan::HostFacts& host, const image::Imag
     return dirs;
 }
 
-Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, run::Timeline& timeline) {
+Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, const run::HolderSpec* holder,
+                                  run::Timeline& timeline) {
     plan::PlanRequest request;
     request.host = read_host_facts(envp);
+    if (holder) request.host.slurm_stepd = holder->watch_pid;  // a holder is nobody's child
     edf::LoadOptions load{current_directory(), request.host.env, false, options.image.has_value()};
     Diagnostics diag;
     if (auto warning = edf::host_annotation_warning(request.host.env); !warning.empty()) diag.warn(warning);
@@ -68,7 +70,7 @@ Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, 
 int launch(const RunOptions& options, char* const* envp, const run::HolderSpec* holder) {
     run::Timeline timeline(options.verbose);
     // 1. Load the EDF and the command-line options; classify the image; read its metadata.
-    auto request = prepare(options, envp, timeline);
+    auto request = prepare(options, envp, holder, timeline);
     if (!request) return report(request.error().message);
     // 2. Plan: every decision, no system call.
     auto plan = plan::make_plan(*request);

@@ -1,5 +1,6 @@
 // srun --environment through skiff's SPANK plugin, against the real slurmctld and slurmd that
 // tests/e2e/slurm/slurm-up.sh starts (scripts/test-all.sh runs it as root).
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -94,10 +95,13 @@ TEST_F(Slurm, ContainerThatCannotStartFailsTheTaskWithSkiffsLine) {
 TEST_F(Slurm, NothingOutlivesTheStep) {
     ASSERT_NE(srun({"--environment=" + dir_.write_file("nowd.toml", "image = \"" + image("debian.sqsh") + "\"\nworkdir = \"/nope\"\n"), "true"}).status, 0);
     ASSERT_EQ(srun({"-n2", "--environment=" + edf_, "true"}).status, 0);
-    // The holder leaves when the step's slurmstepd does, which may outlast srun a little.
-    auto holders = run_process({"/bin/sh", "-c",
-                                "for i in $(seq 100); do pgrep -u $(id -u) -f [_]_container-holder || exit 0; sleep 0.1; done"});
-    EXPECT_EQ(holders.out, "") << "holder processes left after 10 s: " << holders.out;
+    // The holder and the step's image server leave when the step's slurmstepd does, which may
+    // outlast srun a little.
+    const std::string pattern = "'[_]_container-holder|[_]_image-server.*-job'";
+    auto left = run_process({"/bin/sh", "-c",
+                             "for i in $(seq 100); do pgrep -u $(id -u) -f " + pattern + " >/dev/null || exit 0; sleep 0.1; done; "
+                             "pgrep -a -u $(id -u) -f " + pattern});
+    EXPECT_EQ(left.out, "") << "processes left after 10 s: " << left.out;
     auto steps = run_process({"/bin/sh", "-c", "ls /tmp/skiff-$(id -u)/slurm 2>/dev/null"});
     EXPECT_EQ(steps.out, "") << "step state left: " << steps.out;
 }
@@ -106,6 +110,30 @@ TEST_F(Slurm, BatchScriptsAreRefusedWithAClearMessage) {
     auto r = run_process(with_path({"sbatch", "--environment=" + edf_, "--wrap", "true"}));
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.err.find("--environment is for srun"), std::string::npos) << r.err;
+}
+
+TEST_F(Slurm, PmixServerDirectoryAndPerTaskRanksReachTheTasks) {
+    auto r = srun({"-n2", "--mpi=pmix", "--environment=" + edf_, "/bin/sh", "-c",
+                   "d=${PMIX_SERVER_TMPDIR%/}; grep -q \" $d \" /proc/self/mountinfo && echo $PMIX_RANK $PMIX_MCA_psec"});
+    ASSERT_EQ(r.status, 0) << r;
+    auto out = lines(r.out);
+    std::sort(out.begin(), out.end());
+    EXPECT_EQ(out, (std::vector<std::string>{"0 native", "1 native"})) << r;
+    auto off = dir_.write_file("noslurm.toml", "image = \"" + image("debian.sqsh") +
+                                                   "\"\n[annotations]\ncom.hooks.slurm.enabled = \"false\"\n");
+    auto r2 = srun({"--mpi=pmix", "--environment=" + off, "/bin/sh", "-c",
+                    "d=${PMIX_SERVER_TMPDIR%/}; grep -c \" $d \" /proc/self/mountinfo || true"});
+    EXPECT_EQ(r2.out, "0\n") << r2;
+}
+
+TEST_F(Slurm, MpiProgramInTheImageRunsUnderPmix) {
+    auto mpi = dir_.write_file("mpi.toml", "image = \"" + image("debian-mpi.sqsh") + "\"\n");
+    auto r = srun({"-n4", "--mpi=pmix", "--environment=" + mpi, "/usr/local/bin/mpi-hello"});
+    ASSERT_EQ(r.status, 0) << r;
+    auto out = lines(r.out);
+    std::sort(out.begin(), out.end());
+    EXPECT_EQ(out, (std::vector<std::string>{"rank 0 of 4 sum 6", "rank 1 of 4 sum 6", "rank 2 of 4 sum 6",
+                                              "rank 3 of 4 sum 6"})) << r;
 }
 
 TEST_F(Slurm, PlainSkiffRunWorksUnderSrunWithoutThePlugin) {
