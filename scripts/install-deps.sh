@@ -21,6 +21,8 @@ readonly RUN_PKGS=(fuse3 squashfuse fuse-overlayfs util-linux)
 readonly FIXTURE_PKGS=(squashfs-tools mmdebstrap musl-tools busybox-static)
 readonly SCRIPT_PKGS=(git passwd)   # git ls-files and useradd, used by test-all.sh
 readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine)
+# tests/fuzz: libFuzzer is clang's; its runtime is only a Recommends of clang-14.
+readonly FUZZ_PKGS=(clang-14 libclang-rt-14-dev)
 readonly APT_OPTS=(-y -q --no-install-recommends -o DPkg::Lock::Timeout=600)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
@@ -28,7 +30,7 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install o
 missing_packages() {
   local p
   for p in "${BUILD_PKGS[@]}" "${RUN_PKGS[@]}" "${FIXTURE_PKGS[@]}" "${SCRIPT_PKGS[@]}" \
-    "${BENCH_PKGS[@]}"; do
+    "${BENCH_PKGS[@]}" "${FUZZ_PKGS[@]}"; do
     # busybox-static only replaces Debian's busybox; the fixtures unpack it where that is installed
     if [ "$p" = busybox-static ] && installed busybox; then continue; fi
     installed "$p" || echo "$p"

@@ -9,6 +9,7 @@ namespace skiff::cli {
 int run_command(const std::vector<std::string>& words, char* const* envp);
 int edf_command(const std::vector<std::string>& words, char* const* envp);
 int ldcache_command(const std::vector<std::string>& words);
+int ldcache_print_command(const std::vector<std::string>& args);  // `ldcache print`, via ldcache_command
 
 // The working directory that ./relative paths start from ("/" if it cannot be read).
 std::string current_directory();
