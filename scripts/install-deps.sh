@@ -23,6 +23,8 @@ readonly SCRIPT_PKGS=(git passwd)   # git ls-files and useradd, used by test-all
 readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine)
 # The SPANK plugin builds against spank.h; the Slurm tests run real daemons.
 readonly SLURM_PKGS=(libslurm-dev munge slurmctld slurmd slurm-client)
+# tests/fuzz: libFuzzer is clang's; its runtime is only a Recommends of clang-14.
+readonly FUZZ_PKGS=(clang-14 libclang-rt-14-dev)
 readonly APT_OPTS=(-y -q --no-install-recommends -o DPkg::Lock::Timeout=600)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
@@ -30,7 +32,7 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install o
 missing_packages() {
   local p
   for p in "${BUILD_PKGS[@]}" "${RUN_PKGS[@]}" "${FIXTURE_PKGS[@]}" "${SCRIPT_PKGS[@]}" \
-    "${BENCH_PKGS[@]}" "${SLURM_PKGS[@]}"; do
+    "${BENCH_PKGS[@]}" "${SLURM_PKGS[@]}" "${FUZZ_PKGS[@]}"; do
     # busybox-static only replaces Debian's busybox; the fixtures unpack it where that is installed
     if [ "$p" = busybox-static ] && installed busybox; then continue; fi
     installed "$p" || echo "$p"
