@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <set>
@@ -100,6 +101,21 @@ int check_in_srun(const skiff::spank::Settings& settings) {
     return 0;
 }
 
+// salloc: the allocation's shell stays on the host and Slurm hands the option to every srun
+// in it. sbatch: refused, so that a batch script never half-runs in a container (README).
+int allow_in_allocator(const skiff::spank::Settings& settings) {
+    char name[32] = {};
+    FILE* comm = std::fopen("/proc/self/comm", "r");
+    bool salloc = comm && std::fgets(name, sizeof name, comm) && std::strncmp(name, "salloc", 6) == 0;
+    if (comm) std::fclose(comm);
+    if (!salloc) {
+        slurm_error("skiff: --environment is for srun and salloc: a batch script runs on the host; "
+                    "write srun --environment=%s on its srun lines", requested.c_str());
+        return -1;
+    }
+    return check_in_srun(settings);
+}
+
 int enter_container(spank_t sp, const skiff::spank::Settings& settings) {
     char value[PATH_MAX] = {};
     if (spank_getenv(sp, resolved_variable, value, sizeof value) != ESPANK_SUCCESS)
@@ -136,11 +152,7 @@ extern "C" int slurm_spank_init(spank_t sp, int, char**) {
 extern "C" int slurm_spank_init_post_opt(spank_t, int argc, char** argv) {
     try {
         if (requested.empty()) return 0;
-        if (spank_context() == S_CTX_ALLOCATOR) {
-            slurm_error("skiff: --environment is for srun: a batch script or allocation runs on the host; "
-                        "write srun --environment=%s on its srun lines", requested.c_str());
-            return -1;
-        }
+        if (spank_context() == S_CTX_ALLOCATOR) return allow_in_allocator(settings_from(argc, argv));
         if (spank_context() == S_CTX_LOCAL) return check_in_srun(settings_from(argc, argv));
         return 0;
     } catch (...) {

@@ -77,6 +77,17 @@ TEST_F(Slurm, ExitCodesAndSignalsComeBackThroughSrun) {
     EXPECT_EQ(srun({"--environment=" + edf_, "/bin/sh", "-c", "kill -KILL $$"}).status, 137);
 }
 
+TEST_F(Slurm, PtyStepsGetATerminalInTheContainer) {
+    // script(1) gives srun a terminal, as an interactive user's shell would.
+    auto r = run_process(with_path({"script", "-qec",
+                                    "srun --quiet --pty --environment=" + edf_ +
+                                        " /bin/sh -c 'test -t 0 && test -t 1 && echo tty-ok; . /etc/os-release; echo $ID'",
+                                    "/dev/null"}));
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_NE(r.out.find("tty-ok"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("debian"), std::string::npos) << r.out;
+}
+
 TEST_F(Slurm, BadEdfFailsInSrunWithItsMessage) {
     auto bad = dir_.write_file("bad.toml", "image = \"" + image("debian.sqsh") + "\"\nmounts = [\n");
     auto r = srun({"--environment=" + bad, "true"});
@@ -104,6 +115,13 @@ TEST_F(Slurm, NothingOutlivesTheStep) {
     EXPECT_EQ(left.out, "") << "processes left after 10 s: " << left.out;
     auto steps = run_process({"/bin/sh", "-c", "ls /tmp/skiff-$(id -u)/slurm 2>/dev/null"});
     EXPECT_EQ(steps.out, "") << "step state left: " << steps.out;
+}
+
+TEST_F(Slurm, SallocHandsTheEnvironmentToItsSruns) {
+    auto r = run_process(with_path({"salloc", "--quiet", "-n2", "--overcommit", "--environment=" + edf_, "srun", "--quiet",
+                                    "/bin/sh", "-c", ". /etc/os-release; echo $ID"}));
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "debian\ndebian\n") << r;
 }
 
 TEST_F(Slurm, BatchScriptsAreRefusedWithAClearMessage) {
