@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "hooks/slurm/slurm_hook.hpp"
+#include "hooks/ssh/ssh_files.hpp"
 #include "launcher/plan/environment_layers.hpp"
 #include "launcher/plan/mount_plan.hpp"
 
@@ -112,6 +113,10 @@ Result<LaunchPlan> make_plan(const PlanRequest& request) {
     if (!env) return Unexpected(env.error());
     plan.env = std::move(*env);
     hooks::apply_slurm_env(*slurm, plan.env);
+    if (request.ssh) {
+        plan.ssh = request.ssh;
+        plan.ssh->environment = hooks::ssh_environment_file(plan.env);
+    }
     plan.argv = command_line(request);
     choose_workdir(request, plan);
     return plan;
