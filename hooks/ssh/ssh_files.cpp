@@ -82,4 +82,10 @@ std::string ssh_loader_script(const std::string& loader, const std::string& prog
     return "#!/bin/sh\n" + line + " " + host + "/" + program + " \"$@\"\n";
 }
 
+std::string ssh_profile_snippet() {
+    const std::string env = std::string(ssh_dir) + "/environment";
+    return "# skiff: SSH sessions keep the container's environment (com.hooks.ssh)\n"
+           "if [ -n \"${SSH_CONNECTION:-}\" ] && [ -r " + env + " ]; then . " + env + "; fi\n";
+}
+
 }  // namespace skiff::hooks

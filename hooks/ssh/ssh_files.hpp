@@ -31,4 +31,9 @@ std::string ssh_session_script();
 // re-executes itself through its argv[0], and this way the re-exec also uses the host loader.
 std::string ssh_loader_script(const std::string& loader, const std::string& program, const std::string& argv0);
 
+// A login shell runs /etc/profile, and Debian's resets PATH: this snippet, installed as
+// /etc/profile.d/zz-skiff-ssh.sh, sources the environment file again in SSH sessions.
+inline constexpr const char* ssh_profile_path = "/etc/profile.d/zz-skiff-ssh.sh";
+std::string ssh_profile_snippet();
+
 }  // namespace skiff::hooks

@@ -89,6 +89,19 @@ void choose_workdir(const PlanRequest& request, LaunchPlan& plan) {
     }
 }
 
+// Through the writable layer, or bound read-only on a read-only root (hooks.md §3.4).
+MountOp ssh_profile_mount(bool writable_root) {
+    MountOp op;
+    op.kind = writable_root ? MountKind::write : MountKind::file;
+    op.destination = hooks::ssh_profile_path;
+    op.read_only = true;
+    op.create = CreatePolicy::file;
+    op.content = hooks::ssh_profile_snippet();
+    op.optional_destination = true;
+    op.origin = "ssh hook";
+    return op;
+}
+
 }  // namespace
 
 Result<LaunchPlan> make_plan(const PlanRequest& request) {
@@ -116,6 +129,7 @@ Result<LaunchPlan> make_plan(const PlanRequest& request) {
     if (request.ssh) {
         plan.ssh = request.ssh;
         plan.ssh->environment = hooks::ssh_environment_file(plan.env);
+        plan.mounts.push_back(ssh_profile_mount(plan.writable));
     }
     plan.argv = command_line(request);
     choose_workdir(request, plan);

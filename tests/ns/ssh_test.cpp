@@ -39,6 +39,7 @@ const std::vector<std::pair<std::string, std::string>> corpus = {
     {"C_EMPTYISH", " "},
     {"C_ESCAPES", "\\n\\t\\x41"},
     {"C_PERCENT", "%s %d %%"},
+    {"PATH", "/opt/skiff test/bin:/usr/local/bin:/usr/bin:/bin"},  // Debian's /etc/profile resets it
 };
 
 int free_port() {
@@ -168,6 +169,13 @@ TEST_P(Ssh, EverySessionGetsTheEnvironmentByteForByte) {
     auto scp = run_process(scp_argv);
     EXPECT_EQ(scp.status, 0) << scp;
     EXPECT_EQ(ssh({"cat /tmp/in.txt"}).out, "copied by scp\n");
+
+    auto batch = files.write_file("batch", "put " + local + " /tmp/sftp.txt\n");
+    auto sftp_argv = ssh_argv("/usr/bin/sftp", "-P");
+    sftp_argv.insert(sftp_argv.end(), {"-b", batch, "127.0.0.1"});
+    auto sftp = run_process(sftp_argv);
+    EXPECT_EQ(sftp.status, 0) << sftp;
+    EXPECT_EQ(ssh({"cat /tmp/sftp.txt"}).out, "copied by scp\n");
 
     stop_and_check_port_is_free(container);
 }

@@ -77,5 +77,11 @@ TEST(SshScripts, LoaderScriptReexecsThroughItself) {
               "/.skiff/ssh/host/lib --argv0 /.skiff/ssh/sshd /.skiff/ssh/host/sshd \"$@\"\n");
 }
 
+TEST(SshScripts, ProfileSnippetSourcesTheEnvironmentOnlyInSshSessions) {
+    EXPECT_EQ(ssh_profile_snippet(),
+              "# skiff: SSH sessions keep the container's environment (com.hooks.ssh)\n"
+              "if [ -n \"${SSH_CONNECTION:-}\" ] && [ -r /.skiff/ssh/environment ]; then . /.skiff/ssh/environment; fi\n");
+}
+
 }  // namespace
 }  // namespace skiff::hooks
