@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -67,6 +68,7 @@ bool exited_within(int pidfd, std::chrono::milliseconds timeout) {
 [[noreturn]] void supervise(const ServerSpec& spec, int watched_fd, int alive_fd) {
     std::vector<int> keep{watched_fd, alive_fd};
     own_stdio("", keep);
+    ::prctl(PR_SET_NAME, "skiff-supervise");  // in ps, not a second `skiff run`
     if (::unshare(CLONE_NEWNS) != 0 || !make_root_rslave()) ::_exit(1);
     if (spec.fresh_devpts && !mount_fresh_devpts()) ::_exit(1);
     pid_t server = ::fork();

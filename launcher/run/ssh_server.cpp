@@ -106,6 +106,19 @@ Result<void> wait_until_listening(const plan::SshServer& ssh, int alive_fd) {
     return fail("com.hooks.ssh: sshd did not listen on port " + std::to_string(ssh.port) + " within 10 s: " + log_tail());
 }
 
+// "256 SHA256:x me@host (ED25519)" lines -> "ED25519 SHA256:x me@host, ..."
+std::string accepted_keys(const std::string& fingerprints) {
+    std::istringstream lines(fingerprints);
+    std::string line, out;
+    while (std::getline(lines, line)) {
+        auto first = line.find(' '), open = line.rfind(" (");
+        if (first == std::string::npos || open == std::string::npos || open < first || line.back() != ')') continue;
+        std::string type = line.substr(open + 2, line.size() - open - 3);
+        out += (out.empty() ? "" : ", ") + type + " " + line.substr(first + 1, open - first - 1);
+    }
+    return out.empty() ? fingerprints : out;
+}
+
 }  // namespace
 
 Result<void> check_ssh_port(const plan::SshServer& ssh) {
@@ -156,9 +169,8 @@ Result<void> start_ssh(const plan::SshServer& ssh, const std::string& fingerprin
     auto alive = ns::start_supervised_server(spec);
     if (!alive) return Unexpected(ssh_error(alive.error()));
     if (auto r = wait_until_listening(ssh, alive->get()); !r) return r;
-    std::string keys = fingerprints;
-    while (!keys.empty() && keys.back() == '\n') keys.pop_back();
-    timeline.note("ssh: listening on 0.0.0.0:" + std::to_string(ssh.port) + "; accepting " + keys + " from " + ssh.key_file);
+    timeline.note("ssh: listening on 0.0.0.0:" + std::to_string(ssh.port) + "; accepting " + accepted_keys(fingerprints) +
+                  " from " + ssh.key_file);
     return {};
 }
 

@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <csignal>
+
 #include <thread>
 
 #include "tests/support/launch_fixture.hpp"
@@ -178,6 +180,17 @@ TEST_P(Ssh, EverySessionGetsTheEnvironmentByteForByte) {
     EXPECT_EQ(ssh({"cat /tmp/sftp.txt"}).out, "copied by scp\n");
 
     stop_and_check_port_is_free(container);
+}
+
+TEST_P(Ssh, ServerEndsWhenTheCommandIsKilled) {
+    auto container = start();
+    ASSERT_TRUE(container.wait_for_output("ssh: listening", 30s)) << container.err_so_far();
+    EXPECT_NE(container.err_so_far().find("; accepting ED25519 SHA256:"), std::string::npos) << container.err_so_far();
+    ASSERT_TRUE(container.send_signal(SIGKILL));  // skiff became the command: this is the command
+    container.wait(10s);
+    bool closed = false;
+    for (int i = 0; i < 50 && !closed; ++i, std::this_thread::sleep_for(100ms)) closed = !port_accepts(port_);
+    EXPECT_TRUE(closed) << "sshd outlived its container";
 }
 
 TEST_P(Ssh, LoginWorksWithHomeMountedOver) {
