@@ -102,3 +102,15 @@ SysResult<void> make_read_only(const std::string& path) {
 }
 
 }  // namespace skiff::ns
+
+namespace skiff::ns {
+
+SysResult<void> mount_fresh_devpts() {
+    if (::mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") != 0)
+        return sys_fail("mount devpts", "/dev/pts");
+    if (::mount("/dev/pts/ptmx", "/dev/ptmx", nullptr, MS_BIND, nullptr) != 0)
+        return sys_fail("mount --bind /dev/pts/ptmx", "/dev/ptmx");
+    return {};
+}
+
+}  // namespace skiff::ns

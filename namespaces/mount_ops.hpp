@@ -57,3 +57,13 @@ namespace skiff::ns {
 SysResult<void> make_read_only(const std::string& path);
 
 }  // namespace skiff::ns
+
+namespace skiff::ns {
+
+// A fresh devpts instance on /dev/pts (newinstance, ptmxmode=0666, mode=0620, no gid= since the
+// `tty` group is not mapped) with its ptmx bound over /dev/ptmx: PTYs for a process of the
+// namespace that the host's devpts would refuse (hooks.md §3.6). Call in a mount namespace of
+// its own, so that the container's command keeps the host's /dev/pts and its ttyname().
+SysResult<void> mount_fresh_devpts();
+
+}  // namespace skiff::ns

@@ -17,7 +17,9 @@ log() { echo "$PROG: $*" >&2; }
 readonly BUILD_PKGS=(cmake ninja-build g++ pkg-config libcap-dev libtoml11-dev
   libfmt-dev libgtest-dev libfuse3-dev libsquashfuse-dev zlib1g-dev liblzma-dev liblzo2-dev
   liblz4-dev libzstd-dev)
-readonly RUN_PKGS=(fuse3 squashfuse fuse-overlayfs util-linux)
+# openssh-server: the SSH hook runs the host's sshd in containers (it needs no system sshd:
+# tests use their own ports, so one that the package may start on port 22 does not matter).
+readonly RUN_PKGS=(fuse3 squashfuse fuse-overlayfs util-linux openssh-server openssh-client)
 readonly FIXTURE_PKGS=(squashfs-tools mmdebstrap musl-tools busybox-static libopenmpi-dev)
 readonly SCRIPT_PKGS=(git passwd)   # git ls-files and useradd, used by test-all.sh
 readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine)

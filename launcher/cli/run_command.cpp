@@ -9,6 +9,7 @@
 #include "launcher/cli/image_facts.hpp"
 #include "launcher/cli/linker_facts.hpp"
 #include "launcher/cli/load_environment.hpp"
+#include "launcher/cli/ssh_facts.hpp"
 #include "launcher/edf/annotations.hpp"
 #include "launcher/image/local.hpp"
 #include "launcher/plan/render.hpp"
@@ -61,6 +62,10 @@ Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, 
     if (!linker) return Unexpected(linker.error());
     request.linker = std::move(*linker);
     if (request.linker) timeline.step("wrote the dynamic-linker configuration for injected libraries");
+    auto ssh = read_ssh_facts(request.environment, request.map_root);
+    if (!ssh) return Unexpected(ssh.error());
+    request.ssh = std::move(*ssh);
+    if (request.ssh) timeline.step("found the host's sshd and its " + std::to_string(request.ssh->host_files.size()) + " files");
     return request;
 }
 

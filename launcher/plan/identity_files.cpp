@@ -40,8 +40,23 @@ std::string passwd_content(const PlanRequest& request) {
     return content;
 }
 
+namespace {
+
+// Without the `tty` group: sshd chowns a session's PTY to it, and the namespace cannot map
+// it (hooks.md §3.6); without it sshd uses the user's own group.
+std::string without_tty_group(const std::string& content) {
+    std::istringstream lines(content);
+    std::string line, out;
+    while (std::getline(lines, line))
+        if (!line.starts_with("tty:")) out += line + "\n";
+    return out;
+}
+
+}  // namespace
+
 std::string group_content(const PlanRequest& request) {
     std::string content = with_newline(request.image_facts.group.value_or(""));
+    if (request.ssh) content = without_tty_group(content);
     auto gid = std::to_string(request.map_root ? 0 : request.host.gid);
     if (!has_entry(content, 2, gid)) {
         std::string name = request.map_root ? "root" : request.host.group;

@@ -2,6 +2,7 @@
 // The executor only applies it; --dry-run prints it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -65,6 +66,18 @@ struct ImageServing {
     pid_t retire_with = 0;         // a Slurm step's slurmstepd: the server retires when it exits
 };
 
+// The SSH server of the container (hooks.md §3, hooks/ssh): what the executor installs under
+// /.skiff/ssh after every other mount and starts after the pivot.
+struct SshServer {
+    int port = 0;
+    std::string key_file;         // the user's public key file, for messages
+    std::string authorized_keys;  // its text, copied to /.skiff/ssh/authorized_keys
+    // Host files bound read-only under /.skiff/ssh/host: path -> name there ("lib/libc.so.6").
+    std::vector<std::pair<std::string, std::string>> host_files;
+    std::string loader;           // the loader's name under /.skiff/ssh/host
+    std::string environment;      // /.skiff/ssh/environment (hooks/ssh/ssh_files.hpp)
+};
+
 struct LaunchPlan {
     image::ImageSource image;
     ImageServing serving;
@@ -76,6 +89,7 @@ struct LaunchPlan {
     std::vector<std::string> argv;
     std::string workdir;
     std::string workdir_origin;   // where workdir came from, for the "does not exist" error
+    std::optional<SshServer> ssh;  // com.hooks.ssh.enabled
 };
 
 }  // namespace skiff::plan

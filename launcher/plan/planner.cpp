@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "hooks/slurm/slurm_hook.hpp"
+#include "hooks/ssh/ssh_files.hpp"
 #include "launcher/plan/environment_layers.hpp"
 #include "launcher/plan/mount_plan.hpp"
 
@@ -88,6 +89,19 @@ void choose_workdir(const PlanRequest& request, LaunchPlan& plan) {
     }
 }
 
+// Through the writable layer, or bound read-only on a read-only root (hooks.md §3.4).
+MountOp ssh_profile_mount(bool writable_root) {
+    MountOp op;
+    op.kind = writable_root ? MountKind::write : MountKind::file;
+    op.destination = hooks::ssh_profile_path;
+    op.read_only = true;
+    op.create = CreatePolicy::file;
+    op.content = hooks::ssh_profile_snippet();
+    op.optional_destination = true;
+    op.origin = "ssh hook";
+    return op;
+}
+
 }  // namespace
 
 Result<LaunchPlan> make_plan(const PlanRequest& request) {
@@ -112,6 +126,11 @@ Result<LaunchPlan> make_plan(const PlanRequest& request) {
     if (!env) return Unexpected(env.error());
     plan.env = std::move(*env);
     hooks::apply_slurm_env(*slurm, plan.env);
+    if (request.ssh) {
+        plan.ssh = request.ssh;
+        plan.ssh->environment = hooks::ssh_environment_file(plan.env);
+        plan.mounts.push_back(ssh_profile_mount(plan.writable));
+    }
     plan.argv = command_line(request);
     choose_workdir(request, plan);
     return plan;

@@ -59,6 +59,9 @@ struct PlanRequest {
     // The user's private directory of image-server sockets, or why there is none.
     std::optional<std::string> server_directory;
     std::string server_directory_problem;
+    // com.hooks.ssh: the server's host files and key, read by launcher/cli/ssh_facts; the
+    // planner adds the environment file.
+    std::optional<SshServer> ssh;
 };
 
 Result<LaunchPlan> make_plan(const PlanRequest& request);

@@ -96,6 +96,10 @@ std::string render(const LaunchPlan& plan) {
                        plan.ids.outside_gid, plan.ids.inside_gid);
     for (const auto& op : plan.mounts) out += mount_line(op);
     for (const auto& [name, value] : plan.env) out += fmt::format("env      {}={}\n", name, quoted(value));
+    if (plan.ssh) {
+        out += fmt::format("ssh      sshd on 0.0.0.0:{}, key {}, {} host files under /.skiff/ssh/host\n", plan.ssh->port,
+                           plan.ssh->key_file, plan.ssh->host_files.size());
+    }
     out += fmt::format("workdir  {} ({})\n", plan.workdir, plan.workdir_origin);
     out += "argv    ";
     for (const auto& a : plan.argv) out += " " + quoted(a);

@@ -5,6 +5,7 @@
 #include "common/exit_codes.hpp"
 #include "launcher/run/apply_mounts.hpp"
 #include "launcher/run/host_sources.hpp"
+#include "launcher/run/ssh_server.hpp"
 #include "launcher/run/staging.hpp"
 #include "launcher/run/warm_image.hpp"
 #include "namespaces/exec.hpp"
@@ -66,6 +67,8 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const Ho
     if (!sources) return setup_failure(sources.error());
     const OverlayTools overlay_tools = find_overlay_tools(plan);
     timeline.step("started squashfs servers");
+    if (plan.ssh)
+        if (auto r = check_ssh_port(*plan.ssh); !r) return setup_failure(r.error());
 
     // 2. New user namespace (single-ID map) and mount namespace; host events flow in only.
     if (auto r = ns::enter_user_and_mount_namespace(plan.ids); !r) return setup_failure(r.error().to_error(""));
@@ -76,6 +79,9 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const Ho
     auto image_tree = warm.tree.valid() ? Result<ns::UniqueFd>(std::move(warm.tree)) : clone_directory_image(plan);
     if (!image_tree) return setup_failure(image_tree.error());
     if (auto r = open_host_sources(plan, *sources); !r) return setup_failure(r.error());
+    Result<std::vector<ns::UniqueFd>> ssh_sources = std::vector<ns::UniqueFd>{};
+    if (plan.ssh) ssh_sources = open_ssh_sources(*plan.ssh);
+    if (!ssh_sources) return setup_failure(ssh_sources.error());
     timeline.step("opened host sources");
 
     // 4. The root: image + overlay (writable layer in memory) in the private staging tmpfs.
@@ -87,6 +93,14 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const Ho
     auto root = ns::open_root(Staging::root);
     if (!root) return setup_failure(root.error().to_error("root"));
     if (auto r = apply_mounts(plan, *sources, root->get(), timeline); !r) return setup_failure(r.error());
+    // 5b. The SSH server's files on a tmpfs of their own, after every EDF mount: a bind over
+    //     $HOME or /users cannot hide the authorized key.
+    std::string ssh_keys;
+    if (plan.ssh) {
+        auto keys = install_ssh(*plan.ssh, root->get(), *ssh_sources);
+        if (!keys) return setup_failure(keys.error());
+        ssh_keys = std::move(*keys);
+    }
     if (!plan.writable)
         if (auto r = ns::make_read_only(Staging::root); !r) return setup_failure(r.error().to_error("read-only root"));
     timeline.step("applied " + std::to_string(plan.mounts.size()) + " mounts");
@@ -96,6 +110,12 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const Ho
     if (auto r = ns::pivot_into_cwd(); !r) return setup_failure(r.error().to_error("root"));
     if (auto r = enter_workdir(plan); !r) return setup_failure(r.error());
     timeline.step("pivoted into the container");
+
+    // 6b. The SSH server, supervised so that it ends with the command (supervised_server.hpp).
+    if (plan.ssh) {
+        if (auto r = start_ssh(*plan.ssh, ssh_keys, timeline); !r) return setup_failure(r.error());
+        timeline.step("started sshd");
+    }
 
     if (holder) hold(*holder, plan, std::move(holder_base));
 

@@ -219,3 +219,32 @@ TEST(PlannerServing, IdleTimeoutFromTheEnvironment) {
 
 }  // namespace
 }  // namespace skiff::plan
+
+namespace skiff::plan {
+namespace {
+
+TEST(Planner, SshServerGetsTheEnvironmentAProfileSnippetAndNoTtyGroup) {
+    auto request = basic_request();
+    request.image_facts.group = "root:x:0:\ntty:x:5:\nusers:x:100:\n";
+    request.environment.env["NCCL_NET"] = {"AWS Libfabric", at(9)};
+    request.ssh = SshServer{};
+    request.ssh->port = 2222;
+    request.ssh->key_file = "/home/alice/.ssh/id.pub";
+    auto plan = make_plan(request);
+    ASSERT_TRUE(plan) << plan.error().message;
+    ASSERT_TRUE(plan->ssh);
+    EXPECT_NE(plan->ssh->environment.find("export NCCL_NET='AWS Libfabric'\n"), std::string::npos);
+    EXPECT_EQ(plan->ssh->environment.find("SLURM_PROCID"), std::string::npos);
+    bool profile = false;
+    for (const auto& op : plan->mounts) {
+        if (op.destination == "/etc/group") {
+            EXPECT_EQ(op.content, "root:x:0:\nusers:x:100:\n");
+        }
+        profile = profile || (op.destination == "/etc/profile.d/zz-skiff-ssh.sh" && op.kind == MountKind::write);
+    }
+    EXPECT_TRUE(profile);
+    EXPECT_NE(render(*plan).find("ssh      sshd on 0.0.0.0:2222, key /home/alice/.ssh/id.pub"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace skiff::plan

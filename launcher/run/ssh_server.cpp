@@ -1,0 +1,177 @@
+#include "launcher/run/ssh_server.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "hooks/ssh/ssh_files.hpp"
+#include "launcher/run/ssh_keys.hpp"
+#include "namespaces/mount_ops.hpp"
+#include "namespaces/path_in_root.hpp"
+#include "namespaces/supervised_server.hpp"
+
+namespace skiff::run {
+namespace {
+
+constexpr const char* host_key = "ssh_host_ed25519_key";
+constexpr auto ready_timeout = std::chrono::seconds(10);
+constexpr int ready_poll_ms = 20;
+constexpr std::size_t log_tail_bytes = 600;
+
+std::string in_ssh_dir(const std::string& name) { return std::string(hooks::ssh_dir) + "/" + name; }
+
+Error ssh_error(const ns::SysError& error) { return error.to_error("com.hooks.ssh"); }
+
+Result<ns::UniqueFd> tcp_socket(int port, sockaddr_in& address, bool loopback) {
+    ns::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd.valid()) return Unexpected(ssh_error({errno, "socket", "port " + std::to_string(port)}));
+    address = {};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(loopback ? INADDR_LOOPBACK : INADDR_ANY);
+    return fd;
+}
+
+bool accepts_connections(int port) {
+    sockaddr_in address{};
+    auto fd = tcp_socket(port, address, true);
+    return fd && ::connect(fd->get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+}
+
+Result<void> write_file(int dir_fd, const std::string& name, const std::string& content, mode_t mode) {
+    ns::UniqueFd fd(::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+    bool ok = fd.valid() && ::fchmod(fd.get(), mode) == 0 &&
+              ::write(fd.get(), content.data(), content.size()) == static_cast<ssize_t>(content.size());
+    if (!ok) return Unexpected(ssh_error({errno, "write", in_ssh_dir(name)}));
+    return {};
+}
+
+Result<void> write_files(const plan::SshServer& ssh, int dir_fd) {
+    const std::string sshd_self = in_ssh_dir("sshd");
+    const std::pair<const char*, std::string> private_files[] = {
+        {"authorized_keys", ssh.authorized_keys}, {"environment", ssh.environment}, {"sshd_config", hooks::sshd_config(ssh.port)}};
+    const std::pair<const char*, std::string> scripts[] = {
+        {"session", hooks::ssh_session_script()},
+        {"sshd", hooks::ssh_loader_script(ssh.loader, "sshd", sshd_self)},
+        {"sftp-server", hooks::ssh_loader_script(ssh.loader, "sftp-server", "")}};
+    for (const auto& [name, content] : private_files)
+        if (auto r = write_file(dir_fd, name, content, 0600); !r) return r;
+    for (const auto& [name, content] : scripts)
+        if (auto r = write_file(dir_fd, name, content, 0755); !r) return r;
+    return {};
+}
+
+Result<void> bind_host_files(const plan::SshServer& ssh, int root_fd, std::vector<ns::UniqueFd>& sources) {
+    ns::MountAttributes read_only;
+    read_only.read_only = read_only.nodev = true;
+    for (std::size_t i = 0; i < ssh.host_files.size(); ++i) {
+        std::string destination = std::string(hooks::ssh_host_dir) + "/" + ssh.host_files[i].second;
+        auto target = ns::ensure_in_root(root_fd, destination, ns::NodeKind::file);
+        if (!target) return Unexpected(ssh_error(target.error()));
+        if (auto r = ns::set_attributes(sources[i].get(), read_only, false, destination); !r) return Unexpected(ssh_error(r.error()));
+        if (auto r = ns::attach(sources[i].get(), target->get(), destination); !r) return Unexpected(ssh_error(r.error()));
+    }
+    return {};
+}
+
+std::string log_tail() {
+    std::ifstream in(in_ssh_dir("sshd.log"));
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string log = text.str();
+    if (log.size() > log_tail_bytes) log = log.substr(log.size() - log_tail_bytes);
+    while (!log.empty() && log.back() == '\n') log.pop_back();
+    for (auto& c : log)
+        if (c == '\n') c = ' ';
+    return log.empty() ? "(sshd.log is empty)" : log;
+}
+
+Result<void> wait_until_listening(const plan::SshServer& ssh, int alive_fd) {
+    auto deadline = std::chrono::steady_clock::now() + ready_timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (accepts_connections(ssh.port)) return {};
+        pollfd pfd{alive_fd, POLLIN, 0};
+        if (::poll(&pfd, 1, ready_poll_ms) > 0)
+            return fail("com.hooks.ssh: sshd exited before listening on port " + std::to_string(ssh.port) + ": " + log_tail());
+    }
+    return fail("com.hooks.ssh: sshd did not listen on port " + std::to_string(ssh.port) + " within 10 s: " + log_tail());
+}
+
+// "256 SHA256:x me@host (ED25519)" lines -> "ED25519 SHA256:x me@host, ..."
+std::string accepted_keys(const std::string& fingerprints) {
+    std::istringstream lines(fingerprints);
+    std::string line, out;
+    while (std::getline(lines, line)) {
+        auto first = line.find(' '), open = line.rfind(" (");
+        if (first == std::string::npos || open == std::string::npos || open < first || line.back() != ')') continue;
+        std::string type = line.substr(open + 2, line.size() - open - 3);
+        out += (out.empty() ? "" : ", ") + type + " " + line.substr(first + 1, open - first - 1);
+    }
+    return out.empty() ? fingerprints : out;
+}
+
+}  // namespace
+
+Result<void> check_ssh_port(const plan::SshServer& ssh) {
+    sockaddr_in address{};
+    auto fd = tcp_socket(ssh.port, address, false);
+    if (!fd) return Unexpected(fd.error());
+    int on = 1;
+    ::setsockopt(fd->get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);  // as sshd does
+    if (::bind(fd->get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return {};
+    if (errno == EADDRINUSE)
+        return fail("com.hooks.ssh.port: port " + std::to_string(ssh.port) +
+                    " is busy on this node; choose another com.hooks.ssh.port");
+    return Unexpected(ssh_error({errno, "bind", "0.0.0.0:" + std::to_string(ssh.port)}));
+}
+
+Result<std::vector<ns::UniqueFd>> open_ssh_sources(const plan::SshServer& ssh) {
+    std::vector<ns::UniqueFd> trees;
+    for (const auto& [path, name] : ssh.host_files) {
+        auto tree = ns::clone_tree(path, false);
+        if (!tree) return Unexpected(ssh_error(tree.error()));
+        trees.push_back(std::move(*tree));
+    }
+    return trees;
+}
+
+Result<std::string> install_ssh(const plan::SshServer& ssh, int root_fd, std::vector<ns::UniqueFd>& sources) {
+    auto mountpoint = ns::ensure_in_root(root_fd, hooks::ssh_dir, ns::NodeKind::directory);
+    if (!mountpoint) return Unexpected(ssh_error(mountpoint.error()));
+    std::string where = "/proc/self/fd/" + std::to_string(mountpoint->get());
+    if (auto r = ns::mount_tmpfs(where, "mode=0755,size=1m"); !r) return Unexpected(ssh_error(r.error()));
+    auto dir = ns::open_in_root(root_fd, hooks::ssh_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (!dir) return Unexpected(ssh_error(dir.error()));
+    if (auto r = write_files(ssh, dir->get()); !r) return Unexpected(r.error());
+    if (auto r = generate_host_key(dir->get(), host_key); !r) return Unexpected(r.error());
+    if (auto r = bind_host_files(ssh, root_fd, sources); !r) return Unexpected(r.error());
+    auto fingerprints = key_fingerprints(dir->get(), "authorized_keys");
+    if (!fingerprints) return Unexpected(fingerprints.error());
+    return std::move(*fingerprints);
+}
+
+Result<void> start_ssh(const plan::SshServer& ssh, const std::string& fingerprints, const Timeline& timeline) {
+    const std::string host = hooks::ssh_host_dir;
+    ns::ServerSpec spec;
+    spec.argv = {host + "/" + ssh.loader, "--inhibit-cache", "--library-path", host + "/lib", "--argv0",
+                 in_ssh_dir("sshd"), host + "/sshd", "-D", "-e", "-f", in_ssh_dir("sshd_config")};
+    spec.log_path = in_ssh_dir("sshd.log");
+    spec.fresh_devpts = true;
+    auto alive = ns::start_supervised_server(spec);
+    if (!alive) return Unexpected(ssh_error(alive.error()));
+    if (auto r = wait_until_listening(ssh, alive->get()); !r) return r;
+    timeline.note("ssh: listening on 0.0.0.0:" + std::to_string(ssh.port) + "; accepting " + accepted_keys(fingerprints) +
+                  " from " + ssh.key_file);
+    return {};
+}
+
+}  // namespace skiff::run

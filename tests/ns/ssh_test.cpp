@@ -1,0 +1,248 @@
+// The SSH hook end to end (hooks.md §3): the host's OpenSSH client against the sshd that skiff
+// starts in the container, on loopback. The environment is compared byte for byte.
+#include <netinet/in.h>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include <thread>
+
+#include "tests/support/launch_fixture.hpp"
+
+namespace skiff::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Hostile values: every one must arrive unchanged and never be executed.
+const std::vector<std::pair<std::string, std::string>> corpus = {
+    {"NCCL_NET", "AWS Libfabric"},
+    {"C_SPACES", "  two  leading and trailing  "},
+    {"C_SINGLE", "it's"},
+    {"C_DOUBLE", "say \"hi\""},
+    {"C_BOTH", "'\"'\"'"},
+    {"C_DOLLAR_HOME", "$HOME"},
+    {"C_BRACED", "${HOME}"},
+    {"C_SUBST", "$(id)"},
+    {"C_BACKTICK", "`id`"},
+    {"C_BACKSLASH", "a\\\\b\\"},
+    {"C_NEWLINE", "line1\nline2\n"},
+    {"C_EQUALS", "a=b=c"},
+    {"C_UTF8", "gr\xc3\xbc\xc3\x9f \xe2\x82\xac \xf0\x9f\x9a\x80"},
+    {"C_GLOB", "* ? [a-z]"},
+    {"C_HASH", "# not a comment"},
+    {"C_BANG", "!! !$"},
+    {"C_SEMICOLON", "x; touch /tmp/pwned"},
+    {"C_PIPE", "a | b && c || d"},
+    {"C_REDIRECT", "> /tmp/pwned < x"},
+    {"C_TAB", "a\tb"},
+    {"C_EMPTYISH", " "},
+    {"C_ESCAPES", "\\n\\t\\x41"},
+    {"C_PERCENT", "%s %d %%"},
+    {"PATH", "/opt/skiff test/bin:/usr/local/bin:/usr/bin:/bin"},  // Debian's /etc/profile resets it
+};
+
+int free_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_ANY);
+    socklen_t length = sizeof address;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    ::close(fd);
+    return ntohs(address.sin_port);
+}
+
+bool port_accepts(int port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    ::close(fd);
+    return ok;
+}
+
+std::string expected_values() {
+    std::string out;
+    for (const auto& [name, value] : corpus) out += value + '\0';
+    return out;
+}
+
+// `printf '%s\0' "$A" "$B" ...`: the values as the session's shell sees them.
+std::string print_values() {
+    std::string command = "printf '%s\\0'";
+    for (const auto& [name, value] : corpus) command += " \"$" + name + "\"";
+    return command;
+}
+
+class Ssh : public NsTest, public ::testing::WithParamInterface<const char*> {
+protected:
+    void SetUp() override {
+        NsTest::SetUp();
+        if (IsSkipped()) return;
+        SKIFF_REQUIRE(::access("/usr/sbin/sshd", X_OK) == 0, "no /usr/sbin/sshd; apt-get install openssh-server");
+        SKIFF_REQUIRE(::access("/usr/bin/ssh", X_OK) == 0, "no /usr/bin/ssh; apt-get install openssh-client");
+        auto keygen = run_process({"/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", keys_ / "id"});
+        ASSERT_EQ(keygen.status, 0) << keygen;
+        port_ = free_port();
+    }
+
+    std::vector<std::string> options(std::vector<std::string> extra = {}) const {
+        std::vector<std::string> o{"-v", "--annotation", "com.hooks.ssh.enabled=true", "--annotation",
+                                   "com.hooks.ssh.authorize_ssh_key=" + keys_ / "id.pub", "--annotation",
+                                   "com.hooks.ssh.port=" + std::to_string(port_)};
+        for (const auto& [name, value] : corpus) {
+            o.push_back("--env");
+            o.push_back(name + "=" + value);
+        }
+        o.insert(o.end(), extra.begin(), extra.end());
+        return o;
+    }
+
+    // The container runs until an SSH session creates /tmp/stop.
+    BackgroundProcess start(std::vector<std::string> extra = {}) const {
+        std::vector<std::string> argv{skiff_binary(), "run", "--image", image(GetParam())};
+        auto o = options(std::move(extra));
+        argv.insert(argv.end(), o.begin(), o.end());
+        argv.insert(argv.end(), {"--", "/bin/sh", "-c", "while [ ! -e /tmp/stop ]; do sleep 0.1; done; echo done"});
+        return start_process(argv);
+    }
+
+    std::vector<std::string> ssh_argv(const std::string& program, const std::string& port_flag) const {
+        return {program, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+                "-o", "LogLevel=ERROR", "-i", keys_ / "id", port_flag, std::to_string(port_)};
+    }
+
+    ProcessResult ssh(std::vector<std::string> args, const RunOptions& run = {}) const {
+        auto argv = ssh_argv("/usr/bin/ssh", "-p");
+        argv.push_back("127.0.0.1");
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run_process(argv, run);
+    }
+
+    void stop_and_check_port_is_free(BackgroundProcess& container) const {
+        // Its status is not checked: the container may end, and take the session with it,
+        // before the session closes.
+        ssh({"touch /tmp/stop"});
+        auto done = container.wait(20s);
+        EXPECT_EQ(done.status, 0) << done;
+        EXPECT_EQ(done.out, "done\n") << done;
+        bool closed = false;
+        for (int i = 0; i < 50 && !closed; ++i, std::this_thread::sleep_for(100ms)) closed = !port_accepts(port_);
+        EXPECT_TRUE(closed) << "sshd still listens on port " << port_ << " after the command ended";
+    }
+
+    TempDir keys_{"sshkeys"};
+    int port_ = 0;
+};
+
+TEST_P(Ssh, EverySessionGetsTheEnvironmentByteForByte) {
+    auto container = start();
+    ASSERT_TRUE(container.wait_for_output("ssh: listening on 0.0.0.0:" + std::to_string(port_), 30s))
+        << container.err_so_far();
+    EXPECT_NE(container.err_so_far().find("SHA256:"), std::string::npos) << container.err_so_far();
+
+    auto direct = ssh({print_values()});
+    ASSERT_EQ(direct.status, 0) << direct;
+    EXPECT_EQ(direct.out, expected_values());
+
+    auto session = ssh({"echo \"$SSH_CONNECTION\""});
+    EXPECT_EQ(session.out.rfind("127.0.0.1 ", 0), 0u) << session;
+
+    RunOptions interactive;
+    interactive.stdin_text = print_values() + " > /tmp/interactive.out; tty > /tmp/tty.out; exit\n";
+    interactive.timeout = 30s;
+    auto login = ssh({"-tt"}, interactive);
+    EXPECT_EQ(login.status, 0) << login;
+    auto seen = ssh({"cat /tmp/interactive.out"});
+    EXPECT_EQ(seen.out, expected_values()) << login;
+    auto tty = ssh({"cat /tmp/tty.out"});
+    EXPECT_EQ(tty.out.rfind("/dev/pts/", 0), 0u) << tty << login;
+    EXPECT_EQ(ssh({"test ! -e /tmp/pwned"}).status, 0);
+
+    TempDir files("scp");
+    auto local = files.write_file("in.txt", "copied by scp\n");
+    auto scp_argv = ssh_argv("/usr/bin/scp", "-P");
+    scp_argv.insert(scp_argv.end(), {local, "127.0.0.1:/tmp/in.txt"});
+    auto scp = run_process(scp_argv);
+    EXPECT_EQ(scp.status, 0) << scp;
+    EXPECT_EQ(ssh({"cat /tmp/in.txt"}).out, "copied by scp\n");
+
+    auto batch = files.write_file("batch", "put " + local + " /tmp/sftp.txt\n");
+    auto sftp_argv = ssh_argv("/usr/bin/sftp", "-P");
+    sftp_argv.insert(sftp_argv.end(), {"-b", batch, "127.0.0.1"});
+    auto sftp = run_process(sftp_argv);
+    EXPECT_EQ(sftp.status, 0) << sftp;
+    EXPECT_EQ(ssh({"cat /tmp/sftp.txt"}).out, "copied by scp\n");
+
+    stop_and_check_port_is_free(container);
+}
+
+TEST_P(Ssh, ServerEndsWhenTheCommandIsKilled) {
+    auto container = start();
+    ASSERT_TRUE(container.wait_for_output("ssh: listening", 30s)) << container.err_so_far();
+    EXPECT_NE(container.err_so_far().find("; accepting ED25519 SHA256:"), std::string::npos) << container.err_so_far();
+    ASSERT_TRUE(container.send_signal(SIGKILL));  // skiff became the command: this is the command
+    container.wait(10s);
+    bool closed = false;
+    for (int i = 0; i < 50 && !closed; ++i, std::this_thread::sleep_for(100ms)) closed = !port_accepts(port_);
+    EXPECT_TRUE(closed) << "sshd outlived its container";
+}
+
+TEST_P(Ssh, LoginWorksWithHomeMountedOver) {
+    TempDir empty("home");
+    const passwd* pw = ::getpwuid(::getuid());
+    ASSERT_NE(pw, nullptr);
+    auto container = start({"--mount", empty.path() + ":" + pw->pw_dir});
+    ASSERT_TRUE(container.wait_for_output("ssh: listening", 30s)) << container.err_so_far();
+    auto r = ssh({"printf %s \"$NCCL_NET\""});
+    EXPECT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "AWS Libfabric");
+    stop_and_check_port_is_free(container);
+}
+
+std::string image_name(const ::testing::TestParamInfo<const char*>& param) {
+    std::string file = param.param;
+    return file.substr(0, file.find('.'));
+}
+
+INSTANTIATE_TEST_SUITE_P(Images, Ssh, ::testing::Values("musl.sqsh", "debian.sqsh"), image_name);
+
+class SshErrors : public NsTest {};
+
+TEST_F(SshErrors, MissingKeyFileIsAnErrorBeforeTheCommand) {
+    auto r = sh(image("musl.sqsh"), "echo ran",
+                {"--annotation", "com.hooks.ssh.enabled=true", "--annotation",
+                 "com.hooks.ssh.authorize_ssh_key=/nonexistent/id.pub"});
+    EXPECT_EQ(r.status, 125) << r;
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find("cannot read '/nonexistent/id.pub'"), std::string::npos) << r;
+}
+
+TEST_F(SshErrors, BusyPortIsAnErrorBeforeTheCommand) {
+    TempDir keys("sshbusy");
+    auto key = keys.write_file("id.pub", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBusyBusyBusyBusyBusyBusyBusyBusyBusyBusy x\n");
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_ANY);
+    socklen_t length = sizeof address;
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ::listen(fd, 1);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    auto r = sh(image("musl.sqsh"), "echo ran",
+                {"--annotation", "com.hooks.ssh.enabled=true", "--annotation", "com.hooks.ssh.authorize_ssh_key=" + key,
+                 "--annotation", "com.hooks.ssh.port=" + std::to_string(ntohs(address.sin_port))});
+    ::close(fd);
+    EXPECT_EQ(r.status, 125) << r;
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find("is busy on this node; choose another com.hooks.ssh.port"), std::string::npos) << r;
+}
+
+}  // namespace
+}  // namespace skiff::test
