@@ -13,6 +13,7 @@
 #include "launcher/plan/render.hpp"
 #include "launcher/run/execute.hpp"
 #include "launcher/runtime/runtime_dir.hpp"
+#include "launcher/site/site_config.hpp"
 
 namespace skiff::cli {
 namespace {
@@ -26,9 +27,15 @@ runtime::StateDirs state_dirs_for(const plan::HostFacts& host, const image::Imag
     return dirs;
 }
 
-Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, run::Timeline& timeline) {
+// The site configuration is loaded into `site`, which the request points to.
+Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, site::SiteConfig& site,
+                                  run::Timeline& timeline) {
     plan::PlanRequest request;
     request.host = read_host_facts(envp);
+    auto loaded = site::load_site_config(request.host.env);
+    if (!loaded) return Unexpected(loaded.error());
+    site = std::move(*loaded);
+    request.site = &site;
     edf::LoadOptions load{current_directory(), request.host.env, false, options.image.has_value()};
     Diagnostics diag;
     if (auto warning = edf::host_annotation_warning(request.host.env); !warning.empty()) diag.warn(warning);
@@ -73,8 +80,10 @@ int run_command(const std::vector<std::string>& words, char* const* envp) {
         return 0;
     }
     run::Timeline timeline(options->verbose);
-    // 1. Load the EDF and the command-line options; classify the image; read its metadata.
-    auto request = prepare(*options, envp, timeline);
+    // 1. Load the site configuration, the EDF and the command-line options; classify the
+    //    image; read its metadata.
+    site::SiteConfig site;
+    auto request = prepare(*options, envp, site, timeline);
     if (!request) return report(request.error().message);
     // 2. Plan: every decision, no system call.
     auto plan = plan::make_plan(*request);

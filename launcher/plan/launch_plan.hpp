@@ -45,6 +45,10 @@ struct MountOp {
     // Built-in conveniences only: skipped (noted under -v) when the destination cannot be
     // created, as in a directory image owned by another user.
     bool optional_destination = false;
+    // A symlink at the destination is replaced by an empty file (in the writable layer) instead
+    // of being followed, so the mount does not cover the file the symlink names
+    // (/etc/localtime -> /usr/share/zoneinfo/Etc/UTC).
+    bool replace_symlink = false;
     std::string content;      // kind == file or write
     std::vector<std::pair<std::string, std::string>> links;  // kind == links: name -> target
     std::string options;      // kind == tmpfs: mount data, e.g. "mode=1777"
@@ -71,6 +75,7 @@ struct LaunchPlan {
     OverlayDriver overlay = OverlayDriver::automatic;  // auto: the kernel's, else fuse-overlayfs
     ns::IdMap ids;
     std::vector<MountOp> mounts;  // in the order they are applied
+    std::vector<std::string> standard_hooks;  // the built-in hooks that contributed, in order
     EnvMap env;                   // the command's complete environment
     std::vector<std::string> argv;
     std::string workdir;

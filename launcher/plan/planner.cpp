@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "hooks/standard/standard_hooks.hpp"
 #include "launcher/plan/environment_layers.hpp"
 #include "launcher/plan/mount_plan.hpp"
 
@@ -84,6 +85,22 @@ void choose_workdir(const PlanRequest& request, LaunchPlan& plan) {
     }
 }
 
+// skiff's own mounts, then the standard hooks' (switched in the site configuration), then the
+// EDF's and the linker configuration's.
+Result<void> plan_mounts(const PlanRequest& request, LaunchPlan& plan) {
+    plan.mounts = standard_mounts();
+    auto switches = hooks::standard::read_switches(request.site);
+    if (!switches) return Unexpected(switches.error());
+    for (auto& contribution : hooks::standard::contribute(request, *switches)) {
+        plan.standard_hooks.push_back(contribution.hook);
+        for (auto& op : contribution.mounts) plan.mounts.push_back(std::move(op));
+    }
+    for (const auto& spec : request.environment.mounts) plan.mounts.push_back(from_edf(spec));
+    if (request.linker)
+        for (auto& op : linker_mounts(*request.linker, plan.writable)) plan.mounts.push_back(std::move(op));
+    return {};
+}
+
 }  // namespace
 
 Result<LaunchPlan> make_plan(const PlanRequest& request) {
@@ -97,10 +114,7 @@ Result<LaunchPlan> make_plan(const PlanRequest& request) {
     if (!overlay) return Unexpected(overlay.error());
     plan.overlay = *overlay;
     plan.ids = id_map(request);
-    plan.mounts = standard_mounts(request);
-    for (const auto& spec : request.environment.mounts) plan.mounts.push_back(from_edf(spec));
-    if (request.linker)
-        for (auto& op : linker_mounts(*request.linker, plan.writable)) plan.mounts.push_back(std::move(op));
+    if (auto r = plan_mounts(request, plan); !r) return Unexpected(r.error());
     auto env = container_environment(request);
     if (!env) return Unexpected(env.error());
     plan.env = std::move(*env);

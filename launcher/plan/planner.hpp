@@ -11,6 +11,10 @@
 #include "launcher/edf/edf.hpp"
 #include "launcher/plan/launch_plan.hpp"
 
+namespace skiff::site {
+struct SiteConfig;
+}
+
 namespace skiff::plan {
 
 // What skiff read from the image before planning (without mounting it).
@@ -58,6 +62,7 @@ struct PlanRequest {
     // The user's private directory of image-server sockets, or why there is none.
     std::optional<std::string> server_directory;
     std::string server_directory_problem;
+    const site::SiteConfig* site = nullptr;  // the site configuration; nullptr: none
 };
 
 Result<LaunchPlan> make_plan(const PlanRequest& request);

@@ -71,8 +71,15 @@ std::string mount_line(const MountOp& op) {
     std::string policy = fmt::format("create={} missing-source={}", create_name(op.create),
                                      op.missing == MissingSource::skip ? "skip" : "error");
     if (op.optional_destination) policy += " optional";
+    if (op.replace_symlink) policy += " replace-symlink";
     return fmt::format("mount    {:<5} {} -> {} [{}] {} ({})\n", kind_name(op.kind), source, op.destination,
                        flags(op), policy, op.origin);
+}
+
+std::string hook_lines(const LaunchPlan& plan) {
+    std::string out;
+    for (const auto& name : plan.standard_hooks) out += fmt::format("hook     {} (standard)\n", name);
+    return out;
 }
 
 }  // namespace
@@ -95,6 +102,7 @@ std::string render(const LaunchPlan& plan) {
     out += fmt::format("ids      uid {} -> {}, gid {} -> {}\n", plan.ids.outside_uid, plan.ids.inside_uid,
                        plan.ids.outside_gid, plan.ids.inside_gid);
     for (const auto& op : plan.mounts) out += mount_line(op);
+    out += hook_lines(plan);
     for (const auto& [name, value] : plan.env) out += fmt::format("env      {}={}\n", name, quoted(value));
     out += fmt::format("workdir  {} ({})\n", plan.workdir, plan.workdir_origin);
     out += "argv    ";

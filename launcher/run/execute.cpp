@@ -42,6 +42,12 @@ Result<ns::UniqueFd> clone_directory_image(const plan::LaunchPlan& plan) {
     return std::move(*tree);
 }
 
+void note_standard_hooks(const plan::LaunchPlan& plan, const Timeline& timeline) {
+    std::string names;
+    for (const auto& name : plan.standard_hooks) names += " " + name;
+    if (!names.empty()) timeline.note("standard hooks (their mounts are among those above):" + names);
+}
+
 }  // namespace
 
 LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline) {
@@ -84,6 +90,7 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline) {
     if (!plan.writable)
         if (auto r = ns::make_read_only(Staging::root); !r) return setup_failure(r.error().to_error("read-only root"));
     timeline.step("applied " + std::to_string(plan.mounts.size()) + " mounts");
+    note_standard_hooks(plan, timeline);
 
     // 6. Pivot into the root; the old root and the staging area vanish from the namespace.
     if (::chdir(Staging::root) != 0) return setup_failure(ns::SysError{errno, "chdir", Staging::root}.to_error("root"));
