@@ -3,6 +3,8 @@
 #include <cstdio>
 
 #include "common/exit_codes.hpp"
+#include "hooks/external/external_settings.hpp"
+#include "hooks/external/find_hooks.hpp"
 #include "launcher/cli/commands.hpp"
 #include "launcher/cli/host_facts.hpp"
 #include "launcher/cli/image_facts.hpp"
@@ -27,6 +29,19 @@ runtime::StateDirs state_dirs_for(const plan::HostFacts& host, const image::Imag
     return dirs;
 }
 
+// The hooks.d scripts of the site's and the user's directories, in the order they run.
+Result<std::vector<std::string>> find_external_hooks(const plan::PlanRequest& request) {
+    auto settings = hooks::external::read_settings(request.site, request.host.env);
+    if (!settings) return Unexpected(settings.error());
+    std::vector<std::string> scripts;
+    for (const auto& dir : {settings->system_dir, settings->user_dir}) {
+        auto found = hooks::external::find_hooks(dir);
+        if (!found) return Unexpected(found.error());
+        scripts.insert(scripts.end(), found->begin(), found->end());
+    }
+    return scripts;
+}
+
 // The site configuration is loaded into `site`, which the request points to.
 Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, site::SiteConfig& site,
                                   run::Timeline& timeline) {
@@ -36,6 +51,9 @@ Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, 
     if (!loaded) return Unexpected(loaded.error());
     site = std::move(*loaded);
     request.site = &site;
+    auto hooks = find_external_hooks(request);
+    if (!hooks) return Unexpected(hooks.error());
+    request.external_hooks = std::move(*hooks);
     edf::LoadOptions load{current_directory(), request.host.env, false, options.image.has_value()};
     Diagnostics diag;
     if (auto warning = edf::host_annotation_warning(request.host.env); !warning.empty()) diag.warn(warning);

@@ -2,6 +2,7 @@
 // The executor only applies it; --dry-run prints it.
 #pragma once
 
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -68,6 +69,15 @@ struct ImageServing {
     int idle_seconds = 600;        // SKIFF_SERVER_IDLE
 };
 
+// The enroot-compatible hooks.d scripts (hooks.md §6): run after every mount and before the
+// pivot; what they write to ENROOT_MOUNTS and ENROOT_ENVIRON is applied afterwards.
+struct ExternalHooks {
+    std::vector<std::string> scripts;  // in order: the system directory's, then the user's
+    EnvMap environment;                // each script's, apart from the ENROOT_* variables
+    std::set<std::string> fixed_env;   // names above the hooks' layer: [env] and task variables
+    int timeout_s = 120;               // per script: SIGTERM, then SIGKILL 5 s later
+};
+
 struct LaunchPlan {
     image::ImageSource image;
     ImageServing serving;
@@ -76,6 +86,7 @@ struct LaunchPlan {
     ns::IdMap ids;
     std::vector<MountOp> mounts;  // in the order they are applied
     std::vector<std::string> standard_hooks;  // the built-in hooks that contributed, in order
+    ExternalHooks external_hooks;
     EnvMap env;                   // the command's complete environment
     std::vector<std::string> argv;
     std::string workdir;

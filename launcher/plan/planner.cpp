@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "hooks/external/external_settings.hpp"
+#include "hooks/external/hook_environment.hpp"
 #include "hooks/standard/standard_hooks.hpp"
 #include "launcher/plan/environment_layers.hpp"
 #include "launcher/plan/mount_plan.hpp"
@@ -101,6 +103,18 @@ Result<void> plan_mounts(const PlanRequest& request, LaunchPlan& plan) {
     return {};
 }
 
+Result<ExternalHooks> external_hooks(const PlanRequest& request) {
+    ExternalHooks hooks;
+    if (request.external_hooks.empty()) return hooks;
+    auto settings = hooks::external::read_settings(request.site, request.host.env);
+    if (!settings) return Unexpected(settings.error());
+    hooks.scripts = request.external_hooks;
+    hooks.environment = hooks::external::hook_environment(request.host.env, request.environment.annotations);
+    hooks.fixed_env = names_above_hooks(request);
+    hooks.timeout_s = settings->timeout_s;
+    return hooks;
+}
+
 }  // namespace
 
 Result<LaunchPlan> make_plan(const PlanRequest& request) {
@@ -115,6 +129,9 @@ Result<LaunchPlan> make_plan(const PlanRequest& request) {
     plan.overlay = *overlay;
     plan.ids = id_map(request);
     if (auto r = plan_mounts(request, plan); !r) return Unexpected(r.error());
+    auto hooks = external_hooks(request);
+    if (!hooks) return Unexpected(hooks.error());
+    plan.external_hooks = std::move(*hooks);
     auto env = container_environment(request);
     if (!env) return Unexpected(env.error());
     plan.env = std::move(*env);

@@ -63,6 +63,7 @@ struct PlanRequest {
     std::optional<std::string> server_directory;
     std::string server_directory_problem;
     const site::SiteConfig* site = nullptr;  // the site configuration; nullptr: none
+    std::vector<std::string> external_hooks;  // hooks.d scripts found on the host, in order
 };
 
 Result<LaunchPlan> make_plan(const PlanRequest& request);

@@ -79,6 +79,12 @@ std::string mount_line(const MountOp& op) {
 std::string hook_lines(const LaunchPlan& plan) {
     std::string out;
     for (const auto& name : plan.standard_hooks) out += fmt::format("hook     {} (standard)\n", name);
+    const auto& external = plan.external_hooks;
+    for (const auto& script : external.scripts)
+        out += fmt::format("hook     {} (external, timeout {} s)\n", script, external.timeout_s);
+    if (external.scripts.empty()) return out;
+    for (const auto& [name, value] : external.environment)
+        if (name.starts_with("OCI_ANNOTATION_")) out += fmt::format("hookenv  {}={}\n", name, quoted(value));
     return out;
 }
 

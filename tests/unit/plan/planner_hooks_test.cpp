@@ -1,10 +1,11 @@
-// The hooks in the plan: standard hooks switched by the site configuration and their place
-// among the mounts.
+// The hooks in the plan: standard hooks switched by the site configuration, their place
+// among the mounts, and what external hooks receive.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "launcher/plan/planner.hpp"
+#include "launcher/plan/render.hpp"
 #include "tests/unit/hooks/site_text.hpp"
 
 namespace skiff::plan {
@@ -64,6 +65,35 @@ TEST(PlannerHooks, SiteConfigurationErrorsStopThePlan) {
     auto plan = make_plan(r);
     ASSERT_FALSE(plan);
     EXPECT_EQ(plan.error().message, "/etc/skiff/skiff.toml:2: hooks.standard.shm must be true or false, not 'maybe'");
+}
+
+TEST(PlannerHooks, ExternalHooksGetAnnotationsAndCannotChangeEnvOrTaskVariables) {
+    auto site = test::site_text("[hooks.external]\ntimeout_s = 9\n");
+    auto r = request();
+    r.site = &site;
+    r.external_hooks = {"/etc/skiff/hooks.d/10-a.sh", "/users/alice/.config/enroot/hooks.d/10-b.sh"};
+    auto plan = make_plan(r);
+    ASSERT_TRUE(plan) << plan.error().message;
+    const auto& hooks = plan->external_hooks;
+    EXPECT_EQ(hooks.scripts, r.external_hooks);
+    EXPECT_EQ(hooks.timeout_s, 9);
+    EXPECT_EQ(hooks.environment.at("OCI_ANNOTATION_com__site__dcgm"), "on");
+    EXPECT_EQ(hooks.environment.at("HOME"), "/users/alice");
+    EXPECT_FALSE(hooks.environment.contains("OCI_ANNOTATION_old"));
+    EXPECT_EQ(hooks.fixed_env, (std::set<std::string>{"LANG", "OMP_NUM_THREADS", "SLURM_PROCID"}));
+    auto text = render(*plan);
+    EXPECT_NE(text.find("hook     /etc/skiff/hooks.d/10-a.sh (external, timeout 9 s)\n"
+                        "hook     /users/alice/.config/enroot/hooks.d/10-b.sh (external, timeout 9 s)\n"
+                        "hookenv  OCI_ANNOTATION_com__site__dcgm=\"on\"\n"),
+              std::string::npos)
+        << text;
+}
+
+TEST(PlannerHooks, NoExternalHooksNoHookEnvironment) {
+    auto plan = make_plan(request());
+    ASSERT_TRUE(plan);
+    EXPECT_TRUE(plan->external_hooks.scripts.empty());
+    EXPECT_TRUE(plan->external_hooks.environment.empty());
 }
 
 }  // namespace
