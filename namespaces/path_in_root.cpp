@@ -131,6 +131,18 @@ SysResult<void> write_file_in_root(int root_fd, const std::string& path, const s
     return {};
 }
 
+SysResult<void> remove_symlink_in_root(int root_fd, const std::string& path) {
+    auto slash = path.rfind('/');
+    std::string parent = slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+    std::string name = path.substr(slash == std::string::npos ? 0 : slash + 1);
+    auto dir = open_in_root(root_fd, parent, O_PATH | O_DIRECTORY);
+    if (!dir) return dir.error().code == ENOENT ? SysResult<void>{} : SysResult<void>(Unexpected(dir.error()));
+    struct stat st {};
+    if (::fstatat(dir->get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(st.st_mode)) return {};
+    if (::unlinkat(dir->get(), name.c_str(), 0) != 0) return sys_fail("unlink", path);
+    return {};
+}
+
 SysResult<void> create_symlinks(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& links) {
     if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return sys_fail("mkdir", dir);
     for (const auto& [name, target] : links)

@@ -42,6 +42,10 @@ namespace skiff::ns {
 // the container) can replace. Missing parent directories are created.
 SysResult<void> write_file_in_root(int root_fd, const std::string& path, const std::string& content);
 
+// If `path` (its parent resolved inside the root) is a symlink, removes it, so that a file
+// can be created and mounted there instead of on whatever the symlink names.
+SysResult<void> remove_symlink_in_root(int root_fd, const std::string& path);
+
 // Creates, in the host directory `dir`, one symlink per (name, target).
 SysResult<void> create_symlinks(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& links);
 

@@ -4,6 +4,8 @@
 #include <stdexcept>
 
 #include "common/exit_codes.hpp"
+#include "hooks/external/external_settings.hpp"
+#include "hooks/external/find_hooks.hpp"
 #include "launcher/cli/commands.hpp"
 #include "launcher/cli/host_facts.hpp"
 #include "launcher/cli/image_facts.hpp"
@@ -15,6 +17,7 @@
 #include "launcher/plan/render.hpp"
 #include "launcher/run/execute.hpp"
 #include "launcher/runtime/runtime_dir.hpp"
+#include "launcher/site/site_config.hpp"
 
 namespace skiff::cli {
 namespace {
@@ -28,11 +31,32 @@ runtime::StateDirs state_dirs_for(const plan::HostFacts& host, const image::Imag
     return dirs;
 }
 
+// The hooks.d scripts of the site's and the user's directories, in the order they run.
+Result<std::vector<std::string>> find_external_hooks(const plan::PlanRequest& request) {
+    auto settings = hooks::external::read_settings(request.site, request.host.env);
+    if (!settings) return Unexpected(settings.error());
+    std::vector<std::string> scripts;
+    for (const auto& dir : {settings->system_dir, settings->user_dir}) {
+        auto found = hooks::external::find_hooks(dir);
+        if (!found) return Unexpected(found.error());
+        scripts.insert(scripts.end(), found->begin(), found->end());
+    }
+    return scripts;
+}
+
+// The site configuration is loaded into `site`, which the request points to.
 Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, const run::HolderSpec* holder,
-                                  run::Timeline& timeline) {
+                                  site::SiteConfig& site, run::Timeline& timeline) {
     plan::PlanRequest request;
     request.host = read_host_facts(envp);
     if (holder) request.host.slurm_stepd = holder->watch_pid;  // a holder is nobody's child
+    auto loaded = site::load_site_config(request.host.env);
+    if (!loaded) return Unexpected(loaded.error());
+    site = std::move(*loaded);
+    request.site = &site;
+    auto hooks = find_external_hooks(request);
+    if (!hooks) return Unexpected(hooks.error());
+    request.external_hooks = std::move(*hooks);
     edf::LoadOptions load{current_directory(), request.host.env, false, options.image.has_value()};
     Diagnostics diag;
     if (auto warning = edf::host_annotation_warning(request.host.env); !warning.empty()) diag.warn(warning);
@@ -74,8 +98,10 @@ Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, 
 // listed in launcher/run/execute.cpp.
 int launch(const RunOptions& options, char* const* envp, const run::HolderSpec* holder) {
     run::Timeline timeline(options.verbose);
-    // 1. Load the EDF and the command-line options; classify the image; read its metadata.
-    auto request = prepare(options, envp, holder, timeline);
+    // 1. Load the site configuration, the EDF and the command-line options; classify the
+    //    image; read its metadata.
+    site::SiteConfig site;
+    auto request = prepare(options, envp, holder, site, timeline);
     if (!request) return report(request.error().message);
     // 2. Plan: every decision, no system call.
     auto plan = plan::make_plan(*request);

@@ -48,4 +48,12 @@ Result<EnvMap> container_environment(const PlanRequest& request) {
     return env;
 }
 
+std::set<std::string> names_above_hooks(const PlanRequest& request) {
+    std::set<std::string> names;
+    for (const auto& [name, value] : request.environment.env) names.insert(name);
+    for (const auto& [name, value] : request.host.env)
+        if (is_task_variable(name)) names.insert(name);
+    return names;
+}
+
 }  // namespace skiff::plan

@@ -2,6 +2,9 @@
 // with the node's Slurm task variables re-applied on top.
 #pragma once
 
+#include <set>
+#include <string>
+
 #include "common/error.hpp"
 #include "launcher/plan/planner.hpp"
 
@@ -14,5 +17,9 @@ EnvMap base_environment(const EnvMap& host, const ImageFacts& image);
 
 // All layers; [env] values are expanded against layers 1-2.
 Result<EnvMap> container_environment(const PlanRequest& request);
+
+// The names of layers 4-5, which external hooks cannot change: every [env] name (set or unset)
+// and the task's Slurm variables.
+std::set<std::string> names_above_hooks(const PlanRequest& request);
 
 }  // namespace skiff::plan

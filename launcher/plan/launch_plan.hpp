@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,6 +47,10 @@ struct MountOp {
     // Built-in conveniences only: skipped (noted under -v) when the destination cannot be
     // created, as in a directory image owned by another user.
     bool optional_destination = false;
+    // A symlink at the destination is replaced by an empty file (in the writable layer) instead
+    // of being followed, so the mount does not cover the file the symlink names
+    // (/etc/localtime -> /usr/share/zoneinfo/Etc/UTC).
+    bool replace_symlink = false;
     std::string content;      // kind == file or write
     std::vector<std::pair<std::string, std::string>> links;  // kind == links: name -> target
     std::string options;      // kind == tmpfs: mount data, e.g. "mode=1777"
@@ -78,6 +83,15 @@ struct SshServer {
     std::string environment;      // /.skiff/ssh/environment (hooks/ssh/ssh_files.hpp)
 };
 
+// The enroot-compatible hooks.d scripts (hooks.md §6): run after every mount and before the
+// pivot; what they write to ENROOT_MOUNTS and ENROOT_ENVIRON is applied afterwards.
+struct ExternalHooks {
+    std::vector<std::string> scripts;  // in order: the system directory's, then the user's
+    EnvMap environment;                // each script's, apart from the ENROOT_* variables
+    std::set<std::string> fixed_env;   // names above the hooks' layer: [env] and task variables
+    int timeout_s = 120;               // per script: SIGTERM, then SIGKILL 5 s later
+};
+
 struct LaunchPlan {
     image::ImageSource image;
     ImageServing serving;
@@ -85,6 +99,8 @@ struct LaunchPlan {
     OverlayDriver overlay = OverlayDriver::automatic;  // auto: the kernel's, else fuse-overlayfs
     ns::IdMap ids;
     std::vector<MountOp> mounts;  // in the order they are applied
+    std::vector<std::string> standard_hooks;  // the built-in hooks that contributed, in order
+    ExternalHooks external_hooks;
     EnvMap env;                   // the command's complete environment
     std::vector<std::string> argv;
     std::string workdir;

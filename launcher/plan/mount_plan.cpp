@@ -1,7 +1,5 @@
 #include "launcher/plan/mount_plan.hpp"
 
-#include "launcher/plan/identity_files.hpp"
-
 namespace skiff::plan {
 namespace {
 
@@ -45,7 +43,7 @@ Propagation propagation_of(edf::Propagation p) {
 
 }  // namespace
 
-std::vector<MountOp> standard_mounts(const PlanRequest& request) {
+std::vector<MountOp> standard_mounts() {
     std::vector<MountOp> mounts;
     mounts.push_back(builtin(MountKind::bind, "/dev", "/dev"));
     mounts.push_back(builtin(MountKind::bind, "/proc", "/proc"));
@@ -58,8 +56,6 @@ std::vector<MountOp> standard_mounts(const PlanRequest& request) {
     mounts.push_back(tmp);
     mounts.push_back(host_file("/etc/hosts"));
     mounts.push_back(host_file("/etc/resolv.conf"));
-    mounts.push_back(generated_file("/etc/passwd", passwd_content(request)));
-    mounts.push_back(generated_file("/etc/group", group_content(request)));
     return mounts;
 }
 

@@ -1,4 +1,5 @@
-// The mounts of a launch, in order: skiff's standard container mounts, then the EDF's.
+// The mounts of a launch, in order: skiff's own container mounts, the standard hooks' (hooks/standard),
+// then the EDF's.
 #pragma once
 
 #include <vector>
@@ -7,7 +8,8 @@
 
 namespace skiff::plan {
 
-std::vector<MountOp> standard_mounts(const PlanRequest& request);
+// /dev, /proc, /sys, /tmp, /etc/hosts, /etc/resolv.conf.
+std::vector<MountOp> standard_mounts();
 MountOp from_edf(const edf::MountSpec& spec);
 
 // The linker configuration's files, applied after every other mount: written through a

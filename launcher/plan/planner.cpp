@@ -2,8 +2,11 @@
 
 #include <charconv>
 
+#include "hooks/external/external_settings.hpp"
+#include "hooks/external/hook_environment.hpp"
 #include "hooks/slurm/slurm_hook.hpp"
 #include "hooks/ssh/ssh_files.hpp"
+#include "hooks/standard/standard_hooks.hpp"
 #include "launcher/plan/environment_layers.hpp"
 #include "launcher/plan/mount_plan.hpp"
 
@@ -102,6 +105,35 @@ MountOp ssh_profile_mount(bool writable_root) {
     return op;
 }
 
+// skiff's own mounts, then the standard hooks' (switched in the site configuration), the Slurm
+// hook's (after the /tmp tmpfs), then the EDF's and the linker configuration's.
+Result<void> plan_mounts(const PlanRequest& request, const std::vector<MountOp>& slurm_mounts, LaunchPlan& plan) {
+    plan.mounts = standard_mounts();
+    auto switches = hooks::standard::read_switches(request.site);
+    if (!switches) return Unexpected(switches.error());
+    for (auto& contribution : hooks::standard::contribute(request, *switches)) {
+        plan.standard_hooks.push_back(contribution.hook);
+        for (auto& op : contribution.mounts) plan.mounts.push_back(std::move(op));
+    }
+    for (const auto& op : slurm_mounts) plan.mounts.push_back(op);
+    for (const auto& spec : request.environment.mounts) plan.mounts.push_back(from_edf(spec));
+    if (request.linker)
+        for (auto& op : linker_mounts(*request.linker, plan.writable)) plan.mounts.push_back(std::move(op));
+    return {};
+}
+
+Result<ExternalHooks> external_hooks(const PlanRequest& request) {
+    ExternalHooks hooks;
+    if (request.external_hooks.empty()) return hooks;
+    auto settings = hooks::external::read_settings(request.site, request.host.env);
+    if (!settings) return Unexpected(settings.error());
+    hooks.scripts = request.external_hooks;
+    hooks.environment = hooks::external::hook_environment(request.host.env, request.environment.annotations);
+    hooks.fixed_env = names_above_hooks(request);
+    hooks.timeout_s = settings->timeout_s;
+    return hooks;
+}
+
 }  // namespace
 
 Result<LaunchPlan> make_plan(const PlanRequest& request) {
@@ -117,11 +149,10 @@ Result<LaunchPlan> make_plan(const PlanRequest& request) {
     plan.ids = id_map(request);
     auto slurm = hooks::slurm_hook(request.environment, request.host.env, request.host.uid);
     if (!slurm) return Unexpected(slurm.error());
-    plan.mounts = standard_mounts(request);
-    for (const auto& op : slurm->mounts) plan.mounts.push_back(op);  // after the /tmp tmpfs
-    for (const auto& spec : request.environment.mounts) plan.mounts.push_back(from_edf(spec));
-    if (request.linker)
-        for (auto& op : linker_mounts(*request.linker, plan.writable)) plan.mounts.push_back(std::move(op));
+    if (auto r = plan_mounts(request, slurm->mounts, plan); !r) return Unexpected(r.error());
+    auto external = external_hooks(request);
+    if (!external) return Unexpected(external.error());
+    plan.external_hooks = std::move(*external);
     auto env = container_environment(request);
     if (!env) return Unexpected(env.error());
     plan.env = std::move(*env);

@@ -11,6 +11,10 @@
 #include "launcher/edf/edf.hpp"
 #include "launcher/plan/launch_plan.hpp"
 
+namespace skiff::site {
+struct SiteConfig;
+}
+
 namespace skiff::plan {
 
 // What skiff read from the image before planning (without mounting it).
@@ -62,6 +66,8 @@ struct PlanRequest {
     // com.hooks.ssh: the server's host files and key, read by launcher/cli/ssh_facts; the
     // planner adds the environment file.
     std::optional<SshServer> ssh;
+    const site::SiteConfig* site = nullptr;  // the site configuration; nullptr: none
+    std::vector<std::string> external_hooks;  // hooks.d scripts found on the host, in order
 };
 
 Result<LaunchPlan> make_plan(const PlanRequest& request);

@@ -71,8 +71,21 @@ std::string mount_line(const MountOp& op) {
     std::string policy = fmt::format("create={} missing-source={}", create_name(op.create),
                                      op.missing == MissingSource::skip ? "skip" : "error");
     if (op.optional_destination) policy += " optional";
+    if (op.replace_symlink) policy += " replace-symlink";
     return fmt::format("mount    {:<5} {} -> {} [{}] {} ({})\n", kind_name(op.kind), source, op.destination,
                        flags(op), policy, op.origin);
+}
+
+std::string hook_lines(const LaunchPlan& plan) {
+    std::string out;
+    for (const auto& name : plan.standard_hooks) out += fmt::format("hook     {} (standard)\n", name);
+    const auto& external = plan.external_hooks;
+    for (const auto& script : external.scripts)
+        out += fmt::format("hook     {} (external, timeout {} s)\n", script, external.timeout_s);
+    if (external.scripts.empty()) return out;
+    for (const auto& [name, value] : external.environment)
+        if (name.starts_with("OCI_ANNOTATION_")) out += fmt::format("hookenv  {}={}\n", name, quoted(value));
+    return out;
 }
 
 }  // namespace
@@ -95,6 +108,7 @@ std::string render(const LaunchPlan& plan) {
     out += fmt::format("ids      uid {} -> {}, gid {} -> {}\n", plan.ids.outside_uid, plan.ids.inside_uid,
                        plan.ids.outside_gid, plan.ids.inside_gid);
     for (const auto& op : plan.mounts) out += mount_line(op);
+    out += hook_lines(plan);
     for (const auto& [name, value] : plan.env) out += fmt::format("env      {}={}\n", name, quoted(value));
     if (plan.ssh) {
         out += fmt::format("ssh      sshd on 0.0.0.0:{}, key {}, {} host files under /.skiff/ssh/host\n", plan.ssh->port,

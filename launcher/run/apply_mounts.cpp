@@ -88,7 +88,7 @@ ns::SysResult<void> apply_one(const MountOp& op, std::size_t index, HostSource& 
             if (!tree) return ns::SysResult<void>(Unexpected(tree.error()));
             return attach_tree(op, tree->get(), target_fd);
         }
-        case MountKind::tmpfs: return ns::mount_tmpfs(fd_path(target_fd), op.options);
+        case MountKind::tmpfs: return ns::mount_tmpfs(fd_path(target_fd), op.options);  // nosuid,nodev
         case MountKind::sqsh:
         case MountKind::write: break;
     }
@@ -107,33 +107,57 @@ Error destination_error(const MountOp& op, const ns::SysError& error) {
     return e;
 }
 
+// A fresh tmpfs is nosuid,nodev already; ro and noexec are set on it once it is attached,
+// found again inside the root.
+ns::SysResult<void> tmpfs_attributes(const MountOp& op, int root_fd) {
+    if (op.kind != MountKind::tmpfs || (!op.read_only && !op.noexec)) return {};
+    auto mounted = ns::open_in_root(root_fd, op.destination, O_PATH);
+    if (!mounted) return ns::SysResult<void>(Unexpected(mounted.error()));
+    ns::MountAttributes a;
+    a.read_only = op.read_only;
+    a.noexec = op.noexec;
+    return ns::set_attributes(mounted->get(), a, false, op.destination);
+}
+
+// The destination, made to exist as the op's create policy says (`none`: it must exist).
+ns::SysResult<ns::UniqueFd> destination(const MountOp& op, const HostSource& source, int root_fd) {
+    if (op.replace_symlink)
+        if (auto r = ns::remove_symlink_in_root(root_fd, op.destination); !r) return Unexpected(r.error());
+    if (op.create == plan::CreatePolicy::none) return ns::open_in_root(root_fd, op.destination, O_PATH);
+    return ns::ensure_in_root(root_fd, op.destination, destination_kind(op, source));
+}
+
 }  // namespace
+
+Result<void> apply_mount(const MountOp& op, std::size_t index, HostSource& source, int root_fd,
+                         const ns::IdMap& ids, const Timeline& timeline) {
+    if (op.kind == MountKind::bind && !source.tree.valid()) return {};  // skipped: missing source
+    if (op.kind == MountKind::write) {
+        if (auto r = ns::write_file_in_root(root_fd, op.destination, op.content); !r)
+            return Unexpected(destination_error(op, r.error()));
+        return {};
+    }
+    auto target = destination(op, source, root_fd);
+    if (!target && op.optional_destination && cannot_create(target.error())) {
+        timeline.note("skipped " + op.destination + ": " + target.error().describe());
+        return {};
+    }
+    if (!target) return Unexpected(destination_error(op, target.error()));
+    if (op.kind == MountKind::sqsh) {
+        auto r = ns::mount_squashfs(*source.server, std::move(source.fuse), fd_path(target->get()), ids.inside_uid,
+                                    ids.inside_gid);
+        if (!r) return Unexpected(mount_error(op, r.error()));
+        return {};
+    }
+    if (auto r = apply_one(op, index, source, target->get()); !r) return Unexpected(mount_error(op, r.error()));
+    if (auto r = tmpfs_attributes(op, root_fd); !r) return Unexpected(mount_error(op, r.error()));
+    return {};
+}
 
 Result<void> apply_mounts(const plan::LaunchPlan& plan, std::vector<HostSource>& sources, int root_fd,
                           const Timeline& timeline) {
-    for (std::size_t i = 0; i < plan.mounts.size(); ++i) {
-        const MountOp& op = plan.mounts[i];
-        HostSource& source = sources[i];
-        if (op.kind == MountKind::bind && !source.tree.valid()) continue;  // skipped: missing source
-        if (op.kind == MountKind::write) {
-            if (auto r = ns::write_file_in_root(root_fd, op.destination, op.content); !r)
-                return Unexpected(destination_error(op, r.error()));
-            continue;
-        }
-        auto target = ns::ensure_in_root(root_fd, op.destination, destination_kind(op, source));
-        if (!target && op.optional_destination && cannot_create(target.error())) {
-            timeline.note("skipped " + op.destination + ": " + target.error().describe());
-            continue;
-        }
-        if (!target) return Unexpected(destination_error(op, target.error()));
-        if (op.kind == MountKind::sqsh) {
-            auto r = ns::mount_squashfs(*source.server, std::move(source.fuse), fd_path(target->get()),
-                                        plan.ids.inside_uid, plan.ids.inside_gid);
-            if (!r) return Unexpected(mount_error(op, r.error()));
-            continue;
-        }
-        if (auto r = apply_one(op, i, source, target->get()); !r) return Unexpected(mount_error(op, r.error()));
-    }
+    for (std::size_t i = 0; i < plan.mounts.size(); ++i)
+        if (auto r = apply_mount(plan.mounts[i], i, sources[i], root_fd, plan.ids, timeline); !r) return r;
     return {};
 }
 

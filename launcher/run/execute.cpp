@@ -4,6 +4,7 @@
 
 #include "common/exit_codes.hpp"
 #include "launcher/run/apply_mounts.hpp"
+#include "launcher/run/external_hooks.hpp"
 #include "launcher/run/host_sources.hpp"
 #include "launcher/run/ssh_server.hpp"
 #include "launcher/run/staging.hpp"
@@ -18,10 +19,10 @@ namespace {
 
 LaunchFailure setup_failure(Error error) { return {exit_code::setup_failed, std::move(error)}; }
 
-LaunchFailure exec_failure(const ns::SysError& error, const plan::LaunchPlan& plan) {
+LaunchFailure exec_failure(const ns::SysError& error, const plan::LaunchPlan& plan, const EnvMap& env) {
     const std::string& name = plan.argv.front();
     if (error.op == "execve" && error.path == name && error.code == ENOENT) {
-        auto path = plan.env.contains("PATH") ? plan.env.at("PATH") : "";
+        auto path = env.contains("PATH") ? env.at("PATH") : "";
         return {exit_code::not_found, Error{"command '" + name + "' not found in the container (PATH=" + path + ")"}};
     }
     int code = error.code == ENOENT ? exit_code::not_found : exit_code::not_executable;
@@ -41,6 +42,12 @@ Result<ns::UniqueFd> clone_directory_image(const plan::LaunchPlan& plan) {
     auto tree = ns::clone_tree(plan.image.path, true);
     if (!tree) return Unexpected(tree.error().to_error("image '" + plan.image.path + "'"));
     return std::move(*tree);
+}
+
+void note_standard_hooks(const plan::LaunchPlan& plan, const Timeline& timeline) {
+    std::string names;
+    for (const auto& name : plan.standard_hooks) names += " " + name;
+    if (!names.empty()) timeline.note("standard hooks (their mounts are among those above):" + names);
 }
 
 }  // namespace
@@ -75,13 +82,16 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const Ho
     if (auto r = ns::make_root_rslave(); !r) return setup_failure(r.error().to_error(""));
     timeline.step("entered user and mount namespace");
 
-    // 3. Detached clones of every host path we bind: no host path is resolved after this.
+    // 3. Detached clones of every host path we bind, and the hook scripts: no host path of
+    //    the plan is resolved after this.
     auto image_tree = warm.tree.valid() ? Result<ns::UniqueFd>(std::move(warm.tree)) : clone_directory_image(plan);
     if (!image_tree) return setup_failure(image_tree.error());
     if (auto r = open_host_sources(plan, *sources); !r) return setup_failure(r.error());
     Result<std::vector<ns::UniqueFd>> ssh_sources = std::vector<ns::UniqueFd>{};
     if (plan.ssh) ssh_sources = open_ssh_sources(*plan.ssh);
     if (!ssh_sources) return setup_failure(ssh_sources.error());
+    auto hook_scripts = open_hook_scripts(plan);
+    if (!hook_scripts) return setup_failure(hook_scripts.error());
     timeline.step("opened host sources");
 
     // 4. The root: image + overlay (writable layer in memory) in the private staging tmpfs.
@@ -93,6 +103,8 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const Ho
     auto root = ns::open_root(Staging::root);
     if (!root) return setup_failure(root.error().to_error("root"));
     if (auto r = apply_mounts(plan, *sources, root->get(), timeline); !r) return setup_failure(r.error());
+    timeline.step("applied " + std::to_string(plan.mounts.size()) + " mounts");
+    note_standard_hooks(plan, timeline);
     // 5b. The SSH server's files on a tmpfs of their own, after every EDF mount: a bind over
     //     $HOME or /users cannot hide the authorized key.
     std::string ssh_keys;
@@ -101,31 +113,35 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const Ho
         if (!keys) return setup_failure(keys.error());
         ssh_keys = std::move(*keys);
     }
+
+    // 6. External hooks (hooks.d) see the finished root at ENROOT_ROOTFS; their mounts are
+    //    confined to it like ours. Only then may the root become read-only.
+    EnvMap env = plan.env;
+    if (auto r = run_external_hooks(plan, *hook_scripts, root->get(), env, timeline); !r) return setup_failure(r.error());
     if (!plan.writable)
         if (auto r = ns::make_read_only(Staging::root); !r) return setup_failure(r.error().to_error("read-only root"));
-    timeline.step("applied " + std::to_string(plan.mounts.size()) + " mounts");
 
-    // 6. Pivot into the root; the old root and the staging area vanish from the namespace.
+    // 7. Pivot into the root; the old root and the staging area vanish from the namespace.
     if (::chdir(Staging::root) != 0) return setup_failure(ns::SysError{errno, "chdir", Staging::root}.to_error("root"));
     if (auto r = ns::pivot_into_cwd(); !r) return setup_failure(r.error().to_error("root"));
     if (auto r = enter_workdir(plan); !r) return setup_failure(r.error());
     timeline.step("pivoted into the container");
 
-    // 6b. The SSH server, supervised so that it ends with the command (supervised_server.hpp).
+    // 7b. The SSH server, supervised so that it ends with the command (supervised_server.hpp).
     if (plan.ssh) {
         if (auto r = start_ssh(*plan.ssh, ssh_keys, timeline); !r) return setup_failure(r.error());
         timeline.step("started sshd");
     }
 
-    if (holder) hold(*holder, plan, std::move(holder_base));
+    if (holder) hold(*holder, plan, env, std::move(holder_base));
 
-    // 7. Find the command, drop every privilege, exec.
-    auto path = plan.env.contains("PATH") ? plan.env.at("PATH") : "";
+    // 8. Find the command, drop every privilege, exec.
+    auto path = env.contains("PATH") ? env.at("PATH") : "";
     auto file = ns::find_command(plan.argv.front(), path);
-    if (!file) return exec_failure(file.error(), plan);
+    if (!file) return exec_failure(file.error(), plan, env);
     if (auto r = ns::drop_privileges(); !r) return setup_failure(r.error().to_error("dropping privileges"));
     timeline.step("exec " + *file);
-    return exec_failure(ns::exec_command(*file, plan.argv, plan.env), plan);
+    return exec_failure(ns::exec_command(*file, plan.argv, env), plan, env);
 }
 
 }  // namespace skiff::run

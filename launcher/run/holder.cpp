@@ -11,12 +11,12 @@
 
 namespace skiff::run {
 
-std::string holder_state(pid_t holder, const plan::LaunchPlan& plan) {
+std::string holder_state(pid_t holder, const std::string& workdir, const EnvMap& env) {
     std::string state = std::to_string(holder);
     state += '\0';
-    state += plan.workdir;
+    state += workdir;
     state += '\0';
-    for (const auto& [name, value] : plan.env) {
+    for (const auto& [name, value] : env) {
         state += name + "=" + value;
         state += '\0';
     }
@@ -51,11 +51,11 @@ Result<ns::UniqueFd> open_holder_base(const HolderSpec& spec) {
     return fd;
 }
 
-void hold(const HolderSpec& spec, const plan::LaunchPlan& plan, ns::UniqueFd base) {
+void hold(const HolderSpec& spec, const plan::LaunchPlan& plan, const EnvMap& env, ns::UniqueFd base) {
     ns::UniqueFd watched = ns::open_pidfd(spec.watch_pid);
     (void)ns::drop_privileges();  // the tasks get their own rights from joining, not from us
     std::string relative = state_below_base(spec.state_file);
-    if (!write_state(base.get(), relative, holder_state(::getpid(), plan))) {
+    if (!write_state(base.get(), relative, holder_state(::getpid(), plan.workdir, env))) {
         std::fprintf(stderr, "skiff: error: cannot write the container state '%s'\n", spec.state_file.c_str());
         ::_exit(125);
     }

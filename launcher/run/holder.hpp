@@ -21,7 +21,7 @@ struct HolderSpec {
 };
 
 // The state tasks need to join: "PID\0WORKDIR\0K=V\0K=V\0...".
-std::string holder_state(pid_t holder, const plan::LaunchPlan& plan);
+std::string holder_state(pid_t holder, const std::string& workdir, const EnvMap& env);
 
 // Before the namespaces: the directory two levels above state_file (.../slurm for
 // .../slurm/JOB.STEP/state), still reachable by fd once the holder lives in the container.
@@ -29,6 +29,6 @@ Result<ns::UniqueFd> open_holder_base(const HolderSpec& spec);
 
 // After the pivot: drops privileges, writes the state (atomically), says ready, waits for
 // watch_pid to end, then removes the state and its directory. Never returns.
-[[noreturn]] void hold(const HolderSpec& spec, const plan::LaunchPlan& plan, ns::UniqueFd base);
+[[noreturn]] void hold(const HolderSpec& spec, const plan::LaunchPlan& plan, const EnvMap& env, ns::UniqueFd base);
 
 }  // namespace skiff::run

@@ -41,17 +41,22 @@ Result<void> open_host_sources(const plan::LaunchPlan& plan, std::vector<HostSou
             if (!fuse) return Unexpected(fuse.error().to_error(op.origin + ": sqsh mount '" + op.source + "'"));
             source.fuse = std::move(*fuse);
         }
-        if (op.kind != plan::MountKind::bind) continue;
-        struct stat st {};
-        if (::stat(op.source.c_str(), &st) != 0) {
-            if (op.missing == plan::MissingSource::skip) continue;
-            return Unexpected(mount_error(op, {errno, "stat", op.source}));
-        }
-        source.is_directory = S_ISDIR(st.st_mode);
-        auto tree = ns::clone_tree(op.source, op.recursive);
-        if (!tree) return Unexpected(mount_error(op, tree.error()));
-        source.tree = std::move(*tree);
+        if (auto r = open_host_source(op, source); !r) return r;
     }
+    return {};
+}
+
+Result<void> open_host_source(const plan::MountOp& op, HostSource& source) {
+    if (op.kind != plan::MountKind::bind) return {};
+    struct stat st {};
+    if (::stat(op.source.c_str(), &st) != 0) {
+        if (op.missing == plan::MissingSource::skip) return {};
+        return Unexpected(mount_error(op, {errno, "stat", op.source}));
+    }
+    source.is_directory = S_ISDIR(st.st_mode);
+    auto tree = ns::clone_tree(op.source, op.recursive);
+    if (!tree) return Unexpected(mount_error(op, tree.error()));
+    source.tree = std::move(*tree);
     return {};
 }
 

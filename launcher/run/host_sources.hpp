@@ -28,4 +28,7 @@ Result<std::vector<HostSource>> start_sqsh_servers(const plan::LaunchPlan& plan)
 // plan.mounts.
 Result<void> open_host_sources(const plan::LaunchPlan& plan, std::vector<HostSource>& sources);
 
+// The clone of one bind source (nothing for other kinds; invalid tree if skipped as missing).
+Result<void> open_host_source(const plan::MountOp& op, HostSource& source);
+
 }  // namespace skiff::run

@@ -29,11 +29,17 @@ void make_tree_removable(const fs::path& root) {
     }
 }
 
+std::string default_base() {
+    const char* tmp = std::getenv("TMPDIR");
+    return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+}
+
 }  // namespace
 
-TempDir::TempDir(const std::string& tag) {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/skiff-test-" + tag + "-XXXXXX";
+TempDir::TempDir(const std::string& tag) : TempDir(tag, default_base()) {}
+
+TempDir::TempDir(const std::string& tag, const std::string& base) {
+    std::string pattern = base + "/skiff-test-" + tag + "-XXXXXX";
     std::vector<char> buf(pattern.begin(), pattern.end());
     buf.push_back('\0');
     if (::mkdtemp(buf.data()) == nullptr) throw std::runtime_error("mkdtemp " + pattern + " failed");
