@@ -1,7 +1,6 @@
 // Merging injections into an image cache (ldcache.md §3): precedence, refusals, linear cost.
 #include <gtest/gtest.h>
 
-#include <chrono>
 
 #include "libfabric-bind/cache_merge.hpp"
 #include "libfabric-bind/cache_reader.hpp"
@@ -168,7 +167,8 @@ TEST(LdcacheMerge, OnlyTheImageCacheIsRead) {
 
 // A 100k-entry image cache (20x a large real one) merges in about a second; the bound is loose
 // for loaded CI machines.
-TEST(LdcacheMerge, LargeCacheIsFast) {
+// Scale, not speed: bench/ldcache measures time (tests never assert timing).
+TEST(LdcacheMerge, LargeCacheKeepsEveryEntry) {
     std::vector<CacheEntry> many;
     for (int i = 0; i < 100000; ++i)
         many.push_back(entry("libgen" + std::to_string(i) + ".so.1", "/usr/lib/libgen" + std::to_string(i) + ".so.1"));
@@ -176,14 +176,10 @@ TEST(LdcacheMerge, LargeCacheIsFast) {
     std::vector<Injection> inject;
     for (int i = 0; i < 1000; ++i)
         inject.push_back(entry("libgen" + std::to_string(i * 7) + ".so.1", "/opt/x/" + std::to_string(i)));
-    auto start = std::chrono::steady_clock::now();
     auto r = merge_cache(image, inject, x86());
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     ASSERT_TRUE(r);
     EXPECT_EQ(r->entries.size(), 100000u);
     EXPECT_EQ(r->image_replaced, 1000u);
-    EXPECT_LT(seconds, 10.0);
-    RecordProperty("merge_seconds_100k", std::to_string(seconds));
 }
 
 }  // namespace
