@@ -1,5 +1,5 @@
 // A squashfs image as a FUSE low-level file system, served by libsquashfuse behind libfuse3's session
-// API), shared by the cold-path server (squashfs_serve.cpp) and the warm image server.
+// API, shared by the cold-path server (squashfs_serve.cpp) and the warm image server.
 #pragma once
 
 #include <sys/types.h>
