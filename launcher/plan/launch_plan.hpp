@@ -64,6 +64,12 @@ struct ImageServing {
     int idle_seconds = 600;        // SKIFF_SERVER_IDLE
 };
 
+// What one hook contributed and why, for --dry-run and -v.
+struct HookReport {
+    std::string hook;
+    std::vector<std::string> notes;
+};
+
 struct LaunchPlan {
     image::ImageSource image;
     ImageServing serving;
@@ -75,6 +81,7 @@ struct LaunchPlan {
     std::vector<std::string> argv;
     std::string workdir;
     std::string workdir_origin;   // where workdir came from, for the "does not exist" error
+    std::vector<HookReport> hooks;  // the hooks that contributed, in order
 };
 
 }  // namespace skiff::plan

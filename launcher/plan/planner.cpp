@@ -99,6 +99,8 @@ Result<LaunchPlan> make_plan(const PlanRequest& request) {
     plan.ids = id_map(request);
     plan.mounts = standard_mounts(request);
     for (const auto& spec : request.environment.mounts) plan.mounts.push_back(from_edf(spec));
+    for (auto& op : hook_mounts(request.contributions)) plan.mounts.push_back(std::move(op));
+    for (const auto& c : request.contributions) plan.hooks.push_back({c.hook, c.notes});
     if (request.linker)
         for (auto& op : linker_mounts(*request.linker, plan.writable)) plan.mounts.push_back(std::move(op));
     auto env = container_environment(request);

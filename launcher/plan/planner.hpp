@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "hooks/contribution.hpp"
 #include "launcher/edf/edf.hpp"
 #include "launcher/plan/launch_plan.hpp"
+#include "launcher/site/site_config.hpp"
 
 namespace skiff::plan {
 
@@ -33,7 +35,8 @@ struct LinkerConfig {
 };
 
 // Where skiff keeps the soname links musl needs (/.skiff is reserved for skiff, edf.md §6).
-inline constexpr const char* musl_links_dir = "/.skiff/lib";
+// Not /.skiff/lib: that directory holds the libraries the hooks inject.
+inline constexpr const char* musl_links_dir = "/.skiff/links";
 
 // Who runs skiff, and from where.
 struct HostFacts {
@@ -58,6 +61,8 @@ struct PlanRequest {
     // The user's private directory of image-server sockets, or why there is none.
     std::optional<std::string> server_directory;
     std::string server_directory_problem;
+    const site::SiteConfig* site = nullptr;  // loaded once by the CLI; null: none
+    std::vector<hooks::Contribution> contributions;  // the built-in hooks', in hook order
 };
 
 Result<LaunchPlan> make_plan(const PlanRequest& request);

@@ -94,6 +94,8 @@ std::string render(const LaunchPlan& plan) {
                        plan.writable ? "writable" : "read-only");
     out += fmt::format("ids      uid {} -> {}, gid {} -> {}\n", plan.ids.outside_uid, plan.ids.inside_uid,
                        plan.ids.outside_gid, plan.ids.inside_gid);
+    for (const auto& hook : plan.hooks)
+        for (const auto& note : hook.notes) out += fmt::format("hook     {}: {}\n", hook.hook, note);
     for (const auto& op : plan.mounts) out += mount_line(op);
     for (const auto& [name, value] : plan.env) out += fmt::format("env      {}={}\n", name, quoted(value));
     out += fmt::format("workdir  {} ({})\n", plan.workdir, plan.workdir_origin);
