@@ -18,7 +18,9 @@ readonly BUILD_PKGS=(cmake ninja-build g++ pkg-config libcap-dev libtoml11-dev
   libfmt-dev libgtest-dev libfuse3-dev libsquashfuse-dev zlib1g-dev liblzma-dev liblzo2-dev
   liblz4-dev libzstd-dev)
 readonly RUN_PKGS=(fuse3 squashfuse fuse-overlayfs util-linux)
-readonly FIXTURE_PKGS=(squashfs-tools mmdebstrap musl-tools busybox-static)
+# libfabric1 and libfabric-bin (fi_info) stand in for a Slingshot host's network stack in the
+# network-hook tests (tests/ns/network_hooks_test.cpp).
+readonly FIXTURE_PKGS=(squashfs-tools mmdebstrap musl-tools busybox-static libfabric1 libfabric-bin)
 readonly SCRIPT_PKGS=(git passwd)   # git ls-files and useradd, used by test-all.sh
 readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine)
 readonly APT_OPTS=(-y -q --no-install-recommends -o DPkg::Lock::Timeout=600)
