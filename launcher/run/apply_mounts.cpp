@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "launcher/run/staging.hpp"
 #include "namespaces/mount_ops.hpp"
 #include "namespaces/path_in_root.hpp"
@@ -107,32 +109,49 @@ Error destination_error(const MountOp& op, const ns::SysError& error) {
     return e;
 }
 
+// A `write` op, through the root (a plain file an ldconfig in the container can replace). A
+// directory image owned by another user keeps its permissions (README): where the file cannot
+// be replaced, the op to apply instead binds it read-only, as on a read-only root.
+Result<std::optional<MountOp>> write_through(const MountOp& op, int root_fd, const Timeline& timeline) {
+    auto r = ns::write_file_in_root(root_fd, op.destination, op.content);
+    if (r) return std::optional<MountOp>{};
+    if (!cannot_create(r.error())) return Unexpected(destination_error(op, r.error()));
+    timeline.note("cannot write " + op.destination + " (" + r.error().describe() + "); bound read-only instead");
+    MountOp bound = op;
+    bound.kind = MountKind::file;
+    bound.read_only = true;
+    return std::optional<MountOp>(std::move(bound));
+}
+
 }  // namespace
 
 Result<void> apply_mounts(const plan::LaunchPlan& plan, std::vector<HostSource>& sources, int root_fd,
                           const Timeline& timeline) {
     for (std::size_t i = 0; i < plan.mounts.size(); ++i) {
-        const MountOp& op = plan.mounts[i];
+        const MountOp* op = &plan.mounts[i];
         HostSource& source = sources[i];
-        if (op.kind == MountKind::bind && !source.tree.valid()) continue;  // skipped: missing source
-        if (op.kind == MountKind::write) {
-            if (auto r = ns::write_file_in_root(root_fd, op.destination, op.content); !r)
-                return Unexpected(destination_error(op, r.error()));
+        if (op->kind == MountKind::bind && !source.tree.valid()) continue;  // skipped: missing source
+        std::optional<MountOp> fallback;
+        if (op->kind == MountKind::write) {
+            auto written = write_through(*op, root_fd, timeline);
+            if (!written) return Unexpected(written.error());
+            if (!*written) continue;
+            fallback = std::move(*written);
+            op = &*fallback;
+        }
+        auto target = ns::ensure_in_root(root_fd, op->destination, destination_kind(*op, source));
+        if (!target && op->optional_destination && cannot_create(target.error())) {
+            timeline.note("skipped " + op->destination + ": " + target.error().describe());
             continue;
         }
-        auto target = ns::ensure_in_root(root_fd, op.destination, destination_kind(op, source));
-        if (!target && op.optional_destination && cannot_create(target.error())) {
-            timeline.note("skipped " + op.destination + ": " + target.error().describe());
-            continue;
-        }
-        if (!target) return Unexpected(destination_error(op, target.error()));
-        if (op.kind == MountKind::sqsh) {
+        if (!target) return Unexpected(destination_error(*op, target.error()));
+        if (op->kind == MountKind::sqsh) {
             auto r = ns::mount_squashfs(*source.server, std::move(source.fuse), fd_path(target->get()),
                                         plan.ids.inside_uid, plan.ids.inside_gid);
-            if (!r) return Unexpected(mount_error(op, r.error()));
+            if (!r) return Unexpected(mount_error(*op, r.error()));
             continue;
         }
-        if (auto r = apply_one(op, i, source, target->get()); !r) return Unexpected(mount_error(op, r.error()));
+        if (auto r = apply_one(*op, i, source, target->get()); !r) return Unexpected(mount_error(*op, r.error()));
     }
     return {};
 }

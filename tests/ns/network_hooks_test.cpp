@@ -92,6 +92,16 @@ TEST_F(NetworkHooks, ImageShippingItsOwnLibfabricUsesTheHosts) {
     EXPECT_EQ(off.out.find("fi_info-ok"), std::string::npos) << off;
 }
 
+// The fixture directory is root's: the cache cannot be renamed into its /etc, so it is bound
+// read-only instead, and the writable root still gets the host's libfabric.
+TEST_F(NetworkHooks, DirectoryImageOwnedByAnotherUserStillGetsTheCache) {
+    auto run = with_site(write_site("true"));
+    auto r = sh(image("debian-rootfs"), "LD_PRELOAD=libfabric.so.1 cat /proc/self/maps | grep -c /.skiff/lib/libfabric.so.1",
+                {"--writable"}, run);
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_NE(r.out, "0\n") << r;
+}
+
 TEST_F(NetworkHooks, GlibcTooOldIsOneLineNamingTheLibraryAndBothVersions) {
     // A library that needs GLIBC_2.99: linked against a stub "libc.so.6" that defines it.
     TempDir work("newglibc");
