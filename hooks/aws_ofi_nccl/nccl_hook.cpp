@@ -51,6 +51,15 @@ std::vector<std::pair<std::string, std::string>> hook_env(const NcclSettings& se
 
 }  // namespace
 
+std::optional<std::string> nccl_plugin_warning(const EnvMap& final_env) {
+    auto it = final_env.find("NCCL_NET_PLUGIN");
+    if (it == final_env.end() || it->second == "ofi" || it->second == "aws-ofi") return std::nullopt;
+    for (const char* name : kPluginNames)
+        if (it->second == name || it->second == std::string(library_dir) + "/" + name) return std::nullopt;
+    return "aws_ofi_nccl hook: NCCL_NET_PLUGIN=" + it->second +
+           " names another plugin, which NCCL loads instead of the injected one; unset it in the EDF (NCCL_NET_PLUGIN = \"\")";
+}
+
 Result<Contribution> nccl_contribution(const HookContext& ctx, const NcclSettings& settings, const std::string& variant) {
     Contribution out;
     out.hook = "aws_ofi_nccl";

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/env_map.hpp"
 #include "hooks/hook_context.hpp"
 
 namespace skiff::hooks {
@@ -40,6 +41,10 @@ std::string known_variants(const NcclSettings& settings);
 
 // The plugin directory of `variant`; an unknown one is an error listing the known variants.
 Result<std::string> variant_directory(const NcclSettings& settings, const std::string& variant);
+
+// A warning when the container's final NCCL_NET_PLUGIN names another plugin than the injected
+// one (NCCL would load that instead), else nullopt.
+std::optional<std::string> nccl_plugin_warning(const EnvMap& final_env);
 
 Result<Contribution> nccl_contribution(const HookContext& ctx, const NcclSettings& settings, const std::string& variant);
 

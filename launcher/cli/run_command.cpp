@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "common/exit_codes.hpp"
+#include "hooks/aws_ofi_nccl/nccl_hook.hpp"
 #include "launcher/cli/commands.hpp"
 #include "launcher/cli/hook_runner.hpp"
 #include "launcher/cli/host_facts.hpp"
@@ -103,8 +104,11 @@ int run_command(const std::vector<std::string>& words, char* const* envp) {
     auto plan = plan::make_plan(*request);
     if (!plan) return report(plan.error().message);
     timeline.step("planned the launch");
-    for (const auto& hook : plan->hooks)
+    for (const auto& hook : plan->hooks) {
         for (const auto& note : hook.notes) timeline.note(hook.hook + ": " + note);
+        if (hook.hook == "aws_ofi_nccl")
+            if (auto warning = hooks::nccl_plugin_warning(plan->env)) print_warnings({*warning});
+    }
     if (options->dry_run) {
         std::fputs(plan::render(*plan).c_str(), stdout);
         return 0;

@@ -213,6 +213,15 @@ TEST(NetworkHooks, ASiteEnvTableReplacesTheNcclDefaultsButKeepsNcclNet) {
     EXPECT_EQ(nccl.env, (std::vector<std::pair<std::string, std::string>>{{"NCCL_NET", "AWS Libfabric"}, {"NCCL_CROSS_NIC", "0"}}));
 }
 
+TEST(NetworkHooks, AnotherNcclNetPluginInTheFinalEnvironmentWarns) {
+    EXPECT_FALSE(nccl_plugin_warning({}));
+    EXPECT_FALSE(nccl_plugin_warning({{"NCCL_NET_PLUGIN", "ofi"}}));
+    EXPECT_FALSE(nccl_plugin_warning({{"NCCL_NET_PLUGIN", "libnccl-net-aws-ofi.so"}}));
+    EXPECT_EQ(nccl_plugin_warning({{"NCCL_NET_PLUGIN", "/opt/mine/libnccl-net-custom.so"}}).value_or(""),
+              "aws_ofi_nccl hook: NCCL_NET_PLUGIN=/opt/mine/libnccl-net-custom.so names another plugin, which NCCL "
+              "loads instead of the injected one; unset it in the EDF (NCCL_NET_PLUGIN = \"\")");
+}
+
 TEST(NetworkHooks, SiteErrorsNameFileLineAndKey) {
     test::TempDir dir("config");
     auto site = testing::site_config(dir, "[hooks.cxi]\ndefault = \"sometimes\"\n");
