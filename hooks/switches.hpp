@@ -1,17 +1,17 @@
-// Hook switches (hooks.md §0): true/false, case-insensitive, and 1/0, yes/no, on/off. Any other
-// value is an error naming the key and where it was set.
+// Annotation lookups for the network hooks, which must tell "not set" from "set to false"
+// (an explicit request changes the failure policy, hooks.md §0). Values are switches as
+// hook_switch.hpp parses them.
 #pragma once
 
 #include <optional>
 #include <string>
 
 #include "hooks/hook_context.hpp"
+#include "hooks/hook_switch.hpp"
 
 namespace skiff::hooks {
 
-std::optional<bool> parse_switch(const std::string& value);
-
-// The annotation `key` as a switch; nullopt when it is not set.
+// The annotation `key` as a switch; nullopt when it is not set. Errors as annotation_switch's.
 Result<std::optional<bool>> annotation_switch(const Annotations& annotations, const std::string& key);
 
 // The annotation `key` as text; nullopt when it is not set.

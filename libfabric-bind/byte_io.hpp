@@ -6,6 +6,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,12 +56,16 @@ private:
     std::optional<T> read(std::uint64_t offset) const {
         if (!contains(offset, sizeof(T))) return std::nullopt;
         T value = 0;
-        for (std::size_t i = 0; i < sizeof(T); ++i) {
-            auto byte = static_cast<T>(static_cast<unsigned char>(data_[static_cast<std::size_t>(offset) + i]));
-            std::size_t shift = order_ == std::endian::little ? i : sizeof(T) - 1 - i;
-            value = static_cast<T>(value | static_cast<T>(byte << (8 * shift)));
-        }
-        return value;
+        std::memcpy(&value, data_.data() + offset, sizeof(T));  // one unaligned load
+        return order_ == std::endian::native ? value : swap_bytes(value);
+    }
+
+    template <class T>
+    static T swap_bytes(T v) {
+        if constexpr (sizeof(T) == 1) return v;
+        else if constexpr (sizeof(T) == 2) return __builtin_bswap16(v);
+        else if constexpr (sizeof(T) == 4) return __builtin_bswap32(v);
+        else return __builtin_bswap64(v);
     }
 
     std::string_view data_;

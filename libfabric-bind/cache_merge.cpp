@@ -30,20 +30,24 @@ std::optional<std::string> refusal(const Injection& in) {
 }
 
 // Valid injections in input order, the first of each slot; osversion/legacy hwcap zeroed.
+// `replaced` receives the slot of each, which image entries must give up.
 std::vector<CacheEntry> accepted(const std::vector<Injection>& injections,
-                                 std::unordered_set<std::string>& slots,
+                                 std::unordered_set<std::string>& replaced,
                                  std::vector<std::string>& warnings) {
     std::vector<CacheEntry> out;
+    out.reserve(injections.size());
+    std::unordered_set<std::string> seen;
     for (const auto& in : injections) {
         if (auto why = refusal(in)) {
             warnings.push_back(*why + "; not added to ld.so.cache");
             continue;
         }
-        std::string s = slot(in) + (in.hwcaps ? "/" + *in.hwcaps : "");
-        if (!slots.insert(s).second) {
+        std::string s = slot(in);
+        if (!seen.insert(in.hwcaps ? s + "/" + *in.hwcaps : s).second) {
             warnings.push_back("'" + in.key + "' is injected twice; '" + in.value + "' ignored");
             continue;
         }
+        replaced.insert(std::move(s));
         CacheEntry e = in;
         e.osversion = 0;
         e.hwcap = 0;
@@ -103,10 +107,8 @@ Result<MergeResult> merge_cache(std::optional<std::string_view> image_cache,
                                 const std::vector<Injection>& injections, const ArchInfo& arch,
                                 const WriteOptions& options) {
     MergeResult out;
-    std::unordered_set<std::string> injected_slots;
-    std::vector<CacheEntry> added = accepted(injections, injected_slots, out.warnings);
     std::unordered_set<std::string> replaced;
-    for (const auto& e : added) replaced.insert(slot(e));
+    std::vector<CacheEntry> added = accepted(injections, replaced, out.warnings);
 
     std::vector<CacheEntry> kept;
     for (auto& e : image_entries(image_cache, arch, out.warnings)) {

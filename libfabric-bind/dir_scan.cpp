@@ -1,7 +1,9 @@
 #include "libfabric-bind/dir_scan.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <bit>
@@ -13,7 +15,6 @@
 
 #include "libfabric-bind/cache_sort.hpp"
 #include "libfabric-bind/elf_probe.hpp"
-#include "libfabric-bind/mapped_file.hpp"
 
 namespace skiff::ldcache {
 namespace {
@@ -46,15 +47,37 @@ bool prelink_temp(const std::string& n) {
                                                    ".#prelink#.") == 0;
 }
 
+// A directory entry; `type` is readdir's d_type (DT_UNKNOWN on file systems without it).
+struct DirEntry {
+    std::string name;
+    unsigned char type = DT_UNKNOWN;
+};
+
+using DirHandle = std::unique_ptr<DIR, int (*)(DIR*)>;
+
+DirHandle open_dir(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR* d = fd < 0 ? nullptr : ::fdopendir(fd);
+    if (fd >= 0 && d == nullptr) ::close(fd);
+    return DirHandle(d, ::closedir);
+}
+
+// The entries of `d` except "." and "..", sorted by name.
+std::vector<DirEntry> list_entries(DIR* d) {
+    std::vector<DirEntry> entries;
+    if (d == nullptr) return entries;
+    while (dirent* e = ::readdir(d)) {
+        std::string_view n = e->d_name;
+        if (n != "." && n != "..") entries.push_back({std::string(n), e->d_type});
+    }
+    std::sort(entries.begin(), entries.end(),
+              [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+    return entries;
+}
+
 std::vector<std::string> list_names(const std::string& dir) {
     std::vector<std::string> names;
-    std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
-    if (!d) return names;
-    while (dirent* e = ::readdir(d.get())) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") names.push_back(std::move(n));
-    }
-    std::sort(names.begin(), names.end());
+    for (auto& e : list_entries(open_dir(dir).get())) names.push_back(std::move(e.name));
     return names;
 }
 
@@ -86,22 +109,47 @@ void apply_link_rule(Candidate& c) {
     else c.is_link = false;
 }
 
-std::optional<Candidate> examine(const std::string& dir, const std::string& name,
-                                 const ArchInfo& arch, const ScanOptions& options,
-                                 std::vector<std::string>& warnings) {
-    std::string path = dir + "/" + name;
-    struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0) return std::nullopt;
-    Candidate c{name, name, S_ISLNK(st.st_mode), 0};
-    if (!c.is_link && !S_ISREG(st.st_mode)) return std::nullopt;
-    auto file = MappedFile::open(path);  // stale links and directories fail here
-    if (!file || !file->bytes().starts_with("\x7f" "ELF")) return std::nullopt;
-    auto info = elf::probe(file->bytes(), path);
+// lstat's answer from d_type when the file system gives one: is it a symlink, a regular file
+// (true/false), or something a scan skips (nullopt)?
+std::optional<bool> is_symlink(int dir_fd, const DirEntry& entry) {
+    unsigned char type = entry.type;
+    if (type == DT_UNKNOWN) {
+        struct stat st {};
+        if (::fstatat(dir_fd, entry.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return std::nullopt;
+        type = S_ISLNK(st.st_mode) ? DT_LNK : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+    }
+    if (type == DT_LNK) return true;
+    if (type == DT_REG) return false;
+    return std::nullopt;
+}
+
+// The file is read with pread, a page or two of it (elf_probe.hpp probe_fd), and only what a
+// scan needs: not the symbol versions, which ldconfig does not read either, and DT_NEEDED only
+// to tell the types of 32-bit libraries apart.
+std::optional<elf::ElfInfo> probe_entry(int dir_fd, const std::string& path, const std::string& name,
+                                        const ScanOptions& options, std::vector<std::string>& warnings) {
+    // O_NONBLOCK: a FIFO where a library should be must not hang the scan.
+    int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return std::nullopt;  // stale links, unreadable files
+    elf::ProbeOptions probe{.versions = false, .needed = options.foreign_32bit};
+    auto info = elf::probe_fd_if_elf(fd, path, probe);
+    ::close(fd);
     if (!info) {
         warnings.push_back(info.error().message + "; skipped");
         return std::nullopt;
     }
-    if (info->type != elf::kEtDyn || !info->has_dynamic) return std::nullopt;
+    return std::move(*info);
+}
+
+std::optional<Candidate> examine(int dir_fd, const std::string& dir, const DirEntry& entry,
+                                 const ArchInfo& arch, const ScanOptions& options,
+                                 std::vector<std::string>& warnings) {
+    auto link = is_symlink(dir_fd, entry);
+    if (!link) return std::nullopt;
+    std::string path = dir + "/" + entry.name;
+    auto info = probe_entry(dir_fd, path, entry.name, options, warnings);
+    if (!info || info->type != elf::kEtDyn || !info->has_dynamic) return std::nullopt;
+    Candidate c{entry.name, entry.name, *link, 0};
     c.flags = arch.cache_flags;
     if (!info->is_64bit) {
         auto flags = options.foreign_32bit ? foreign_flags(*info, arch) : std::nullopt;
@@ -138,18 +186,28 @@ void keep_best(std::vector<Candidate>& kept, std::map<std::string, std::size_t>&
     }
 }
 
-bool exists(const std::string& path) {
+// Whether <dir>/<soname> exists (stat, following links), answered from the listing when it
+// can be: the candidate's own file was just opened, and a name not listed does not exist.
+bool soname_exists(const Candidate& c, const std::vector<DirEntry>& entries, int dir_fd) {
+    if (c.name == c.soname) return true;
+    auto it = std::lower_bound(entries.begin(), entries.end(), c.soname,
+                               [](const DirEntry& e, const std::string& n) { return e.name < n; });
+    if (it == entries.end() || it->name != c.soname) return false;
     struct stat st {};
-    return ::stat(path.c_str(), &st) == 0;
+    return ::fstatat(dir_fd, c.soname.c_str(), &st, 0) == 0;
 }
 
 void scan_one(const ScanDir& dir, const std::optional<std::string>& hwcaps, const ArchInfo& arch,
               const ScanOptions& options, ScanResult& out) {
+    DirHandle handle = open_dir(dir.host_path);
+    if (!handle) return;
+    int dir_fd = ::dirfd(handle.get());
+    std::vector<DirEntry> entries = list_entries(handle.get());
     std::vector<Candidate> kept;
     std::map<std::string, std::size_t> index;
-    for (const auto& name : list_names(dir.host_path)) {
-        if (!looks_like_dso(name) || prelink_temp(name)) continue;
-        if (auto c = examine(dir.host_path, name, arch, options, out.warnings))
+    for (const auto& entry : entries) {
+        if (!looks_like_dso(entry.name) || prelink_temp(entry.name)) continue;
+        if (auto c = examine(dir_fd, dir.host_path, entry, arch, options, out.warnings))
             keep_best(kept, index, std::move(*c), arch.char_signed);
     }
     for (auto& c : kept) {
@@ -157,8 +215,7 @@ void scan_one(const ScanDir& dir, const std::optional<std::string>& hwcaps, cons
         e.flags = c.flags;
         e.key = c.soname;
         std::string file = hwcaps ? c.name : c.soname;
-        if (!hwcaps && options.real_file_values && !exists(dir.host_path + "/" + c.soname))
-            file = c.name;
+        if (!hwcaps && options.real_file_values && !soname_exists(c, entries, dir_fd)) file = c.name;
         e.value = dir.container_path + "/" + file;
         if (hwcaps) {
             e.hwcaps = hwcaps;

@@ -38,7 +38,7 @@ const Segment* dynamic_segment(const ElfLayout& layout) {
 
 }  // namespace
 
-Result<DynamicTable> read_dynamic(const binio::ByteView& v, const ElfLayout& layout,
+Result<DynamicTable> read_dynamic(const ElfBytes& v, const ElfLayout& layout,
                                   const std::string& name) {
     DynamicTable table;
     const Segment* dyn = dynamic_segment(layout);

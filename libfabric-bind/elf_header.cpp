@@ -15,9 +15,9 @@ struct HeaderFields {
     std::uint16_t phnum = 0;
 };
 
-Result<HeaderFields> read_header(const binio::ByteView& v, ElfHeader& h, const std::string& name) {
+Result<HeaderFields> read_header(const ElfBytes& v, ElfHeader& h, const std::string& name) {
     std::size_t header_size = h.is_64bit ? 64 : 52;
-    if (v.size() < header_size)
+    if (!v.contains(0, header_size))
         return fail(fmt::format("{}: truncated ELF header ({} bytes, need {})", name, v.size(),
                                 header_size));
     h.type = *v.u16(16);
@@ -37,7 +37,7 @@ Result<HeaderFields> read_header(const binio::ByteView& v, ElfHeader& h, const s
     return f;
 }
 
-Segment read_segment(const binio::ByteView& v, std::uint64_t at, bool is_64bit) {
+Segment read_segment(const ElfBytes& v, std::uint64_t at, bool is_64bit) {
     Segment s;
     s.type = *v.u32(at);
     if (is_64bit) {
@@ -54,7 +54,7 @@ Segment read_segment(const binio::ByteView& v, std::uint64_t at, bool is_64bit) 
     return s;
 }
 
-Result<void> read_interp(const binio::ByteView& v, const Segment& s, ElfHeader& h,
+Result<void> read_interp(const ElfBytes& v, const Segment& s, ElfHeader& h,
                          const std::string& name) {
     if (!v.contains(s.offset, s.filesz))
         return fail(fmt::format("{}: truncated: PT_INTERP at offset {} ({} bytes) extends past "
@@ -68,20 +68,20 @@ Result<void> read_interp(const binio::ByteView& v, const Segment& s, ElfHeader& 
 
 }  // namespace
 
-Result<binio::ByteView> open_view(std::string_view bytes, const std::string& name) {
+Result<std::endian> ident_order(std::string_view bytes, const std::string& name) {
     if (bytes.size() < 16 || bytes.substr(0, 4) != std::string_view("\x7f" "ELF", 4))
         return fail(name + ": not an ELF file (bad magic)");
     auto cls = static_cast<unsigned char>(bytes[4]);
     auto data = static_cast<unsigned char>(bytes[5]);
     if (cls != 1 && cls != 2) return fail(fmt::format("{}: unknown ELF class {}", name, cls));
     if (data != 1 && data != 2) return fail(fmt::format("{}: unknown ELF data encoding {}", name, data));
-    return binio::ByteView(bytes, data == 1 ? std::endian::little : std::endian::big);
+    return data == 1 ? std::endian::little : std::endian::big;
 }
 
-Result<ElfLayout> parse_layout(const binio::ByteView& v, const std::string& name) {
+Result<ElfLayout> parse_layout(const ElfBytes& v, const std::string& name) {
     ElfLayout layout;
     ElfHeader& h = layout.header;
-    h.is_64bit = static_cast<unsigned char>(v.data()[4]) == 2;
+    h.is_64bit = v.u8(4) == 2;  // ident_order() checked e_ident
     h.byte_order = v.order();
     auto fields = read_header(v, h, name);
     if (!fields) return Unexpected(fields.error());

@@ -3,11 +3,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
 #include "common/error.hpp"
-#include "libfabric-bind/byte_io.hpp"
+#include "libfabric-bind/elf_bytes.hpp"
 #include "libfabric-bind/elf_probe.hpp"
 
 namespace skiff::elf::detail {
@@ -43,10 +44,11 @@ struct StringTable {
     std::uint64_t end = 0;
 };
 
-// The byte order from e_ident, or an error for anything but ELFCLASS32/64 and ELFDATA2LSB/MSB.
-Result<binio::ByteView> open_view(std::string_view bytes, const std::string& name);
+// The byte order from e_ident (the first 16 bytes of `head`, a prefix of the file), or an error
+// for anything but ELFCLASS32/64 and ELFDATA2LSB/MSB.
+Result<std::endian> ident_order(std::string_view head, const std::string& name);
 
-Result<ElfLayout> parse_layout(const binio::ByteView& view, const std::string& name);
+Result<ElfLayout> parse_layout(const ElfBytes& view, const std::string& name);
 
 // File offset of a virtual address through the PT_LOAD segment containing it; also returns how
 // many file bytes of that segment remain from there.
@@ -56,16 +58,16 @@ struct Located {
 };
 std::optional<Located> locate(const ElfLayout& layout, std::uint64_t vaddr);
 
-Result<DynamicTable> read_dynamic(const binio::ByteView& view, const ElfLayout& layout,
+Result<DynamicTable> read_dynamic(const ElfBytes& view, const ElfLayout& layout,
                                   const std::string& name);
 
 // Fills version_needs, version_base and version_defs.
-Result<void> read_versions(const binio::ByteView& view, const ElfLayout& layout,
+Result<void> read_versions(const ElfBytes& view, const ElfLayout& layout,
                            const DynamicTable& dyn, const StringTable& strings,
                            const std::string& name, ElfInfo& out);
 
 // GNU_PROPERTY_X86_ISA_1_NEEDED from PT_GNU_PROPERTY, as glibc's ldconfig reads it.
-std::optional<std::uint32_t> read_x86_isa_needed(const binio::ByteView& view,
+std::optional<std::uint32_t> read_x86_isa_needed(const ElfBytes& view,
                                                  const ElfLayout& layout);
 
 }  // namespace skiff::elf::detail

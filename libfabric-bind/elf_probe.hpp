@@ -44,14 +44,33 @@ struct ElfInfo : ElfHeader {
     std::optional<std::uint32_t> x86_isa_needed; // GNU_PROPERTY_X86_ISA_1_NEEDED bits
 };
 
+// What probe() reads beyond the headers, SONAME and DT_NEEDED.
+struct ProbeOptions {
+    // DT_VERNEED/DT_VERDEF (version_needs, version_base, version_defs). A directory scan does
+    // not need them (ldconfig never reads them), so it skips them and their errors.
+    bool versions = true;
+    // DT_NEEDED names. A scan needs them only to classify 32-bit x86 libraries.
+    bool needed = true;
+};
+
 // Reads only e_ident, the ELF header, the program headers and PT_INTERP, so a prefix of a large
 // executable is enough. `name` is used in error messages.
 Result<ElfHeader> probe_header(std::string_view bytes, const std::string& name);
 
 // Reads everything in ElfInfo. A file without PT_DYNAMIC (static) yields empty dynamic fields.
-Result<ElfInfo> probe(std::string_view bytes, const std::string& name);
+Result<ElfInfo> probe(std::string_view bytes, const std::string& name, const ProbeOptions& options = {});
 
-// probe() on a host file, memory-mapped read-only (only the touched pages are read).
-Result<ElfInfo> probe_file(const std::string& host_path);
+// probe() on an open file, reading only the pages it looks at (pread): the same result and the
+// same messages as probe() on the whole file, plus "read '<name>': ..." for an I/O error or a
+// header table, dynamic array or note over 64 MiB (which no real library has).
+Result<ElfInfo> probe_fd(int fd, const std::string& name, const ProbeOptions& options = {});
+
+// probe_fd(), but nullopt for what a directory scan skips silently: something that is not a
+// regular file, or a file without the ELF magic (linker scripts such as libc.so).
+Result<std::optional<ElfInfo>> probe_fd_if_elf(int fd, const std::string& name,
+                                               const ProbeOptions& options = {});
+
+// probe_fd() on a host file.
+Result<ElfInfo> probe_file(const std::string& host_path, const ProbeOptions& options = {});
 
 }  // namespace skiff::elf

@@ -13,7 +13,7 @@ constexpr std::uint32_t kX86Isa1Needed = 0xc0008002;
 std::uint64_t align_up(std::uint64_t v, std::uint64_t a) { return (v + a - 1) / a * a; }
 
 // Properties are sorted by type; stop once past the one we want.
-std::optional<std::uint32_t> scan_properties(const binio::ByteView& v, std::uint64_t at,
+std::optional<std::uint32_t> scan_properties(const ElfBytes& v, std::uint64_t at,
                                              std::uint64_t end, std::uint64_t align) {
     while (end >= at && end - at >= 8) {
         std::uint32_t type = *v.u32(at);
@@ -29,7 +29,7 @@ std::optional<std::uint32_t> scan_properties(const binio::ByteView& v, std::uint
     return std::nullopt;
 }
 
-std::optional<std::uint32_t> scan_notes(const binio::ByteView& v, const Segment& s,
+std::optional<std::uint32_t> scan_notes(const ElfBytes& v, const Segment& s,
                                         std::uint64_t align) {
     std::uint64_t at = s.offset;
     std::uint64_t end = s.offset + s.filesz;
@@ -50,7 +50,7 @@ std::optional<std::uint32_t> scan_notes(const binio::ByteView& v, const Segment&
 
 }  // namespace
 
-std::optional<std::uint32_t> read_x86_isa_needed(const binio::ByteView& v, const ElfLayout& layout) {
+std::optional<std::uint32_t> read_x86_isa_needed(const ElfBytes& v, const ElfLayout& layout) {
     std::uint64_t align = layout.header.is_64bit ? 8 : 4;
     for (const Segment& s : layout.segments) {
         if (s.type != kPtGnuProperty || s.align != align) continue;

@@ -17,7 +17,7 @@ namespace {
 constexpr std::uint16_t kVerFlgBase = 1;
 constexpr std::uint64_t kMaxRecords = 1u << 16;
 
-Result<std::string> string_at(const binio::ByteView& v, const StringTable& st, std::uint64_t off,
+Result<std::string> string_at(const ElfBytes& v, const StringTable& st, std::uint64_t off,
                               const std::string& name, const char* what) {
     if (off >= st.end - st.offset)
         return fail(fmt::format("{}: corrupt {}: string offset {} outside the string table", name,
@@ -35,7 +35,7 @@ Result<std::uint64_t> table_offset(const ElfLayout& layout, std::uint64_t vaddr,
     return at->offset;
 }
 
-Result<std::vector<std::string>> read_aux_names(const binio::ByteView& v, const StringTable& st,
+Result<std::vector<std::string>> read_aux_names(const ElfBytes& v, const StringTable& st,
                                                 std::uint64_t at, std::uint16_t count,
                                                 const std::string& name) {
     std::vector<std::string> names;
@@ -51,7 +51,7 @@ Result<std::vector<std::string>> read_aux_names(const binio::ByteView& v, const 
     return names;
 }
 
-Result<void> read_verneed(const binio::ByteView& v, const ElfLayout& layout,
+Result<void> read_verneed(const ElfBytes& v, const ElfLayout& layout,
                           const DynamicTable& dyn, const StringTable& st, const std::string& name,
                           ElfInfo& out) {
     auto start = table_offset(layout, *dyn.verneed, name, "DT_VERNEED");
@@ -74,7 +74,7 @@ Result<void> read_verneed(const binio::ByteView& v, const ElfLayout& layout,
     return {};
 }
 
-Result<void> read_verdef(const binio::ByteView& v, const ElfLayout& layout,
+Result<void> read_verdef(const ElfBytes& v, const ElfLayout& layout,
                          const DynamicTable& dyn, const StringTable& st, const std::string& name,
                          ElfInfo& out) {
     auto start = table_offset(layout, *dyn.verdef, name, "DT_VERDEF");
@@ -102,7 +102,7 @@ Result<void> read_verdef(const binio::ByteView& v, const ElfLayout& layout,
 
 }  // namespace
 
-Result<void> read_versions(const binio::ByteView& v, const ElfLayout& layout,
+Result<void> read_versions(const ElfBytes& v, const ElfLayout& layout,
                            const DynamicTable& dyn, const StringTable& strings,
                            const std::string& name, ElfInfo& out) {
     if (dyn.verneed) {

@@ -1,5 +1,5 @@
-// A host file mapped read-only (RAII). Used for host-side libraries only; image files are read
-// through a FileSource (file_source.hpp).
+// A host file mapped read-only (RAII): `skiff ldcache print FILE`. Libraries are probed with
+// pread (elf_probe.hpp probe_fd), image files are read through a FileSource (file_source.hpp).
 #pragma once
 
 #include <cstddef>

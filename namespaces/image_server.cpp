@@ -64,16 +64,17 @@ SysResult<bool> spawn_image_server(const ImageServerConfig& config) {
 
 std::vector<std::string> image_server_argv(const ImageServerConfig& c) {
     return {"skiff", image_server_command, c.image, c.directory, c.name,
-            std::to_string(c.uid), std::to_string(c.gid), std::to_string(c.idle_seconds)};
+            std::to_string(c.uid), std::to_string(c.gid), std::to_string(c.idle_seconds), std::to_string(c.retire_with)};
 }
 
 std::optional<ImageServerConfig> image_server_config(const std::vector<std::string>& args) {
-    if (args.size() != 6) return std::nullopt;
+    if (args.size() != 7) return std::nullopt;
     ImageServerConfig c{args[0], args[1], args[2]};
     try {
         c.uid = static_cast<uid_t>(std::stoul(args[3]));
         c.gid = static_cast<gid_t>(std::stoul(args[4]));
         c.idle_seconds = std::stoi(args[5]);
+        c.retire_with = static_cast<pid_t>(std::stol(args[6]));
     } catch (const std::exception&) {
         return std::nullopt;
     }

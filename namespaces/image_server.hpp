@@ -29,6 +29,7 @@ struct ImageServerConfig {
     uid_t uid = 0;          // the user, who owns the server and every file it serves
     gid_t gid = 0;
     int idle_seconds = 600;
+    pid_t retire_with = 0;  // when this process exits the server retires at once (0: never)
 
     std::string socket_path() const { return directory + "/" + name + ".sock"; }
 };

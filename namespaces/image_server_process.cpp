@@ -81,11 +81,14 @@ class Server {
 public:
     Server(const ImageServerConfig& config, fuse_session* session, UniqueFd directory, UniqueFd listener, UniqueFd lock)
         : config_(config), session_(session), directory_(std::move(directory)), listener_(std::move(listener)),
-          lock_(std::move(lock)) {}
+          lock_(std::move(lock)) {
+        if (config.retire_with > 0) step_ = open_pidfd(config.retire_with);
+    }
 
     [[noreturn]] void run() {
         for (;;) {
-            std::vector<pollfd> fds{{fuse_session_fd(session_), POLLIN, 0}, {listener_.get(), POLLIN, 0}};
+            std::vector<pollfd> fds{{fuse_session_fd(session_), POLLIN, 0}, {listener_.get(), POLLIN, 0},
+                                    {step_.get(), POLLIN, 0}};
             for (auto& client : clients_) fds.push_back({client.get(), POLLIN, 0});
             int ready = ::poll(fds.data(), fds.size(), timeout_ms());
             if (ready < 0 && errno != EINTR) ::_exit(1);
@@ -96,6 +99,10 @@ public:
             drop_exited_clients(fds);  // first: it indexes clients_ as they were polled
             if (fds[0].revents) serve_fuse();
             if (fds[1].revents) accept_launch();
+            if (fds[2].revents) {  // the Slurm step ended: no later launch belongs here
+                step_.reset();
+                retire();
+            }
         }
     }
 
@@ -165,7 +172,7 @@ private:
     void drop_exited_clients(const std::vector<pollfd>& fds) {
         std::vector<UniqueFd> alive;
         for (std::size_t i = 0; i < clients_.size(); ++i)
-            if (fds[2 + i].revents == 0) alive.push_back(std::move(clients_[i]));
+            if (fds[3 + i].revents == 0) alive.push_back(std::move(clients_[i]));
         if (alive.size() != clients_.size()) last_activity_ = Clock::now();
         clients_ = std::move(alive);
     }
@@ -187,6 +194,7 @@ private:
     UniqueFd directory_;
     UniqueFd listener_;
     UniqueFd lock_;
+    UniqueFd step_;                  // pidfd of the Slurm step's slurmstepd, if any
     std::vector<UniqueFd> clients_;  // pidfds of launched containers
     fuse_buf buffer_{};
     Clock::time_point last_activity_ = Clock::now();

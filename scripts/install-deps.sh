@@ -20,9 +20,14 @@ readonly BUILD_PKGS=(cmake ninja-build g++ pkg-config libcap-dev libtoml11-dev
 readonly RUN_PKGS=(fuse3 squashfuse fuse-overlayfs util-linux)
 # libfabric1 and libfabric-bin (fi_info) stand in for a Slingshot host's network stack in the
 # network-hook tests (tests/ns/network_hooks_test.cpp).
-readonly FIXTURE_PKGS=(squashfs-tools mmdebstrap musl-tools busybox-static libfabric1 libfabric-bin)
+readonly FIXTURE_PKGS=(squashfs-tools mmdebstrap musl-tools busybox-static libopenmpi-dev libfabric1
+  libfabric-bin)
 readonly SCRIPT_PKGS=(git passwd)   # git ls-files and useradd, used by test-all.sh
 readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine)
+# The SPANK plugin builds against spank.h; the Slurm tests run real daemons.
+readonly SLURM_PKGS=(libslurm-dev munge slurmctld slurmd slurm-client)
+# tests/fuzz: libFuzzer is clang's; its runtime is only a Recommends of clang-14.
+readonly FUZZ_PKGS=(clang-14 libclang-rt-14-dev)
 readonly APT_OPTS=(-y -q --no-install-recommends -o DPkg::Lock::Timeout=600)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
@@ -30,7 +35,7 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install o
 missing_packages() {
   local p
   for p in "${BUILD_PKGS[@]}" "${RUN_PKGS[@]}" "${FIXTURE_PKGS[@]}" "${SCRIPT_PKGS[@]}" \
-    "${BENCH_PKGS[@]}"; do
+    "${BENCH_PKGS[@]}" "${SLURM_PKGS[@]}" "${FUZZ_PKGS[@]}"; do
     # busybox-static only replaces Debian's busybox; the fixtures unpack it where that is installed
     if [ "$p" = busybox-static ] && installed busybox; then continue; fi
     installed "$p" || echo "$p"

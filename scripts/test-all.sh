@@ -7,14 +7,17 @@
 # copies the source tree to /var/tmp/skiff-ci/src (the checkout may be unreadable for that
 # user), builds the fixture images into /var/tmp/skiff-ci/images, then as skiff-test builds
 # skiff in /var/tmp/skiff-ci/build and runs ctest (then, as root, the few tests where root
-# plays a second user), and builds again with ASan+UBSan in
+# plays a second user), runs the libFuzzer targets (tests/fuzz, built with clang in
+# /var/tmp/skiff-ci/build-fuzz), and builds again with ASan+UBSan in
 # /var/tmp/skiff-ci/build-asan to run the unit tier. Repeated runs reuse the images and
 # build incrementally. Prints the time of each step and, last, "N passed, N failed,
-# N skipped" over both ctest runs (a step that failed before its tests counts as failed).
+# N skipped" over both ctest runs and the fuzz run, which counts as one test (a step that
+# failed before its tests counts as failed).
 #
 # Environment: CI=true implies SKIFF_TESTS_MUST_RUN=1 (every skip is a failure);
 # SKIFF_CI_ROOT (default /var/tmp/skiff-ci), SKIFF_TEST_USER (default skiff-test),
-# SKIFF_CTEST_TIMEOUT (seconds per test, default 300).
+# SKIFF_CTEST_TIMEOUT (seconds per test, default 300), SKIFF_FUZZ_SECONDS (default 60, shared
+# by the fuzz targets).
 set -euo pipefail
 
 readonly PROG=test-all.sh
@@ -26,8 +29,9 @@ readonly REPO
 readonly CI_ROOT=${SKIFF_CI_ROOT:-/var/tmp/skiff-ci}
 readonly TEST_USER=${SKIFF_TEST_USER:-skiff-test}
 readonly SRC=$CI_ROOT/src IMAGES=$CI_ROOT/images LOGS=$CI_ROOT/logs DEVICES=$CI_ROOT/devices
-readonly BUILD=$CI_ROOT/build ASAN_BUILD=$CI_ROOT/build-asan
+readonly BUILD=$CI_ROOT/build ASAN_BUILD=$CI_ROOT/build-asan FUZZ_BUILD=$CI_ROOT/build-fuzz
 readonly CTEST_TIMEOUT=${SKIFF_CTEST_TIMEOUT:-300}
+readonly FUZZ_SECONDS=${SKIFF_FUZZ_SECONDS:-60}
 MUST_RUN=${SKIFF_TESTS_MUST_RUN:-0}
 [ "${CI:-}" = true ] && MUST_RUN=1
 readonly MUST_RUN
@@ -185,6 +189,10 @@ build_as_user() {
 }
 
 step_build() { build_as_user "$BUILD" --; }
+# The Slurm tier's daemons, with the plugin just built (tests/e2e/slurm/slurm-up.sh).
+step_slurm() {
+  bash "$SRC/tests/e2e/slurm/slurm-up.sh" "$BUILD/launcher/spank/spank_skiff.so" "$BUILD/launcher/cli/skiff"
+}
 # Tests named *AsRoot* need root to act as another user; they run in their own step.
 step_test() {
   ctest_tier "$LOGS/ctest.log" --test-dir "$BUILD" -E 'AsRoot'
@@ -195,6 +203,19 @@ step_test_root() {
   ctest_tier "$LOGS/ctest-root.log" --test-dir "$BUILD" -R 'AsRoot'
   RUN_AS=as_user
   chown -R "$TEST_USER:" "$BUILD/Testing"  # ctest's own logs, written as root just now
+}
+# tests/fuzz/run.sh exits 0 (clean), 77 (clang missing, only when skips are allowed) or
+# anything else (a finding or a build failure): a failure is recorded, not fatal.
+step_fuzz() {
+  local rc=0
+  install -d -m 0755 -o "$TEST_USER" "$FUZZ_BUILD"
+  as_user bash "$SRC/tests/fuzz/run.sh" "$FUZZ_SECONDS" "$FUZZ_BUILD" 2>&1 | tee "$LOGS/fuzz.log" || rc=$?
+  case $rc in
+    0) N_PASSED=$((N_PASSED + 1)) ;;
+    77) N_SKIPPED=$((N_SKIPPED + 1)); STEP_STATUS="skipped (log $LOGS/fuzz.log)" ;;
+    *) N_FAILED=$((N_FAILED + 1)); FAILURES=$((FAILURES + 1))
+       STEP_STATUS="FAILED (exit $rc, log $LOGS/fuzz.log)" ;;
+  esac
 }
 # Debug (-O0): with ASan+UBSan, -O2 compiles 5-10x slower here (toml11-heavy files took 40-55 s
 # each instead of 6 s), and the unit tier runs in seconds either way.
@@ -225,8 +246,10 @@ main() {
   run_step source step_source
   run_step fixtures step_fixtures
   run_step build step_build
+  run_step slurm step_slurm
   run_step test step_test
   run_step test-root step_test_root
+  run_step fuzz step_fuzz
   run_step asan-build step_asan_build
   run_step asan-test step_asan_test
 }

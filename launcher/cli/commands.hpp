@@ -7,10 +7,12 @@
 namespace skiff::cli {
 
 int run_command(const std::vector<std::string>& words, char* const* envp);
+int holder_command(const std::vector<std::string>& words, char* const* envp);  // `skiff __container-holder`
 int edf_command(const std::vector<std::string>& words, char* const* envp);
 int ldcache_command(const std::vector<std::string>& words);
 int image_command(const std::vector<std::string>& words);
 int image_server_main(const std::vector<std::string>& args);  // `skiff __image-server`
+int ldcache_print_command(const std::vector<std::string>& args);  // `ldcache print`, via ldcache_command
 
 // The working directory that ./relative paths start from ("/" if it cannot be read).
 std::string current_directory();

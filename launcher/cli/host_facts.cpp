@@ -4,7 +4,29 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <fstream>
+
 namespace skiff::cli {
+namespace {
+
+// The nearest ancestor named slurmstepd: a Slurm step's processes all descend from it.
+pid_t find_slurm_stepd() {
+    pid_t pid = ::getppid();
+    for (int depth = 0; depth < 32 && pid > 1; ++depth) {
+        std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+        std::string text;
+        if (!std::getline(stat, text)) return 0;
+        auto open = text.find('(');
+        auto close = text.rfind(')');
+        if (open == std::string::npos || close == std::string::npos || close + 4 > text.size()) return 0;
+        if (text.substr(open + 1, close - open - 1) == "slurmstepd") return pid;
+        pid = static_cast<pid_t>(std::atol(text.c_str() + close + 4));  // the field after the state
+    }
+    return 0;
+}
+
+}  // namespace
 
 plan::HostFacts read_host_facts(char* const* envp) {
     plan::HostFacts host;
@@ -21,6 +43,7 @@ plan::HostFacts read_host_facts(char* const* envp) {
     }
     if (const group* gr = ::getgrgid(host.gid)) host.group = gr->gr_name;
     else host.group = "group" + std::to_string(host.gid);
+    if (host.env.contains("SLURM_JOB_ID")) host.slurm_stepd = find_slurm_stepd();
     return host;
 }
 

@@ -1,11 +1,13 @@
 // `skiff ldcache build`: the glibc linker cache skiff would install for an image and a set of
-// injected library directories, written to a file. For inspection (ldconfig -p -C FILE) and
-// for bench/ldcache; `skiff run` computes the same bytes in-process.
+// injected library directories, written to a file. For inspection (`skiff ldcache print FILE`,
+// `ldconfig -p -C FILE`) and for bench/ldcache; `skiff run` computes the same bytes in-process.
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
+#include <string_view>
 
 #include "launcher/cli/commands.hpp"
 #include "launcher/image/image_file_source.hpp"
@@ -15,32 +17,105 @@ namespace skiff::cli {
 namespace {
 
 constexpr const char* usage =
-    "usage: skiff ldcache build --image IMAGE --inject HOSTDIR:CONTAINERDIR... -o FILE [--timing]\n";
+    "usage: skiff ldcache build --root DIR|--image IMAGE [--add-dir DIR]... [--inject HOSTDIR:DIR]...\n"
+    "                           -o FILE [--timing]\n"
+    "       skiff ldcache print FILE|--root DIR\n";
+
+// A library directory to inject, in command-line order (earlier ones take precedence):
+// --add-dir DIR names a directory inside the root, --inject HOSTDIR:DIR a host directory.
+struct DirArg {
+    bool inside_root = false;
+    std::string host;
+    std::string container;
+};
 
 struct BuildOptions {
     std::string image;
-    std::vector<ldcache::InjectedDir> dirs;
+    std::vector<DirArg> dirs;
     std::string output;
     bool timing = false;
 };
 
+Result<void> add_inject(BuildOptions& o, const std::string& spec) {
+    auto colon = spec.find(':');
+    if (colon == std::string::npos)
+        return fail("ldcache build: --inject '" + spec + "' must be HOSTDIR:CONTAINERDIR");
+    o.dirs.push_back({false, spec.substr(0, colon), spec.substr(colon + 1)});
+    return {};
+}
+
+Result<void> add_dir(BuildOptions& o, const std::string& dir) {
+    if (!dir.starts_with('/'))
+        return fail("ldcache build: --add-dir '" + dir + "' must be an absolute path inside the root");
+    o.dirs.push_back({true, "", dir});
+    return {};
+}
+
+Result<void> set_image(BuildOptions& o, const std::string& v) {
+    o.image = v;
+    return {};
+}
+
+Result<void> set_output(BuildOptions& o, const std::string& v) {
+    o.output = v;
+    return {};
+}
+
+Result<void> set_timing(BuildOptions& o, const std::string&) {
+    o.timing = true;
+    return {};
+}
+
+struct Flag {
+    std::string_view name;
+    bool takes_value;
+    Result<void> (*apply)(BuildOptions&, const std::string&);
+};
+
+// --root and --image are one option (a directory, or a squashfs file); --add-dir needs a directory.
+constexpr std::array<Flag, 7> build_flags = {{
+    {"--root", true, set_image},
+    {"--image", true, set_image},
+    {"--add-dir", true, add_dir},
+    {"--inject", true, add_inject},
+    {"-o", true, set_output},
+    {"--output", true, set_output},
+    {"--timing", false, set_timing},
+}};
+
 Result<BuildOptions> parse(const std::vector<std::string>& args) {
     BuildOptions o;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        bool has_value = i + 1 < args.size();
-        if (a == "--timing") o.timing = true;
-        else if (a == "--image" && has_value) o.image = args[++i];
-        else if ((a == "-o" || a == "--output") && has_value) o.output = args[++i];
-        else if (a == "--inject" && has_value) {
-            const std::string& spec = args[++i];
-            auto colon = spec.find(':');
-            if (colon == std::string::npos) return fail("ldcache build: --inject '" + spec + "' must be HOSTDIR:CONTAINERDIR");
-            o.dirs.push_back({spec.substr(0, colon), spec.substr(colon + 1)});
-        } else return fail("ldcache build: unexpected argument '" + a + "'; " + usage);
+        const Flag* flag = nullptr;
+        for (const Flag& f : build_flags)
+            if (args[i] == f.name) flag = &f;
+        if (flag == nullptr || (flag->takes_value && i + 1 == args.size()))
+            return fail("ldcache build: unexpected argument '" + args[i] + "'; " + usage);
+        if (auto r = flag->apply(o, flag->takes_value ? args[++i] : std::string()); !r)
+            return Unexpected(r.error());
     }
     if (o.image.empty() || o.output.empty()) return fail(std::string("ldcache build: ") + usage);
     return o;
+}
+
+// --add-dir DIR reads ROOT/<DIR with its symlinks resolved inside the root>, so that an
+// absolute link in the image (lib -> /usr/lib) never leads to the host's directory.
+Result<std::vector<ldcache::InjectedDir>> injected_dirs(const BuildOptions& o, const image::ImageSource& image,
+                                                        ldcache::FileSource& files) {
+    std::vector<ldcache::InjectedDir> dirs;
+    for (const DirArg& d : o.dirs) {
+        if (!d.inside_root) {
+            dirs.push_back({d.host, d.container});
+            continue;
+        }
+        if (image.kind != image::ImageSource::Kind::directory)
+            return fail("ldcache build: --add-dir '" + d.container + "' needs a directory root; for the squashfs '" +
+                        image.path + "' use --inject HOSTDIR:" + d.container);
+        auto resolved = ldcache::resolve_in_image(files, d.container);
+        if (!resolved) return Unexpected(resolved.error());
+        dirs.push_back({image.path + (*resolved == "/" ? "" : *resolved), d.container});
+    }
+    return dirs;
 }
 
 // Write-then-rename: a reader never sees a half-written cache.
@@ -65,7 +140,9 @@ int build(const std::vector<std::string>& args) {
     auto start = std::chrono::steady_clock::now();
     auto files = image::open_file_source(*image);
     if (!files) return report(files.error().message);
-    auto plan = ldcache::plan_glibc_cache(**files, options->dirs, ldcache::host_arch());
+    auto dirs = injected_dirs(*options, *image, **files);
+    if (!dirs) return report(dirs.error().message);
+    auto plan = ldcache::plan_glibc_cache(**files, *dirs, ldcache::host_arch());
     if (!plan) return report(plan.error().message);
     auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     print_warnings(plan->warnings);
@@ -79,11 +156,11 @@ int build(const std::vector<std::string>& args) {
 }  // namespace
 
 int ldcache_command(const std::vector<std::string>& words) {
-    if (words.empty() || words[0] != "build") {
-        std::fputs(usage, stderr);
-        return 2;
-    }
-    return build(std::vector<std::string>(words.begin() + 1, words.end()));
+    std::vector<std::string> rest(words.empty() ? words.end() : words.begin() + 1, words.end());
+    if (!words.empty() && words[0] == "build") return build(rest);
+    if (!words.empty() && words[0] == "print") return ldcache_print_command(rest);
+    std::fputs(usage, stderr);
+    return 2;
 }
 
 }  // namespace skiff::cli

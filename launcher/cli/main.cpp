@@ -33,8 +33,9 @@ constexpr const char* usage =
     "usage: skiff run [OPTIONS] [--] COMMAND [ARG...]   run a command in a container\n"
     "       skiff edf show NAME|PATH [--json]          the environment after inheritance\n"
     "       skiff edf check NAME|PATH...               validate environment definition files\n"
-    "       skiff ldcache build --image IMAGE --inject HOSTDIR:DIR... -o FILE\n"
+    "       skiff ldcache build --root DIR [--add-dir DIR]... [--inject HOSTDIR:DIR]... -o FILE\n"
     "                                                  the ld.so.cache skiff would install\n"
+    "       skiff ldcache print FILE|--root DIR        its entries, like ldconfig -p\n"
     "       skiff image servers                        the user's warm image servers on this node\n"
     "       skiff image stop [IMAGE] [--force]         stop them (after their containers end)\n"
     "       skiff --version | --help\n"
@@ -53,6 +54,7 @@ int dispatch(const std::vector<std::string>& words) {
     if (words[0] == "ldcache") return ldcache_command(rest);
     if (words[0] == "image") return image_command(rest);
     if (words[0] == ns::image_server_command) return image_server_main(rest);
+    if (words[0] == "__container-holder") return holder_command(rest, environ);
     if (words[0] == "--version" || words[0] == "version") {
         std::puts("skiff " SKIFF_VERSION);
         return 0;

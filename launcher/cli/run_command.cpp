@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <stdexcept>
 
 #include "common/exit_codes.hpp"
 #include "hooks/aws_ofi_nccl/nccl_hook.hpp"
@@ -51,10 +52,11 @@ Result<void> add_injections(plan::PlanRequest& request, run::Timeline& timeline)
 }
 
 Result<plan::PlanRequest> prepare(const RunOptions& options, const site::SiteConfig& site, char* const* envp,
-                                  run::Timeline& timeline) {
+                                  const run::HolderSpec* holder, run::Timeline& timeline) {
     plan::PlanRequest request;
     request.site = &site;
     request.host = read_host_facts(envp);
+    if (holder) request.host.slurm_stepd = holder->watch_pid;  // a holder is nobody's child
     edf::LoadOptions load{current_directory(), request.host.env, false, options.image.has_value()};
     Diagnostics diag;
     if (auto warning = edf::host_annotation_warning(request.host.env); !warning.empty()) diag.warn(warning);
@@ -82,23 +84,16 @@ Result<plan::PlanRequest> prepare(const RunOptions& options, const site::SiteCon
     return request;
 }
 
-}  // namespace
 
 // The narrative of a launch: load -> plan -> (print | execute). The executor's own steps are
 // listed in launcher/run/execute.cpp.
-int run_command(const std::vector<std::string>& words, char* const* envp) {
-    auto options = parse_run_options(words);
-    if (!options) return report(options.error().message);
-    if (options->help) {
-        std::fputs(run_usage().c_str(), stdout);
-        return 0;
-    }
-    run::Timeline timeline(options->verbose);
+int launch(const RunOptions& options, char* const* envp, const run::HolderSpec* holder) {
+    run::Timeline timeline(options.verbose);
     // 1. Load the site configuration, the EDF and the command-line options; classify the image;
     //    read its metadata; run the hooks.
     auto site = site::load_site_config(env_from_envp(envp));
     if (!site) return report(site.error().message);
-    auto request = prepare(*options, *site, envp, timeline);
+    auto request = prepare(options, *site, envp, holder, timeline);
     if (!request) return report(request.error().message);
     // 2. Plan: every decision, no system call.
     auto plan = plan::make_plan(*request);
@@ -109,15 +104,42 @@ int run_command(const std::vector<std::string>& words, char* const* envp) {
         if (hook.hook == "aws_ofi_nccl")
             if (auto warning = hooks::nccl_plugin_warning(plan->env)) print_warnings({*warning});
     }
-    if (options->dry_run) {
+    if (options.dry_run) {
         std::fputs(plan::render(*plan).c_str(), stdout);
         return 0;
     }
     // 3. Execute: namespaces, mounts, pivot, exec. Returns only on failure.
     std::fflush(stdout);
-    auto failure = run::execute(*plan, timeline);
+    auto failure = run::execute(*plan, timeline, holder);
     std::fprintf(stderr, "skiff: error: %s\n", failure.error.message.c_str());
     return failure.exit_code;
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& words, char* const* envp) {
+    auto options = parse_run_options(words);
+    if (!options) return report(options.error().message);
+    if (options->help) {
+        std::fputs(run_usage().c_str(), stdout);
+        return 0;
+    }
+    return launch(*options, envp, nullptr);
+}
+
+// `skiff __container-holder READY_FD WATCH_PID STATE_FILE [run options]`: started by the
+// Slurm plugin (launcher/spank) for the first task of a step on a node.
+int holder_command(const std::vector<std::string>& words, char* const* envp) {
+    run::HolderSpec spec;
+    try {
+        if (words.size() < 3) throw std::invalid_argument("too few arguments");
+        spec = {std::stoi(words[0]), std::stoi(words[1]), words[2]};
+    } catch (const std::exception&) {
+        return report("__container-holder is started by skiff's Slurm plugin, not by hand");
+    }
+    auto options = parse_run_options({words.begin() + 3, words.end()});
+    if (!options) return report(options.error().message);
+    return launch(*options, envp, &spec);
 }
 
 }  // namespace skiff::cli

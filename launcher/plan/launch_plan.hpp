@@ -62,6 +62,7 @@ struct ImageServing {
     std::string server_directory;  // the user's private directory of server sockets
     std::string server_name;       // the image identity (and Slurm job): one server each
     int idle_seconds = 600;        // SKIFF_SERVER_IDLE
+    pid_t retire_with = 0;         // a Slurm step's slurmstepd: the server retires when it exits
 };
 
 // What one hook contributed and why, for --dry-run and -v.

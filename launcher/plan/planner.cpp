@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "hooks/slurm/slurm_hook.hpp"
 #include "launcher/plan/environment_layers.hpp"
 #include "launcher/plan/mount_plan.hpp"
 
@@ -45,14 +46,16 @@ Result<int> idle_seconds(const EnvMap& host) {
     return seconds;
 }
 
-// One server per image identity; under Slurm also per job, so that no server outlives its
-// job's use of it or serves another job.
+// One server per image identity; under Slurm also per job and step, so that no server
+// outlives its step (it retires with the step's slurmstepd) or serves another job.
 std::string server_name(const PlanRequest& request) {
     const auto& image = request.image;
     std::string name = std::to_string(image.device) + "-" + std::to_string(image.inode) + "-" +
                        std::to_string(image.size) + "-" + std::to_string(image.mtime_ns);
     if (auto job = request.host.env.find("SLURM_JOB_ID"); job != request.host.env.end() && !job->second.empty())
         name += "-job" + job->second;
+    if (auto step = request.host.env.find("SLURM_STEP_ID"); step != request.host.env.end() && !step->second.empty())
+        name += "." + step->second;
     return name;
 }
 
@@ -68,6 +71,7 @@ Result<ImageServing> image_serving(const PlanRequest& request) {
     serving.warm = true;
     serving.server_directory = *request.server_directory;
     serving.server_name = server_name(request);
+    serving.retire_with = request.host.slurm_stepd;
     return serving;
 }
 
@@ -97,7 +101,10 @@ Result<LaunchPlan> make_plan(const PlanRequest& request) {
     if (!overlay) return Unexpected(overlay.error());
     plan.overlay = *overlay;
     plan.ids = id_map(request);
+    auto slurm = hooks::slurm_hook(request.environment, request.host.env, request.host.uid);
+    if (!slurm) return Unexpected(slurm.error());
     plan.mounts = standard_mounts(request);
+    for (const auto& op : slurm->mounts) plan.mounts.push_back(op);  // after the /tmp tmpfs
     for (const auto& spec : request.environment.mounts) plan.mounts.push_back(from_edf(spec));
     for (auto& op : hook_mounts(request.contributions)) plan.mounts.push_back(std::move(op));
     for (const auto& c : request.contributions) plan.hooks.push_back({c.hook, c.notes});
@@ -106,6 +113,7 @@ Result<LaunchPlan> make_plan(const PlanRequest& request) {
     auto env = container_environment(request);
     if (!env) return Unexpected(env.error());
     plan.env = std::move(*env);
+    hooks::apply_slurm_env(*slurm, plan.env);
     plan.argv = command_line(request);
     choose_workdir(request, plan);
     return plan;

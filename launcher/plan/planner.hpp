@@ -47,6 +47,7 @@ struct HostFacts {
     std::string home;
     std::string shell;
     EnvMap env;
+    pid_t slurm_stepd = 0;  // the slurmstepd skiff runs under (in a Slurm step), else 0
 };
 
 struct PlanRequest {

@@ -44,7 +44,13 @@ Result<ns::UniqueFd> clone_directory_image(const plan::LaunchPlan& plan) {
 
 }  // namespace
 
-LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline) {
+LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const HolderSpec* holder) {
+    ns::UniqueFd holder_base;
+    if (holder) {
+        auto base = open_holder_base(*holder);
+        if (!base) return setup_failure(base.error());
+        holder_base = std::move(*base);
+    }
     // 1. The image: a clone from the user's image server (warm), else a squashfs server of
     //    its own (cold); data squashfs mounts always get their own. Both while this process
     //    still sees the host as itself.
@@ -90,6 +96,8 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline) {
     if (auto r = ns::pivot_into_cwd(); !r) return setup_failure(r.error().to_error("root"));
     if (auto r = enter_workdir(plan); !r) return setup_failure(r.error());
     timeline.step("pivoted into the container");
+
+    if (holder) hold(*holder, plan, std::move(holder_base));
 
     // 7. Find the command, drop every privilege, exec.
     auto path = plan.env.contains("PATH") ? plan.env.at("PATH") : "";

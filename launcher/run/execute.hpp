@@ -3,6 +3,7 @@
 
 #include "common/error.hpp"
 #include "launcher/plan/launch_plan.hpp"
+#include "launcher/run/holder.hpp"
 #include "launcher/run/timeline.hpp"
 
 namespace skiff::run {
@@ -12,6 +13,8 @@ struct LaunchFailure {
     Error error;
 };
 
-LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline);
+// With `holder`, the container is built but no command runs: the process holds it for the
+// tasks of a Slurm step (holder.hpp).
+LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const HolderSpec* holder = nullptr);
 
 }  // namespace skiff::run

@@ -14,7 +14,7 @@ namespace {
 ns::ImageServerConfig server_config(const plan::LaunchPlan& plan) {
     const auto& serving = plan.serving;
     return {plan.image.path, serving.server_directory, serving.server_name,
-            plan.ids.outside_uid, plan.ids.outside_gid, serving.idle_seconds};
+            plan.ids.outside_uid, plan.ids.outside_gid, serving.idle_seconds, serving.retire_with};
 }
 
 bool no_server(const ns::SysError& error) { return error.code == ENOENT || error.code == ECONNREFUSED; }

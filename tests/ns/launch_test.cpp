@@ -48,6 +48,20 @@ TEST_F(Launch, SingleIdMapAndDeniedSetgroups) {
     EXPECT_NE(r.out.find("deny"), std::string::npos) << r;
 }
 
+// skiff's own readdir (squashfs_fuse.cpp): large directories take several READDIR requests
+// that resume at an offset; warm and cold launches must both list exactly the image's files.
+TEST_F(Launch, SquashfsListingsMatchTheDirectoryImage) {
+    // (squashfs lists no "." and "..", as libsquashfuse never did; ls -A leaves them out.)
+    const std::string script = "ls -A /usr/lib/x86_64-linux-gnu /usr/bin | md5sum; find /usr/share /var | sort | md5sum";
+    auto expected = sh(image("debian-rootfs"), script);
+    ASSERT_EQ(expected.status, 0) << expected;
+    for (const char* mode : {"--cold", "-v"}) {
+        auto r = sh(image("debian.sqsh"), script, {mode});
+        ASSERT_EQ(r.status, 0) << r;
+        EXPECT_EQ(r.out, expected.out) << mode;
+    }
+}
+
 TEST_F(Launch, DirectoryImageIsUsedInPlace) {
     TempDir dir("dirimage");
     auto copy = run_process({"cp", "-a", image("musl-rootfs"), dir / "rootfs"});

@@ -1,0 +1,69 @@
+#include "hooks/slurm/slurm_hook.hpp"
+
+#include "hooks/hook_switch.hpp"
+
+namespace skiff::hooks {
+namespace {
+
+std::string value_of(const EnvMap& env, const std::string& name) {
+    auto it = env.find(name);
+    return it == env.end() ? std::string() : it->second;
+}
+
+Result<bool> enabled(const edf::Environment& environment, const EnvMap& host) {
+    if (value_of(host, "SLURM_JOB_ID").empty() || value_of(host, "SLURM_STEP_ID").empty()) return false;
+    if (auto ce = environment.env.find("ENROOT_SLURM_HOOK"); ce != environment.env.end())
+        if (parse_switch(ce->second.value) == false) return false;
+    return annotation_switch(environment, "com.hooks.slurm.enabled", true);
+}
+
+plan::MountOp same_path(std::string path) {
+    while (path.size() > 1 && path.back() == '/') path.pop_back();  // Slurm adds one
+    plan::MountOp op;
+    op.source = op.destination = path;
+    op.nosuid = op.nodev = op.noexec = true;
+    op.create = plan::CreatePolicy::directory;
+    op.missing = plan::MissingSource::skip;
+    op.origin = "slurm hook";
+    return op;
+}
+
+// PMIX_SECURITY_MODE without munge: munge's socket is not in the container (hooks.md §4).
+std::string psec_without_munge(const std::string& modes) {
+    std::string kept;
+    std::size_t start = 0;
+    while (start <= modes.size()) {
+        auto comma = modes.find(',', start);
+        std::string mode = modes.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!mode.empty() && mode != "munge") kept += (kept.empty() ? "" : ",") + mode;
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return kept.empty() ? "native" : kept;
+}
+
+}  // namespace
+
+Result<SlurmContribution> slurm_hook(const edf::Environment& environment, const EnvMap& host, uid_t uid) {
+    SlurmContribution out;
+    auto on = enabled(environment, host);
+    if (!on) return Unexpected(on.error());
+    if (!*on) return out;
+    if (auto dir = value_of(host, "PMIX_SERVER_TMPDIR"); !dir.empty()) out.mounts.push_back(same_path(dir));
+    std::string step = value_of(host, "SLURM_JOB_ID") + "." + value_of(host, "SLURM_STEP_ID");
+    // The PMIx client directory, under Slurm's default PMIxCliTmpDirBase; absent ones are skipped.
+    out.mounts.push_back(same_path("/tmp/spmix_appdir_" + std::to_string(uid) + "_" + step));
+    out.mounts.push_back(same_path("/tmp/spmix_appdir_" + step));
+    if (auto ptl = value_of(host, "PMIX_PTL_MODULE"); !ptl.empty()) out.env.emplace_back("PMIX_MCA_ptl", ptl);
+    if (auto gds = value_of(host, "PMIX_GDS_MODULE"); !gds.empty()) out.env.emplace_back("PMIX_MCA_gds", gds);
+    if (auto psec = value_of(host, "PMIX_SECURITY_MODE"); !psec.empty())
+        out.env.emplace_back("PMIX_MCA_psec", psec_without_munge(psec));
+    return out;
+}
+
+void apply_slurm_env(const SlurmContribution& contribution, EnvMap& env) {
+    for (const auto& [name, value] : contribution.env)
+        if (!env.contains(name)) env[name] = value;
+}
+
+}  // namespace skiff::hooks

@@ -1,0 +1,75 @@
+#include "launcher/run/holder.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "namespaces/exec.hpp"
+#include "namespaces/pidfd.hpp"
+
+namespace skiff::run {
+
+std::string holder_state(pid_t holder, const plan::LaunchPlan& plan) {
+    std::string state = std::to_string(holder);
+    state += '\0';
+    state += plan.workdir;
+    state += '\0';
+    for (const auto& [name, value] : plan.env) {
+        state += name + "=" + value;
+        state += '\0';
+    }
+    return state;
+}
+
+namespace {
+
+// "STEP/state" of ".../slurm/STEP/state".
+std::string state_below_base(const std::string& state_file) {
+    auto last = state_file.rfind('/');
+    auto step = state_file.rfind('/', last == 0 ? 0 : last - 1);
+    return state_file.substr(step + 1);
+}
+
+bool write_state(int base, const std::string& relative, const std::string& state) {
+    std::string temporary = relative + ".new";
+    int fd = ::openat(base, temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return false;
+    bool ok = ::write(fd, state.data(), state.size()) == static_cast<ssize_t>(state.size());
+    ok = ::close(fd) == 0 && ok;
+    return ok && ::renameat(base, temporary.c_str(), base, relative.c_str()) == 0;
+}
+
+}  // namespace
+
+Result<ns::UniqueFd> open_holder_base(const HolderSpec& spec) {
+    std::string relative = state_below_base(spec.state_file);
+    std::string base = spec.state_file.substr(0, spec.state_file.size() - relative.size());
+    ns::UniqueFd fd(::open(base.empty() ? "/" : base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd.valid()) return fail("cannot open the container state directory '" + base + "'");
+    return fd;
+}
+
+void hold(const HolderSpec& spec, const plan::LaunchPlan& plan, ns::UniqueFd base) {
+    ns::UniqueFd watched = ns::open_pidfd(spec.watch_pid);
+    (void)ns::drop_privileges();  // the tasks get their own rights from joining, not from us
+    std::string relative = state_below_base(spec.state_file);
+    if (!write_state(base.get(), relative, holder_state(::getpid(), plan))) {
+        std::fprintf(stderr, "skiff: error: cannot write the container state '%s'\n", spec.state_file.c_str());
+        ::_exit(125);
+    }
+    (void)!::write(spec.ready_fd, "R", 1);
+    ::close(spec.ready_fd);
+    int null_fd = ::open("/dev/null", O_RDWR);
+    for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);  // never hold the step's pipes open
+    if (watched.valid()) {
+        pollfd pfd{watched.get(), POLLIN, 0};
+        while (::poll(&pfd, 1, -1) < 0 && errno == EINTR) {}
+    }
+    ::unlinkat(base.get(), relative.c_str(), 0);
+    ::unlinkat(base.get(), relative.substr(0, relative.find('/')).c_str(), AT_REMOVEDIR);
+    ::_exit(0);
+}
+
+}  // namespace skiff::run

@@ -1,0 +1,43 @@
+// skiff's SPANK plugin (plugstack.conf: `required /path/spank_skiff.so skiff=/path/to/skiff`).
+// It adds `--environment=NAME|PATH` to srun. srun checks the EDF before the step starts; on
+// each node the first task starts a container holder (`skiff __container-holder`, the same
+// code as `skiff run`) and every task joins its namespaces before slurmstepd execs it, so the
+// tasks stay ordinary Slurm tasks. The plugin drives the skiff binary instead of linking the
+// engine: slurmstepd then loads no FUSE or namespace code, and Debian's static libraries of
+// squashfuse and libfuse cannot go into a shared object anyway.
+//
+// Nothing here throws or crashes into Slurm: every failure is one slurm_error line and -1.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace skiff::spank {
+
+struct Settings {
+    std::string skiff = "/usr/local/bin/skiff";  // plugin argument skiff=PATH
+};
+
+// The environment to run a program with, as KEY=VALUE strings.
+using Environment = std::vector<std::string>;
+
+// Runs `skiff edf check VALUE` with `env`; empty on success, else its error lines.
+std::string check_environment(const Settings& settings, const std::string& value, const Environment& env);
+
+// The container of this step on this node: the holder's state (started if needed).
+struct Container {
+    pid_t holder = -1;
+    std::string workdir;
+    Environment env;
+};
+// Errors: one line (the holder's own messages went to the task's stderr already).
+bool find_or_start_container(const Settings& settings, const std::string& value, const Environment& job_env,
+                             const std::string& step_key, pid_t stepd, Container& out, std::string& error);
+
+// In the task process: joins the holder's user and mount namespaces, enters the workdir and
+// drops every privilege.
+bool join_container(const Container& container, std::string& error);
+
+}  // namespace skiff::spank

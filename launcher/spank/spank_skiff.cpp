@@ -1,0 +1,160 @@
+// SPANK callbacks (plugin.hpp says what the plugin does). Each catches everything: an
+// exception must never unwind into srun or slurmstepd.
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <set>
+
+#include "launcher/spank/plugin.hpp"
+
+// Debian's spank.h declares its functions without extern "C".
+extern "C" {
+#include <slurm/spank.h>
+#include <slurm/slurm_version.h>
+// SPANK_PLUGIN(skiff, 1), spelled out: in C++ a const global needs `extern` to be exported.
+extern const char plugin_name[] = "skiff";
+extern const char plugin_type[] = "spank";
+extern const unsigned int plugin_version = SLURM_VERSION_NUMBER;
+extern const unsigned int spank_plugin_version = 1;
+}
+
+namespace {
+
+using skiff::spank::Environment;
+
+std::string requested;  // --environment's value, in every context
+// srun resolves a relative path against its own directory and passes it on in this variable.
+constexpr const char* resolved_variable = "SKIFF_SPANK_ENVIRONMENT";
+
+int on_environment(int, const char* value, int) {
+    requested = value ? value : "";
+    return 0;
+}
+
+spank_option environment_option{const_cast<char*>("environment"), const_cast<char*>("NAME|PATH"),
+                                 const_cast<char*>("run each task in the skiff environment NAME or the EDF at PATH"), 1, 0,
+                                 on_environment};
+
+skiff::spank::Settings settings_from(int argc, char** argv) {
+    skiff::spank::Settings settings;
+    for (int i = 0; i < argc; ++i)
+        if (std::strncmp(argv[i], "skiff=", 6) == 0) settings.skiff = argv[i] + 6;
+    return settings;
+}
+
+Environment job_environment(spank_t sp) {
+    char** env = nullptr;
+    Environment out;
+    if (spank_get_item(sp, S_JOB_ENV, &env) == ESPANK_SUCCESS)
+        for (; env && *env; ++env) out.emplace_back(*env);
+    return out;
+}
+
+Environment own_environment() {
+    Environment out;
+    for (char** env = environ; env && *env; ++env) out.emplace_back(*env);
+    return out;
+}
+
+// Launcher and per-task variables stay the task's own (hooks.md §4).
+bool task_variable(const std::string& name) {
+    for (const char* prefix : {"SLURM_", "PMI_", "PMIX_", "SLINGSHOT_", "PALS_"})
+        if (name.starts_with(prefix)) return true;
+    return false;
+}
+
+std::string name_of(const std::string& entry) { return entry.substr(0, entry.find('=')); }
+
+// The task's environment becomes the container's, but the task keeps its own Slurm, PMI and
+// PMIx variables (the container's came from the first task): they are per task.
+void apply_environment(spank_t sp, const Environment& container) {
+    std::set<std::string> in_container, in_task;
+    for (const auto& entry : container) in_container.insert(name_of(entry));
+    for (const auto& entry : job_environment(sp)) {
+        std::string name = name_of(entry);
+        in_task.insert(name);
+        if (!task_variable(name) && !in_container.contains(name)) spank_unsetenv(sp, name.c_str());
+    }
+    for (const auto& entry : container) {
+        std::string name = name_of(entry);
+        if (!task_variable(name) || !in_task.contains(name))
+            spank_setenv(sp, name.c_str(), entry.substr(name.size() + 1).c_str(), 1);
+    }
+}
+
+int check_in_srun(const skiff::spank::Settings& settings) {
+    std::string value = requested;
+    if (value.find('/') != std::string::npos && !value.starts_with('/')) {
+        char cwd[PATH_MAX];
+        if (::getcwd(cwd, sizeof cwd)) value = std::string(cwd) + "/" + value;
+    }
+    std::string problem = skiff::spank::check_environment(settings, value, own_environment());
+    if (!problem.empty()) {
+        while (!problem.empty() && problem.back() == '\n') problem.pop_back();
+        slurm_error("%s", problem.c_str());
+        return -1;
+    }
+    ::setenv(resolved_variable, value.c_str(), 1);  // srun passes its environment to the tasks
+    return 0;
+}
+
+int enter_container(spank_t sp, const skiff::spank::Settings& settings) {
+    char value[PATH_MAX] = {};
+    if (spank_getenv(sp, resolved_variable, value, sizeof value) != ESPANK_SUCCESS)
+        std::strncpy(value, requested.c_str(), sizeof value - 1);
+    uint32_t job = 0, step = 0;
+    spank_get_item(sp, S_JOB_ID, &job);
+    spank_get_item(sp, S_JOB_STEPID, &step);
+    std::string key = std::to_string(job) + "." + std::to_string(step);
+    skiff::spank::Container container;
+    std::string error;
+    bool ok = skiff::spank::find_or_start_container(settings, value, job_environment(sp), key, ::getppid(), container, error) &&
+              skiff::spank::join_container(container, error);
+    if (!ok) {
+        slurm_error("skiff: %s", error.c_str());
+        return -1;
+    }
+    apply_environment(sp, container.env);
+    return 0;
+}
+
+}  // namespace
+
+extern "C" int slurm_spank_init(spank_t sp, int, char**) {
+    try {
+        spank_context_t context = spank_context();
+        if (context == S_CTX_LOCAL || context == S_CTX_REMOTE || context == S_CTX_ALLOCATOR)
+            return spank_option_register(sp, &environment_option) == ESPANK_SUCCESS ? 0 : -1;
+        return 0;
+    } catch (...) {
+        return -1;
+    }
+}
+
+extern "C" int slurm_spank_init_post_opt(spank_t, int argc, char** argv) {
+    try {
+        if (requested.empty()) return 0;
+        if (spank_context() == S_CTX_ALLOCATOR) {
+            slurm_error("skiff: --environment is for srun: a batch script or allocation runs on the host; "
+                        "write srun --environment=%s on its srun lines", requested.c_str());
+            return -1;
+        }
+        if (spank_context() == S_CTX_LOCAL) return check_in_srun(settings_from(argc, argv));
+        return 0;
+    } catch (...) {
+        slurm_error("skiff: internal error while checking --environment");
+        return -1;
+    }
+}
+
+extern "C" int slurm_spank_task_init(spank_t sp, int argc, char** argv) {
+    try {
+        if (requested.empty() || spank_context() != S_CTX_REMOTE) return 0;
+        return enter_container(sp, settings_from(argc, argv));
+    } catch (...) {
+        slurm_error("skiff: internal error while entering the container");
+        return -1;
+    }
+}

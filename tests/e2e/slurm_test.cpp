@@ -1,0 +1,146 @@
+// srun --environment through skiff's SPANK plugin, against the real slurmctld and slurmd that
+// tests/e2e/slurm/slurm-up.sh starts (scripts/test-all.sh runs it as root).
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "tests/support/launch_fixture.hpp"
+
+namespace skiff::test {
+namespace {
+
+class Slurm : public NsTest {
+protected:
+    void SetUp() override {
+        NsTest::SetUp();
+        SKIFF_REQUIRE(run_process({"/bin/sh", "-c", "command -v srun && sinfo -h"}).status == 0,
+                      "no Slurm here: sudo tests/e2e/slurm/slurm-up.sh BUILD/launcher/spank/spank_skiff.so BUILD/launcher/cli/skiff");
+        SKIFF_REQUIRE(run_process({"/bin/grep", "-q", "spank_skiff.so", "/etc/slurm/plugstack.conf"}).status == 0,
+                      "skiff's plugin is not in /etc/slurm/plugstack.conf (tests/e2e/slurm/slurm-up.sh puts it there)");
+        edf_ = dir_.write_file("debian.toml", "image = \"" + image("debian.sqsh") + "\"\n");
+    }
+
+    ProcessResult srun(const std::vector<std::string>& args) const {
+        std::vector<std::string> argv{"srun", "--quiet", "--overcommit"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        RunOptions options;
+        options.cwd = dir_.path();
+        options.timeout = std::chrono::seconds(120);
+        return run_process(with_path(argv), options);
+    }
+
+    static std::vector<std::string> with_path(std::vector<std::string> argv) {
+        argv.insert(argv.begin(), {"/usr/bin/env", "PATH=/usr/local/bin:/usr/bin:/bin"});
+        return argv;
+    }
+
+    static std::vector<std::string> lines(const std::string& text) {
+        std::vector<std::string> out;
+        std::istringstream in(text);
+        for (std::string line; std::getline(in, line);) out.push_back(line);
+        return out;
+    }
+
+    TempDir dir_{"slurm"};
+    std::string edf_;
+};
+
+TEST_F(Slurm, TasksOfANodeShareOneContainer) {
+    auto host_ns = run_process({"/usr/bin/readlink", "/proc/self/ns/mnt"});
+    auto r = srun({"-n4", "--environment=" + edf_, "/bin/sh", "-c",
+                   "echo $SLURM_PROCID $(readlink /proc/self/ns/mnt) $(. /etc/os-release; echo $ID)"});
+    ASSERT_EQ(r.status, 0) << r;
+    auto out = lines(r.out);
+    ASSERT_EQ(out.size(), 4u) << r;
+    std::set<std::string> ranks, namespaces;
+    for (const auto& line : out) {
+        std::istringstream words(line);
+        std::string rank, ns, id;
+        words >> rank >> ns >> id;
+        ranks.insert(rank);
+        namespaces.insert(ns);
+        EXPECT_EQ(id, "debian") << line;
+    }
+    EXPECT_EQ(ranks, (std::set<std::string>{"0", "1", "2", "3"}));
+    ASSERT_EQ(namespaces.size(), 1u) << r.out;
+    EXPECT_NE(*namespaces.begin() + "\n", host_ns.out) << "the tasks ran in the host's mount namespace";
+}
+
+TEST_F(Slurm, RelativeEdfPathIsSrunsAndNamesResolveInTheImage) {
+    auto r = srun({"--environment=./debian.toml", "cat", "/etc/debian_version"});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, run_process({"/bin/cat", image("debian-rootfs") + "/etc/debian_version"}).out);
+}
+
+TEST_F(Slurm, ExitCodesAndSignalsComeBackThroughSrun) {
+    EXPECT_EQ(srun({"--environment=" + edf_, "/bin/sh", "-c", "exit 3"}).status, 3);
+    EXPECT_EQ(srun({"--environment=" + edf_, "/bin/sh", "-c", "kill -KILL $$"}).status, 137);
+}
+
+TEST_F(Slurm, BadEdfFailsInSrunWithItsMessage) {
+    auto bad = dir_.write_file("bad.toml", "image = \"" + image("debian.sqsh") + "\"\nmounts = [\n");
+    auto r = srun({"--environment=" + bad, "true"});
+    EXPECT_NE(r.status, 0);
+    EXPECT_NE(r.err.find(bad + ":3:"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("queued"), std::string::npos) << "the step should never have been submitted: " << r.err;
+}
+
+TEST_F(Slurm, ContainerThatCannotStartFailsTheTaskWithSkiffsLine) {
+    auto edf = dir_.write_file("nowd.toml", "image = \"" + image("debian.sqsh") + "\"\nworkdir = \"/nope\"\n");
+    auto r = srun({"--environment=" + edf, "true"});
+    EXPECT_NE(r.status, 0);
+    EXPECT_NE(r.err.find("workdir '/nope' does not exist in the container"), std::string::npos) << r.err;
+}
+
+TEST_F(Slurm, NothingOutlivesTheStep) {
+    ASSERT_NE(srun({"--environment=" + dir_.write_file("nowd.toml", "image = \"" + image("debian.sqsh") + "\"\nworkdir = \"/nope\"\n"), "true"}).status, 0);
+    ASSERT_EQ(srun({"-n2", "--environment=" + edf_, "true"}).status, 0);
+    // The holder and the step's image server leave when the step's slurmstepd does, which may
+    // outlast srun a little.
+    const std::string pattern = "'[_]_container-holder|[_]_image-server.*-job'";
+    auto left = run_process({"/bin/sh", "-c",
+                             "for i in $(seq 100); do pgrep -u $(id -u) -f " + pattern + " >/dev/null || exit 0; sleep 0.1; done; "
+                             "pgrep -a -u $(id -u) -f " + pattern});
+    EXPECT_EQ(left.out, "") << "processes left after 10 s: " << left.out;
+    auto steps = run_process({"/bin/sh", "-c", "ls /tmp/skiff-$(id -u)/slurm 2>/dev/null"});
+    EXPECT_EQ(steps.out, "") << "step state left: " << steps.out;
+}
+
+TEST_F(Slurm, BatchScriptsAreRefusedWithAClearMessage) {
+    auto r = run_process(with_path({"sbatch", "--environment=" + edf_, "--wrap", "true"}));
+    EXPECT_NE(r.status, 0);
+    EXPECT_NE(r.err.find("--environment is for srun"), std::string::npos) << r.err;
+}
+
+TEST_F(Slurm, PmixServerDirectoryAndPerTaskRanksReachTheTasks) {
+    auto r = srun({"-n2", "--mpi=pmix", "--environment=" + edf_, "/bin/sh", "-c",
+                   "d=${PMIX_SERVER_TMPDIR%/}; grep -q \" $d \" /proc/self/mountinfo && echo $PMIX_RANK $PMIX_MCA_psec"});
+    ASSERT_EQ(r.status, 0) << r;
+    auto out = lines(r.out);
+    std::sort(out.begin(), out.end());
+    EXPECT_EQ(out, (std::vector<std::string>{"0 native", "1 native"})) << r;
+    auto off = dir_.write_file("noslurm.toml", "image = \"" + image("debian.sqsh") +
+                                                   "\"\n[annotations]\ncom.hooks.slurm.enabled = \"false\"\n");
+    auto r2 = srun({"--mpi=pmix", "--environment=" + off, "/bin/sh", "-c",
+                    "d=${PMIX_SERVER_TMPDIR%/}; grep -c \" $d \" /proc/self/mountinfo || true"});
+    EXPECT_EQ(r2.out, "0\n") << r2;
+}
+
+TEST_F(Slurm, MpiProgramInTheImageRunsUnderPmix) {
+    auto mpi = dir_.write_file("mpi.toml", "image = \"" + image("debian-mpi.sqsh") + "\"\n");
+    auto r = srun({"-n4", "--mpi=pmix", "--environment=" + mpi, "/usr/local/bin/mpi-hello"});
+    ASSERT_EQ(r.status, 0) << r;
+    auto out = lines(r.out);
+    std::sort(out.begin(), out.end());
+    EXPECT_EQ(out, (std::vector<std::string>{"rank 0 of 4 sum 6", "rank 1 of 4 sum 6", "rank 2 of 4 sum 6",
+                                              "rank 3 of 4 sum 6"})) << r;
+}
+
+TEST_F(Slurm, PlainSkiffRunWorksUnderSrunWithoutThePlugin) {
+    auto r = srun({skiff_binary(), "run", "-e", edf_, "--", "cat", "/etc/debian_version"});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, run_process({"/bin/cat", image("debian-rootfs") + "/etc/debian_version"}).out);
+}
+
+}  // namespace
+}  // namespace skiff::test
