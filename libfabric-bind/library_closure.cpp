@@ -14,6 +14,13 @@
 namespace skiff::ldcache {
 namespace {
 
+// The C library comes from the image: glibc's family, and musl's own names (a musl-built site
+// library needs "libc.so").
+bool is_c_library(std::string_view name) {
+    return elf::is_glibc_family(name) || name == "libc.so" || name.starts_with("ld-musl-") ||
+           name.starts_with("libc.musl-");
+}
+
 std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 std::string dir_name(const std::string& path) { return path.substr(0, path.rfind('/')); }
 
@@ -77,7 +84,7 @@ Result<ClosureResult> library_closure(const std::vector<std::string>& roots, con
     std::set<std::string> seen;
     std::deque<std::size_t> queue;
     auto left_out = [&](const std::string& name) {
-        bool out = elf::is_glibc_family(name) || (options.exclude && options.exclude(name));
+        bool out = is_c_library(name) || (options.exclude && options.exclude(name));
         if (out && seen.insert(name).second) result.left_out.push_back(name);
         return out;
     };

@@ -42,7 +42,8 @@ struct ClosureLibrary {
 };
 
 struct ClosureOptions {
-    // Sonames that are never followed nor injected (besides glibc's own family, always left out).
+    // Sonames that are never followed nor injected (besides the C library, glibc's family and
+    // musl's names, always left out).
     std::function<bool(std::string_view)> exclude;
 };
 

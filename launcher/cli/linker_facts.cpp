@@ -50,7 +50,13 @@ void use_links_dir(const ldcache::MuslPlan& musl, bool hook_libraries, plan::Lin
             config.musl_links.emplace_back(link.link.substr(slash + 1), target);
         }
     }
-    if (hook_libraries) config.musl_path_content = std::string(hooks::library_dir) + "\n" + config.musl_path_content;
+    // After the EDF's directories, which win as in the glibc cache, before the image's own.
+    if (hook_libraries) {
+        std::size_t at = 0;
+        for (std::size_t skip = musl.injected.size() + (musl.links.empty() ? 0 : 1); skip > 0; --skip)
+            at = config.musl_path_content.find('\n', at) + 1;
+        config.musl_path_content.insert(at, std::string(hooks::library_dir) + "\n");
+    }
 }
 
 std::vector<ldcache::CacheEntry> image_cache_entries(ldcache::FileSource& files, const ldcache::ArchInfo& arch) {

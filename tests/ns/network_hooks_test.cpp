@@ -163,6 +163,26 @@ TEST_F(NetworkHooks, MuslImageWithTheHookOnByDefaultStartsAndWarnsOnce) {
     EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "one line: " << r;
 }
 
+// A site library built against musl is injected into a musl image: the path file lists the
+// hooks' directory, and a program needing the library runs without LD_LIBRARY_PATH.
+TEST_F(NetworkHooks, MuslBuiltSiteLibraryReachesAMuslImage) {
+    TempDir work("musllib");
+    work.write_file("lib/greet.c", "const char* skiff_greet(void) { return \"hello from a musl site library\"; }\n");
+    work.write_file("bin/main.c", "#include <stdio.h>\nconst char* skiff_greet(void);\n"
+                                  "int main(void) { puts(skiff_greet()); return 0; }\n");
+    auto lib = run_process({"musl-gcc", "-shared", "-fPIC", "-Wl,-soname,libskiffmusl.so.1", "-o",
+                            work / "lib/libskiffmusl.so.1", work / "lib/greet.c"});
+    SKIFF_REQUIRE(lib.status == 0, "musl-gcc (musl-tools) cannot build the test library: " + lib.err);
+    auto exe = run_process({"musl-gcc", "-o", work / "bin/greet", work / "bin/main.c", work / "lib/libskiffmusl.so.1"});
+    ASSERT_EQ(exe.status, 0) << exe;
+    auto run = with_site(write_site("false", "", work / "lib/libskiffmusl.so.1"));
+    auto r = sh(image("musl.sqsh"), "/opt/greet/greet && head -1 /etc/ld-musl-x86_64.path",
+                {"--annotation", "com.hooks.cxi.enabled=true", "--mount", work / "bin" + ":/opt/greet:ro"}, run);
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "hello from a musl site library\n/.skiff/lib\n") << r;
+    EXPECT_EQ(r.err, "") << r;
+}
+
 TEST_F(NetworkHooks, DryRunAndVerboseShowWhatWasInjectedAndWhy) {
     auto run = with_site(write_site("true"));
     auto dry = run_process({skiff_binary(), "run", "--dry-run", "--image", image("debian.sqsh"), "--", "true"}, run);
