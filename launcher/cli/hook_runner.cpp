@@ -14,6 +14,12 @@ std::string summary(const hooks::Contribution& c) {
            " devices, " + std::to_string(c.env.size()) + " variables";
 }
 
+bool any_requested(const std::vector<hooks::ActiveHook>& active) {
+    for (const auto& hook : active)
+        if (hook.requested) return true;
+    return false;
+}
+
 }  // namespace
 
 Result<std::vector<hooks::Contribution>> run_network_hooks(const HookInputs& inputs, std::optional<ImageLinker>& linker,
@@ -25,7 +31,12 @@ Result<std::vector<hooks::Contribution>> run_network_hooks(const HookInputs& inp
     if (!active) return Unexpected(active.error());
     if (active->empty() && !has_ldcache_mounts(inputs.environment)) return contributions;
     auto image_linker = read_image_linker(inputs.image, inputs.command, diag);
-    if (!image_linker) return Unexpected(image_linker.error());
+    if (!image_linker) {
+        // Hooks on only by site default must not stop an image skiff cannot read (hooks.md §0).
+        if (has_ldcache_mounts(inputs.environment) || any_requested(*active)) return Unexpected(image_linker.error());
+        diag.warn(image_linker.error().message + "; the network hooks on by site default inject nothing");
+        return contributions;
+    }
     linker = std::move(*image_linker);
     timeline.step("read the image's dynamic-linker facts");
     if (active->empty()) return contributions;

@@ -183,6 +183,22 @@ TEST_F(NetworkHooks, MuslBuiltSiteLibraryReachesAMuslImage) {
     EXPECT_EQ(r.err, "") << r;
 }
 
+// An image whose loader skiff cannot find: a hook on by site default warns and the launch goes
+// on (here to the exec error it would have had anyway); an explicit request is an error.
+TEST_F(NetworkHooks, ImageWithoutItsLoaderOnlyWarnsBySiteDefault) {
+    TempDir root("noloader");
+    ASSERT_EQ(run_process({"mkdir", "-p", root / "bin", root / "etc"}).status, 0);
+    ASSERT_EQ(run_process({"cp", "/bin/dash", root / "bin/sh"}).status, 0);
+    auto run = with_site(write_site("true"));
+    auto quiet = run_in(root.path(), {}, {"/bin/sh", "-c", "true"}, run);
+    EXPECT_EQ(quiet.status, 127) << quiet;
+    EXPECT_NE(quiet.err.find("skiff: warning: interpreter '/lib64/ld-linux-x86-64.so.2' of '/bin/sh' does not exist in "
+                             "the image; the network hooks on by site default inject nothing\n"),
+              std::string::npos) << quiet;
+    auto asked = run_in(root.path(), {"--annotation", "com.hooks.cxi.enabled=true"}, {"/bin/sh", "-c", "true"}, run);
+    EXPECT_EQ(asked.status, 125) << asked;
+}
+
 TEST_F(NetworkHooks, DryRunAndVerboseShowWhatWasInjectedAndWhy) {
     auto run = with_site(write_site("true"));
     auto dry = run_process({skiff_binary(), "run", "--dry-run", "--image", image("debian.sqsh"), "--", "true"}, run);
