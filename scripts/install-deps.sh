@@ -20,7 +20,10 @@ readonly BUILD_PKGS=(cmake ninja-build g++ pkg-config libcap-dev libtoml11-dev
 # openssh-server: the SSH hook runs the host's sshd in containers (it needs no system sshd:
 # tests use their own ports, so one that the package may start on port 22 does not matter).
 readonly RUN_PKGS=(fuse3 squashfuse fuse-overlayfs util-linux openssh-server openssh-client)
-readonly FIXTURE_PKGS=(squashfs-tools mmdebstrap musl-tools busybox-static libopenmpi-dev)
+# libfabric1 and libfabric-bin (fi_info) stand in for a Slingshot host's network stack in the
+# network-hook tests (tests/ns/network_hooks_test.cpp).
+readonly FIXTURE_PKGS=(squashfs-tools mmdebstrap musl-tools busybox-static libopenmpi-dev libfabric1
+  libfabric-bin)
 readonly SCRIPT_PKGS=(git passwd)   # git ls-files and useradd, used by test-all.sh
 readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine)
 # The SPANK plugin builds against spank.h; the Slurm tests run real daemons.

@@ -28,7 +28,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly REPO
 readonly CI_ROOT=${SKIFF_CI_ROOT:-/var/tmp/skiff-ci}
 readonly TEST_USER=${SKIFF_TEST_USER:-skiff-test}
-readonly SRC=$CI_ROOT/src IMAGES=$CI_ROOT/images LOGS=$CI_ROOT/logs
+readonly SRC=$CI_ROOT/src IMAGES=$CI_ROOT/images LOGS=$CI_ROOT/logs DEVICES=$CI_ROOT/devices
 readonly BUILD=$CI_ROOT/build ASAN_BUILD=$CI_ROOT/build-asan FUZZ_BUILD=$CI_ROOT/build-fuzz
 readonly CTEST_TIMEOUT=${SKIFF_CTEST_TIMEOUT:-300}
 readonly FUZZ_SECONDS=${SKIFF_FUZZ_SECONDS:-60}
@@ -81,7 +81,7 @@ as_user() {
   local env_vars=(
     "HOME=$(user_home)" "USER=$TEST_USER" "LOGNAME=$TEST_USER" "LANG=C.UTF-8"
     "PATH=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
-    "CI=${CI:-}" "SKIFF_TEST_IMAGES=$IMAGES" "SKIFF_TESTS_MUST_RUN=$MUST_RUN"
+    "CI=${CI:-}" "SKIFF_TEST_IMAGES=$IMAGES" "SKIFF_TESTS_MUST_RUN=$MUST_RUN" "SKIFF_TEST_DEVICES=$DEVICES"
   )
   (cd "$CI_ROOT" && runuser -u "$TEST_USER" -- env -i "${env_vars[@]}" "${EXTRA_ENV[@]}" "$@")
 }
@@ -146,6 +146,17 @@ step_fuse() {
     chmod 0666 /dev/fuse
     log "changed /dev/fuse to mode 0666 (unprivileged squashfuse needs it)"
   fi
+}
+
+# Stand-ins for Slingshot devices (/dev/cxi0, /dev/cxi1) that the network-hook tests bind into
+# containers: real character devices, which only root can make; they are /dev/null's (1:3),
+# so writing to them is harmless.
+step_devices() {
+  install -d -m 0755 "$DEVICES"
+  local n
+  for n in 0 1; do
+    [ -c "$DEVICES/cxi$n" ] || mknod -m 0666 "$DEVICES/cxi$n" c 1 3
+  done
 }
 
 # A fresh copy each run; files keep their times, so the builds stay incremental.
@@ -231,6 +242,7 @@ main() {
   run_step deps step_deps
   run_step user step_user
   run_step fuse step_fuse
+  run_step devices step_devices
   run_step source step_source
   run_step fixtures step_fixtures
   run_step build step_build

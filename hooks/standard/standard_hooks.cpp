@@ -33,9 +33,16 @@ MountOp generated_file(std::string destination, std::string content) {
     return op;
 }
 
+Contribution mounts_only(std::string hook, std::vector<MountOp> mounts) {
+    Contribution c;
+    c.hook = std::move(hook);
+    c.mounts = std::move(mounts);
+    return c;
+}
+
 Contribution passwd(const plan::PlanRequest& request) {
-    return {"passwd", {generated_file("/etc/passwd", plan::passwd_content(request)),
-                       generated_file("/etc/group", plan::group_content(request))}};
+    return mounts_only("passwd", {generated_file("/etc/passwd", plan::passwd_content(request)),
+                                 generated_file("/etc/group", plan::group_content(request))});
 }
 
 // Images often make /etc/localtime a symlink into /usr/share/zoneinfo; the symlink is
@@ -48,7 +55,7 @@ Contribution localtime() {
     op.replace_symlink = true;
     op.missing = plan::MissingSource::skip;
     op.optional_destination = true;
-    return {"localtime", {op}};
+    return mounts_only("localtime", {op});
 }
 
 // $HOME as the container sees it (layer 1 of the environment), else the passwd entry's.
@@ -60,11 +67,11 @@ std::string home_directory(const plan::HostFacts& host) {
 
 Contribution home(const plan::PlanRequest& request) {
     std::string dir = home_directory(request.host);
-    if (dir.empty() || dir == "/") return {"home", {}};
+    if (dir.empty() || dir == "/") return mounts_only("home", {});
     MountOp op = hook_mount("home", MountKind::bind, dir, dir);
     op.create = CreatePolicy::directory;
     op.missing = plan::MissingSource::skip;
-    return {"home", {op}};
+    return mounts_only("home", {op});
 }
 
 Contribution shm(bool shared) {
@@ -79,7 +86,7 @@ Contribution shm(bool shared) {
     } else {
         op.options = "mode=1777";
     }
-    return {"shm", {op}};
+    return mounts_only("shm", {op});
 }
 
 }  // namespace

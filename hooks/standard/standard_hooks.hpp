@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "hooks/contribution.hpp"
 #include "launcher/plan/planner.hpp"
 
 namespace skiff::hooks::standard {
@@ -26,12 +27,7 @@ struct Switches {
 // [hooks.standard] of the site configuration (nullptr or no table: the defaults above).
 Result<Switches> read_switches(const site::SiteConfig* site);
 
-struct Contribution {
-    std::string hook;  // "passwd", "localtime", "home", "shm"
-    std::vector<plan::MountOp> mounts;
-};
-
-// The contributions of the switched-on hooks, in this order: shm, passwd, localtime, home.
+// The contributions (mounts only) of the switched-on hooks, in this order: shm, passwd, localtime, home.
 // Their mounts come after skiff's own (/dev, /proc, /sys, /tmp, hosts, resolv.conf) and before
 // the EDF's, so an EDF can still mount inside the home directory.
 std::vector<Contribution> contribute(const plan::PlanRequest& request, const Switches& switches);

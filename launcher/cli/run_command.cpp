@@ -6,7 +6,9 @@
 #include "common/exit_codes.hpp"
 #include "hooks/external/external_settings.hpp"
 #include "hooks/external/find_hooks.hpp"
+#include "hooks/aws_ofi_nccl/nccl_hook.hpp"
 #include "launcher/cli/commands.hpp"
+#include "launcher/cli/hook_runner.hpp"
 #include "launcher/cli/host_facts.hpp"
 #include "launcher/cli/image_facts.hpp"
 #include "launcher/cli/linker_facts.hpp"
@@ -44,16 +46,34 @@ Result<std::vector<std::string>> find_external_hooks(const plan::PlanRequest& re
     return scripts;
 }
 
-// The site configuration is loaded into `site`, which the request points to.
-Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, const run::HolderSpec* holder,
-                                  site::SiteConfig& site, run::Timeline& timeline) {
+// The hooks, then the linker configuration for everything they and the EDF inject.
+Result<void> compute_injections(plan::PlanRequest& request, Diagnostics& diag, run::Timeline& timeline) {
+    std::optional<ImageLinker> linker;
+    HookInputs inputs{*request.site, request.environment, request.image, request.command};
+    auto contributions = run_network_hooks(inputs, linker, diag, timeline);
+    if (!contributions) return Unexpected(contributions.error());
+    request.contributions = std::move(*contributions);
+    auto config = read_linker_config(request.environment, linker ? &*linker : nullptr, request.contributions, diag);
+    if (!config) return Unexpected(config.error());
+    request.linker = std::move(*config);
+    if (request.linker) timeline.step("wrote the dynamic-linker configuration for injected libraries");
+    return {};
+}
+
+// Warnings first, then (from the caller) the error, if any.
+Result<void> add_injections(plan::PlanRequest& request, run::Timeline& timeline) {
+    Diagnostics diag;
+    auto result = compute_injections(request, diag, timeline);
+    print_warnings(diag.warnings);
+    return result;
+}
+
+Result<plan::PlanRequest> prepare(const RunOptions& options, const site::SiteConfig& site, char* const* envp,
+                                  const run::HolderSpec* holder, run::Timeline& timeline) {
     plan::PlanRequest request;
+    request.site = &site;
     request.host = read_host_facts(envp);
     if (holder) request.host.slurm_stepd = holder->watch_pid;  // a holder is nobody's child
-    auto loaded = site::load_site_config(request.host.env);
-    if (!loaded) return Unexpected(loaded.error());
-    site = std::move(*loaded);
-    request.site = &site;
     auto hooks = find_external_hooks(request);
     if (!hooks) return Unexpected(hooks.error());
     request.external_hooks = std::move(*hooks);
@@ -80,12 +100,7 @@ Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, 
     request.command = options.command;
     request.map_root = options.root;
     timeline.step(cached ? "read the image's metadata (cached)" : "read the image's metadata");
-    Diagnostics linker_diag;
-    auto linker = read_linker_config(request.environment, request.image, request.command, linker_diag);
-    print_warnings(linker_diag.warnings);
-    if (!linker) return Unexpected(linker.error());
-    request.linker = std::move(*linker);
-    if (request.linker) timeline.step("wrote the dynamic-linker configuration for injected libraries");
+    if (auto r = add_injections(request, timeline); !r) return Unexpected(r.error());
     auto ssh = read_ssh_facts(request.environment, request.map_root);
     if (!ssh) return Unexpected(ssh.error());
     request.ssh = std::move(*ssh);
@@ -98,15 +113,21 @@ Result<plan::PlanRequest> prepare(const RunOptions& options, char* const* envp, 
 // listed in launcher/run/execute.cpp.
 int launch(const RunOptions& options, char* const* envp, const run::HolderSpec* holder) {
     run::Timeline timeline(options.verbose);
-    // 1. Load the site configuration, the EDF and the command-line options; classify the
-    //    image; read its metadata.
-    site::SiteConfig site;
-    auto request = prepare(options, envp, holder, site, timeline);
+    // 1. Load the site configuration, the EDF and the command-line options; classify the image;
+    //    read its metadata; run the hooks.
+    auto site = site::load_site_config(env_from_envp(envp));
+    if (!site) return report(site.error().message);
+    auto request = prepare(options, *site, envp, holder, timeline);
     if (!request) return report(request.error().message);
     // 2. Plan: every decision, no system call.
     auto plan = plan::make_plan(*request);
     if (!plan) return report(plan.error().message);
     timeline.step("planned the launch");
+    for (const auto& hook : plan->hooks) {
+        for (const auto& note : hook.notes) timeline.note(hook.hook + ": " + note);
+        if (hook.hook == "aws_ofi_nccl")
+            if (auto warning = hooks::nccl_plugin_warning(plan->env)) print_warnings({*warning});
+    }
     if (options.dry_run) {
         std::fputs(plan::render(*plan).c_str(), stdout);
         return 0;

@@ -37,6 +37,8 @@ EnvMap base_environment(const EnvMap& host, const ImageFacts& image) {
 
 Result<EnvMap> container_environment(const PlanRequest& request) {
     EnvMap env = base_environment(request.host.env, request.image_facts);
+    for (const auto& contribution : request.contributions)
+        for (const auto& [name, value] : contribution.env) env[name] = value;
     auto edf_values = edf::expand_env_values(request.environment, env);
     if (!edf_values) return Unexpected(edf_values.error());
     for (const auto& [name, value] : *edf_values) {

@@ -92,6 +92,12 @@ struct ExternalHooks {
     int timeout_s = 120;               // per script: SIGTERM, then SIGKILL 5 s later
 };
 
+// What one hook contributed and why, for --dry-run and -v.
+struct HookReport {
+    std::string hook;
+    std::vector<std::string> notes;
+};
+
 struct LaunchPlan {
     image::ImageSource image;
     ImageServing serving;
@@ -99,13 +105,13 @@ struct LaunchPlan {
     OverlayDriver overlay = OverlayDriver::automatic;  // auto: the kernel's, else fuse-overlayfs
     ns::IdMap ids;
     std::vector<MountOp> mounts;  // in the order they are applied
-    std::vector<std::string> standard_hooks;  // the built-in hooks that contributed, in order
     ExternalHooks external_hooks;
     EnvMap env;                   // the command's complete environment
     std::vector<std::string> argv;
     std::string workdir;
     std::string workdir_origin;   // where workdir came from, for the "does not exist" error
     std::optional<SshServer> ssh;  // com.hooks.ssh.enabled
+    std::vector<HookReport> hooks;  // the hooks that contributed, in order
 };
 
 }  // namespace skiff::plan

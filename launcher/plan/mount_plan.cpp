@@ -76,6 +76,31 @@ MountOp from_edf(const edf::MountSpec& spec) {
     return op;
 }
 
+std::vector<MountOp> hook_mounts(const std::vector<hooks::Contribution>& contributions) {
+    std::vector<MountOp> mounts;
+    bool libraries = false;
+    for (const auto& c : contributions) libraries = libraries || !c.libraries.empty();
+    if (libraries) {
+        MountOp private_dir = builtin(MountKind::tmpfs, "", hooks::private_dir);
+        private_dir.options = "mode=0755";
+        private_dir.create = CreatePolicy::directory;
+        mounts.push_back(std::move(private_dir));
+    }
+    for (const auto& c : contributions) {
+        for (const auto& lib : c.libraries) {
+            MountOp op = builtin(MountKind::bind, lib.host_path, lib.container_path());
+            op.read_only = true;
+            op.recursive = false;
+            op.create = CreatePolicy::file;
+            op.ldcache = true;
+            op.origin = "hook " + c.hook + ": " + lib.reason;
+            mounts.push_back(std::move(op));
+        }
+        mounts.insert(mounts.end(), c.mounts.begin(), c.mounts.end());
+    }
+    return mounts;
+}
+
 std::vector<MountOp> linker_mounts(const LinkerConfig& linker, bool writable_root) {
     std::vector<MountOp> mounts;
     auto install = [&](const std::string& path, const std::string& content) {

@@ -12,6 +12,11 @@ namespace skiff::plan {
 std::vector<MountOp> standard_mounts();
 MountOp from_edf(const edf::MountSpec& spec);
 
+// The hooks' mounts, after the EDF's: skiff's private tmpfs at /.skiff when some hook injects
+// libraries, each library bound read-only at /.skiff/lib/<name> (marked ldcache), then each
+// hook's other mounts (devices).
+std::vector<MountOp> hook_mounts(const std::vector<hooks::Contribution>& contributions);
+
 // The linker configuration's files, applied after every other mount: written through a
 // writable root (so an ldconfig inside the container can still replace them), bound
 // read-only over a read-only one (ldcache.md §4).

@@ -106,17 +106,19 @@ MountOp ssh_profile_mount(bool writable_root) {
 }
 
 // skiff's own mounts, then the standard hooks' (switched in the site configuration), the Slurm
-// hook's (after the /tmp tmpfs), then the EDF's and the linker configuration's.
+// hook's (after the /tmp tmpfs), the EDF's, the network hooks' and the linker configuration's.
 Result<void> plan_mounts(const PlanRequest& request, const std::vector<MountOp>& slurm_mounts, LaunchPlan& plan) {
     plan.mounts = standard_mounts();
     auto switches = hooks::standard::read_switches(request.site);
     if (!switches) return Unexpected(switches.error());
     for (auto& contribution : hooks::standard::contribute(request, *switches)) {
-        plan.standard_hooks.push_back(contribution.hook);
+        plan.hooks.push_back({contribution.hook, {"standard hook, on ([hooks.standard])"}});
         for (auto& op : contribution.mounts) plan.mounts.push_back(std::move(op));
     }
     for (const auto& op : slurm_mounts) plan.mounts.push_back(op);
     for (const auto& spec : request.environment.mounts) plan.mounts.push_back(from_edf(spec));
+    for (auto& op : hook_mounts(request.contributions)) plan.mounts.push_back(std::move(op));
+    for (const auto& c : request.contributions) plan.hooks.push_back({c.hook, c.notes});
     if (request.linker)
         for (auto& op : linker_mounts(*request.linker, plan.writable)) plan.mounts.push_back(std::move(op));
     return {};

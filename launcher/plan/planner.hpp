@@ -8,12 +8,10 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "hooks/contribution.hpp"
 #include "launcher/edf/edf.hpp"
 #include "launcher/plan/launch_plan.hpp"
-
-namespace skiff::site {
-struct SiteConfig;
-}
+#include "launcher/site/site_config.hpp"
 
 namespace skiff::plan {
 
@@ -37,7 +35,8 @@ struct LinkerConfig {
 };
 
 // Where skiff keeps the soname links musl needs (/.skiff is reserved for skiff, edf.md §6).
-inline constexpr const char* musl_links_dir = "/.skiff/lib";
+// Not /.skiff/lib: that directory holds the libraries the hooks inject.
+inline constexpr const char* musl_links_dir = "/.skiff/links";
 
 // Who runs skiff, and from where.
 struct HostFacts {
@@ -66,8 +65,9 @@ struct PlanRequest {
     // com.hooks.ssh: the server's host files and key, read by launcher/cli/ssh_facts; the
     // planner adds the environment file.
     std::optional<SshServer> ssh;
-    const site::SiteConfig* site = nullptr;  // the site configuration; nullptr: none
+    const site::SiteConfig* site = nullptr;  // loaded once by the CLI; nullptr: none
     std::vector<std::string> external_hooks;  // hooks.d scripts found on the host, in order
+    std::vector<hooks::Contribution> contributions;  // the network hooks', in hook order
 };
 
 Result<LaunchPlan> make_plan(const PlanRequest& request);

@@ -78,7 +78,6 @@ std::string mount_line(const MountOp& op) {
 
 std::string hook_lines(const LaunchPlan& plan) {
     std::string out;
-    for (const auto& name : plan.standard_hooks) out += fmt::format("hook     {} (standard)\n", name);
     const auto& external = plan.external_hooks;
     for (const auto& script : external.scripts)
         out += fmt::format("hook     {} (external, timeout {} s)\n", script, external.timeout_s);
@@ -107,6 +106,8 @@ std::string render(const LaunchPlan& plan) {
                        plan.writable ? "writable" : "read-only");
     out += fmt::format("ids      uid {} -> {}, gid {} -> {}\n", plan.ids.outside_uid, plan.ids.inside_uid,
                        plan.ids.outside_gid, plan.ids.inside_gid);
+    for (const auto& hook : plan.hooks)
+        for (const auto& note : hook.notes) out += fmt::format("hook     {}: {}\n", hook.hook, note);
     for (const auto& op : plan.mounts) out += mount_line(op);
     out += hook_lines(plan);
     for (const auto& [name, value] : plan.env) out += fmt::format("env      {}={}\n", name, quoted(value));

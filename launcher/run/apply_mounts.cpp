@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "launcher/run/staging.hpp"
 #include "namespaces/mount_ops.hpp"
 #include "namespaces/path_in_root.hpp"
@@ -127,15 +129,30 @@ ns::SysResult<ns::UniqueFd> destination(const MountOp& op, const HostSource& sou
     return ns::ensure_in_root(root_fd, op.destination, destination_kind(op, source));
 }
 
+// A `write` op, through the root (a plain file an ldconfig in the container can replace). A
+// directory image owned by another user keeps its permissions (README): where the file cannot
+// be replaced, the op to apply instead binds it read-only, as on a read-only root.
+Result<std::optional<MountOp>> write_through(const MountOp& op, int root_fd, const Timeline& timeline) {
+    auto r = ns::write_file_in_root(root_fd, op.destination, op.content);
+    if (r) return std::optional<MountOp>{};
+    if (!cannot_create(r.error())) return Unexpected(destination_error(op, r.error()));
+    timeline.note("cannot write " + op.destination + " (" + r.error().describe() + "); bound read-only instead");
+    MountOp bound = op;
+    bound.kind = MountKind::file;
+    bound.read_only = true;
+    return std::optional<MountOp>(std::move(bound));
+}
+
 }  // namespace
 
 Result<void> apply_mount(const MountOp& op, std::size_t index, HostSource& source, int root_fd,
                          const ns::IdMap& ids, const Timeline& timeline) {
     if (op.kind == MountKind::bind && !source.tree.valid()) return {};  // skipped: missing source
     if (op.kind == MountKind::write) {
-        if (auto r = ns::write_file_in_root(root_fd, op.destination, op.content); !r)
-            return Unexpected(destination_error(op, r.error()));
-        return {};
+        auto bound = write_through(op, root_fd, timeline);
+        if (!bound) return Unexpected(bound.error());
+        if (!*bound) return {};
+        return apply_mount(**bound, index, source, root_fd, ids, timeline);
     }
     auto target = destination(op, source, root_fd);
     if (!target && op.optional_destination && cannot_create(target.error())) {

@@ -44,12 +44,6 @@ Result<ns::UniqueFd> clone_directory_image(const plan::LaunchPlan& plan) {
     return std::move(*tree);
 }
 
-void note_standard_hooks(const plan::LaunchPlan& plan, const Timeline& timeline) {
-    std::string names;
-    for (const auto& name : plan.standard_hooks) names += " " + name;
-    if (!names.empty()) timeline.note("standard hooks (their mounts are among those above):" + names);
-}
-
 }  // namespace
 
 LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const HolderSpec* holder) {
@@ -104,7 +98,6 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const Ho
     if (!root) return setup_failure(root.error().to_error("root"));
     if (auto r = apply_mounts(plan, *sources, root->get(), timeline); !r) return setup_failure(r.error());
     timeline.step("applied " + std::to_string(plan.mounts.size()) + " mounts");
-    note_standard_hooks(plan, timeline);
     // 5b. The SSH server's files on a tmpfs of their own, after every EDF mount: a bind over
     //     $HOME or /users cannot hide the authorized key.
     std::string ssh_keys;

@@ -88,4 +88,59 @@ Result<int> SiteTable::seconds(const std::string& key, int fallback) const {
     return static_cast<int>(value->as_integer());
 }
 
+Unexpected<Error> SiteTable::wrong(const std::string& key, const std::string& what) const {
+    return fail(where(key) + " must be " + what);
+}
+
+Result<std::optional<std::string>> SiteTable::text(const std::string& key) const {
+    const auto* v = find(key);
+    if (!v) return std::optional<std::string>{};
+    if (v->is_string()) return std::optional<std::string>(v->as_string().str);
+    if (v->is_boolean()) return std::optional<std::string>(v->as_boolean() ? "true" : "false");
+    return wrong(key, "a string");
+}
+
+Result<std::vector<std::string>> SiteTable::strings(const std::string& key) const {
+    std::vector<std::string> out;
+    const auto* v = find(key);
+    if (!v) return out;
+    if (v->is_string()) return std::vector<std::string>{v->as_string().str};
+    if (!v->is_array()) return wrong(key, "an array of strings");
+    for (const auto& item : v->as_array()) {
+        if (!item.is_string()) return wrong(key, "an array of strings");
+        out.push_back(item.as_string().str);
+    }
+    return out;
+}
+
+Result<std::optional<std::vector<std::pair<std::string, std::string>>>> SiteTable::string_table(const std::string& key) const {
+    using Pairs = std::vector<std::pair<std::string, std::string>>;
+    const auto* v = find(key);
+    if (!v) return std::optional<Pairs>{};
+    if (!v->is_table()) return wrong(key, "a table of strings (NAME = \"VALUE\")");
+    Pairs out;
+    for (const auto& [name, item] : v->as_table()) {
+        if (!item.is_string()) return wrong(key + "." + name, "a string");
+        out.emplace_back(name, item.as_string().str);
+    }
+    return std::optional<Pairs>(std::move(out));
+}
+
+Result<std::optional<SiteTable>> SiteTable::table(const std::string& key) const {
+    const auto* v = find(key);
+    if (!v) return std::optional<SiteTable>{};
+    if (!v->is_table()) return wrong(key, "a table");
+    SiteTable sub = *this;
+    sub.name_ = name_ + "." + key;
+    sub.table_ = v;
+    return std::optional<SiteTable>(std::move(sub));
+}
+
+std::vector<std::string> SiteTable::keys() const {
+    std::vector<std::string> out;
+    if (table_ == nullptr) return out;
+    for (const auto& [key, item] : table_->as_table()) out.push_back(key);
+    return out;
+}
+
 }  // namespace skiff::site

@@ -246,5 +246,71 @@ TEST(Planner, SshServerGetsTheEnvironmentAProfileSnippetAndNoTtyGroup) {
     EXPECT_NE(render(*plan).find("ssh      sshd on 0.0.0.0:2222, key /home/alice/.ssh/id.pub"), std::string::npos);
 }
 
+// A cxi and an aws_ofi_nccl contribution as the hooks would make them.
+std::vector<hooks::Contribution> network_contributions() {
+    hooks::Contribution cxi{"cxi", {}, {}, {{"FI_PROVIDER_PATH", "/.skiff/lib/libfabric"}}, {}, {}};
+    cxi.libraries = {{"/usr/lib64/libfabric.so.1.22.0", "libfabric.so.1", {}, "site library"},
+                     {"/usr/lib64/libcxi.so.1.5.0", "libcxi.so.1", {}, "needed by libfabric.so.1"}};
+    MountOp device;
+    device.source = device.destination = "/dev/cxi0";
+    device.read_only = true;
+    device.missing = MissingSource::skip;
+    device.origin = "hook cxi: device";
+    cxi.mounts = {device};
+    cxi.notes = {"on: site default (/etc/skiff/skiff.toml)", "device /dev/cxi0"};
+    hooks::Contribution nccl{"aws_ofi_nccl", {}, {}, {{"NCCL_NET", "AWS Libfabric"}, {"NCCL_PROTO", "^LL128"}}, {}, {}};
+    nccl.libraries = {{"/opt/ofi/dl/lib/libnccl-net.so", "libnccl-net.so", {"libnccl-net-ofi.so"}, "NCCL plugin"}};
+    nccl.notes = {"on: com.hooks.aws_ofi_nccl.enabled=true (command line)"};
+    return {cxi, nccl};
+}
+
+TEST(PlannerHooks, GoldenDryRunWithNetworkHooks) {
+    auto request = basic_request();
+    request.contributions = network_contributions();
+    auto plan = make_plan(request);
+    ASSERT_TRUE(plan) << plan.error().message;
+    auto text = render(*plan);
+    EXPECT_EQ(text, golden("plan_hooks.txt", text)) << "set SKIFF_UPDATE_GOLDEN=1 to accept a deliberate change";
+}
+
+TEST(PlannerHooks, LibrariesGoToTheirPrivateTmpfsAfterTheEdfMounts) {
+    auto request = basic_request();
+    request.contributions = network_contributions();
+    auto plan = make_plan(request);
+    ASSERT_TRUE(plan);
+    std::vector<std::string> tail;
+    for (std::size_t i = plan->mounts.size() - 5; i < plan->mounts.size(); ++i) tail.push_back(plan->mounts[i].destination);
+    EXPECT_EQ(tail, (std::vector<std::string>{"/.skiff", "/.skiff/lib/libfabric.so.1", "/.skiff/lib/libcxi.so.1",
+                                              "/dev/cxi0", "/.skiff/lib/libnccl-net.so"}));
+    const auto& lib = plan->mounts[plan->mounts.size() - 4];
+    EXPECT_TRUE(lib.read_only && lib.ldcache && !lib.recursive);
+    EXPECT_EQ(lib.create, CreatePolicy::file);
+    EXPECT_EQ(lib.origin, "hook cxi: site library");
+}
+
+TEST(PlannerHooks, HookEnvironmentOverridesHostAndImageAndTheEdfOverridesIt) {
+    auto request = basic_request();
+    request.contributions = network_contributions();
+    request.host.env["NCCL_NET"] = "Socket";
+    request.image_facts.env.push_back({"NCCL_PROTO", "Simple"});
+    auto plan = make_plan(request);
+    ASSERT_TRUE(plan);
+    EXPECT_EQ(plan->env.at("NCCL_NET"), "AWS Libfabric");
+    EXPECT_EQ(plan->env.at("NCCL_PROTO"), "^LL128");
+    request.environment.env["NCCL_PROTO"] = {"LL", at(11)};
+    request.environment.env["FI_PROVIDER_PATH"] = {"", at(12)};
+    plan = make_plan(request);
+    ASSERT_TRUE(plan);
+    EXPECT_EQ(plan->env.at("NCCL_PROTO"), "LL") << "the EDF has the last word";
+    EXPECT_FALSE(plan->env.contains("FI_PROVIDER_PATH"));
+}
+
+TEST(PlannerHooks, NoHooksNoPrivateTmpfs) {
+    auto plan = make_plan(basic_request());
+    ASSERT_TRUE(plan);
+    for (const auto& op : plan->mounts) EXPECT_NE(op.destination, "/.skiff");
+    for (const auto& hook : plan->hooks) EXPECT_EQ(hook.notes, (std::vector<std::string>{"standard hook, on ([hooks.standard])"}));
+}
+
 }  // namespace
 }  // namespace skiff::plan
