@@ -50,7 +50,7 @@ Result<Archive> open_archive(const LayerSource& layer) {
     archive_read_support_format_tar(a.get());
     archive_read_support_format_gnutar(a.get());
     if (archive_read_open_filename(a.get(), layer.path.c_str(), archive_buffer) != ARCHIVE_OK)
-        return fail(layer.name + ": cannot read '" + layer.path + "': " + archive_message(a.get()));
+        return fail(layer.name + ": corrupt or unreadable layer archive '" + layer.path + "': " + archive_message(a.get()));
     return a;
 }
 

@@ -21,7 +21,7 @@ TEST(ImageStore, ExplicitStoreMustBeAnAbsoluteDirectoryOrVoid) {
     auto ok = locate_store({{"EDF_IMAGESTORE", tmp.path()}});
     ASSERT_TRUE(ok);
     EXPECT_EQ(ok->dir, tmp.path());
-    for (std::string bad : {"relative/dir", tmp / "missing", ""}) {
+    for (const std::string& bad : std::vector<std::string>{"relative/dir", tmp / "missing", ""}) {
         auto r = locate_store({{"EDF_IMAGESTORE", bad}});
         ASSERT_FALSE(r) << bad;
         EXPECT_NE(r.error().message.find("EDF_IMAGESTORE='" + bad + "' must be an existing absolute directory"),
