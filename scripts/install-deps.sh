@@ -13,17 +13,19 @@ die() { echo "$PROG: ERROR: $*" >&2; exit 1; }
 log() { echo "$PROG: $*" >&2; }
 
 # The launcher links its C libraries statically (README), so the decompressors' -dev packages
-# (their .a files) are build dependencies too.
+# (their .a files) are build dependencies too. skiff-pull (image pull/import) links libarchive
+# and libsquashfs (squashfs-tools-ng) dynamically and parses JSON with nlohmann-json.
 readonly BUILD_PKGS=(cmake ninja-build g++ pkg-config libcap-dev libtoml11-dev
   libfmt-dev libgtest-dev libfuse3-dev libsquashfuse-dev zlib1g-dev liblzma-dev liblzo2-dev
-  liblz4-dev libzstd-dev)
+  liblz4-dev libzstd-dev libarchive-dev libsquashfs-dev nlohmann-json3-dev)
 # openssh-server: the SSH hook runs the host's sshd in containers (it needs no system sshd:
 # tests use their own ports, so one that the package may start on port 22 does not matter).
 readonly RUN_PKGS=(fuse3 squashfuse fuse-overlayfs util-linux openssh-server openssh-client)
 # libfabric1 and libfabric-bin (fi_info) stand in for a Slingshot host's network stack in the
-# network-hook tests (tests/ns/network_hooks_test.cpp).
-readonly FIXTURE_PKGS=(squashfs-tools mmdebstrap musl-tools busybox-static libopenmpi-dev libfabric1
-  libfabric-bin)
+# network-hook tests (tests/ns/network_hooks_test.cpp). squashfs-tools-ng: tar2sqfs/sqfsdiff for
+# checking skiff-pull's images by hand and in bench.
+readonly FIXTURE_PKGS=(squashfs-tools squashfs-tools-ng mmdebstrap musl-tools busybox-static libopenmpi-dev
+  libfabric1 libfabric-bin)
 readonly SCRIPT_PKGS=(git passwd)   # git ls-files and useradd, used by test-all.sh
 readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine)
 # The SPANK plugin builds against spank.h; the Slurm tests run real daemons.

@@ -11,13 +11,19 @@ int holder_command(const std::vector<std::string>& words, char* const* envp);  /
 int edf_command(const std::vector<std::string>& words, char* const* envp);
 int ldcache_command(const std::vector<std::string>& words);
 int image_command(const std::vector<std::string>& words);
+// `skiff image pull|import|ls|rm` (image_store_command.cpp)
+int image_pull(const std::vector<std::string>& args);
+int image_import(const std::vector<std::string>& args);
+int image_ls(const std::vector<std::string>& args);
+int image_rm(const std::vector<std::string>& args);
 int image_server_main(const std::vector<std::string>& args);  // `skiff __image-server`
 int ldcache_print_command(const std::vector<std::string>& args);  // `ldcache print`, via ldcache_command
 
 // The working directory that ./relative paths start from ("/" if it cannot be read).
 std::string current_directory();
 
-// Prints "skiff: error: <message>" (one line) and returns exit_code::setup_failed.
+// Prints "skiff: error: <message>" (one line) and returns exit_code::setup_failed; an empty
+// message prints nothing (a helper printed the error line already).
 int report(const std::string& message);
 void print_warnings(const std::vector<std::string>& warnings);
 

@@ -21,7 +21,9 @@ extern char** environ;
 namespace skiff::cli {
 namespace {
 
-constexpr const char* usage = "usage: skiff image servers | skiff image stop [IMAGE] [--force]\n";
+constexpr const char* usage =
+    "usage: skiff image pull REF | import DIR|TARBALL -o FILE.sqsh [--gzip] | ls | rm REF\n"
+    "       skiff image servers | skiff image stop [IMAGE] [--force]\n";
 
 struct Server {
     std::string socket;
@@ -122,6 +124,10 @@ int image_command(const std::vector<std::string>& words) {
     std::vector<std::string> rest(words.begin() + 1, words.end());
     if (words[0] == "servers" && rest.empty()) return list();
     if (words[0] == "stop") return stop(rest);
+    if (words[0] == "pull") return image_pull(rest);
+    if (words[0] == "import") return image_import(rest);
+    if (words[0] == "ls") return image_ls(rest);
+    if (words[0] == "rm") return image_rm(rest);
     return report("image: unknown subcommand '" + words[0] + "'; " + usage);
 }
 

@@ -19,7 +19,8 @@ std::string current_directory() {
 }
 
 int report(const std::string& message) {
-    std::fprintf(stderr, "skiff: error: %s\n", message.c_str());
+    // "" means the error was already printed (by skiff-pull, whose error line is the one line).
+    if (!message.empty()) std::fprintf(stderr, "skiff: error: %s\n", message.c_str());
     return exit_code::setup_failed;
 }
 
@@ -36,6 +37,9 @@ constexpr const char* usage =
     "       skiff ldcache build --root DIR [--add-dir DIR]... [--inject HOSTDIR:DIR]... -o FILE\n"
     "                                                  the ld.so.cache skiff would install\n"
     "       skiff ldcache print FILE|--root DIR        its entries, like ldconfig -p\n"
+    "       skiff image pull REF                       pull a registry image into the image store\n"
+    "       skiff image import DIR|TARBALL -o FILE.sqsh  an OCI layout, rootfs or tarball as squashfs\n"
+    "       skiff image ls | rm REF                    the image store's images; remove one\n"
     "       skiff image servers                        the user's warm image servers on this node\n"
     "       skiff image stop [IMAGE] [--force]         stop them (after their containers end)\n"
     "       skiff --version | --help\n"

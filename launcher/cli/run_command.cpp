@@ -13,6 +13,7 @@
 #include "launcher/cli/image_facts.hpp"
 #include "launcher/cli/linker_facts.hpp"
 #include "launcher/cli/load_environment.hpp"
+#include "launcher/cli/registry_image.hpp"
 #include "launcher/cli/ssh_facts.hpp"
 #include "launcher/edf/annotations.hpp"
 #include "launcher/image/local.hpp"
@@ -68,8 +69,23 @@ Result<void> add_injections(plan::PlanRequest& request, run::Timeline& timeline)
     return result;
 }
 
+// A registry reference becomes a local squashfs file (registry_image.hpp); a temporary one is
+// kept open in `keep` until the exec and is served cold (an image server would outlive it).
+Result<std::string> local_image(const edf::Sourced<std::string>& value, const std::string& cwd, const EnvMap& env,
+                                ns::UniqueFd& keep, bool& cold, run::Timeline& timeline) {
+    if (image::is_local_path(value.value)) return value.value;
+    std::vector<std::string> warnings;
+    auto registry = obtain_registry_image(value.value, value.origin.str(), cwd, env, warnings);
+    print_warnings(warnings);
+    if (!registry) return Unexpected(registry.error());
+    if (registry->temporary) cold = true;
+    keep = std::move(registry->keep);
+    timeline.step("found the registry image in " + registry->path);
+    return registry->path;
+}
+
 Result<plan::PlanRequest> prepare(const RunOptions& options, const site::SiteConfig& site, char* const* envp,
-                                  const run::HolderSpec* holder, run::Timeline& timeline) {
+                                  const run::HolderSpec* holder, run::Timeline& timeline, ns::UniqueFd& keep_image) {
     plan::PlanRequest request;
     request.site = &site;
     request.host = read_host_facts(envp);
@@ -86,13 +102,15 @@ Result<plan::PlanRequest> prepare(const RunOptions& options, const site::SiteCon
     request.environment = std::move(*environment);
     timeline.step("loaded the environment");
     const auto& image_value = *request.environment.image;
-    auto image = image::classify(image_value.value, image_value.origin.str(), load.cwd);
+    request.cold = options.cold;
+    auto image_path = local_image(image_value, load.cwd, request.host.env, keep_image, request.cold, timeline);
+    if (!image_path) return Unexpected(image_path.error());
+    auto image = image::classify(*image_path, image_value.origin.str(), load.cwd);
     if (!image) return Unexpected(image.error());
     request.image = std::move(*image);
     auto dirs = state_dirs_for(request.host, request.image);
     if (!dirs.image_servers.empty()) request.server_directory = dirs.image_servers;
     request.server_directory_problem = dirs.problem;
-    request.cold = options.cold;
     bool cached = false;
     auto facts = read_image_facts(request.image, dirs.image_facts, cached);
     if (!facts) return Unexpected(facts.error());
@@ -113,11 +131,12 @@ Result<plan::PlanRequest> prepare(const RunOptions& options, const site::SiteCon
 // listed in launcher/run/execute.cpp.
 int launch(const RunOptions& options, char* const* envp, const run::HolderSpec* holder) {
     run::Timeline timeline(options.verbose);
-    // 1. Load the site configuration, the EDF and the command-line options; classify the image;
-    //    read its metadata; run the hooks.
+    // 1. Load the site configuration, the EDF and the command-line options; classify the image
+    //    (pulling a registry image missing from the store); read its metadata; run the hooks.
     auto site = site::load_site_config(env_from_envp(envp));
     if (!site) return report(site.error().message);
-    auto request = prepare(options, *site, envp, holder, timeline);
+    ns::UniqueFd keep_image;  // a temporary registry image, open until the exec
+    auto request = prepare(options, *site, envp, holder, timeline, keep_image);
     if (!request) return report(request.error().message);
     // 2. Plan: every decision, no system call.
     auto plan = plan::make_plan(*request);

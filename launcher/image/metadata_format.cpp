@@ -74,6 +74,16 @@ Result<std::string> unescape(std::string_view raw) {
     return out;
 }
 
+std::string escape(std::string_view value) {
+    std::string out;
+    for (char c : value) {
+        if (c == '\\') out += "\\\\";
+        else if (c == '\n') out += "\\n";
+        else out += c;
+    }
+    return out;
+}
+
 struct Field {
     std::string_view keyword;
     Status (*apply)(ImageMetadata&, std::string);
@@ -178,6 +188,16 @@ Result<ImageMetadata> parse_skiff_metadata(std::string_view text, const std::str
         return fail(context + ": " + skiff_metadata_path + ": empty file; expected the header '" +
                     expected_header() + "'");
     return md;
+}
+
+std::string format_skiff_metadata(const ImageMetadata& metadata, const std::string& reference) {
+    std::string out = expected_header() + "\n";
+    if (!reference.empty()) out += std::string(metadata_reference_keyword) + " " + escape(reference) + "\n";
+    for (const auto& [name, value] : metadata.env) out += "env " + escape(name + "=" + value) + "\n";
+    if (metadata.workdir) out += "workdir " + escape(*metadata.workdir) + "\n";
+    for (const auto& arg : metadata.entrypoint) out += "entrypoint " + escape(arg) + "\n";
+    for (const auto& arg : metadata.cmd) out += "cmd " + escape(arg) + "\n";
+    return out;
 }
 
 }  // namespace skiff::image

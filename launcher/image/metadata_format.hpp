@@ -39,4 +39,11 @@ std::optional<std::string> parse_rc_workdir(std::string_view text);
 // then name the file and line: "<context>: /.skiff/image-metadata:3: <what>".
 Result<ImageMetadata> parse_skiff_metadata(std::string_view text, const std::string& context);
 
+// The inverse, written by `skiff image pull/import`: the header, then env, workdir,
+// entrypoint and cmd lines (source and enroot_rc are not part of the format). A non-empty
+// `reference` adds a "reference REF" line (the registry image it was pulled from, for
+// `skiff image ls`), which readers of format 1 ignore.
+inline constexpr const char* metadata_reference_keyword = "reference";
+std::string format_skiff_metadata(const ImageMetadata& metadata, const std::string& reference = "");
+
 }  // namespace skiff::image

@@ -32,12 +32,6 @@ TEST_F(Errors, NotASquashfsImage) {
                  "command line: image '" + img + "' is neither a squashfs file nor a directory");
 }
 
-TEST_F(Errors, RegistryReferenceIsNotSupportedYet) {
-    expect_error({"run", "--image", "ubuntu:24.04", "--", "true"}, "command line: image 'ubuntu:24.04'");
-    auto r = run_process({skiff_binary(), "run", "--image", "ubuntu:24.04", "--", "true"});
-    EXPECT_NE(r.err.find("not supported yet"), std::string::npos) << r;
-}
-
 TEST_F(Errors, ImageThatLooksLikeAFile) {
     TempDir dir("looks");
     RunOptions in_dir;

@@ -1,0 +1,44 @@
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "common/exit_codes.hpp"
+#include "launcher/pull/commands.hpp"
+
+extern char** environ;
+
+namespace skiff::pull {
+
+int report(const std::string& message) {
+    std::fprintf(stderr, "skiff: error: %s\n", message.c_str());
+    return exit_code::setup_failed;
+}
+
+namespace {
+
+constexpr const char* usage =
+    "usage: skiff-pull pull REF [-o FILE]            (run by skiff image pull and skiff run)\n"
+    "       skiff-pull import DIR|TARBALL -o FILE.sqsh [--gzip]\n";
+
+int dispatch(const std::vector<std::string>& words) {
+    if (words.empty()) {
+        std::fputs(usage, stderr);
+        return exit_code::setup_failed;
+    }
+    std::vector<std::string> rest(words.begin() + 1, words.end());
+    if (words[0] == "pull") return pull_command(rest, env_from_envp(environ));
+    if (words[0] == "import") return import_command(rest);
+    return report("skiff-pull: unknown command '" + words[0] + "'\n" + usage);
+}
+
+}  // namespace
+}  // namespace skiff::pull
+
+int main(int argc, char** argv) {
+    try {
+        return skiff::pull::dispatch(std::vector<std::string>(argv + 1, argv + argc));
+    } catch (const std::exception& e) {
+        return skiff::pull::report(std::string("internal error: ") + e.what());
+    }
+}
