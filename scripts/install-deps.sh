@@ -16,13 +16,16 @@ log() { echo "$PROG: $*" >&2; }
 # (their .a files) are build dependencies too.
 readonly BUILD_PKGS=(cmake ninja-build g++ pkg-config libcap-dev libtoml11-dev
   libfmt-dev libgtest-dev libfuse3-dev libsquashfuse-dev zlib1g-dev liblzma-dev liblzo2-dev
-  liblz4-dev libzstd-dev)
+  liblz4-dev libzstd-dev libcurl4-openssl-dev nlohmann-json3-dev libssl-dev)
 # openssh-server: the SSH hook runs the host's sshd in containers (it needs no system sshd:
 # tests use their own ports, so one that the package may start on port 22 does not matter).
 readonly RUN_PKGS=(fuse3 squashfuse fuse-overlayfs util-linux openssh-server openssh-client)
 readonly FIXTURE_PKGS=(squashfs-tools mmdebstrap musl-tools busybox-static libopenmpi-dev)
+# The registry tests (tests/e2e/registry): a real registry, OCI layouts pushed with skopeo,
+# a CA and htpasswd made at run time, zstd layers.
+readonly REGISTRY_PKGS=(docker-registry skopeo apache2-utils openssl curl zstd)
 readonly SCRIPT_PKGS=(git passwd)   # git ls-files and useradd, used by test-all.sh
-readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine)
+readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine umoci)
 # The SPANK plugin builds against spank.h; the Slurm tests run real daemons.
 readonly SLURM_PKGS=(libslurm-dev munge slurmctld slurmd slurm-client)
 # tests/fuzz: libFuzzer is clang's; its runtime is only a Recommends of clang-14.
@@ -33,7 +36,7 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install o
 
 missing_packages() {
   local p
-  for p in "${BUILD_PKGS[@]}" "${RUN_PKGS[@]}" "${FIXTURE_PKGS[@]}" "${SCRIPT_PKGS[@]}" \
+  for p in "${BUILD_PKGS[@]}" "${RUN_PKGS[@]}" "${FIXTURE_PKGS[@]}" "${REGISTRY_PKGS[@]}" "${SCRIPT_PKGS[@]}" \
     "${BENCH_PKGS[@]}" "${SLURM_PKGS[@]}" "${FUZZ_PKGS[@]}"; do
     # busybox-static only replaces Debian's busybox; the fixtures unpack it where that is installed
     if [ "$p" = busybox-static ] && installed busybox; then continue; fi
