@@ -12,6 +12,8 @@
 # TLS_REGISTRY=127.0.0.1:PORT, CA_FILE, REGISTRY_USER, REGISTRY_PASSWORD, HTTP_STORAGE,
 # TLS_STORAGE. Run again on the same DIR, it restarts the instances that are not running on
 # their old ports (a test stops one to check offline behaviour). Ports are random free ones.
+# With REGISTRY_OWNER_PID set, a watchdog stops each registry once that process is gone, so a
+# crashed test run leaves no server behind.
 set -euo pipefail
 
 readonly PROG=registry-up.sh
@@ -35,9 +37,9 @@ free_port() {
 }
 
 make_tls_material() {
-  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=skiff-test-ca \
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=skiff-test-ca \
     -keyout "$DIR/ca.key" -out "$DIR/ca.pem" 2>/dev/null
-  openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=127.0.0.1 \
     -keyout "$DIR/server.key" -out "$DIR/server.csr" 2>/dev/null
   printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$DIR/san.ext"
   openssl x509 -req -in "$DIR/server.csr" -CA "$DIR/ca.pem" -CAkey "$DIR/ca.key" \
@@ -90,6 +92,10 @@ start() {
   setsid docker-registry serve "$DIR/$name.yml" >"$DIR/$name.log" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$DIR/$name.pid"
+  if [ -n "${REGISTRY_OWNER_PID:-}" ]; then
+    setsid bash -c 'while kill -0 "$1" && kill -0 "$2"; do sleep 1; done; kill -0 "$2" && kill "$2"' \
+      watchdog "$REGISTRY_OWNER_PID" "$pid" >/dev/null 2>&1 </dev/null &
+  fi
   for _ in $(seq 100); do
     # any HTTP answer (200, or 401 from the authenticated one) means it is serving
     if curl -s -o /dev/null --cacert "$DIR/ca.pem" "$scheme://$addr/v2/"; then return 0; fi
