@@ -36,7 +36,7 @@ int unused_port() {
 }
 
 TEST_F(Registry, UnknownTagAndRepositoryAreNamed) {
-    auto tag = fetch(http() + "/test/multi:nope");
+    auto tag = fetch(repo_http("multi") + ":nope");
     EXPECT_ERROR(tag, "no manifest nope in " + http() + "/test/multi (HTTP 404 MANIFEST_UNKNOWN");
     auto repo = fetch(http() + "/test/nothing-here:1");
     EXPECT_ERROR(repo, "no manifest 1 in " + http() + "/test/nothing-here (HTTP 404");
@@ -46,16 +46,16 @@ TEST_F(Registry, NoImageForThisArchitectureListsTheAvailableOnes) {
     auto host = image::host_platform();
     SKIFF_REQUIRE(host.architecture != "arm64" && host.architecture != "s390x",
                   "the armonly fixture is linux/arm64 and linux/s390x; this host is " + host.text());
-    auto r = fetch(http() + "/test/armonly:1");
-    EXPECT_ERROR(r, "no " + host.text() + " image in " + http() + "/test/armonly:1, available: linux/arm64/v8, linux/s390x");
+    auto r = fetch(repo_http("armonly") + ":1");
+    EXPECT_ERROR(r, "no " + host.text() + " image in " + repo_http("armonly") + ":1, available: linux/arm64/v8, linux/s390x");
     EXPECT_FALSE(std::filesystem::exists(cache_ + "/sha256") && !std::filesystem::is_empty(cache_ + "/sha256") &&
                  std::filesystem::directory_iterator(cache_ + "/sha256")->path().filename().string().size() != 64);
 }
 
 TEST_F(Registry, ACorruptedBlobInTheRegistryIsADigestMismatchAndIsNotCached) {
-    std::string image_ref = http() + "/test/corrupt:1";
+    std::string image_ref = repo_http("corrupt") + ":1";
     // The layer: the only blob of that manifest that is not its config; find it by size.
-    auto probe = fetch(http() + "/test/corrupt@" + world().digests["corrupt"]);
+    auto probe = fetch(repo_http("corrupt") + "@" + world().digests["corrupt"]);
     ASSERT_TRUE(probe) << probe.error().message;
     ASSERT_EQ(probe->layers.size(), 1u);
     std::string digest = probe->layers[0].digest, hex = digest.substr(7);
@@ -79,9 +79,9 @@ TEST_F(Registry, WrongPasswordNamesTheCredentialsFileButNotThePassword) {
     std::string wrong = "not-the-password-4711";
     work_.write_file("credentials", "machine 127.0.0.1 login skiff password " + wrong + "\n");
     ::setenv("SSL_CERT_FILE", world().vars["CA_FILE"].c_str(), 1);
-    auto bad = fetch(tls() + "/test/multi:1", o);
+    auto bad = fetch(repo_tls("multi") + ":1", o);
     std::filesystem::remove(o.credentials);
-    auto none = fetch(tls() + "/test/multi:1", o);
+    auto none = fetch(repo_tls("multi") + ":1", o);
     ::unsetenv("SSL_CERT_FILE");
     EXPECT_ERROR(bad, "rejected the credentials of 'skiff' (HTTP 401); fix the 'machine " + tls() + "' entry in " +
                           o.credentials.string());
@@ -93,7 +93,7 @@ TEST_F(Registry, WrongPasswordNamesTheCredentialsFileButNotThePassword) {
 TEST_F(Registry, TlsWithoutTheTestCaFailsVerification) {
     auto o = options();
     o.allow_plain_http = false;
-    auto r = fetch(tls() + "/test/multi:1", o);
+    auto r = fetch(repo_tls("multi") + ":1", o);
     EXPECT_ERROR(r, "TLS connection to registry " + tls() + " failed");
     EXPECT_ERROR(r, "SSL_CERT_FILE");
 }
@@ -101,7 +101,7 @@ TEST_F(Registry, TlsWithoutTheTestCaFailsVerification) {
 TEST_F(Registry, PlainHttpIsRefusedUnlessAllowed) {
     auto o = options();
     o.allow_plain_http = false;
-    auto r = fetch(http() + "/test/multi:1", o);
+    auto r = fetch(repo_http("multi") + ":1", o);
     EXPECT_ERROR(r, "TLS connection to registry " + http() + " failed");
     EXPECT_ERROR(r, "allow that with SKIFF_INSECURE_REGISTRIES=" + http());
 }
@@ -126,7 +126,7 @@ TEST_F(Registry, AFullDiskIsReportedAndLeavesNothingBehind) {
     auto r = run_process({"unshare", "-rm", "/bin/sh", "-c",
                           "mount -t tmpfs -o size=512k tmpfs \"$1\" && \"$2\" --cache \"$1/c\" \"$3\"; s=$?; "
                           "ls -A \"$1/c/sha256\"; exit $s",
-                          "sh", work_.path(), REGISTRY_FETCH_BINARY, http() + "/test/multi:1"},
+                          "sh", work_.path(), REGISTRY_FETCH_BINARY, repo_http("multi") + ":1"},
                          run_options(env));
     EXPECT_EQ(r.status, 1) << r;
     EXPECT_NE(r.err.find("No space left on device; free space there and pull again"), std::string::npos) << r;

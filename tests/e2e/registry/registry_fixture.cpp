@@ -81,19 +81,6 @@ std::string set_up(RegistryWorld& w) {
         w.digests[name] = layout_digest(w.oci_dir() + "/" + name);
     w.amd64_of_multiarch = index_entry(w.oci_dir() + "/multiarch", "amd64");
     w.arm64_of_multiarch = index_entry(w.oci_dir() + "/multiarch", "arm64");
-    const std::string http = w.vars["HTTP_REGISTRY"], tls = w.vars["TLS_REGISTRY"];
-    const std::string creds = "--dest-creds=" + w.vars["REGISTRY_USER"] + ":" + w.vars["REGISTRY_PASSWORD"];
-    std::vector<std::string> errors{
-        push(w, "multi", http + "/test/multi:1", {"--preserve-digests"}),
-        push(w, "zstd", http + "/test/zstd:1", {"--preserve-digests"}),
-        push(w, "multiarch", http + "/test/multiarch:1", {"--all", "--preserve-digests"}),
-        push(w, "armonly", http + "/test/armonly:1", {"--all", "--preserve-digests"}),
-        push(w, "corrupt", http + "/test/corrupt:1", {"--preserve-digests"}),
-        push(w, "multi", tls + "/test/multi:1", {creds, "--preserve-digests"}),
-        push(w, "multi", http + "/test/docker:1", {"--format", "v2s2"}),  // converted: last
-    };
-    for (const auto& e : errors)
-        if (!e.empty()) return e;
     return "";
 }
 
@@ -140,6 +127,24 @@ image::FetchOptions Registry::options() {
     o.progress = [this](const std::string& line) { progress_.push_back(line); };
     return o;
 }
+
+// Pushes on first use: skopeo takes about a second per image, and each test needs one or two.
+static std::string pushed_repo(const std::string& registry, const std::string& name, bool with_creds) {
+    RegistryWorld& w = *the_world;
+    std::string repo = registry + "/test/" + name;
+    if (!w.pushed.contains(repo)) {
+        std::vector<std::string> extra{"--preserve-digests"};
+        if (name == "multiarch" || name == "armonly") extra.push_back("--all");
+        if (name == "docker") extra = {"--format", "v2s2"};
+        if (with_creds) extra.push_back("--dest-creds=" + w.vars["REGISTRY_USER"] + ":" + w.vars["REGISTRY_PASSWORD"]);
+        w.pushed[repo] = push(w, name == "docker" ? "multi" : name, repo + ":1", extra);
+    }
+    EXPECT_EQ(w.pushed[repo], "");
+    return repo;
+}
+
+std::string Registry::repo_http(const std::string& name) { return pushed_repo(http(), name, false); }
+std::string Registry::repo_tls(const std::string& name) { return pushed_repo(tls(), name, true); }
 
 Result<image::FetchedImage> Registry::fetch(const std::string& ref_text, const image::FetchOptions& o) {
     auto ref = image::parse_reference(ref_text);

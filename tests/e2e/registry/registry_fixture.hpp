@@ -27,6 +27,7 @@ struct RegistryWorld {
     std::string arm64_of_multiarch;
     std::string missing_tools;                   // non-empty: the suite cannot run
     std::string setup_error;                     // non-empty: setting up failed
+    std::map<std::string, std::string> pushed;   // "HOST/test/NAME" -> skopeo's error or ""
 
     std::string reg_dir() const { return dir->path() + "/registry"; }
     std::string oci_dir() const { return dir->path() + "/oci"; }
@@ -41,6 +42,10 @@ protected:
     static RegistryWorld& world();
     static std::string http() { return world().vars.at("HTTP_REGISTRY"); }
     static std::string tls() { return world().vars.at("TLS_REGISTRY"); }
+    // "HOST:PORT/test/NAME" after pushing the layout NAME there (once per test process;
+    // "docker" is the multi layout converted to Docker v2 schema 2 manifests).
+    static std::string repo_http(const std::string& name);
+    static std::string repo_tls(const std::string& name);
     static std::string script(const std::string& relative) { return source_path(relative); }
 
     // Options with a fresh cache; plain HTTP allowed (the HTTP registry needs it).
