@@ -14,10 +14,11 @@ log() { echo "$PROG: $*" >&2; }
 
 # The launcher links its C libraries statically (README), so the decompressors' -dev packages
 # (their .a files) are build dependencies too. skiff-pull (image pull/import) links libarchive
-# and libsquashfs (squashfs-tools-ng) dynamically and parses JSON with nlohmann-json.
+# and libsquashfs (squashfs-tools-ng) dynamically, its registry client libcurl and libcrypto, and
+# both parse JSON with nlohmann-json.
 readonly BUILD_PKGS=(cmake ninja-build g++ pkg-config libcap-dev libtoml11-dev
   libfmt-dev libgtest-dev libfuse3-dev libsquashfuse-dev zlib1g-dev liblzma-dev liblzo2-dev
-  liblz4-dev libzstd-dev libarchive-dev libsquashfs-dev nlohmann-json3-dev)
+  liblz4-dev libzstd-dev libarchive-dev libsquashfs-dev nlohmann-json3-dev libcurl4-openssl-dev libssl-dev)
 # openssh-server: the SSH hook runs the host's sshd in containers (it needs no system sshd:
 # tests use their own ports, so one that the package may start on port 22 does not matter).
 readonly RUN_PKGS=(fuse3 squashfuse fuse-overlayfs util-linux openssh-server openssh-client)
@@ -26,8 +27,11 @@ readonly RUN_PKGS=(fuse3 squashfuse fuse-overlayfs util-linux openssh-server ope
 # checking skiff-pull's images by hand and in bench.
 readonly FIXTURE_PKGS=(squashfs-tools squashfs-tools-ng mmdebstrap musl-tools busybox-static libopenmpi-dev
   libfabric1 libfabric-bin)
+# The registry tests (tests/e2e/registry): a real registry, OCI layouts pushed with skopeo,
+# a CA and htpasswd made at run time, zstd layers.
+readonly REGISTRY_PKGS=(docker-registry skopeo apache2-utils openssl curl zstd)
 readonly SCRIPT_PKGS=(git passwd)   # git ls-files and useradd, used by test-all.sh
-readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine)
+readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine umoci)
 # The SPANK plugin builds against spank.h; the Slurm tests run real daemons.
 readonly SLURM_PKGS=(libslurm-dev munge slurmctld slurmd slurm-client)
 # tests/fuzz: libFuzzer is clang's; its runtime is only a Recommends of clang-14.
@@ -38,7 +42,7 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install o
 
 missing_packages() {
   local p
-  for p in "${BUILD_PKGS[@]}" "${RUN_PKGS[@]}" "${FIXTURE_PKGS[@]}" "${SCRIPT_PKGS[@]}" \
+  for p in "${BUILD_PKGS[@]}" "${RUN_PKGS[@]}" "${FIXTURE_PKGS[@]}" "${REGISTRY_PKGS[@]}" "${SCRIPT_PKGS[@]}" \
     "${BENCH_PKGS[@]}" "${SLURM_PKGS[@]}" "${FUZZ_PKGS[@]}"; do
     # busybox-static only replaces Debian's busybox; the fixtures unpack it where that is installed
     if [ "$p" = busybox-static ] && installed busybox; then continue; fi

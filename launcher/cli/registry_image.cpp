@@ -33,17 +33,21 @@ Result<RegistryImage> pull_to_temporary(const std::string& value, const EnvMap& 
 }  // namespace
 
 Result<RegistryImage> obtain_registry_image(const std::string& value, const std::string& where,
-                                            const std::string& cwd, const EnvMap& env,
+                                            const std::string& cwd, const EnvMap& env, bool may_pull,
                                             std::vector<std::string>& warnings) {
     auto ref = image::classify_registry(value, where, cwd);
     if (!ref) return Unexpected(ref.error());
     auto store = image::locate_store(env);
     if (!store) return fail((where.empty() ? "" : where + ": ") + store.error().message);
     if (!store->warning.empty()) warnings.push_back(store->warning);
-    if (store->is_void) return pull_to_temporary(value, env);
-    std::string file = image::store_file(*store, *ref, image::machine_architecture());
+    std::string file = store->is_void ? "" : image::store_file(*store, *ref, image::machine_architecture());
     struct stat st {};
-    if (::stat(file.c_str(), &st) == 0) return RegistryImage{file, false, {}};
+    if (!file.empty() && ::stat(file.c_str(), &st) == 0) return RegistryImage{file, false, {}};
+    if (!may_pull)
+        return fail((where.empty() ? "" : where + ": ") + "image '" + value + "' is not in the image store" +
+                    (file.empty() ? " (EDF_IMAGESTORE=void)" : " ('" + file + "')") +
+                    " and --dry-run does not pull; run 'skiff image pull " + value + "' first");
+    if (store->is_void) return pull_to_temporary(value, env);
     auto pulled = run_pull_helper({"pull", value});
     if (!pulled) return Unexpected(pulled.error());
     return RegistryImage{*pulled, false, {}};

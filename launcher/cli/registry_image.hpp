@@ -21,8 +21,9 @@ struct RegistryImage {
 };
 
 // `value` is a registry reference (not a local path); errors are prefixed with `where`.
+// Without `may_pull` (--dry-run changes nothing) an image missing from the store is an error.
 Result<RegistryImage> obtain_registry_image(const std::string& value, const std::string& where,
-                                            const std::string& cwd, const EnvMap& env,
+                                            const std::string& cwd, const EnvMap& env, bool may_pull,
                                             std::vector<std::string>& warnings);
 
 }  // namespace skiff::cli

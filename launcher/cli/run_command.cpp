@@ -72,10 +72,10 @@ Result<void> add_injections(plan::PlanRequest& request, run::Timeline& timeline)
 // A registry reference becomes a local squashfs file (registry_image.hpp); a temporary one is
 // kept open in `keep` until the exec and is served cold (an image server would outlive it).
 Result<std::string> local_image(const edf::Sourced<std::string>& value, const std::string& cwd, const EnvMap& env,
-                                ns::UniqueFd& keep, bool& cold, run::Timeline& timeline) {
+                                bool may_pull, ns::UniqueFd& keep, bool& cold, run::Timeline& timeline) {
     if (image::is_local_path(value.value)) return value.value;
     std::vector<std::string> warnings;
-    auto registry = obtain_registry_image(value.value, value.origin.str(), cwd, env, warnings);
+    auto registry = obtain_registry_image(value.value, value.origin.str(), cwd, env, may_pull, warnings);
     print_warnings(warnings);
     if (!registry) return Unexpected(registry.error());
     if (registry->temporary) cold = true;
@@ -103,7 +103,8 @@ Result<plan::PlanRequest> prepare(const RunOptions& options, const site::SiteCon
     timeline.step("loaded the environment");
     const auto& image_value = *request.environment.image;
     request.cold = options.cold;
-    auto image_path = local_image(image_value, load.cwd, request.host.env, keep_image, request.cold, timeline);
+    auto image_path = local_image(image_value, load.cwd, request.host.env, !options.dry_run, keep_image,
+                                  request.cold, timeline);
     if (!image_path) return Unexpected(image_path.error());
     auto image = image::classify(*image_path, image_value.origin.str(), load.cwd);
     if (!image) return Unexpected(image.error());

@@ -10,6 +10,8 @@
 
 #include "launcher/image/convert/image_source.hpp"
 #include "launcher/image/registry/fetched_image.hpp"
+#include "launcher/image/registry/insecure.hpp"
+#include "launcher/image/registry/netrc.hpp"
 #include "launcher/image/store.hpp"
 #include "launcher/pull/commands.hpp"
 #include "launcher/pull/convert_output.hpp"
@@ -26,18 +28,6 @@ bool exists(const std::string& path) {
 std::string get(const EnvMap& env, const char* name) {
     auto it = env.find(name);
     return it == env.end() ? "" : it->second;
-}
-
-std::string credentials_file(const EnvMap& env) {
-    std::string config = get(env, "XDG_CONFIG_HOME");
-    if (config.empty()) config = get(env, "HOME") + "/.config";
-    return config + "/enroot/.credentials";
-}
-
-// SKIFF_INSECURE_REGISTRIES: comma-separated host[:port] allowed over plain HTTP.
-bool plain_http_allowed(const EnvMap& env, const std::string& registry) {
-    std::string list = "," + get(env, "SKIFF_INSECURE_REGISTRIES") + ",";
-    return list.find("," + registry + ",") != std::string::npos;
 }
 
 // A private blob cache for a pull outside the store, removed with everything in it.
@@ -66,8 +56,8 @@ Result<void> fetch_and_convert(const image::RegistryRef& ref, const std::string&
     ProgressPrinter printer;
     image::FetchOptions options;
     options.blob_cache = blob_cache;
-    options.credentials = credentials_file(env);
-    options.allow_plain_http = plain_http_allowed(env, ref.registry);
+    options.credentials = image::default_credentials_path(env);
+    options.allow_plain_http = image::plain_http_allowed(ref, env);
     options.progress = [&](const std::string& text) { printer.event(text); };
     printer.event("pulling " + ref.canonical());
     auto fetched = image::fetch_image(ref, options);

@@ -181,8 +181,9 @@ TEST_F(ImageImport, FailedPullLeavesNothing) {
         (*opts.env)["TMPDIR"] = tmp.path();
         auto run = run_in("127.0.0.1:1/skiff/missing:1", {}, {"/bin/true"}, opts);
         EXPECT_EQ(run.status, 125) << run;
-        EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 2) << "a progress line and the error\n" << run;
-        EXPECT_NE(run.err.find("skiff: error: "), std::string::npos) << run;
+        auto error = run.err.find("skiff: error: ");
+        EXPECT_NE(error, std::string::npos) << run;
+        EXPECT_EQ(run.err.find('\n', error), run.err.size() - 1) << "one error line, the last\n" << run;
         EXPECT_TRUE(names_in(tmp.path()).empty()) << where;
     }
     auto left = names_in(store.path());
@@ -199,5 +200,21 @@ TEST_F(ImageImport, BadImageStore) {
               std::string::npos) << run;
 }
 
+// --dry-run changes nothing: an image missing from the store is not pulled.
+TEST_F(ImageImport, DryRunDoesNotPull) {
+    TempDir store("store-dry", "/var/tmp");
+    RunOptions opts;
+    opts.env = current_environment();
+    (*opts.env)["EDF_IMAGESTORE"] = store.path();
+    auto run = run_in("127.0.0.1:1/skiff/missing:1", {"--dry-run"}, {"/bin/true"}, opts);
+    EXPECT_EQ(run.status, 125) << run;
+    EXPECT_NE(run.err.find("is not in the image store"), std::string::npos) << run;
+    EXPECT_NE(run.err.find("--dry-run does not pull; run 'skiff image pull 127.0.0.1:1/skiff/missing:1' first"),
+              std::string::npos) << run;
+    EXPECT_EQ(run.err.find("pulling"), std::string::npos) << run;
+    EXPECT_TRUE(names_in(store.path()).empty());
+}
+
 }  // namespace
 }  // namespace skiff::test
+

@@ -1,0 +1,40 @@
+#include "launcher/image/registry/insecure.hpp"
+
+#include <cctype>
+
+namespace skiff::image {
+namespace {
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// "[::1]:5000" and "host:5000" -> host part; "host" -> itself.
+std::string host_of(const std::string& registry) {
+    auto colon = registry.rfind(':');
+    if (colon == std::string::npos || registry.find(']', colon) != std::string::npos) return registry;
+    return registry.substr(0, colon);
+}
+
+}  // namespace
+
+bool plain_http_allowed(const RegistryRef& ref, const EnvMap& env) {
+    auto it = env.find(insecure_registries_variable);
+    if (it == env.end()) return false;
+    std::string registry = lower(ref.registry);
+    const std::string& list = it->second;
+    for (std::size_t i = 0; i < list.size();) {
+        std::size_t end = list.find_first_of(", \t", i);
+        if (end == std::string::npos) end = list.size();
+        std::string entry = lower(list.substr(i, end - i));
+        i = end + 1;
+        if (entry.empty()) continue;
+        if (entry == registry) return true;
+        bool entry_has_port = host_of(entry) != entry;
+        if (!entry_has_port && entry == host_of(registry)) return true;
+    }
+    return false;
+}
+
+}  // namespace skiff::image

@@ -1,0 +1,77 @@
+// `skiff image pull` and `skiff run` with a registry reference, end to end: the real registry,
+// the real skiff-pull (fetch + conversion into the store) and a real container.
+#include <filesystem>
+#include <future>
+
+#include "tests/e2e/registry/registry_fixture.hpp"
+
+namespace skiff::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Pull : public Registry {
+protected:
+    // skiff with the store in this test's directory and the plain-HTTP registry allowed.
+    ProcessResult skiff(const std::vector<std::string>& args, bool allow_http = true) {
+        EnvMap env = current_environment();
+        env["EDF_IMAGESTORE"] = store_;
+        env["SKIFF_INSECURE_REGISTRIES"] = allow_http ? http() : "";
+        std::vector<std::string> argv{skiff_binary()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run_process(argv, run_options(env, std::chrono::seconds(240)));
+    }
+
+    std::vector<std::string> store_entries() const {
+        std::vector<std::string> names;
+        for (const auto& e : fs::directory_iterator(store_)) names.push_back(e.path().filename());
+        std::sort(names.begin(), names.end());
+        return names;
+    }
+
+    void SetUp() override {
+        Registry::SetUp();
+        if (IsSkipped() || HasFatalFailure()) return;
+        fs::create_directories(store_);
+    }
+
+    std::string store_ = work_ / "store";
+};
+
+TEST_F(Pull, PulledImageRunsWithItsLayersMergedAndItsConfig) {
+    std::string ref = repo_http("multi") + ":1";
+    auto pull = skiff({"image", "pull", ref});
+    ASSERT_EQ(pull.status, 0) << pull;
+    auto run = skiff({"run", "--image", ref, "--", "/bin/sh", "-c",
+                      "cat /skiff-fixture; test -e /etc/removed-file || echo removed; test -e /opt/gone || echo gone; "
+                      "ls /opt/replaced; cat /opt/plain/file; echo $FIXTURE_VAR; pwd"},
+                     false);
+    ASSERT_EQ(run.status, 0) << run;
+    EXPECT_EQ(run.out, "multi\nremoved\ngone\nnew\nplain\nfrom-oci-config\n/opt\n")
+        << "whiteouts, the opaque directory, the plain-tar layer, Env and WorkingDir";
+    auto ls = skiff({"image", "ls"});
+    EXPECT_NE(ls.out.find("+test+multi+1."), std::string::npos) << ls;
+}
+
+// Four pulls of one image at once: one image file, no temporary left, every pull succeeds.
+TEST_F(Pull, ConcurrentPullsMakeOneFile) {
+    std::string ref = repo_http("multiarch") + ":1";
+    std::vector<std::future<ProcessResult>> pulls;
+    for (int i = 0; i < 4; ++i) pulls.push_back(std::async(std::launch::async, [&] { return skiff({"image", "pull", ref}); }));
+    for (auto& p : pulls) {
+        auto r = p.get();
+        EXPECT_EQ(r.status, 0) << r;
+    }
+    int images = 0;
+    for (const auto& name : store_entries()) {
+        if (name.ends_with(".sqsh")) ++images;
+        else EXPECT_TRUE(name.ends_with(".sqsh.lock") || name == ".blobs") << "left behind: " << name;
+    }
+    EXPECT_EQ(images, 1);
+    auto run = skiff({"run", "--image", ref, "--", "/bin/cat", "/skiff-fixture"}, false);
+    EXPECT_EQ(run.status, 0) << run;
+    EXPECT_EQ(run.out, "multi\n") << "the amd64 entry of the index";
+}
+
+}  // namespace
+}  // namespace skiff::test
