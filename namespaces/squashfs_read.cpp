@@ -3,8 +3,11 @@
 
 #include <sys/stat.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "namespaces/squashfs_prefetch.hpp"
 #include "namespaces/squashfuse_c.hpp"
@@ -30,21 +33,48 @@ const sqfs_block* block_at(const BlockSource& source, sqfs_cache& cache, BlockRe
     return block;
 }
 
-// Where the bytes of one block-sized piece of the file are: `block` (nullptr for a hole, which
-// reads as zeros) from `offset`, `length` bytes.
+// Where the bytes of one block-sized piece of the file are, from `offset`, `length` bytes: in
+// `block` (decompressed), else in the image file itself at `stored` (a block stored
+// uncompressed), else nowhere (a hole: zeros).
 struct Piece {
     const sqfs_block* block = nullptr;
+    std::optional<BlockRef> stored;
     std::size_t offset = 0;
     std::size_t length = 0;
+
+    std::size_t capacity() const { return block ? block->size : stored ? stored_size(stored->header) : length; }
 };
+
+// A block stored uncompressed is read straight into the reply (squashfs_fs.h:
+// SQUASHFS_COMPRESSED_BIT_BLOCK): libsquashfuse would malloc the whole block, read it and
+// copy the part asked for, a page fault per 4 KiB of the allocation and two copies.
+bool locate(const BlockSource& source, sqfs_cache& cache, BlockRef ref, Piece& piece) {
+    if (ref.header & (1u << 24)) {
+        piece.stored = ref;
+        return true;
+    }
+    piece.block = block_at(source, cache, ref);
+    return piece.block != nullptr;
+}
 
 bool fragment_piece(const BlockSource& source, sqfs_inode& inode, Piece& piece) {
     squashfs_fragment_entry fragment{};
     if (sqfs_frag_entry(source.fs, &fragment, inode.xtra.reg.frag_idx) != SQFS_OK) return false;
-    piece.block = block_at(source, source.fs->frag_cache, {fragment.start_block, fragment.size});
     piece.offset = inode.xtra.reg.frag_off;
     piece.length = static_cast<std::size_t>(inode.xtra.reg.file_size % source.fs->sb.block_size);
-    return piece.block != nullptr;
+    return locate(source, source.fs->frag_cache, {fragment.start_block, fragment.size}, piece);
+}
+
+bool copy_piece(const sqfs& fs, const Piece& piece, std::size_t skip, std::size_t length, char* out) {
+    if (piece.block) {
+        std::memcpy(out, static_cast<const char*>(piece.block->data) + piece.offset + skip, length);
+    } else if (piece.stored) {
+        auto at = static_cast<off_t>(fs.offset + piece.stored->position + piece.offset + skip);
+        return ::pread(fs.fd, out, length, at) == static_cast<ssize_t>(length);
+    } else {
+        std::memset(out, 0, length);
+    }
+    return true;
 }
 
 }  // namespace
@@ -74,18 +104,14 @@ bool read_file_range(const BlockSource& source, sqfs_inode& inode, off_t start, 
             if (list.input_size == 0) {  // a sparse block: zeros
                 piece.length = static_cast<std::size_t>(std::min<std::uint64_t>(file_size - static_cast<std::uint64_t>(list.pos), block_size));
             } else {
-                piece.block = block_at(source, fs.data_cache, {static_cast<std::uint64_t>(list.block), list.header});
-                if (!piece.block) return false;
-                piece.length = piece.block->size;
+                if (!locate(source, fs.data_cache, {static_cast<std::uint64_t>(list.block), list.header}, piece)) return false;
+                piece.length = piece.capacity();
             }
         }
         // A damaged image can claim more bytes than its block holds.
-        if (piece.length < skip || (piece.block && piece.offset + piece.length > piece.block->size)) return false;
+        if (piece.length < skip || piece.offset + piece.length > piece.capacity()) return false;
         std::size_t take = std::min(piece.length - skip, size - copied);
-        if (piece.block)
-            std::memcpy(buffer + copied, static_cast<const char*>(piece.block->data) + piece.offset + skip, take);
-        else
-            std::memset(buffer + copied, 0, take);
+        if (!copy_piece(fs, piece, skip, take, buffer + copied)) return false;
         copied += take;
         skip = 0;
         if (fragment) break;

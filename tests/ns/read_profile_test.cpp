@@ -120,6 +120,30 @@ TEST_F(ReadProfileBlocks, WrongProfilesServeTheRightBytes) {
     EXPECT_EQ(prefetch.found(), 0u);
 }
 
+// An image stored uncompressed (mksquashfs -noI -noD -noF -noX) is read straight from the file:
+// blocks spanning reads, a fragment, a sparse file.
+TEST(ReadUncompressed, ServesTheFilesBytes) {
+    SKIFF_REQUIRE(::access("/usr/bin/mksquashfs", X_OK) == 0, "mksquashfs is missing (Debian package squashfs-tools)");
+    TempDir dir{"uncompressed"};
+    std::string big;
+    for (int i = 0; big.size() < 700000; ++i) big += std::to_string(i * 7919) + ",";
+    dir.write_file("tree/big", big);
+    dir.write_file("tree/small", "a fragment\n");
+    dir.write_file("tree/sparse", std::string(300000, '\0') + "end");
+    auto made = run_process({"/usr/bin/mksquashfs", dir / "tree", dir / "image.sqsh", "-noI", "-noD", "-noF", "-noX", "-quiet"});
+    ASSERT_EQ(made.status, 0) << made.err;
+    auto* fs = ns::open_squashfs_fuse(dir / "image.sqsh", ::getuid(), ::getgid());
+    ASSERT_NE(fs, nullptr);
+    ns::ReadRecorder recorder(100);
+    ns::BlockSource source{&ns::squashfs_of(fs), nullptr, &recorder};
+    for (const char* file : {"big", "small", "sparse"}) {
+        auto served = image_file(fs, source, file);
+        ASSERT_TRUE(served.has_value()) << file;
+        EXPECT_EQ(*served, host_file(dir / ("tree/" + std::string(file)))) << file;
+    }
+    EXPECT_TRUE(recorder.blocks().empty()) << "uncompressed blocks are no work to prefetch";
+}
+
 // End to end: real cold launches with the per-user runtime directory.
 class ReadProfileLaunch : public NsTest {
 protected:
