@@ -10,15 +10,8 @@
 #include <cstdint>
 #include <cstring>
 
-// libsquashfuse's headers expect its config.h and FUSE version macros first
-// (fast-start.md, "Header quirk").
-#define SQFS_CONFIG_H
-#define FUSE_USE_VERSION 32
-#define HAVE_LINUX_TYPES_LE16
-extern "C" {
-#include <squashfuse/ll.h>
-sqfs_err sqfs_stat(sqfs* fs, sqfs_inode* inode, struct stat* st);
-}
+#include "namespaces/squashfs_read.hpp"
+#include "namespaces/squashfuse_c.hpp"
 
 
 namespace skiff::ns {
@@ -28,6 +21,7 @@ struct SquashfsFuse {
     sqfs_ll ll;
     uid_t uid;
     gid_t gid;
+    BlockSource blocks;  // the data path of reads (squashfs_read.hpp)
     // One buffer for every read: the kernel sends at most max_pages (32) pages per request, and
     // an allocation per read costs a launch 2-3 ms (fast-start.md).
     char read_buffer[1 << 20];
@@ -102,12 +96,11 @@ void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_fil
     sqfs_ll_i lli;
     if (sqfs_ll_iget(req, &lli, ino)) return;  // it replied already
     (void)fi;
-    sqfs_off_t length = static_cast<sqfs_off_t>(size);
-    if (sqfs_read_range(&state.ll.fs, &lli.inode, offset, &length, state.read_buffer)) {
+    if (!read_file_range(state.blocks, lli.inode, offset, size, state.read_buffer)) {
         fuse_reply_err(req, EIO);
         return;
     }
-    fuse_reply_buf(req, state.read_buffer, static_cast<size_t>(length));
+    fuse_reply_buf(req, state.read_buffer, size);
 }
 
 // ENOSYS from open and opendir tells the kernel (FUSE_NO_OPEN(DIR)_SUPPORT, Linux 4.19/5.1)
@@ -189,10 +182,18 @@ SquashfsFuse* open_squashfs_fuse(const std::string& image, uid_t uid, gid_t gid)
     std::memset(&state->ll, 0, sizeof state->ll);
     state->uid = uid;
     state->gid = gid;
+    state->blocks.fs = &state->ll.fs;
     if (sqfs_open_image(&state->ll.fs, image.c_str(), 0) != SQFS_OK || sqfs_ll_init(&state->ll) ||
         !widen_data_cache(state->ll.fs))
         return nullptr;
     return state;
+}
+
+sqfs& squashfs_of(SquashfsFuse* fs) { return fs->ll.fs; }
+
+void use_read_hints(SquashfsFuse* fs, BlockPrefetch* prefetch, ReadRecorder* recorder) {
+    fs->blocks.prefetch = prefetch;
+    fs->blocks.recorder = recorder;
 }
 
 fuse_session* start_fuse_session(SquashfsFuse* fs, int fuse_fd) {

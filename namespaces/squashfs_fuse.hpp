@@ -7,14 +7,23 @@
 #include <string>
 
 struct fuse_session;
+struct sqfs;
 
 namespace skiff::ns {
 
 struct SquashfsFuse;
+class BlockPrefetch;
+class ReadRecorder;
 
 // Opens the image and parses its tables; nullptr if libsquashfuse cannot read it. Every file
 // is reported as owned by `uid`/`gid` (ids as seen in the mounting user namespace).
 SquashfsFuse* open_squashfs_fuse(const std::string& image, uid_t uid, gid_t gid);
+
+sqfs& squashfs_of(SquashfsFuse* fs);
+
+// Reads then take blocks from `prefetch` first and note them in `recorder` (either may be
+// nullptr); both must outlive the session.
+void use_read_hints(SquashfsFuse* fs, BlockPrefetch* prefetch, ReadRecorder* recorder);
 
 // A session that serves `fs` on `fuse_fd`, a /dev/fuse fd already mounted by someone.
 fuse_session* start_fuse_session(SquashfsFuse* fs, int fuse_fd);

@@ -2,13 +2,17 @@
 #include "namespaces/squashfs_serve.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <memory>
+#include <optional>
 
 #include "namespaces/fd_passing.hpp"
 #include "namespaces/squashfs_fuse.hpp"
-
-#define FUSE_USE_VERSION 32
-#include <fuse3/fuse_lowlevel.h>
+#include "namespaces/squashfs_prefetch.hpp"
+#include "namespaces/squashfs_read.hpp"
+#include "namespaces/squashfuse_c.hpp"
 
 namespace skiff::ns {
 namespace {
@@ -24,9 +28,47 @@ void detach_from_caller(int control_fd) {
     ::close_range(4, ~0U, 0);
 }
 
+std::optional<ImageIdentity> identity_of(sqfs& fs) {
+    struct stat st {};
+    if (::fstat(fs.fd, &st) != 0) return std::nullopt;
+    return ImageIdentity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+                         static_cast<std::uint64_t>(st.st_size),
+                         static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+                         fs.sb.bytes_used, fs.sb.block_size};
+}
+
+// The read profile of one served image: the last launch's blocks, prefetched now, and this
+// launch's, recorded for the next one.
+struct ProfileUse {
+    std::string directory;
+    ImageIdentity image;
+    std::vector<BlockRef> loaded;
+    std::unique_ptr<BlockPrefetch> prefetch;
+    std::unique_ptr<ReadRecorder> recorder;
+
+    void save() const {
+        if (recorder->blocks().empty() || recorder->blocks() == loaded) return;
+        store_profile(directory, {image, recorder->blocks()});
+    }
+};
+
+std::unique_ptr<ProfileUse> start_profile(SquashfsFuse* fs, const std::string& directory) {
+    if (directory.empty()) return nullptr;
+    auto identity = identity_of(squashfs_of(fs));
+    if (!identity) return nullptr;
+    auto use = std::make_unique<ProfileUse>();
+    use->directory = directory;
+    use->image = *identity;
+    if (auto profile = load_profile(directory, *identity)) use->loaded = std::move(profile->blocks);
+    if (!use->loaded.empty()) use->prefetch = std::make_unique<BlockPrefetch>(squashfs_of(fs), use->loaded);
+    use->recorder = std::make_unique<ReadRecorder>(profile_block_limit(*identity));
+    use_read_hints(fs, use->prefetch.get(), use->recorder.get());
+    return use;
+}
+
 }  // namespace
 
-void serve_squashfs(int control_fd, const std::string& image, uid_t uid, gid_t gid) {
+void serve_squashfs(int control_fd, const std::string& image, uid_t uid, gid_t gid, const std::string& profile_directory) {
     detach_from_caller(control_fd);
     control_fd = 3;
     SquashfsFuse* fs = open_squashfs_fuse(image, uid, gid);
@@ -34,6 +76,8 @@ void serve_squashfs(int control_fd, const std::string& image, uid_t uid, gid_t g
         (void)send_message(control_fd, "E" + image + " is not a squashfs image libsquashfuse can read");
         ::_exit(1);
     }
+    // Before answering: the helper decompresses while the launcher builds its namespaces.
+    auto profile = start_profile(fs, profile_directory);
     (void)send_message(control_fd, "R");
     auto message = receive_message(control_fd);
     if (!message || !message->fd.valid()) ::_exit(0);  // the launcher gave up before mounting
@@ -41,6 +85,7 @@ void serve_squashfs(int control_fd, const std::string& image, uid_t uid, gid_t g
     if (!session) ::_exit(1);
     int rc = fuse_session_loop(session);  // returns when the mount is gone (ENODEV)
     fuse_session_unmount(session);
+    if (profile) profile->save();
     ::_exit(rc < 0 ? 1 : 0);
 }
 

@@ -7,6 +7,8 @@
 
 namespace skiff::ns {
 
-[[noreturn]] void serve_squashfs(int control_fd, const std::string& image, uid_t uid, gid_t gid);
+// `profile_directory`: where read profiles live (squashfs_profile.hpp); empty: none.
+[[noreturn]] void serve_squashfs(int control_fd, const std::string& image, uid_t uid, gid_t gid,
+                                 const std::string& profile_directory);
 
 }  // namespace skiff::ns

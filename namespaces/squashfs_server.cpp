@@ -18,13 +18,13 @@ namespace {
 // The middle process is reaped later, in mount_squashfs(), so that the launcher does not wait
 // for it to be scheduled; it must be reaped before the exec, or the command inherits it.
 SysResult<pid_t> spawn_detached(int control_fd, int launcher_fd, const std::string& image,
-                                uid_t uid, gid_t gid) {
+                                uid_t uid, gid_t gid, const std::string& profile_directory) {
     pid_t middle = ::fork();
     if (middle < 0) return sys_fail("fork", "squashfs server");
     if (middle == 0) {
         ::close(launcher_fd);
         pid_t server = ::fork();
-        if (server == 0) serve_squashfs(control_fd, image, uid, gid);
+        if (server == 0) serve_squashfs(control_fd, image, uid, gid, profile_directory);
         ::_exit(server < 0 ? 1 : 0);
     }
     return middle;
@@ -36,11 +36,12 @@ void reap(pid_t pid) {
 
 }  // namespace
 
-SysResult<SquashfsServer> start_squashfs_server(const std::string& image, uid_t uid, gid_t gid) {
+SysResult<SquashfsServer> start_squashfs_server(const std::string& image, uid_t uid, gid_t gid,
+                                                const std::string& profile_directory) {
     auto pair = seqpacket_pair();
     if (!pair) return Unexpected(pair.error());
     auto& [ours, theirs] = *pair;
-    auto spawner = spawn_detached(theirs.get(), ours.get(), image, uid, gid);
+    auto spawner = spawn_detached(theirs.get(), ours.get(), image, uid, gid, profile_directory);
     if (!spawner) return Unexpected(spawner.error());
     theirs.reset();
     // Not waiting for the server here lets it read the image's tables while the launcher

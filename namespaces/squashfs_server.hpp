@@ -21,8 +21,11 @@ struct SquashfsServer {
 
 // Starts the server for `image`, whose files will appear owned by `uid`/`gid` as the server
 // reports them (ids as seen inside the container's user namespace). Returns at once; an image
-// the server cannot read is reported by mount_squashfs().
-SysResult<SquashfsServer> start_squashfs_server(const std::string& image, uid_t uid, gid_t gid);
+// the server cannot read is reported by mount_squashfs(). `profile_directory` holds read
+// profiles (squashfs_profile.hpp): the server prefetches the blocks the last launch of the
+// image needed and records this launch's; empty: neither.
+SysResult<SquashfsServer> start_squashfs_server(const std::string& image, uid_t uid, gid_t gid,
+                                                const std::string& profile_directory = {});
 
 // Opens /dev/fuse. Must be called *inside* the user namespace: the kernel requires the device's
 // opener to be in the mounting user namespace, else mount() fails with EINVAL.

@@ -112,6 +112,7 @@ Result<plan::PlanRequest> prepare(const RunOptions& options, const site::SiteCon
     auto dirs = state_dirs_for(request.host, request.image);
     if (!dirs.image_servers.empty()) request.server_directory = dirs.image_servers;
     request.server_directory_problem = dirs.problem;
+    request.read_profiles = dirs.image_facts;
     bool cached = false;
     auto facts = read_image_facts(request.image, dirs.image_facts, cached);
     if (!facts) return Unexpected(facts.error());

@@ -71,7 +71,10 @@ Result<ImageServing> image_serving(const PlanRequest& request) {
     if (request.image.kind != image::ImageSource::Kind::squashfs) serving.cold_reason = "a directory image needs no server";
     else if (request.cold) serving.cold_reason = "--cold";
     else if (!request.server_directory) serving.cold_reason = request.server_directory_problem;
-    if (!serving.cold_reason.empty()) return serving;
+    if (!serving.cold_reason.empty()) {
+        if (request.image.kind == image::ImageSource::Kind::squashfs) serving.read_profiles = request.read_profiles;
+        return serving;
+    }
     serving.warm = true;
     serving.server_directory = *request.server_directory;
     serving.server_name = server_name(request);

@@ -62,6 +62,9 @@ struct PlanRequest {
     // The user's private directory of image-server sockets, or why there is none.
     std::optional<std::string> server_directory;
     std::string server_directory_problem;
+    // The user's private directory of cold-launch read profiles (namespaces/squashfs_profile.hpp);
+    // empty: none.
+    std::string read_profiles;
     // com.hooks.ssh: the server's host files and key, read by launcher/cli/ssh_facts; the
     // planner adds the environment file.
     std::optional<SshServer> ssh;

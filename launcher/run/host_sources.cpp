@@ -15,7 +15,8 @@ Error mount_error(const plan::MountOp& op, const ns::SysError& error) {
 
 Result<std::optional<ns::SquashfsServer>> start_cold_server(const plan::LaunchPlan& plan) {
     if (plan.image.kind != image::ImageSource::Kind::squashfs) return std::optional<ns::SquashfsServer>{};
-    auto server = ns::start_squashfs_server(plan.image.path, plan.ids.inside_uid, plan.ids.inside_gid);
+    auto server = ns::start_squashfs_server(plan.image.path, plan.ids.inside_uid, plan.ids.inside_gid,
+                                            plan.serving.read_profiles);
     if (!server) return Unexpected(server.error().to_error("image '" + plan.image.path + "'"));
     return std::optional<ns::SquashfsServer>(std::move(*server));
 }
