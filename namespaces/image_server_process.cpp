@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include "namespaces/fd_passing.hpp"
 #include "namespaces/mount_ops.hpp"
 #include "namespaces/pidfd.hpp"
+#include "namespaces/spare_pool.hpp"
 #include "namespaces/squashfs_fuse.hpp"
 #include "namespaces/squashfs_server.hpp"
 #include "namespaces/unix_socket.hpp"
@@ -77,11 +79,18 @@ SysResult<fuse_session*> mount_image(const ImageServerConfig& config, SquashfsFu
     return session;
 }
 
+// This server among the ones that have listened on the socket: its pid and 64 random bits.
+std::string instance_token() {
+    unsigned long long nonce = 0;
+    if (::getrandom(&nonce, sizeof nonce, 0) != sizeof nonce) nonce = static_cast<unsigned long long>(Clock::now().time_since_epoch().count());
+    return std::to_string(::getpid()) + "." + std::to_string(nonce);
+}
+
 class Server {
 public:
     Server(const ImageServerConfig& config, fuse_session* session, UniqueFd directory, UniqueFd listener, UniqueFd lock)
         : config_(config), session_(session), directory_(std::move(directory)), listener_(std::move(listener)),
-          lock_(std::move(lock)) {
+          lock_(std::move(lock)), spares_(std::chrono::seconds(config.spare_seconds)) {
         if (config.retire_with > 0) step_ = open_pidfd(config.retire_with);
     }
 
@@ -93,6 +102,7 @@ public:
             int ready = ::poll(fds.data(), fds.size(), timeout_ms());
             if (ready < 0 && errno != EINTR) ::_exit(1);
             if (ready <= 0) {
+                spares_.expire(Clock::now());
                 if (idle_expired()) retire();
                 continue;
             }
@@ -108,9 +118,14 @@ public:
 
 private:
     int timeout_ms() const {
-        if (!listener_.valid() || !clients_.empty()) return -1;
-        auto left = std::chrono::seconds(config_.idle_seconds) - (Clock::now() - last_activity_);
-        return static_cast<int>(std::max<long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(left).count()) + 1);
+        std::optional<Clock::time_point> wake = spares_.next_expiry();
+        if (listener_.valid() && clients_.empty()) {
+            auto idle_end = last_activity_ + std::chrono::seconds(config_.idle_seconds);
+            if (!wake || idle_end < *wake) wake = idle_end;
+        }
+        if (!wake) return -1;
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*wake - Clock::now()).count();
+        return static_cast<int>(std::max<long>(0, left) + 1);
     }
 
     bool idle_expired() const {
@@ -136,7 +151,10 @@ private:
         auto request = receive_message(connection.get());
         if (!request || request->payload.empty()) return;
         switch (request->payload[0]) {
-            case 'C': hand_out_clone(connection.get(), peer->pid); break;
+            case 'C': hand_out_clone(connection.get(), peer->pid, "M"); break;
+            case 'B': hand_out_clone(connection.get(), 0, "M" + token_); break;
+            case 'W': hand_out_warm(connection.get(), peer->pid, request->payload); break;
+            case 'A': take_spare(*request); break;
             case 'S': (void)send_message(connection.get(), status()); break;
             case 'Q':
                 retire();
@@ -149,16 +167,44 @@ private:
         }
     }
 
-    void hand_out_clone(int connection, pid_t launcher) {
+    void hand_out_clone(int connection, pid_t launcher, const std::string& reply) {
         auto tree = clone_tree(mount_point, false);
         if (!tree) {
             (void)send_message(connection, "E" + tree.error().describe());
             return;
         }
-        if (!send_message(connection, "M", tree->get())) return;
+        if (!send_message(connection, reply, tree->get())) return;
+        if (launcher > 0) count_launch(launcher);
+    }
+
+    // "W<wanted> <key>": a spare of the plan `key`, else a clone.
+    void hand_out_warm(int connection, pid_t launcher, const std::string& request) {
+        auto space = request.find(' ');
+        if (space == std::string::npos) return;
+        int wanted = std::atoi(request.c_str() + 1);
+        auto taken = spares_.take(request.substr(space + 1), wanted, Clock::now());
+        std::string build = std::to_string(taken.build);
+        if (!taken.spare) return hand_out_clone(connection, launcher, "M" + build);
+        const int fds[] = {taken.spare->user.get(), taken.spare->mnt.get()};
+        // Sent or not, the spare is closed here: it is never handed out twice.
+        if (!send_message(connection, "S" + build, fds)) return;
+        count_launch(launcher);
+    }
+
+    // "A<token> <key>" with a spare's user and mount namespaces, from a launch's spare
+    // builder; a spare built on another server's clone (one killed meanwhile) is refused.
+    void take_spare(Message& offer) {
+        const std::string prefix = "A" + token_ + " ";
+        if (!offer.payload.starts_with(prefix) || !offer.fd.valid() || offer.more.size() != 1) return;
+        (void)spares_.add(offer.payload.substr(prefix.size()),
+                          SpareNamespaces{std::move(offer.fd), std::move(offer.more[0])}, Clock::now());
+    }
+
+    void count_launch(pid_t launcher) {
         ++launches_;
         last_activity_ = Clock::now();
-        // skiff execs the command in the launcher process, so its pid is the container's.
+        // skiff execs the command in the launcher process, so its pid is the container's; a
+        // launch in a spare holds the image's mount as a clone does.
         UniqueFd pidfd = open_pidfd(launcher);
         if (pidfd.valid()) clients_.push_back(std::move(pidfd));
     }
@@ -166,7 +212,7 @@ private:
     std::string status() const {
         auto idle = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - last_activity_).count();
         return "pid=" + std::to_string(::getpid()) + " clients=" + std::to_string(clients_.size()) +
-               " idle=" + std::to_string(idle) + " launches=" + std::to_string(launches_) + " image=" + config_.image;
+               " idle=" + std::to_string(idle) + " launches=" + std::to_string(launches_) + " spares=" + std::to_string(spares_.size()) + " image=" + config_.image;
     }
 
     void drop_exited_clients(const std::vector<pollfd>& fds) {
@@ -186,6 +232,7 @@ private:
         ::unlinkat(directory_.get(), (config_.name + ".lock").c_str(), 0);
         lock_.reset();
         clients_.clear();
+        spares_.clear();  // their binds are as old as they are; a new server builds afresh
         ::umount2(mount_point, MNT_DETACH);
     }
 
@@ -196,6 +243,8 @@ private:
     UniqueFd lock_;
     UniqueFd step_;                  // pidfd of the Slurm step's slurmstepd, if any
     std::vector<UniqueFd> clients_;  // pidfds of launched containers
+    SparePool spares_;
+    const std::string token_ = instance_token();
     fuse_buf buffer_{};
     Clock::time_point last_activity_ = Clock::now();
     unsigned long launches_ = 0;

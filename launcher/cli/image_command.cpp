@@ -68,11 +68,12 @@ Result<std::string> servers_directory() {
 int list() {
     auto directory = servers_directory();
     if (!directory) return report(directory.error().message);
-    std::printf("%-8s %-8s %-8s %-9s %s\n", "PID", "CLIENTS", "IDLE", "LAUNCHES", "IMAGE");
+    std::printf("%-8s %-8s %-8s %-9s %-7s %s\n", "PID", "CLIENTS", "IDLE", "LAUNCHES", "SPARES", "IMAGE");
     for (const auto& server : running_servers(*directory)) {
         const auto& s = server.status;
-        std::printf("%-8s %-8s %-8s %-9s %s\n", s.at("pid").c_str(), s.at("clients").c_str(), (s.at("idle") + "s").c_str(),
-                    s.at("launches").c_str(), s.at("image").c_str());
+        auto spares = s.contains("spares") ? s.at("spares") : "-";
+        std::printf("%-8s %-8s %-8s %-9s %-7s %s\n", s.at("pid").c_str(), s.at("clients").c_str(),
+                    (s.at("idle") + "s").c_str(), s.at("launches").c_str(), spares.c_str(), s.at("image").c_str());
     }
     return 0;
 }

@@ -69,6 +69,7 @@ struct ImageServing {
     std::string server_name;       // the image identity (and Slurm job): one server each
     int idle_seconds = 600;        // SKIFF_SERVER_IDLE
     pid_t retire_with = 0;         // a Slurm step's slurmstepd: the server retires when it exits
+    int spares = 2;                // SKIFF_WARM_SPARES: pre-built namespaces kept per plan (0: off)
 };
 
 // The SSH server of the container (hooks.md §3, hooks/ssh): what the executor installs under

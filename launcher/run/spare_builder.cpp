@@ -1,0 +1,77 @@
+#include "launcher/run/spare_builder.hpp"
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "launcher/run/execute.hpp"
+#include "launcher/run/warm_image.hpp"
+#include "namespaces/image_server.hpp"
+#include "namespaces/spare_namespaces.hpp"
+#include "namespaces/unix_socket.hpp"
+
+namespace skiff::run {
+namespace {
+
+// Below the launches it serves: a spare is worth building only with a core to spare.
+constexpr int builder_niceness = 10;
+
+void wait_for(pid_t pid) {
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {}
+}
+
+// One spare: a child builds the container and stops; we open its namespaces while it lives,
+// let it exit, and hand them to the server. false: the child failed.
+bool build_one(const plan::LaunchPlan& plan, const std::string& key) {
+    int ready[2], hold[2];
+    if (::pipe2(ready, O_CLOEXEC) != 0) return false;
+    ns::UniqueFd ready_in(ready[0]), ready_out(ready[1]);
+    if (::pipe2(hold, O_CLOEXEC) != 0) return false;
+    ns::UniqueFd hold_in(hold[0]), hold_out(hold[1]);
+    pid_t child = ::fork();
+    if (child < 0) return false;
+    if (child == 0) {
+        ready_in.reset();
+        hold_out.reset();
+        (void)build_spare(plan, ready_out.get(), hold_in.get());
+        ::_exit(1);
+    }
+    ready_out.reset();
+    hold_in.reset();
+    char report[256];
+    ssize_t n = ::read(ready_in.get(), report, sizeof report);
+    bool built = n > 1 && report[0] == 'R';
+    std::string server = built ? std::string(report + 1, static_cast<std::size_t>(n - 1)) : "";
+    auto spare = built ? ns::open_namespaces(child) : ns::SysResult<ns::SpareNamespaces>(ns::sys_fail("build", "spare", ECHILD));
+    hold_out.reset();  // the child exits; the namespaces live on in `spare`
+    wait_for(child);
+    if (!spare) return false;
+    auto connection = ns::connect_unix(server_socket(plan));
+    return connection && ns::offer_spare(connection->get(), server, key, *spare);
+}
+
+[[noreturn]] void build_spares(const plan::LaunchPlan& plan, const std::string& key, int count) {
+    ::setsid();
+    ::close_range(3, ~0U, 0);  // nothing of the launch: not its connection, clone or spare
+    int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);
+    (void)::setpriority(PRIO_PROCESS, 0, builder_niceness);
+    for (int i = 0; i < count; ++i)
+        if (!build_one(plan, key)) break;
+    ::_exit(0);
+}
+
+}  // namespace
+
+void start_spare_builder(const plan::LaunchPlan& plan, const std::string& key, int count) {
+    pid_t middle = ::fork();
+    if (middle < 0) return;  // no spares this time; the next launch asks again
+    if (middle == 0) {
+        if (::fork() == 0) build_spares(plan, key, count);
+        ::_exit(0);
+    }
+    wait_for(middle);
+}
+
+}  // namespace skiff::run
