@@ -178,7 +178,10 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const Ho
     auto spares = choose_spare(plan, holder != nullptr);
     auto warm = warm_image(plan, spares);
     timeline.step(warm.note);
-    if (warm.build > 0) start_spare_builder(plan, spares.key, warm.build);
+    if (warm.build > 0) {
+        start_spare_builder(plan, spares.key, warm.build);
+        timeline.step("started a detached builder of " + std::to_string(warm.build) + " spare(s)");
+    }
     if (warm.spare) return launch_in_spare(plan, *warm.spare, timeline);
     return build_container(plan, std::move(warm), timeline, holder, std::move(holder_base), nullptr);
 }
