@@ -94,15 +94,15 @@ SysResult<UniqueFd> request_image_tree(int connection) {
     return sys_fail("image server: " + why, "", EPROTO);
 }
 
-// Request "W<wanted> <key>"; reply "S<build>" with the user and mount namespaces, or
-// "M<build>" with the clone.
+// Request "W<wanted> <key>"; reply "S<start>" with the user and mount namespaces, or
+// "M<start>" with the clone; start is 1 when the caller should start the key's builder.
 SysResult<WarmReply> request_warm(int connection, const std::string& key, int wanted) {
     if (auto r = send_message(connection, "W" + std::to_string(wanted) + " " + key); !r) return Unexpected(r.error());
     auto reply = receive_message(connection);
     if (!reply) return Unexpected(reply.error());
     const std::string& p = reply->payload;
     WarmReply warm;
-    if (p.size() > 1 && (p[0] == 'S' || p[0] == 'M')) warm.build = std::atoi(p.c_str() + 1);
+    warm.start_builder = p.size() > 1 && p[1] == '1';
     if (p.starts_with("S") && reply->fd.valid() && reply->more.size() == 1) {
         warm.spare = SpareNamespaces{std::move(reply->fd), std::move(reply->more[0])};
         return warm;
@@ -126,12 +126,30 @@ SysResult<SpareTree> request_spare_tree(int connection) {
     return sys_fail("image server: " + why, "", EPROTO);
 }
 
-// "A<server token> <key>" with the user and mount namespaces.
-SysResult<void> offer_spare(int connection, const std::string& server, const std::string& key,
-                            const SpareNamespaces& spare) {
-    const int fds[] = {spare.user.get(), spare.mnt.get()};
-    return send_message(connection, "A" + server + " " + key, fds);
+// Request "R<key>"; reply "T<token> <count>".
+SysResult<BuilderWelcome> register_builder(int connection, const std::string& key) {
+    if (auto r = send_message(connection, "R" + key); !r) return Unexpected(r.error());
+    auto reply = receive_message(connection);
+    if (!reply) return Unexpected(reply.error());
+    const std::string& p = reply->payload;
+    auto space = p.find(' ');
+    if (!p.starts_with("T") || space == std::string::npos) return sys_fail("image server refused the builder", "", EPROTO);
+    return BuilderWelcome{p.substr(1, space - 1), std::atoi(p.c_str() + space + 1)};
 }
+
+SysResult<int> next_build_request(int connection) {
+    auto request = receive_message(connection);
+    if (!request) return Unexpected(request.error());
+    if (!request->payload.starts_with("N")) return sys_fail("image server let the builder go", "", ENOTCONN);
+    return std::atoi(request->payload.c_str() + 1);
+}
+
+SysResult<void> offer_spare(int connection, const SpareNamespaces& spare) {
+    const int fds[] = {spare.user.get(), spare.mnt.get()};
+    return send_message(connection, "A", fds);
+}
+
+SysResult<void> spare_failed(int connection) { return send_message(connection, "F"); }
 
 SysResult<std::string> request_status(int connection) { return ask(connection, "S"); }
 

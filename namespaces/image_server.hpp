@@ -65,16 +65,25 @@ struct SpareTree {
 SysResult<SpareTree> request_spare_tree(int connection);
 
 // A spare for the plan `key` if the server holds one, else the detached clone; `wanted`
-// spares should be kept ready for the key, and `build` says how many the caller should build
-// and offer (offer_spare) because nobody else is building them.
+// spares should be kept ready for the key. `start_builder`: the key has no builder yet, and
+// the caller should start one (spare_pool.hpp).
 struct WarmReply {
     std::optional<SpareNamespaces> spare;
     UniqueFd tree;  // when there is no spare
-    int build = 0;
+    bool start_builder = false;
 };
 SysResult<WarmReply> request_warm(int connection, const std::string& key, int wanted);
-SysResult<void> offer_spare(int connection, const std::string& server, const std::string& key,
-                            const SpareNamespaces& spare);
+
+// A builder's connection (spare_pool.hpp): register for `key`, then wait for requests and
+// answer each spare with offer_spare or spare_failed.
+struct BuilderWelcome {
+    std::string server;  // the server's token (request_spare_tree)
+    int build = 0;       // spares to build now
+};
+SysResult<BuilderWelcome> register_builder(int connection, const std::string& key);
+SysResult<int> next_build_request(int connection);  // ENOTCONN once the server lets go
+SysResult<void> offer_spare(int connection, const SpareNamespaces& spare);
+SysResult<void> spare_failed(int connection);
 SysResult<std::string> request_status(int connection);   // "pid=... image=... clients=..."
 SysResult<void> request_stop(int connection, bool force);
 

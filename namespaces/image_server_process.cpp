@@ -99,6 +99,8 @@ public:
             std::vector<pollfd> fds{{fuse_session_fd(session_), POLLIN, 0}, {listener_.get(), POLLIN, 0},
                                     {step_.get(), POLLIN, 0}};
             for (auto& client : clients_) fds.push_back({client.get(), POLLIN, 0});
+            auto builders = spares_.builders();
+            for (const auto& builder : builders) fds.push_back({builder.connection, POLLIN, 0});
             int ready = ::poll(fds.data(), fds.size(), timeout_ms());
             if (ready < 0 && errno != EINTR) ::_exit(1);
             if (ready <= 0) {
@@ -106,7 +108,9 @@ public:
                 if (idle_expired()) retire();
                 continue;
             }
-            drop_exited_clients(fds);  // first: it indexes clients_ as they were polled
+            for (std::size_t i = 0; i < builders.size(); ++i)
+                if (fds[3 + clients_.size() + i].revents) hear_builder(builders[i]);
+            drop_exited_clients(fds);  // it indexes clients_ as they were polled
             if (fds[0].revents) serve_fuse();
             if (fds[1].revents) accept_launch();
             if (fds[2].revents) {  // the Slurm step ended: no later launch belongs here
@@ -154,7 +158,7 @@ private:
             case 'C': hand_out_clone(connection.get(), peer->pid, "M"); break;
             case 'B': hand_out_clone(connection.get(), 0, "M" + token_); break;
             case 'W': hand_out_warm(connection.get(), peer->pid, request->payload); break;
-            case 'A': take_spare(*request); break;
+            case 'R': add_builder(std::move(connection), request->payload.substr(1)); break;
             case 'S': (void)send_message(connection.get(), status()); break;
             case 'Q':
                 retire();
@@ -183,21 +187,34 @@ private:
         if (space == std::string::npos) return;
         int wanted = std::atoi(request.c_str() + 1);
         auto taken = spares_.take(request.substr(space + 1), wanted, Clock::now());
-        std::string build = std::to_string(taken.build);
-        if (!taken.spare) return hand_out_clone(connection, launcher, "M" + build);
+        if (taken.build > 0) (void)send_message(taken.builder, "N" + std::to_string(taken.build));
+        std::string start = taken.start_builder ? "1" : "0";
+        if (!taken.spare) return hand_out_clone(connection, launcher, "M" + start);
         const int fds[] = {taken.spare->user.get(), taken.spare->mnt.get()};
         // Sent or not, the spare is closed here: it is never handed out twice.
-        if (!send_message(connection, "S" + build, fds)) return;
+        if (!send_message(connection, "S" + start, fds)) return;
         count_launch(launcher);
     }
 
-    // "A<token> <key>" with a spare's user and mount namespaces, from a launch's spare
-    // builder; a spare built on another server's clone (one killed meanwhile) is refused.
-    void take_spare(Message& offer) {
-        const std::string prefix = "A" + token_ + " ";
-        if (!offer.payload.starts_with(prefix) || !offer.fd.valid() || offer.more.size() != 1) return;
-        (void)spares_.add(offer.payload.substr(prefix.size()),
-                          SpareNamespaces{std::move(offer.fd), std::move(offer.more[0])}, Clock::now());
+    // "R<key>": the connection stays open as the key's builder's. Reply "T<token> <count>":
+    // the token names this server (a spare must be built on this server's clone) and count
+    // is how many to build now; later requests are "N<count>".
+    void add_builder(UniqueFd connection, const std::string& key) {
+        int fd = connection.get();
+        auto count = spares_.add_builder(key, connection, Clock::now());
+        if (count) (void)send_message(fd, "T" + token_ + " " + std::to_string(*count));
+    }
+
+    // From a builder: "A" with a spare's user and mount namespaces, "F" for a spare it could
+    // not build; end of file when it has gone.
+    void hear_builder(const SparePool::Builder& builder) {
+        auto message = receive_message(builder.connection);
+        if (!message || message->payload.empty()) return spares_.builder_gone(builder.key);
+        if (message->payload == "A" && message->fd.valid() && message->more.size() == 1)
+            (void)spares_.add(builder.key, SpareNamespaces{std::move(message->fd), std::move(message->more[0])},
+                              Clock::now());
+        else
+            spares_.build_failed(builder.key);
     }
 
     void count_launch(pid_t launcher) {

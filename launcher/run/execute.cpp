@@ -174,13 +174,13 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const Ho
     // 1. The image: namespaces built ahead for this plan (a spare), else a clone from the
     //    user's image server (warm), else a squashfs server of its own (cold); data squashfs
     //    mounts always get their own. While this process still sees the host as itself.
-    //    Spares used up are rebuilt by a detached process, off this launch's path.
+    //    Spares are built by a detached process per plan, off the launches' path.
     auto spares = choose_spare(plan, holder != nullptr);
     auto warm = warm_image(plan, spares);
     timeline.step(warm.note);
-    if (warm.build > 0) {
-        start_spare_builder(plan, spares.key, warm.build);
-        timeline.step("started a detached builder of " + std::to_string(warm.build) + " spare(s)");
+    if (warm.start_builder) {
+        start_spare_builder(plan, spares.key);
+        timeline.step("started the plan's spare builder");
     }
     if (warm.spare) return launch_in_spare(plan, *warm.spare, timeline);
     return build_container(plan, std::move(warm), timeline, holder, std::move(holder_base), nullptr);

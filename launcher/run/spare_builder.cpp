@@ -22,15 +22,15 @@ void wait_for(pid_t pid) {
 }
 
 // One spare: a child builds the container and stops; we open its namespaces while it lives,
-// let it exit, and hand them to the server. false: the child failed.
-bool build_one(const plan::LaunchPlan& plan, const std::string& key) {
+// then let it exit. The child must have built on `server`'s clone.
+ns::SysResult<ns::SpareNamespaces> build_one(const plan::LaunchPlan& plan, const std::string& server) {
     int ready[2], hold[2];
-    if (::pipe2(ready, O_CLOEXEC) != 0) return false;
+    if (::pipe2(ready, O_CLOEXEC) != 0) return ns::sys_fail("pipe2", "spare");
     ns::UniqueFd ready_in(ready[0]), ready_out(ready[1]);
-    if (::pipe2(hold, O_CLOEXEC) != 0) return false;
+    if (::pipe2(hold, O_CLOEXEC) != 0) return ns::sys_fail("pipe2", "spare");
     ns::UniqueFd hold_in(hold[0]), hold_out(hold[1]);
     pid_t child = ::fork();
-    if (child < 0) return false;
+    if (child < 0) return ns::sys_fail("fork", "spare");
     if (child == 0) {
         ready_in.reset();
         hold_out.reset();
@@ -41,34 +41,52 @@ bool build_one(const plan::LaunchPlan& plan, const std::string& key) {
     hold_in.reset();
     char report[256];
     ssize_t n = ::read(ready_in.get(), report, sizeof report);
-    bool built = n > 1 && report[0] == 'R';
-    std::string server = built ? std::string(report + 1, static_cast<std::size_t>(n - 1)) : "";
+    bool built = n > 1 && report[0] == 'R' && std::string(report + 1, static_cast<std::size_t>(n - 1)) == server;
     auto spare = built ? ns::open_namespaces(child) : ns::SysResult<ns::SpareNamespaces>(ns::sys_fail("build", "spare", ECHILD));
     hold_out.reset();  // the child exits; the namespaces live on in `spare`
     wait_for(child);
-    if (!spare) return false;
-    auto connection = ns::connect_unix(server_socket(plan));
-    return connection && ns::offer_spare(connection->get(), server, key, *spare);
+    return spare;
 }
 
-[[noreturn]] void build_spares(const plan::LaunchPlan& plan, const std::string& key, int count) {
+// Builds what the server asks for until it lets go; a server that cannot get spares from us
+// (every build failing, say on a kernel that refuses overlayfs here) hears so and sends no
+// launch our way for long.
+[[noreturn]] void serve_as_builder(const plan::LaunchPlan& plan, const std::string& key) {
+    auto connection = ns::connect_unix(server_socket(plan));
+    if (!connection) ::_exit(0);
+    auto welcome = ns::register_builder(connection->get(), key);
+    if (!welcome) ::_exit(0);
+    int count = welcome->build;
+    for (;;) {
+        for (int i = 0; i < count; ++i) {
+            auto spare = build_one(plan, welcome->server);
+            auto sent = spare ? ns::offer_spare(connection->get(), *spare) : ns::spare_failed(connection->get());
+            if (!sent) ::_exit(0);
+        }
+        auto next = ns::next_build_request(connection->get());
+        if (!next) ::_exit(0);
+        count = *next;
+    }
+}
+
+void detach() {
     ::setsid();
     ::close_range(3, ~0U, 0);  // nothing of the launch: not its connection, clone or spare
     int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);
     (void)::setpriority(PRIO_PROCESS, 0, builder_niceness);
-    for (int i = 0; i < count; ++i)
-        if (!build_one(plan, key)) break;
-    ::_exit(0);
 }
 
 }  // namespace
 
-void start_spare_builder(const plan::LaunchPlan& plan, const std::string& key, int count) {
+void start_spare_builder(const plan::LaunchPlan& plan, const std::string& key) {
     pid_t middle = ::fork();
-    if (middle < 0) return;  // no spares this time; the next launch asks again
+    if (middle < 0) return;  // no spares this time; a later launch is asked again
     if (middle == 0) {
-        if (::fork() == 0) build_spares(plan, key, count);
+        if (::fork() == 0) {
+            detach();
+            serve_as_builder(plan, key);
+        }
         ::_exit(0);
     }
     wait_for(middle);

@@ -69,13 +69,13 @@ WarmImage warm_image(const plan::LaunchPlan& plan, const SpareChoice& spares) {
     if (spares.building) {
         auto tree = ns::request_spare_tree(connection->get());
         if (!tree) warm.note = "no clone for a spare (" + tree.error().describe() + ")";
-        else warm = {std::nullopt, std::move(tree->tree), 0, "building a spare", std::move(tree->server)};
+        else warm = {std::nullopt, std::move(tree->tree), false, "building a spare", std::move(tree->server)};
         return warm;
     }
     if (spares.key.empty()) {
         auto tree = ns::request_image_tree(connection->get());
         if (!tree) warm.note = "cold: the image server failed (" + tree.error().describe() + ")";
-        else warm = {std::nullopt, std::move(*tree), 0, "warm (clone): " + how + " (no spares: " + spares.why_not + ")", ""};
+        else warm = {std::nullopt, std::move(*tree), false, "warm (clone): " + how + " (no spares: " + spares.why_not + ")", ""};
         return warm;
     }
     auto reply = ns::request_warm(connection->get(), spares.key, spares.wanted);
@@ -83,12 +83,12 @@ WarmImage warm_image(const plan::LaunchPlan& plan, const SpareChoice& spares) {
         warm.note = "cold: the image server failed (" + reply.error().describe() + ")";
         return warm;
     }
-    std::string building = reply->build > 0 ? "; building " + std::to_string(reply->build) + " for later launches" : "";
+    std::string building = reply->start_builder ? "; starting its builder of spares for later launches" : "";
     warm.note = reply->spare ? "warm (spare): " + how + ": namespaces built ahead for this plan (key " + spares.key + ")" + building
                              : "warm (clone): " + how + ": no spare for this plan yet" + building;
     warm.spare = std::move(reply->spare);
     warm.tree = std::move(reply->tree);
-    warm.build = reply->build;
+    warm.start_builder = reply->start_builder;
     return warm;
 }
 

@@ -17,7 +17,7 @@ namespace skiff::run {
 struct WarmImage {
     std::optional<ns::SpareNamespaces> spare;  // the container, ready: join it and exec
     ns::UniqueFd tree;                         // else the image's mount; neither: start cold
-    int build = 0;                             // spares this launch should build (spare_builder.hpp)
+    bool start_builder = false;                // the plan has no spare builder: start one
     std::string note;
     std::string server;                        // when building a spare: the server's token
 };
