@@ -61,7 +61,8 @@ WarmImage warm_image(const plan::LaunchPlan& plan, const SpareChoice& spares) {
     }
     auto config = server_config(plan);
     std::string how;
-    auto connection = connect_or_start(config, how);
+    // A spare builder never starts a server: the one it builds for may have just retired.
+    auto connection = spares.building ? ns::connect_unix(config.socket_path()) : connect_or_start(config, how);
     if (!connection) {
         warm.note = "cold: no image server (" + connection.error().describe() + ")";
         return warm;
