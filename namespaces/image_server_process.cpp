@@ -193,6 +193,7 @@ private:
         const int fds[] = {taken.spare->user.get(), taken.spare->mnt.get()};
         // Sent or not, the spare is closed here: it is never handed out twice.
         if (!send_message(connection, "S" + start, fds)) return;
+        ++spare_launches_;
         count_launch(launcher);
     }
 
@@ -229,7 +230,7 @@ private:
     std::string status() const {
         auto idle = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - last_activity_).count();
         return "pid=" + std::to_string(::getpid()) + " clients=" + std::to_string(clients_.size()) +
-               " idle=" + std::to_string(idle) + " launches=" + std::to_string(launches_) + " spares=" + std::to_string(spares_.size()) + " image=" + config_.image;
+               " idle=" + std::to_string(idle) + " launches=" + std::to_string(launches_) + " spares=" + std::to_string(spares_.size()) + " spare_launches=" + std::to_string(spare_launches_) + " image=" + config_.image;
     }
 
     void drop_exited_clients(const std::vector<pollfd>& fds) {
@@ -265,6 +266,7 @@ private:
     fuse_buf buffer_{};
     Clock::time_point last_activity_ = Clock::now();
     unsigned long launches_ = 0;
+    unsigned long spare_launches_ = 0;  // of launches_, those that took a spare
 };
 
 }  // namespace

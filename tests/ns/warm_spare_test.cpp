@@ -20,10 +20,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Columns of `skiff image servers` after the header: PID CLIENTS IDLE LAUNCHES SPARES IMAGE.
+// Columns of `skiff image servers` after the header: PID CLIENTS IDLE LAUNCHES SPARES
+// FROM-SPARE IMAGE.
 struct ServerLine {
     long pid = 0;
+    long launches = 0;
     long spares = 0;
+    long from_spare = 0;
 };
 
 class WarmSpare : public NsTest {
@@ -59,12 +62,12 @@ protected:
         EXPECT_EQ(r.status, 0) << r;
         std::vector<ServerLine> lines;
         std::istringstream in(r.out);
-        std::string line, clients, idle, launches;
+        std::string line, clients, idle;
         std::getline(in, line);
         while (std::getline(in, line)) {
             ServerLine s;
             std::istringstream fields(line);
-            fields >> s.pid >> clients >> idle >> launches >> s.spares;
+            fields >> s.pid >> clients >> idle >> s.launches >> s.spares >> s.from_spare;
             lines.push_back(s);
         }
         return lines;
@@ -106,6 +109,10 @@ TEST_F(WarmSpare, SpareLaunchSeesWhatAColdOneSees) {
     EXPECT_TRUE(says(cold, "cold: --cold")) << cold.err;
     EXPECT_EQ(spare.out, cold.out);
     EXPECT_EQ(first.out, cold.out);
+    auto list = servers();
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(list[0].launches, 2) << "the builder's clones are not launches";
+    EXPECT_EQ(list[0].from_spare, 1);
 }
 
 TEST_F(WarmSpare, WorkdirAndEnvironmentAreTheLaunchs) {
