@@ -1,6 +1,7 @@
 #include "launcher/run/spare_builder.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +17,9 @@ namespace {
 
 // Below the launches it serves: a spare is worth building only with a core to spare.
 constexpr int builder_niceness = 10;
+// Requests are gathered until none has come for this long: a burst of launches (the tasks of a
+// job step) gets the CPU before their replacements are built.
+constexpr int settle_ms = 10;
 
 void wait_for(pid_t pid) {
     while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {}
@@ -63,9 +67,13 @@ ns::SysResult<ns::SpareNamespaces> build_one(const plan::LaunchPlan& plan, const
             auto sent = spare ? ns::offer_spare(connection->get(), *spare) : ns::spare_failed(connection->get());
             if (!sent) ::_exit(0);
         }
-        auto next = ns::next_build_request(connection->get());
-        if (!next) ::_exit(0);
-        count = *next;
+        count = 0;
+        pollfd pending{connection->get(), POLLIN, 0};
+        do {
+            auto next = ns::next_build_request(connection->get());
+            if (!next) ::_exit(0);
+            count += *next;
+        } while (::poll(&pending, 1, settle_ms) == 1);
     }
 }
 
