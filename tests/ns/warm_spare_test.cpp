@@ -226,6 +226,25 @@ TEST_F(WarmSpare, KilledServerWithSparesDoesNotHangLaterLaunches) {
     EXPECT_EQ(again.out, r.out);
 }
 
+TEST_F(WarmSpare, AContainerInASpareKeepsItsRootPastIdleAndStop) {
+    env_["SKIFF_SERVER_IDLE"] = "3";
+    ASSERT_EQ(launch("true").status, 0);
+    ASSERT_TRUE(spares_reach(2));
+    auto container = start_process({skiff_binary(), "run", "-v", "--image", image("debian.sqsh"), "--", "/bin/sh", "-c",
+                                    "echo ready; sleep 4; find / -xdev | wc -l"},
+                                   options());
+    ASSERT_TRUE(container.wait_for_output("ready", 10s)) << container.err_so_far();
+    EXPECT_NE(container.err_so_far().find("warm (spare)"), std::string::npos) << container.err_so_far();
+    auto stop = skiff({"image", "stop"});  // retires at once, then waits for the container
+    EXPECT_EQ(stop.status, 0) << stop;
+    auto r = container.wait(15s);
+    EXPECT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.err.find("not connected"), std::string::npos) << r;
+    ASSERT_TRUE(r.out.starts_with("ready\n")) << r;
+    EXPECT_GT(std::stol(r.out.substr(6)), 1000) << r.out;  // files found after the server retired
+    EXPECT_TRUE(servers().empty());
+}
+
 TEST_F(WarmSpare, SwitchedOffAndExcludedPlansSayWhy) {
     env_["SKIFF_WARM_SPARES"] = "0";
     auto off = launch("true");
