@@ -187,14 +187,19 @@ private:
         if (space == std::string::npos) return;
         int wanted = std::atoi(request.c_str() + 1);
         auto taken = spares_.take(request.substr(space + 1), wanted, Clock::now());
-        if (taken.build > 0) (void)send_message(taken.builder, "N" + std::to_string(taken.build));
         std::string start = taken.start_builder ? "1" : "0";
-        if (!taken.spare) return hand_out_clone(connection, launcher, "M" + start);
-        const int fds[] = {taken.spare->user.get(), taken.spare->mnt.get()};
-        // Sent or not, the spare is closed here: it is never handed out twice.
-        if (!send_message(connection, "S" + start, fds)) return;
-        ++spare_launches_;
-        count_launch(launcher);
+        if (!taken.spare) {
+            hand_out_clone(connection, launcher, "M" + start);
+        } else {
+            const int fds[] = {taken.spare->user.get(), taken.spare->mnt.get()};
+            // Sent or not, the spare is closed here: it is never handed out twice.
+            if (send_message(connection, "S" + start, fds)) {
+                ++spare_launches_;
+                count_launch(launcher);
+            }
+        }
+        // The launch first, then its replacement.
+        if (taken.build > 0) (void)send_message(taken.builder, "N" + std::to_string(taken.build));
     }
 
     // "R<key>": the connection stays open as the key's builder's. Reply "T<token> <count>":
