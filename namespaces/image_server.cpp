@@ -133,7 +133,8 @@ SysResult<BuilderWelcome> register_builder(int connection, const std::string& ke
     if (!reply) return Unexpected(reply.error());
     const std::string& p = reply->payload;
     auto space = p.find(' ');
-    if (!p.starts_with("T") || space == std::string::npos) return sys_fail("image server refused the builder", "", EPROTO);
+    if (!p.starts_with("T") || space == std::string::npos)
+        return sys_fail("image server refused the builder", "", EPROTO);
     return BuilderWelcome{p.substr(1, space - 1), std::atoi(p.c_str() + space + 1)};
 }
 

@@ -82,7 +82,8 @@ SysResult<fuse_session*> mount_image(const ImageServerConfig& config, SquashfsFu
 // This server among the ones that have listened on the socket: its pid and 64 random bits.
 std::string instance_token() {
     unsigned long long nonce = 0;
-    if (::getrandom(&nonce, sizeof nonce, 0) != sizeof nonce) nonce = static_cast<unsigned long long>(Clock::now().time_since_epoch().count());
+    if (::getrandom(&nonce, sizeof nonce, 0) != sizeof nonce)
+        nonce = static_cast<unsigned long long>(Clock::now().time_since_epoch().count());
     return std::to_string(::getpid()) + "." + std::to_string(nonce);
 }
 
@@ -235,7 +236,9 @@ private:
     std::string status() const {
         auto idle = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - last_activity_).count();
         return "pid=" + std::to_string(::getpid()) + " clients=" + std::to_string(clients_.size()) +
-               " idle=" + std::to_string(idle) + " launches=" + std::to_string(launches_) + " spares=" + std::to_string(spares_.size()) + " spare_launches=" + std::to_string(spare_launches_) + " image=" + config_.image;
+               " idle=" + std::to_string(idle) + " launches=" + std::to_string(launches_) +
+               " spares=" + std::to_string(spares_.size()) + " spare_launches=" + std::to_string(spare_launches_) +
+               " image=" + config_.image;
     }
 
     void drop_exited_clients(const std::vector<pollfd>& fds) {

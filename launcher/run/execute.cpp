@@ -86,8 +86,8 @@ void note_standard_hooks(const plan::LaunchPlan& plan, const Timeline& timeline)
 }
 
 // Steps 1b-8 of a launch; with `spare`, steps 1b-7 and hold_spare.
-LaunchFailure build_container(const plan::LaunchPlan& plan, WarmImage warm, Timeline& timeline, const HolderSpec* holder,
-                              ns::UniqueFd holder_base, const SpareHold* spare) {
+LaunchFailure build_container(const plan::LaunchPlan& plan, WarmImage warm, Timeline& timeline,
+                              const HolderSpec* holder, ns::UniqueFd holder_base, const SpareHold* spare) {
     std::optional<ns::SquashfsServer> image_server;
     if (!warm.tree.valid()) {
         auto cold = start_cold_server(plan);

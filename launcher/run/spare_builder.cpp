@@ -46,7 +46,8 @@ ns::SysResult<ns::SpareNamespaces> build_one(const plan::LaunchPlan& plan, const
     char report[256];
     ssize_t n = ::read(ready_in.get(), report, sizeof report);
     bool built = n > 1 && report[0] == 'R' && std::string(report + 1, static_cast<std::size_t>(n - 1)) == server;
-    auto spare = built ? ns::open_namespaces(child) : ns::SysResult<ns::SpareNamespaces>(ns::sys_fail("build", "spare", ECHILD));
+    auto spare = built ? ns::open_namespaces(child)
+                       : ns::SysResult<ns::SpareNamespaces>(ns::sys_fail("build", "spare", ECHILD));
     hold_out.reset();  // the child exits; the namespaces live on in `spare`
     wait_for(child);
     return spare;

@@ -76,7 +76,8 @@ WarmImage warm_image(const plan::LaunchPlan& plan, const SpareChoice& spares) {
     if (spares.key.empty()) {
         auto tree = ns::request_image_tree(connection->get());
         if (!tree) warm.note = "cold: the image server failed (" + tree.error().describe() + ")";
-        else warm = {std::nullopt, std::move(*tree), false, "warm (clone): " + how + " (no spares: " + spares.why_not + ")", ""};
+        else warm = {std::nullopt, std::move(*tree), false,
+                     "warm (clone): " + how + " (no spares: " + spares.why_not + ")", ""};
         return warm;
     }
     auto reply = ns::request_warm(connection->get(), spares.key, spares.wanted);
@@ -85,8 +86,9 @@ WarmImage warm_image(const plan::LaunchPlan& plan, const SpareChoice& spares) {
         return warm;
     }
     std::string building = reply->start_builder ? "; starting its builder of spares for later launches" : "";
-    warm.note = reply->spare ? "warm (spare): " + how + ": namespaces built ahead for this plan (key " + spares.key + ")" + building
-                             : "warm (clone): " + how + ": no spare for this plan yet" + building;
+    warm.note = reply->spare
+                    ? "warm (spare): " + how + ": namespaces built ahead for this plan (key " + spares.key + ")" + building
+                    : "warm (clone): " + how + ": no spare for this plan yet" + building;
     warm.spare = std::move(reply->spare);
     warm.tree = std::move(reply->tree);
     warm.start_builder = reply->start_builder;
