@@ -41,11 +41,22 @@ Result<std::size_t> apply_case(Options& o, Words rest) {
     auto n = static_cast<std::size_t>(*count);
     if (rest.size() < 2 + n) return fail("--case " + name + ": fewer than " + rest[1] + " words follow");
     auto first = rest.begin() + 2;
-    Case c{std::move(name), std::vector<std::string>(first, first + static_cast<std::ptrdiff_t>(n))};
+    Case c{std::move(name), std::vector<std::string>(first, first + static_cast<std::ptrdiff_t>(n)), {}};
     if (c.argv[0].find('/') == std::string::npos)
         return fail("--case " + c.name + ": program '" + c.argv[0] + "' must be a path (execve does no PATH search)");
     o.cases.push_back(std::move(c));
     return 2 + n;
+}
+
+// --case-env NAME K=V: one more variable for case NAME only (given before it).
+Result<std::size_t> apply_case_env(Options& o, Words rest) {
+    if (rest.size() < 2 || std::strchr(rest[1], '=') == nullptr) return fail("--case-env needs NAME K=V");
+    for (auto& c : o.cases)
+        if (c.name == rest[0]) {
+            c.env.emplace_back(rest[1]);
+            return std::size_t{2};
+        }
+    return fail(std::string("--case-env: no case named '") + rest[0] + "' before it");
 }
 
 Result<std::size_t> apply_compare(Options& o, Words rest) {
@@ -64,11 +75,13 @@ struct OptionSpec {
     std::string_view help;
 };
 
-constexpr std::array<OptionSpec, 8> option_table{{
+constexpr std::array<OptionSpec, 10> option_table{{
     {"--runs", "N", [](Options& o, Words w) { return apply_count(o.runs, "--runs", w, 1); },
      "measured runs per case (default 50)"},
     {"--warmup", "N", [](Options& o, Words w) { return apply_count(o.warmup, "--warmup", w, 0); },
      "unmeasured runs per case first (default 3)"},
+    {"--pause", "MS", [](Options& o, Words w) { return apply_count(o.pause_ms, "--pause", w, 0); },
+     "idle milliseconds before every run, e.g. for spares being rebuilt (default 0)"},
     {"--timeout", "SEC", [](Options& o, Words w) { return apply_count(o.timeout_s, "--timeout", w, 1); },
      "kill a run after SEC seconds and count it as failed (default 60)"},
     {"--baseline", "NAME",
@@ -87,6 +100,7 @@ constexpr std::array<OptionSpec, 8> option_table{{
      "environment of every case (repeatable; default: this program's)"},
     {"--compare", "A:B", apply_compare, "also print the ratio of case A's median to B's (repeatable)"},
     {"--case", "NAME COUNT ARG...", apply_case, "a case: its name, then COUNT words of argv (repeatable)"},
+    {"--case-env", "NAME K=V", apply_case_env, "a variable for case NAME only, after its --case (repeatable)"},
     {"--help", "",
      [](Options& o, Words) -> Result<std::size_t> {
          o.help = true;

@@ -16,12 +16,14 @@ namespace skiff::bench {
 struct Case {
     std::string name;               // one word: it starts the RESULT lines
     std::vector<std::string> argv;  // argv[0] is a path: execve does no PATH search
+    std::vector<std::string> env;   // K=V added to (or replacing in) every case's environment
 };
 
 struct Options {
     int runs = 50;
     int warmup = 3;
     int timeout_s = 60;
+    int pause_ms = 0;  // idle time before every run, so that work a launch left behind ends
     std::string baseline;               // the ratios divide by this case's median; default: the first
     std::vector<std::string> env;       // K=V, the whole environment of every case
     std::vector<Case> cases;

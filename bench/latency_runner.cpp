@@ -45,9 +45,20 @@ Result<Runner> Runner::open(Options& o) {
 }
 
 ExecVectors Runner::vectors(Case& c) const {
-    ExecVectors v{{}, envp_};
+    ExecVectors v{{}, envp_, {}};
     for (std::string& word : c.argv) v.argv.push_back(word.data());
     v.argv.push_back(nullptr);
+    if (c.env.empty()) return v;
+    for (char** e = envp_; *e; ++e) {
+        std::string_view kv = *e;
+        bool replaced = false;
+        for (const auto& mine : c.env)
+            replaced = replaced || kv.substr(0, kv.find('=') + 1) == mine.substr(0, mine.find('=') + 1);
+        if (!replaced) v.env.push_back(*e);
+    }
+    for (std::string& kv : c.env) v.env.push_back(kv.data());
+    v.env.push_back(nullptr);
+    v.envp = v.env.data();
     return v;
 }
 

@@ -25,6 +25,8 @@ struct Outcome {
 struct ExecVectors {
     std::vector<char*> argv;
     char** envp = nullptr;
+    std::vector<char*> env;  // a case's own environment (Case::env): envp points here; a
+                             // moved vector keeps its buffer
 };
 
 class Runner {

@@ -11,9 +11,11 @@
 // 2 usage or setup error.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bench/latency_options.hpp"
@@ -42,6 +44,7 @@ Result<void> run_rounds(Options& o, const Runner& runner, int rounds, bool warmu
     for (int round = 0; round < rounds; ++round) {
         for (std::size_t k = 0; k < n; ++k) {
             std::size_t i = (static_cast<std::size_t>(round) + k) % n;
+            if (o.pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o.pause_ms));
             auto r = runner.run(vectors[i]);
             if (!r) return skiff::fail(r.error().message);
             CaseResult& res = results[i];

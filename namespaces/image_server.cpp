@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include "namespaces/fd_passing.hpp"
 
 namespace skiff::ns {
@@ -64,17 +66,19 @@ SysResult<bool> spawn_image_server(const ImageServerConfig& config) {
 
 std::vector<std::string> image_server_argv(const ImageServerConfig& c) {
     return {"skiff", image_server_command, c.image, c.directory, c.name,
-            std::to_string(c.uid), std::to_string(c.gid), std::to_string(c.idle_seconds), std::to_string(c.retire_with)};
+            std::to_string(c.uid), std::to_string(c.gid), std::to_string(c.idle_seconds), std::to_string(c.retire_with),
+            std::to_string(c.spare_seconds)};
 }
 
 std::optional<ImageServerConfig> image_server_config(const std::vector<std::string>& args) {
-    if (args.size() != 7) return std::nullopt;
+    if (args.size() != 8) return std::nullopt;
     ImageServerConfig c{args[0], args[1], args[2]};
     try {
         c.uid = static_cast<uid_t>(std::stoul(args[3]));
         c.gid = static_cast<gid_t>(std::stoul(args[4]));
         c.idle_seconds = std::stoi(args[5]);
         c.retire_with = static_cast<pid_t>(std::stol(args[6]));
+        c.spare_seconds = std::stoi(args[7]);
     } catch (const std::exception&) {
         return std::nullopt;
     }
@@ -89,6 +93,64 @@ SysResult<UniqueFd> request_image_tree(int connection) {
     std::string why = reply->payload.empty() ? "closed the connection" : reply->payload.substr(1);
     return sys_fail("image server: " + why, "", EPROTO);
 }
+
+// Request "W<wanted> <key>"; reply "S<start>" with the user and mount namespaces, or
+// "M<start>" with the clone; start is 1 when the caller should start the key's builder.
+SysResult<WarmReply> request_warm(int connection, const std::string& key, int wanted) {
+    if (auto r = send_message(connection, "W" + std::to_string(wanted) + " " + key); !r) return Unexpected(r.error());
+    auto reply = receive_message(connection);
+    if (!reply) return Unexpected(reply.error());
+    const std::string& p = reply->payload;
+    WarmReply warm;
+    warm.start_builder = p.size() > 1 && p[1] == '1';
+    if (p.starts_with("S") && reply->fd.valid() && reply->more.size() == 1) {
+        warm.spare = SpareNamespaces{std::move(reply->fd), std::move(reply->more[0])};
+        return warm;
+    }
+    if (p.starts_with("M") && reply->fd.valid()) {
+        warm.tree = std::move(reply->fd);
+        return warm;
+    }
+    std::string why = p.empty() ? "closed the connection" : p.substr(1);
+    return sys_fail("image server: " + why, "", EPROTO);
+}
+
+// Request "B"; reply "M<server token>" with the clone.
+SysResult<SpareTree> request_spare_tree(int connection) {
+    if (auto r = send_message(connection, "B"); !r) return Unexpected(r.error());
+    auto reply = receive_message(connection);
+    if (!reply) return Unexpected(reply.error());
+    if (reply->payload.size() > 1 && reply->payload[0] == 'M' && reply->fd.valid())
+        return SpareTree{std::move(reply->fd), reply->payload.substr(1)};
+    std::string why = reply->payload.empty() ? "closed the connection" : reply->payload.substr(1);
+    return sys_fail("image server: " + why, "", EPROTO);
+}
+
+// Request "R<key>"; reply "T<token> <count>".
+SysResult<BuilderWelcome> register_builder(int connection, const std::string& key) {
+    if (auto r = send_message(connection, "R" + key); !r) return Unexpected(r.error());
+    auto reply = receive_message(connection);
+    if (!reply) return Unexpected(reply.error());
+    const std::string& p = reply->payload;
+    auto space = p.find(' ');
+    if (!p.starts_with("T") || space == std::string::npos)
+        return sys_fail("image server refused the builder", "", EPROTO);
+    return BuilderWelcome{p.substr(1, space - 1), std::atoi(p.c_str() + space + 1)};
+}
+
+SysResult<int> next_build_request(int connection) {
+    auto request = receive_message(connection);
+    if (!request) return Unexpected(request.error());
+    if (!request->payload.starts_with("N")) return sys_fail("image server let the builder go", "", ENOTCONN);
+    return std::atoi(request->payload.c_str() + 1);
+}
+
+SysResult<void> offer_spare(int connection, const SpareNamespaces& spare) {
+    const int fds[] = {spare.user.get(), spare.mnt.get()};
+    return send_message(connection, "A", fds);
+}
+
+SysResult<void> spare_failed(int connection) { return send_message(connection, "F"); }
 
 SysResult<std::string> request_status(int connection) { return ask(connection, "S"); }
 

@@ -4,6 +4,10 @@
 // over a unix socket in the user's private runtime directory). The launch attaches the clone
 // in its own namespaces, so containers share only the read-only image pages.
 //
+// Spares (spare_pool.hpp): pre-built namespaces for a plan, offered by launches of that plan
+// and handed to a later launch of the same plan, each exactly once; dropped after
+// `spare_seconds` unused and when the server retires.
+//
 // Lifetime: after `idle_seconds` without a launch and without a live launched process, the
 // server retires: it removes its socket, releases its lock (the next launch starts a new
 // server) and drops its own mount. It keeps serving the clones still attached in containers
@@ -17,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "namespaces/spare_namespaces.hpp"
 #include "namespaces/sys_error.hpp"
 #include "namespaces/unique_fd.hpp"
 
@@ -29,6 +34,7 @@ struct ImageServerConfig {
     uid_t uid = 0;          // the user, who owns the server and every file it serves
     gid_t gid = 0;
     int idle_seconds = 600;
+    int spare_seconds = 60;  // an unused spare is dropped after this long (spare_pool.hpp)
     pid_t retire_with = 0;  // when this process exits the server retires at once (0: never)
 
     std::string socket_path() const { return directory + "/" + name + ".sock"; }
@@ -48,6 +54,36 @@ std::optional<ImageServerConfig> image_server_config(const std::vector<std::stri
 
 // Client requests over a connection from connect_unix(config.socket_path()).
 SysResult<UniqueFd> request_image_tree(int connection);  // the detached clone
+
+// The clone for a spare being built, which is not a launch (not counted, not a client), and
+// the server's instance token: the spare may only be offered to that same server, since its
+// image mount dies with it (a killed server's successor listens on the same socket).
+struct SpareTree {
+    UniqueFd tree;
+    std::string server;
+};
+SysResult<SpareTree> request_spare_tree(int connection);
+
+// A spare for the plan `key` if the server holds one, else the detached clone; `wanted`
+// spares should be kept ready for the key. `start_builder`: the key has no builder yet, and
+// the caller should start one (spare_pool.hpp).
+struct WarmReply {
+    std::optional<SpareNamespaces> spare;
+    UniqueFd tree;  // when there is no spare
+    bool start_builder = false;
+};
+SysResult<WarmReply> request_warm(int connection, const std::string& key, int wanted);
+
+// A builder's connection (spare_pool.hpp): register for `key`, then wait for requests and
+// answer each spare with offer_spare or spare_failed.
+struct BuilderWelcome {
+    std::string server;  // the server's token (request_spare_tree)
+    int build = 0;       // spares to build now
+};
+SysResult<BuilderWelcome> register_builder(int connection, const std::string& key);
+SysResult<int> next_build_request(int connection);  // ENOTCONN once the server lets go
+SysResult<void> offer_spare(int connection, const SpareNamespaces& spare);
+SysResult<void> spare_failed(int connection);
 SysResult<std::string> request_status(int connection);   // "pid=... image=... clients=..."
 SysResult<void> request_stop(int connection, bool force);
 

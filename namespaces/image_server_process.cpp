@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include "namespaces/fd_passing.hpp"
 #include "namespaces/mount_ops.hpp"
 #include "namespaces/pidfd.hpp"
+#include "namespaces/spare_pool.hpp"
 #include "namespaces/squashfs_fuse.hpp"
 #include "namespaces/squashfs_server.hpp"
 #include "namespaces/unix_socket.hpp"
@@ -77,11 +79,19 @@ SysResult<fuse_session*> mount_image(const ImageServerConfig& config, SquashfsFu
     return session;
 }
 
+// This server among the ones that have listened on the socket: its pid and 64 random bits.
+std::string instance_token() {
+    unsigned long long nonce = 0;
+    if (::getrandom(&nonce, sizeof nonce, 0) != sizeof nonce)
+        nonce = static_cast<unsigned long long>(Clock::now().time_since_epoch().count());
+    return std::to_string(::getpid()) + "." + std::to_string(nonce);
+}
+
 class Server {
 public:
     Server(const ImageServerConfig& config, fuse_session* session, UniqueFd directory, UniqueFd listener, UniqueFd lock)
         : config_(config), session_(session), directory_(std::move(directory)), listener_(std::move(listener)),
-          lock_(std::move(lock)) {
+          lock_(std::move(lock)), spares_(std::chrono::seconds(config.spare_seconds)) {
         if (config.retire_with > 0) step_ = open_pidfd(config.retire_with);
     }
 
@@ -90,13 +100,18 @@ public:
             std::vector<pollfd> fds{{fuse_session_fd(session_), POLLIN, 0}, {listener_.get(), POLLIN, 0},
                                     {step_.get(), POLLIN, 0}};
             for (auto& client : clients_) fds.push_back({client.get(), POLLIN, 0});
+            auto builders = spares_.builders();
+            for (const auto& builder : builders) fds.push_back({builder.connection, POLLIN, 0});
             int ready = ::poll(fds.data(), fds.size(), timeout_ms());
             if (ready < 0 && errno != EINTR) ::_exit(1);
             if (ready <= 0) {
+                spares_.expire(Clock::now());
                 if (idle_expired()) retire();
                 continue;
             }
-            drop_exited_clients(fds);  // first: it indexes clients_ as they were polled
+            for (std::size_t i = 0; i < builders.size(); ++i)
+                if (fds[3 + clients_.size() + i].revents) hear_builder(builders[i]);
+            drop_exited_clients(fds);  // it indexes clients_ as they were polled
             if (fds[0].revents) serve_fuse();
             if (fds[1].revents) accept_launch();
             if (fds[2].revents) {  // the Slurm step ended: no later launch belongs here
@@ -108,9 +123,14 @@ public:
 
 private:
     int timeout_ms() const {
-        if (!listener_.valid() || !clients_.empty()) return -1;
-        auto left = std::chrono::seconds(config_.idle_seconds) - (Clock::now() - last_activity_);
-        return static_cast<int>(std::max<long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(left).count()) + 1);
+        std::optional<Clock::time_point> wake = spares_.next_expiry();
+        if (listener_.valid() && clients_.empty()) {
+            auto idle_end = last_activity_ + std::chrono::seconds(config_.idle_seconds);
+            if (!wake || idle_end < *wake) wake = idle_end;
+        }
+        if (!wake) return -1;
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*wake - Clock::now()).count();
+        return static_cast<int>(std::max<long>(0, left) + 1);
     }
 
     bool idle_expired() const {
@@ -136,7 +156,10 @@ private:
         auto request = receive_message(connection.get());
         if (!request || request->payload.empty()) return;
         switch (request->payload[0]) {
-            case 'C': hand_out_clone(connection.get(), peer->pid); break;
+            case 'C': hand_out_clone(connection.get(), peer->pid, "M"); break;
+            case 'B': hand_out_clone(connection.get(), 0, "M" + token_); break;
+            case 'W': hand_out_warm(connection.get(), peer->pid, request->payload); break;
+            case 'R': add_builder(std::move(connection), request->payload.substr(1)); break;
             case 'S': (void)send_message(connection.get(), status()); break;
             case 'Q':
                 retire();
@@ -149,16 +172,63 @@ private:
         }
     }
 
-    void hand_out_clone(int connection, pid_t launcher) {
+    void hand_out_clone(int connection, pid_t launcher, const std::string& reply) {
         auto tree = clone_tree(mount_point, false);
         if (!tree) {
             (void)send_message(connection, "E" + tree.error().describe());
             return;
         }
-        if (!send_message(connection, "M", tree->get())) return;
+        if (!send_message(connection, reply, tree->get())) return;
+        if (launcher > 0) count_launch(launcher);
+    }
+
+    // "W<wanted> <key>": a spare of the plan `key`, else a clone.
+    void hand_out_warm(int connection, pid_t launcher, const std::string& request) {
+        auto space = request.find(' ');
+        if (space == std::string::npos) return;
+        int wanted = std::atoi(request.c_str() + 1);
+        auto taken = spares_.take(request.substr(space + 1), wanted, Clock::now());
+        std::string start = taken.start_builder ? "1" : "0";
+        if (!taken.spare) {
+            hand_out_clone(connection, launcher, "M" + start);
+        } else {
+            const int fds[] = {taken.spare->user.get(), taken.spare->mnt.get()};
+            // Sent or not, the spare is closed here: it is never handed out twice.
+            if (send_message(connection, "S" + start, fds)) {
+                ++spare_launches_;
+                count_launch(launcher);
+            }
+        }
+        // The launch first, then its replacement.
+        if (taken.build > 0) (void)send_message(taken.builder, "N" + std::to_string(taken.build));
+    }
+
+    // "R<key>": the connection stays open as the key's builder's. Reply "T<token> <count>":
+    // the token names this server (a spare must be built on this server's clone) and count
+    // is how many to build now; later requests are "N<count>".
+    void add_builder(UniqueFd connection, const std::string& key) {
+        int fd = connection.get();
+        auto count = spares_.add_builder(key, connection, Clock::now());
+        if (count) (void)send_message(fd, "T" + token_ + " " + std::to_string(*count));
+    }
+
+    // From a builder: "A" with a spare's user and mount namespaces, "F" for a spare it could
+    // not build; end of file when it has gone.
+    void hear_builder(const SparePool::Builder& builder) {
+        auto message = receive_message(builder.connection);
+        if (!message || message->payload.empty()) return spares_.builder_gone(builder.key);
+        if (message->payload == "A" && message->fd.valid() && message->more.size() == 1)
+            (void)spares_.add(builder.key, SpareNamespaces{std::move(message->fd), std::move(message->more[0])},
+                              Clock::now());
+        else
+            spares_.build_failed(builder.key);
+    }
+
+    void count_launch(pid_t launcher) {
         ++launches_;
         last_activity_ = Clock::now();
-        // skiff execs the command in the launcher process, so its pid is the container's.
+        // skiff execs the command in the launcher process, so its pid is the container's; a
+        // launch in a spare holds the image's mount as a clone does.
         UniqueFd pidfd = open_pidfd(launcher);
         if (pidfd.valid()) clients_.push_back(std::move(pidfd));
     }
@@ -166,7 +236,9 @@ private:
     std::string status() const {
         auto idle = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - last_activity_).count();
         return "pid=" + std::to_string(::getpid()) + " clients=" + std::to_string(clients_.size()) +
-               " idle=" + std::to_string(idle) + " launches=" + std::to_string(launches_) + " image=" + config_.image;
+               " idle=" + std::to_string(idle) + " launches=" + std::to_string(launches_) +
+               " spares=" + std::to_string(spares_.size()) + " spare_launches=" + std::to_string(spare_launches_) +
+               " image=" + config_.image;
     }
 
     void drop_exited_clients(const std::vector<pollfd>& fds) {
@@ -186,6 +258,7 @@ private:
         ::unlinkat(directory_.get(), (config_.name + ".lock").c_str(), 0);
         lock_.reset();
         clients_.clear();
+        spares_.clear();  // their binds are as old as they are; a new server builds afresh
         ::umount2(mount_point, MNT_DETACH);
     }
 
@@ -196,9 +269,12 @@ private:
     UniqueFd lock_;
     UniqueFd step_;                  // pidfd of the Slurm step's slurmstepd, if any
     std::vector<UniqueFd> clients_;  // pidfds of launched containers
+    SparePool spares_;
+    const std::string token_ = instance_token();
     fuse_buf buffer_{};
     Clock::time_point last_activity_ = Clock::now();
     unsigned long launches_ = 0;
+    unsigned long spare_launches_ = 0;  // of launches_, those that took a spare
 };
 
 }  // namespace

@@ -70,6 +70,7 @@ struct ImageServing {
     int idle_seconds = 600;        // SKIFF_SERVER_IDLE
     pid_t retire_with = 0;         // a Slurm step's slurmstepd: the server retires when it exits
     std::string read_profiles;     // cold: where its server keeps read profiles; empty: none
+    int spares = 2;                // SKIFF_WARM_SPARES: pre-built namespaces kept per plan (0: off)
 };
 
 // The SSH server of the container (hooks.md §3, hooks/ssh): what the executor installs under

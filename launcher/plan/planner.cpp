@@ -1,5 +1,6 @@
 #include "launcher/plan/planner.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "hooks/external/external_settings.hpp"
@@ -40,14 +41,15 @@ Result<OverlayDriver> overlay_driver(const EnvMap& host) {
     return fail("SKIFF_OVERLAY='" + it->second + "' is not one of auto, kernel, fuse");
 }
 
-Result<int> idle_seconds(const EnvMap& host) {
-    auto it = host.find("SKIFF_SERVER_IDLE");
-    if (it == host.end() || it->second.empty()) return ImageServing{}.idle_seconds;
-    int seconds = 0;
-    auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), seconds);
-    if (ec != std::errc{} || end != it->second.data() + it->second.size() || seconds < 0)
-        return fail("SKIFF_SERVER_IDLE='" + it->second + "' is not a number of seconds");
-    return seconds;
+// A non-negative number from the host's environment, `fallback` when unset or empty.
+Result<int> count_setting(const EnvMap& host, const std::string& name, int fallback, const std::string& what) {
+    auto it = host.find(name);
+    if (it == host.end() || it->second.empty()) return fallback;
+    int value = 0;
+    auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), value);
+    if (ec != std::errc{} || end != it->second.data() + it->second.size() || value < 0)
+        return fail(name + "='" + it->second + "' is not " + what);
+    return value;
 }
 
 // One server per image identity; under Slurm also per job and step, so that no server
@@ -65,9 +67,12 @@ std::string server_name(const PlanRequest& request) {
 
 Result<ImageServing> image_serving(const PlanRequest& request) {
     ImageServing serving;
-    auto idle = idle_seconds(request.host.env);
+    auto idle = count_setting(request.host.env, "SKIFF_SERVER_IDLE", serving.idle_seconds, "a number of seconds");
     if (!idle) return Unexpected(idle.error());
     serving.idle_seconds = *idle;
+    auto spares = count_setting(request.host.env, "SKIFF_WARM_SPARES", serving.spares, "a number of spares (0: none)");
+    if (!spares) return Unexpected(spares.error());
+    serving.spares = std::min(*spares, 64);
     if (request.image.kind != image::ImageSource::Kind::squashfs) serving.cold_reason = "a directory image needs no server";
     else if (request.cold) serving.cold_reason = "--cold";
     else if (!request.server_directory) serving.cold_reason = request.server_directory_problem;

@@ -6,6 +6,7 @@
 #include "launcher/run/apply_mounts.hpp"
 #include "launcher/run/external_hooks.hpp"
 #include "launcher/run/host_sources.hpp"
+#include "launcher/run/spare_builder.hpp"
 #include "launcher/run/ssh_server.hpp"
 #include "launcher/run/staging.hpp"
 #include "launcher/run/warm_image.hpp"
@@ -44,20 +45,43 @@ Result<ns::UniqueFd> clone_directory_image(const plan::LaunchPlan& plan) {
     return std::move(*tree);
 }
 
-}  // namespace
+// 8. Find the command, drop every privilege, exec.
+LaunchFailure exec_in_container(const plan::LaunchPlan& plan, const EnvMap& env, Timeline& timeline) {
+    auto path = env.contains("PATH") ? env.at("PATH") : "";
+    auto file = ns::find_command(plan.argv.front(), path);
+    if (!file) return exec_failure(file.error(), plan, env);
+    if (auto r = ns::drop_privileges(); !r) return setup_failure(r.error().to_error("dropping privileges"));
+    timeline.step("exec " + *file);
+    return exec_failure(ns::exec_command(*file, plan.argv, env), plan, env);
+}
 
-LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const HolderSpec* holder) {
-    ns::UniqueFd holder_base;
-    if (holder) {
-        auto base = open_holder_base(*holder);
-        if (!base) return setup_failure(base.error());
-        holder_base = std::move(*base);
-    }
-    // 1. The image: a clone from the user's image server (warm), else a squashfs server of
-    //    its own (cold); data squashfs mounts always get their own. Both while this process
-    //    still sees the host as itself.
-    auto warm = warm_image(plan);
-    timeline.step(warm.note);
+// The launch's namespaces were built ahead (spare_builder.hpp): only what belongs to the
+// process is left.
+LaunchFailure launch_in_spare(const plan::LaunchPlan& plan, const ns::SpareNamespaces& spare, Timeline& timeline) {
+    if (auto r = ns::enter_namespaces(spare); !r) return setup_failure(r.error().to_error("spare"));
+    if (auto r = enter_workdir(plan); !r) return setup_failure(r.error());
+    timeline.step("joined the spare's user and mount namespace");
+    return exec_in_container(plan, plan.env, timeline);
+}
+
+// A spare being built (build_spare): where it reports and waits once built.
+struct SpareHold {
+    int ready_fd;
+    int hold_fd;
+    std::string server;  // the token of the server whose clone it holds
+};
+
+[[noreturn]] void hold_spare(const SpareHold& spare) {
+    std::string ready = "R" + spare.server;
+    (void)!::write(spare.ready_fd, ready.data(), ready.size());
+    char byte;
+    while (::read(spare.hold_fd, &byte, 1) != 0 && errno == EINTR) {}
+    ::_exit(0);
+}
+
+// Steps 1b-8 of a launch; with `spare`, steps 1b-7 and hold_spare.
+LaunchFailure build_container(const plan::LaunchPlan& plan, WarmImage warm, Timeline& timeline,
+                              const HolderSpec* holder, ns::UniqueFd holder_base, const SpareHold* spare) {
     std::optional<ns::SquashfsServer> image_server;
     if (!warm.tree.valid()) {
         auto cold = start_cold_server(plan);
@@ -117,6 +141,7 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const Ho
     // 7. Pivot into the root; the old root and the staging area vanish from the namespace.
     if (::chdir(Staging::root) != 0) return setup_failure(ns::SysError{errno, "chdir", Staging::root}.to_error("root"));
     if (auto r = ns::pivot_into_cwd(); !r) return setup_failure(r.error().to_error("root"));
+    if (spare) hold_spare(*spare);
     if (auto r = enter_workdir(plan); !r) return setup_failure(r.error());
     timeline.step("pivoted into the container");
 
@@ -127,14 +152,44 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const Ho
     }
 
     if (holder) hold(*holder, plan, env, std::move(holder_base));
+    return exec_in_container(plan, env, timeline);
+}
 
-    // 8. Find the command, drop every privilege, exec.
-    auto path = env.contains("PATH") ? env.at("PATH") : "";
-    auto file = ns::find_command(plan.argv.front(), path);
-    if (!file) return exec_failure(file.error(), plan, env);
-    if (auto r = ns::drop_privileges(); !r) return setup_failure(r.error().to_error("dropping privileges"));
-    timeline.step("exec " + *file);
-    return exec_failure(ns::exec_command(*file, plan.argv, env), plan, env);
+}  // namespace
+
+LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const HolderSpec* holder) {
+    ns::UniqueFd holder_base;
+    if (holder) {
+        auto base = open_holder_base(*holder);
+        if (!base) return setup_failure(base.error());
+        holder_base = std::move(*base);
+    }
+    // 1. The image: namespaces built ahead for this plan (a spare), else a clone from the
+    //    user's image server (warm), else a squashfs server of its own (cold); data squashfs
+    //    mounts always get their own. While this process still sees the host as itself.
+    //    Spares are built by a detached process per plan, off the launches' path.
+    auto spares = choose_spare(plan, holder != nullptr);
+    auto warm = warm_image(plan, spares);
+    timeline.step(warm.note);
+    if (warm.start_builder) {
+        start_spare_builder(plan, spares.key);
+        timeline.step("started the plan's spare builder");
+    }
+    if (warm.spare) return launch_in_spare(plan, *warm.spare, timeline);
+    return build_container(plan, std::move(warm), timeline, holder, std::move(holder_base), nullptr);
+}
+
+LaunchFailure build_spare(const plan::LaunchPlan& launch_plan, int ready_fd, int hold_fd) {
+    // fuse-overlayfs would die with this process (PR_SET_PDEATHSIG): kernel overlayfs or no spare.
+    plan::LaunchPlan plan = launch_plan;
+    plan.overlay = plan::OverlayDriver::kernel;
+    Timeline quiet(false);
+    SpareChoice building;
+    building.building = true;
+    auto warm = warm_image(plan, building);
+    if (!warm.tree.valid()) return setup_failure(Error{warm.note});
+    const SpareHold hold{ready_fd, hold_fd, warm.server};
+    return build_container(plan, std::move(warm), quiet, nullptr, {}, &hold);
 }
 
 }  // namespace skiff::run

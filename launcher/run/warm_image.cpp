@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -11,10 +12,16 @@
 namespace skiff::run {
 namespace {
 
+constexpr int spare_lifetime_seconds = 60;
+
 ns::ImageServerConfig server_config(const plan::LaunchPlan& plan) {
     const auto& serving = plan.serving;
-    return {plan.image.path, serving.server_directory, serving.server_name,
-            plan.ids.outside_uid, plan.ids.outside_gid, serving.idle_seconds, serving.retire_with};
+    ns::ImageServerConfig config{plan.image.path, serving.server_directory, serving.server_name,
+                                 plan.ids.outside_uid, plan.ids.outside_gid, serving.idle_seconds, serving.retire_with};
+    // Spares hold host state captured when they were built (binds), so they do not outlive a
+    // minute, nor a shorter idle timeout.
+    config.spare_seconds = std::min(spare_lifetime_seconds, serving.idle_seconds);
+    return config;
 }
 
 bool no_server(const ns::SysError& error) { return error.code == ENOENT || error.code == ECONNREFUSED; }
@@ -32,27 +39,60 @@ ns::SysResult<ns::UniqueFd> connect_soon(const std::string& socket) {
 ns::SysResult<ns::UniqueFd> connect_or_start(const ns::ImageServerConfig& config, std::string& how) {
     auto connection = ns::connect_unix(config.socket_path());
     if (connection || !no_server(connection.error())) {
-        how = "warm: the image server at " + config.socket_path();
+        how = "the image server at " + config.socket_path();
         return connection;
     }
     auto started = ns::spawn_image_server(config);
     if (!started) return Unexpected(started.error());
-    how = *started ? "warm: started the image server at " + config.socket_path()
-                   : "warm: the image server another launch started at " + config.socket_path();
+    how = *started ? "started the image server at " + config.socket_path()
+                   : "the image server another launch started at " + config.socket_path();
     return connect_soon(config.socket_path());
 }
 
 }  // namespace
 
-WarmImage warm_image(const plan::LaunchPlan& plan) {
-    if (!plan.serving.warm) return {{}, "cold: " + plan.serving.cold_reason};
+std::string server_socket(const plan::LaunchPlan& plan) { return server_config(plan).socket_path(); }
+
+WarmImage warm_image(const plan::LaunchPlan& plan, const SpareChoice& spares) {
+    WarmImage warm;
+    if (!plan.serving.warm) {
+        warm.note = "cold: " + plan.serving.cold_reason;
+        return warm;
+    }
     auto config = server_config(plan);
     std::string how;
-    auto connection = connect_or_start(config, how);
-    if (!connection) return {{}, "cold: no image server (" + connection.error().describe() + ")"};
-    auto tree = ns::request_image_tree(connection->get());
-    if (!tree) return {{}, "cold: the image server failed (" + tree.error().describe() + ")"};
-    return {std::move(*tree), how};
+    // A spare builder never starts a server: the one it builds for may have just retired.
+    auto connection = spares.building ? ns::connect_unix(config.socket_path()) : connect_or_start(config, how);
+    if (!connection) {
+        warm.note = "cold: no image server (" + connection.error().describe() + ")";
+        return warm;
+    }
+    if (spares.building) {
+        auto tree = ns::request_spare_tree(connection->get());
+        if (!tree) warm.note = "no clone for a spare (" + tree.error().describe() + ")";
+        else warm = {std::nullopt, std::move(tree->tree), false, "building a spare", std::move(tree->server)};
+        return warm;
+    }
+    if (spares.key.empty()) {
+        auto tree = ns::request_image_tree(connection->get());
+        if (!tree) warm.note = "cold: the image server failed (" + tree.error().describe() + ")";
+        else warm = {std::nullopt, std::move(*tree), false,
+                     "warm (clone): " + how + " (no spares: " + spares.why_not + ")", ""};
+        return warm;
+    }
+    auto reply = ns::request_warm(connection->get(), spares.key, spares.wanted);
+    if (!reply) {
+        warm.note = "cold: the image server failed (" + reply.error().describe() + ")";
+        return warm;
+    }
+    std::string building = reply->start_builder ? "; starting its builder of spares for later launches" : "";
+    warm.note = reply->spare
+                    ? "warm (spare): " + how + ": namespaces built ahead for this plan (key " + spares.key + ")" + building
+                    : "warm (clone): " + how + ": no spare for this plan yet" + building;
+    warm.spare = std::move(reply->spare);
+    warm.tree = std::move(reply->tree);
+    warm.start_builder = reply->start_builder;
+    return warm;
 }
 
 }  // namespace skiff::run

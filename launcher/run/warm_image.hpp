@@ -1,22 +1,32 @@
-// The client side of the warm path: a detached clone of the image's mount from the user's
-// image server (namespaces/image_server.hpp), starting the server when there is none. Any
-// failure means a cold start; the note says which happened and why (shown by -v).
+// The client side of the warm path: pre-built namespaces for the plan (a spare) or a detached
+// clone of the image's mount from the user's image server (namespaces/image_server.hpp),
+// starting the server when there is none. Any failure means a cold start; the note says which
+// path was taken and why (shown by -v).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "launcher/plan/launch_plan.hpp"
+#include "launcher/run/spare_key.hpp"
+#include "namespaces/spare_namespaces.hpp"
 #include "namespaces/unique_fd.hpp"
 
 namespace skiff::run {
 
 struct WarmImage {
-    ns::UniqueFd tree;  // invalid: start cold
+    std::optional<ns::SpareNamespaces> spare;  // the container, ready: join it and exec
+    ns::UniqueFd tree;                         // else the image's mount; neither: start cold
+    bool start_builder = false;                // the plan has no spare builder: start one
     std::string note;
+    std::string server;                        // when building a spare: the server's token
 };
 
 // Call before entering the user namespace: the server checks the caller's uid as the host
-// sees it.
-WarmImage warm_image(const plan::LaunchPlan& plan);
+// sees it. Without a key in `spares`, only a clone is asked for.
+WarmImage warm_image(const plan::LaunchPlan& plan, const SpareChoice& spares);
+
+// The image server's socket for a warm plan.
+std::string server_socket(const plan::LaunchPlan& plan);
 
 }  // namespace skiff::run

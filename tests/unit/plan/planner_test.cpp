@@ -205,6 +205,21 @@ TEST(PlannerServing, ColdWhenAskedForWhenADirectoryOrWithoutRuntimeDirectory) {
     EXPECT_EQ(plan->serving.cold_reason, "runtime directory is not private");
 }
 
+TEST(PlannerServing, SparesFromTheEnvironment) {
+    auto request = basic_request();
+    EXPECT_EQ(make_plan(request)->serving.spares, 2);
+    request.host.env["SKIFF_WARM_SPARES"] = "0";
+    EXPECT_EQ(make_plan(request)->serving.spares, 0);
+    request.host.env["SKIFF_WARM_SPARES"] = "1000";
+    EXPECT_EQ(make_plan(request)->serving.spares, 64);
+    for (const char* bad : {"two", "-1", "2x"}) {
+        request.host.env["SKIFF_WARM_SPARES"] = bad;
+        auto plan = make_plan(request);
+        ASSERT_FALSE(plan) << bad;
+        EXPECT_EQ(plan.error().message, std::string("SKIFF_WARM_SPARES='") + bad + "' is not a number of spares (0: none)");
+    }
+}
+
 TEST(PlannerServing, IdleTimeoutFromTheEnvironment) {
     auto request = basic_request();
     request.host.env["SKIFF_SERVER_IDLE"] = "5";

@@ -1,0 +1,104 @@
+#include "launcher/run/spare_builder.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "launcher/run/execute.hpp"
+#include "launcher/run/warm_image.hpp"
+#include "namespaces/image_server.hpp"
+#include "namespaces/spare_namespaces.hpp"
+#include "namespaces/unix_socket.hpp"
+
+namespace skiff::run {
+namespace {
+
+// Below the launches it serves: a spare is worth building only with a core to spare.
+constexpr int builder_niceness = 10;
+// Requests are gathered until none has come for this long: a burst of launches (the tasks of a
+// job step) gets the CPU before their replacements are built.
+constexpr int settle_ms = 10;
+
+void wait_for(pid_t pid) {
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {}
+}
+
+// One spare: a child builds the container and stops; we open its namespaces while it lives,
+// then let it exit. The child must have built on `server`'s clone.
+ns::SysResult<ns::SpareNamespaces> build_one(const plan::LaunchPlan& plan, const std::string& server) {
+    int ready[2], hold[2];
+    if (::pipe2(ready, O_CLOEXEC) != 0) return ns::sys_fail("pipe2", "spare");
+    ns::UniqueFd ready_in(ready[0]), ready_out(ready[1]);
+    if (::pipe2(hold, O_CLOEXEC) != 0) return ns::sys_fail("pipe2", "spare");
+    ns::UniqueFd hold_in(hold[0]), hold_out(hold[1]);
+    pid_t child = ::fork();
+    if (child < 0) return ns::sys_fail("fork", "spare");
+    if (child == 0) {
+        ready_in.reset();
+        hold_out.reset();
+        (void)build_spare(plan, ready_out.get(), hold_in.get());
+        ::_exit(1);
+    }
+    ready_out.reset();
+    hold_in.reset();
+    char report[256];
+    ssize_t n = ::read(ready_in.get(), report, sizeof report);
+    bool built = n > 1 && report[0] == 'R' && std::string(report + 1, static_cast<std::size_t>(n - 1)) == server;
+    auto spare = built ? ns::open_namespaces(child)
+                       : ns::SysResult<ns::SpareNamespaces>(ns::sys_fail("build", "spare", ECHILD));
+    hold_out.reset();  // the child exits; the namespaces live on in `spare`
+    wait_for(child);
+    return spare;
+}
+
+// Builds what the server asks for until it lets go; a server that cannot get spares from us
+// (every build failing, say on a kernel that refuses overlayfs here) hears so and sends no
+// launch our way for long.
+[[noreturn]] void serve_as_builder(const plan::LaunchPlan& plan, const std::string& key) {
+    auto connection = ns::connect_unix(server_socket(plan));
+    if (!connection) ::_exit(0);
+    auto welcome = ns::register_builder(connection->get(), key);
+    if (!welcome) ::_exit(0);
+    int count = welcome->build;
+    for (;;) {
+        for (int i = 0; i < count; ++i) {
+            auto spare = build_one(plan, welcome->server);
+            auto sent = spare ? ns::offer_spare(connection->get(), *spare) : ns::spare_failed(connection->get());
+            if (!sent) ::_exit(0);
+        }
+        count = 0;
+        pollfd pending{connection->get(), POLLIN, 0};
+        do {
+            auto next = ns::next_build_request(connection->get());
+            if (!next) ::_exit(0);
+            count += *next;
+        } while (::poll(&pending, 1, settle_ms) == 1);
+    }
+}
+
+void detach() {
+    ::setsid();
+    ::close_range(3, ~0U, 0);  // nothing of the launch: not its connection, clone or spare
+    int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);
+    (void)::setpriority(PRIO_PROCESS, 0, builder_niceness);
+}
+
+}  // namespace
+
+void start_spare_builder(const plan::LaunchPlan& plan, const std::string& key) {
+    pid_t middle = ::fork();
+    if (middle < 0) return;  // no spares this time; a later launch is asked again
+    if (middle == 0) {
+        if (::fork() == 0) {
+            detach();
+            serve_as_builder(plan, key);
+        }
+        ::_exit(0);
+    }
+    wait_for(middle);
+}
+
+}  // namespace skiff::run

@@ -1,0 +1,266 @@
+// Spares (namespaces/spare_pool.hpp): namespaces built ahead for a plan by a launch of it and
+// entered by exactly one later launch of the same plan. Each test has a runtime directory of
+// its own, so its servers and spares are its own.
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <thread>
+
+#include "common/env_map.hpp"
+#include "tests/support/launch_fixture.hpp"
+
+extern char** environ;
+
+namespace skiff::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Columns of `skiff image servers` after the header: PID CLIENTS IDLE LAUNCHES SPARES
+// FROM-SPARE IMAGE.
+struct ServerLine {
+    long pid = 0;
+    long launches = 0;
+    long spares = 0;
+    long from_spare = 0;
+};
+
+class WarmSpare : public NsTest {
+protected:
+    void SetUp() override {
+        NsTest::SetUp();
+        env_ = skiff::env_from_envp(environ);
+        env_["XDG_RUNTIME_DIR"] = runtime_.path();
+        env_.erase("SKIFF_SERVER_IDLE");
+        env_.erase("SKIFF_WARM_SPARES");
+    }
+
+    void TearDown() override { (void)skiff({"image", "stop", "--force"}); }
+
+    RunOptions options() const {
+        RunOptions o;
+        o.env = env_;
+        return o;
+    }
+
+    ProcessResult skiff(const std::vector<std::string>& args) const {
+        std::vector<std::string> argv{skiff_binary()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run_process(argv, options());
+    }
+
+    ProcessResult launch(const std::string& script, std::vector<std::string> flags = {"-v"}) const {
+        return sh(image("debian.sqsh"), script, flags, options());
+    }
+
+    std::vector<ServerLine> servers() const {
+        auto r = skiff({"image", "servers"});
+        EXPECT_EQ(r.status, 0) << r;
+        std::vector<ServerLine> lines;
+        std::istringstream in(r.out);
+        std::string line, clients, idle;
+        std::getline(in, line);
+        while (std::getline(in, line)) {
+            ServerLine s;
+            std::istringstream fields(line);
+            fields >> s.pid >> clients >> idle >> s.launches >> s.spares >> s.from_spare;
+            lines.push_back(s);
+        }
+        return lines;
+    }
+
+    // The one server's spares reach `n` within a few seconds (built in the background).
+    ::testing::AssertionResult spares_reach(long n) const {
+        auto deadline = std::chrono::steady_clock::now() + 15s;
+        while (std::chrono::steady_clock::now() < deadline) {
+            auto list = servers();
+            if (list.size() == 1 && list[0].spares == n) return ::testing::AssertionSuccess();
+            std::this_thread::sleep_for(50ms);
+        }
+        return ::testing::AssertionFailure() << "not " << n << " spares within 15 s:\n" << skiff({"image", "servers"}).out;
+    }
+
+    TempDir runtime_{"xdg"};
+    EnvMap env_;
+};
+
+bool says(const ProcessResult& r, const std::string& text) { return r.err.find(text) != std::string::npos; }
+
+// Files, ids, the environment and the mount table (mount points and types, in order).
+const std::string portrait =
+    "cat /etc/os-release; id; ls / /etc; env | grep -v '^_=' | sort; echo x > /tmp/w; cat /tmp/w; pwd; "
+    "awk '{for (i = 7; $i != \"-\"; i++); print $5, $(i+1)}' /proc/self/mountinfo";
+
+TEST_F(WarmSpare, SpareLaunchSeesWhatAColdOneSees) {
+    auto first = launch(portrait);
+    ASSERT_EQ(first.status, 0) << first;
+    EXPECT_TRUE(says(first, "warm (clone): started the image server at")) << first.err;
+    ASSERT_TRUE(spares_reach(2));
+    auto spare = launch(portrait);
+    ASSERT_EQ(spare.status, 0) << spare;
+    EXPECT_TRUE(says(spare, "warm (spare): the image server at")) << spare.err;
+    EXPECT_TRUE(says(spare, "joined the spare's user and mount namespace")) << spare.err;
+    auto cold = launch(portrait, {"-v", "--cold"});
+    ASSERT_EQ(cold.status, 0) << cold;
+    EXPECT_TRUE(says(cold, "cold: --cold")) << cold.err;
+    EXPECT_EQ(spare.out, cold.out);
+    EXPECT_EQ(first.out, cold.out);
+    auto list = servers();
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(list[0].launches, 2) << "the builder's clones are not launches";
+    EXPECT_EQ(list[0].from_spare, 1);
+}
+
+TEST_F(WarmSpare, WorkdirAndEnvironmentAreTheLaunchs) {
+    ASSERT_EQ(launch("true").status, 0);
+    ASSERT_TRUE(spares_reach(2));
+    env_["SKIFF_TEST_MARK"] = "second";
+    auto r = launch("pwd; echo $SKIFF_TEST_MARK", {"-v", "--workdir", "/usr/share"});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_TRUE(says(r, "warm (spare)")) << r.err;
+    EXPECT_EQ(r.out, "/usr/share\nsecond\n");
+}
+
+TEST_F(WarmSpare, ConsecutiveLaunchesShareNoWritableLayerNorMountNamespace) {
+    ASSERT_EQ(launch("true").status, 0);
+    ASSERT_TRUE(spares_reach(2));
+    auto writer = start_process({skiff_binary(), "run", "-v", "--image", image("debian.sqsh"), "--", "/bin/sh", "-c",
+                                 "echo mine > /etc/written; readlink /proc/self/ns/mnt; echo ready; sleep 30"},
+                                options());
+    ASSERT_TRUE(writer.wait_for_output("ready", 10s)) << writer.err_so_far();
+    ASSERT_TRUE(spares_reach(2));  // the writer took one; its builder made another
+    auto reader = launch("cat /etc/written 2>&1; readlink /proc/self/ns/mnt; true");
+    ASSERT_EQ(reader.status, 0) << reader;
+    EXPECT_TRUE(says(reader, "warm (spare)")) << reader.err;
+    EXPECT_NE(reader.out.find("No such file"), std::string::npos) << reader;
+    std::string writer_ns = writer.out_so_far().substr(0, writer.out_so_far().find('\n'));
+    ASSERT_TRUE(writer_ns.starts_with("mnt:[")) << writer_ns;
+    EXPECT_EQ(reader.out.find(writer_ns), std::string::npos) << "shared mount namespace " << writer_ns;
+    writer.signal_group(SIGKILL);
+    EXPECT_TRUE(says(writer.wait(10s), "warm (spare)"));
+}
+
+TEST_F(WarmSpare, AnotherPlanNeverGetsTheSpareOfThisOne) {
+    TempDir data("data");
+    {
+        std::ofstream(data / "marker") << "host data\n";
+    }
+    ASSERT_EQ(launch("true").status, 0);
+    ASSERT_TRUE(spares_reach(2));
+    auto other = launch("cat /mnt/marker", {"-v", "--mount", data.path() + ":/mnt"});
+    ASSERT_EQ(other.status, 0) << other;
+    EXPECT_TRUE(says(other, "warm (clone)")) << other.err;
+    EXPECT_EQ(other.out, "host data\n");
+    auto plain = launch("ls /mnt");
+    ASSERT_EQ(plain.status, 0) << plain;
+    EXPECT_TRUE(says(plain, "warm (spare)")) << plain.err;
+    EXPECT_EQ(plain.out, "");
+}
+
+TEST_F(WarmSpare, SparesExpireUnused) {
+    env_["SKIFF_SERVER_IDLE"] = "2";  // spares live min(60 s, the idle timeout)
+    auto keeper = start_process({skiff_binary(), "run", "--image", image("debian.sqsh"), "--", "/bin/sh", "-c",
+                                 "echo ready; sleep 30"},
+                                options());
+    ASSERT_TRUE(keeper.wait_for_output("ready", 10s)) << keeper.err_so_far();
+    ASSERT_TRUE(spares_reach(2));
+    ASSERT_TRUE(spares_reach(0));  // dropped while the server stays for its client
+    ASSERT_EQ(servers().size(), 1u);
+    auto r = launch("true");
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_TRUE(says(r, "warm (clone): the image server at")) << r.err;
+    keeper.signal_group(SIGKILL);
+}
+
+// Processes of ours whose environment names this test's runtime directory: launches,
+// servers and spare builders.
+std::vector<pid_t> processes_using(const std::string& runtime) {
+    std::vector<pid_t> found;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream environ_file(entry.path() / "environ");
+        std::string text((std::istreambuf_iterator<char>(environ_file)), std::istreambuf_iterator<char>());
+        if (text.find("XDG_RUNTIME_DIR=" + runtime + '\0') != std::string::npos) found.push_back(std::stoi(name));
+    }
+    return found;
+}
+
+TEST_F(WarmSpare, TheBuilderGoesWithTheServer) {
+    env_["SKIFF_SERVER_IDLE"] = "1";
+    ASSERT_EQ(launch("true").status, 0);
+    ASSERT_TRUE(spares_reach(2));
+    ASSERT_FALSE(processes_using(runtime_.path()).empty()) << "the server and the builder";
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!processes_using(runtime_.path()).empty() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(50ms);
+    EXPECT_TRUE(processes_using(runtime_.path()).empty()) << "left behind after the server retired";
+}
+
+TEST_F(WarmSpare, KilledServerWithSparesDoesNotHangLaterLaunches) {
+    ASSERT_EQ(launch("true").status, 0);
+    ASSERT_TRUE(spares_reach(2));
+    auto pid = static_cast<pid_t>(servers().at(0).pid);
+    ASSERT_EQ(::kill(pid, SIGKILL), 0);
+    // As Warm.KilledServerIsReplacedByTheNextLaunch: a launch racing the dying server's
+    // socket goes cold, which is not what this test is about.
+    for (int i = 0; i < 250; ++i) {
+        std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+        std::string text;
+        if (!std::getline(stat, text) || text.find(") Z ") != std::string::npos) break;
+        std::this_thread::sleep_for(20ms);
+    }
+    RunOptions o = options();
+    o.timeout = 20s;
+    auto r = sh(image("debian.sqsh"), "cat /etc/debian_version", {"-v"}, o);
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_TRUE(says(r, "warm (clone): started the image server")) << r.err;
+    ASSERT_TRUE(spares_reach(2));
+    auto again = launch("cat /etc/debian_version");
+    ASSERT_EQ(again.status, 0) << again;
+    EXPECT_TRUE(says(again, "warm (spare)")) << again.err;
+    EXPECT_EQ(again.out, r.out);
+}
+
+TEST_F(WarmSpare, AContainerInASpareKeepsItsRootPastIdleAndStop) {
+    env_["SKIFF_SERVER_IDLE"] = "3";
+    ASSERT_EQ(launch("true").status, 0);
+    ASSERT_TRUE(spares_reach(2));
+    auto container = start_process({skiff_binary(), "run", "-v", "--image", image("debian.sqsh"), "--", "/bin/sh", "-c",
+                                    "echo ready; sleep 4; find / -xdev | wc -l"},
+                                   options());
+    ASSERT_TRUE(container.wait_for_output("ready", 10s)) << container.err_so_far();
+    EXPECT_NE(container.err_so_far().find("warm (spare)"), std::string::npos) << container.err_so_far();
+    auto stop = skiff({"image", "stop"});  // retires at once, then waits for the container
+    EXPECT_EQ(stop.status, 0) << stop;
+    auto r = container.wait(15s);
+    EXPECT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.err.find("not connected"), std::string::npos) << r;
+    ASSERT_TRUE(r.out.starts_with("ready\n")) << r;
+    EXPECT_GT(std::stol(r.out.substr(6)), 1000) << r.out;  // files found after the server retired
+    EXPECT_TRUE(servers().empty());
+}
+
+TEST_F(WarmSpare, SwitchedOffAndExcludedPlansSayWhy) {
+    env_["SKIFF_WARM_SPARES"] = "0";
+    auto off = launch("true");
+    ASSERT_EQ(off.status, 0) << off;
+    EXPECT_TRUE(says(off, "warm (clone): started the image server")) << off.err;
+    EXPECT_TRUE(says(off, "(no spares: SKIFF_WARM_SPARES=0)")) << off.err;
+    env_.erase("SKIFF_WARM_SPARES");
+    auto sqsh = launch("true", {"-v", "--mount", image("data.sqsh") + ":/data:sqsh"});
+    ASSERT_EQ(sqsh.status, 0) << sqsh;
+    EXPECT_TRUE(says(sqsh, "(no spares: a squashfs mount runs a FUSE server per container)")) << sqsh.err;
+    EXPECT_EQ(servers().at(0).spares, 0);
+    env_["SKIFF_WARM_SPARES"] = "many";
+    auto bad = launch("true");
+    EXPECT_EQ(bad.status, 125) << bad;
+    EXPECT_TRUE(says(bad, "SKIFF_WARM_SPARES='many' is not a number of spares")) << bad.err;
+}
+
+}  // namespace
+}  // namespace skiff::test
