@@ -66,16 +66,6 @@ std::string machine_architecture() {
     return u.machine;
 }
 
-std::string oci_architecture(const std::string& machine) {
-    static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> names{{
-        {"x86_64", "amd64"}, {"aarch64", "arm64"}, {"i686", "386"},
-        {"armv7l", "arm"}, {"ppc64le", "ppc64le"}, {"s390x", "s390x"},
-    }};
-    for (auto [uname, oci] : names)
-        if (machine == uname) return std::string(oci);
-    return machine;
-}
-
 std::string store_file(const StoreLocation& store, const RegistryRef& ref, const std::string& machine) {
     return store.dir + "/" + ref.store_file_name(machine);
 }

@@ -37,9 +37,8 @@ struct StoreLocation {
 // directories are created (mode 0700); if that fails the store is void, with a warning.
 Result<StoreLocation> locate_store(const EnvMap& env);
 
-// The node's architecture as uname -m says it ("x86_64"), and in OCI terms ("amd64").
+// The node's architecture as uname -m says it ("x86_64"); in OCI terms: registry/platform.hpp.
 std::string machine_architecture();
-std::string oci_architecture(const std::string& machine);
 
 std::string store_file(const StoreLocation& store, const RegistryRef& ref, const std::string& machine);
 

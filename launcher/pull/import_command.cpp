@@ -4,6 +4,7 @@
 
 #include "launcher/image/convert/image_source.hpp"
 #include "launcher/image/convert/output_file.hpp"
+#include "launcher/image/registry/platform.hpp"
 #include "launcher/image/store.hpp"
 #include "launcher/pull/commands.hpp"
 #include "launcher/pull/convert_output.hpp"
@@ -20,7 +21,7 @@ int import_command(const std::vector<std::string>& args) {
         else return report("image import: unexpected argument '" + args[i] + "'");
     }
     if (!source || !output) return report("image import: usage: skiff image import DIR|TARBALL -o FILE.sqsh [--gzip]");
-    auto input = image::convert::import_source(*source, image::oci_architecture(image::machine_architecture()));
+    auto input = image::convert::import_source(*source, image::host_platform().architecture);
     if (!input) return report(input.error().message);
     for (const auto& w : input->warnings) std::fprintf(stderr, "skiff: warning: %s\n", w.c_str());
     auto written = convert_into(input->convert, *output, options);

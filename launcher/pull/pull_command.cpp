@@ -12,6 +12,7 @@
 #include "launcher/image/registry/fetched_image.hpp"
 #include "launcher/image/registry/insecure.hpp"
 #include "launcher/image/registry/netrc.hpp"
+#include "launcher/image/registry/platform.hpp"
 #include "launcher/image/store.hpp"
 #include "launcher/pull/commands.hpp"
 #include "launcher/pull/convert_output.hpp"
@@ -62,7 +63,7 @@ Result<void> fetch_and_convert(const image::RegistryRef& ref, const std::string&
     printer.event("pulling " + ref.canonical());
     auto fetched = image::fetch_image(ref, options);
     if (!fetched) return Unexpected(fetched.error());
-    std::string wanted = image::oci_architecture(image::machine_architecture());
+    std::string wanted = image::host_platform().architecture;
     if (!fetched->architecture.empty() && fetched->architecture != wanted)
         return fail("image '" + ref.canonical() + "' is for architecture '" + fetched->architecture +
                     "', this node is '" + wanted + "'");

@@ -1,9 +1,9 @@
 #include "launcher/image/registry/platform.hpp"
 
-#include <sys/utsname.h>
-
 #include <array>
 #include <string_view>
+
+#include "launcher/image/store.hpp"
 
 namespace skiff::image {
 namespace {
@@ -45,11 +45,7 @@ Platform platform_for_machine(const std::string& machine) {
     return {"linux", machine, ""};
 }
 
-Platform host_platform() {
-    struct utsname u {};
-    ::uname(&u);
-    return platform_for_machine(u.machine);
-}
+Platform host_platform() { return platform_for_machine(machine_architecture()); }
 
 std::optional<std::size_t> pick_platform(const std::vector<Platform>& candidates, const Platform& host) {
     std::optional<std::size_t> best;
