@@ -96,7 +96,7 @@ void add_musl_aliases(std::vector<MuslLibrary>& libs, const std::vector<Alias>& 
 
 Result<GlibcPlan> plan_glibc_cache(FileSource& image, const std::vector<InjectedDir>& dirs,
                                    const ArchInfo& arch, const std::vector<Alias>& aliases,
-                                   const WriteOptions& options) {
+                                   const WriteOptions& options, const std::vector<InjectedFile>& files) {
     GlibcPlan plan;
     std::vector<ScanDir> scan_dirs;
     for (const auto& d : dirs) scan_dirs.push_back({d.host_path, d.container_path});
@@ -104,6 +104,13 @@ Result<GlibcPlan> plan_glibc_cache(FileSource& image, const std::vector<Injected
     if (!scanned) return Unexpected(scanned.error());
     plan.warnings = std::move(scanned->warnings);
     add_aliases(scanned->entries, aliases, plan.warnings);
+    for (const auto& file : files) {
+        Injection entry;
+        entry.flags = arch.cache_flags;
+        entry.key = file.key;
+        entry.value = file.container_path;
+        scanned->entries.push_back(std::move(entry));
+    }
     auto cache = image_cache(image, plan.warnings);
     std::optional<std::string_view> view;
     if (cache) view = *cache;

@@ -40,12 +40,20 @@ struct GlibcPlan {
     std::vector<std::string> warnings;
 };
 
+// A single injected file (a hook's /.skiff/lib/<soname> bind, named by the caller): a cache
+// key and the container path it resolves to. Aliases are just more keys.
+struct InjectedFile {
+    std::string key;
+    std::string container_path;
+};
+
 // Reads the image's /etc/ld.so.cache (an unreadable or invalid one counts as none, with a
 // warning), scans `dirs` with ldconfig's rules (values name the real file when no soname link
-// exists) and merges (cache_merge.hpp): injected libraries win over the image's copies.
+// exists), adds `files` after them (the directories, the EDF's, win a tie) and merges
+// (cache_merge.hpp): injected libraries win over the image's copies.
 Result<GlibcPlan> plan_glibc_cache(FileSource& image, const std::vector<InjectedDir>& dirs,
                                    const ArchInfo& arch, const std::vector<Alias>& aliases = {},
-                                   const WriteOptions& options = {});
+                                   const WriteOptions& options = {}, const std::vector<InjectedFile>& files = {});
 
 struct MuslPlan {
     std::string path;                    // container path of the path file

@@ -2,7 +2,7 @@
 
 #include "launcher/image/image_file_source.hpp"
 #include "libfabric-bind/cache_reader.hpp"
-#include "libfabric-bind/injected_cache.hpp"
+#include "libfabric-bind/linker_config.hpp"
 
 namespace skiff::cli {
 namespace {
@@ -102,7 +102,7 @@ Result<std::optional<plan::LinkerConfig>> read_linker_config(const edf::Environm
     const auto& libc = linker->libc;
     plan::LinkerConfig config;
     if (libc.glibc) {
-        auto glibc = ldcache::plan_glibc_cache_with_files(*linker->files, *dirs, files, *libc.arch);
+        auto glibc = ldcache::plan_glibc_cache(*linker->files, *dirs, *libc.arch, {}, {}, files);
         if (!glibc) return Unexpected(glibc.error());
         warn_all(glibc->warnings, diag);
         config.glibc_cache = std::move(glibc->bytes);
