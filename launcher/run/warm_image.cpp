@@ -16,12 +16,16 @@ constexpr int spare_lifetime_seconds = 60;
 
 ns::ImageServerConfig server_config(const plan::LaunchPlan& plan) {
     const auto& serving = plan.serving;
-    ns::ImageServerConfig config{plan.image.path, serving.server_directory, serving.server_name,
-                                 plan.ids.outside_uid, plan.ids.outside_gid, serving.idle_seconds, serving.retire_with};
     // Spares hold host state captured when they were built (binds), so they do not outlive a
     // minute, nor a shorter idle timeout.
-    config.spare_seconds = std::min(spare_lifetime_seconds, serving.idle_seconds);
-    return config;
+    return ns::ImageServerConfig{.image = plan.image.path,
+                                 .directory = serving.server_directory,
+                                 .name = serving.server_name,
+                                 .uid = plan.ids.outside_uid,
+                                 .gid = plan.ids.outside_gid,
+                                 .idle_seconds = serving.idle_seconds,
+                                 .spare_seconds = std::min(spare_lifetime_seconds, serving.idle_seconds),
+                                 .retire_with = serving.retire_with};
 }
 
 bool no_server(const ns::SysError& error) { return error.code == ENOENT || error.code == ECONNREFUSED; }
