@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <utility>
 
 namespace skiff::cli {
 namespace {
@@ -28,11 +29,11 @@ pid_t find_slurm_stepd() {
 
 }  // namespace
 
-plan::HostFacts read_host_facts(char* const* envp) {
+plan::HostFacts read_host_facts(EnvMap env) {
     plan::HostFacts host;
     host.uid = ::getuid();
     host.gid = ::getgid();
-    host.env = env_from_envp(envp);
+    host.env = std::move(env);
     if (const passwd* pw = ::getpwuid(host.uid)) {
         host.user = pw->pw_name;
         host.home = pw->pw_dir;

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <stdexcept>
+#include <utility>
 
 #include "common/exit_codes.hpp"
 #include "hooks/external/external_settings.hpp"
@@ -84,11 +85,11 @@ Result<std::string> local_image(const edf::Sourced<std::string>& value, const st
     return registry->path;
 }
 
-Result<plan::PlanRequest> prepare(const RunOptions& options, const site::SiteConfig& site, char* const* envp,
+Result<plan::PlanRequest> prepare(const RunOptions& options, const site::SiteConfig& site, EnvMap env,
                                   const run::HolderSpec* holder, run::Timeline& timeline, ns::UniqueFd& keep_image) {
     plan::PlanRequest request;
     request.site = &site;
-    request.host = read_host_facts(envp);
+    request.host = read_host_facts(std::move(env));
     if (holder) request.host.slurm_stepd = holder->watch_pid;  // a holder is nobody's child
     auto hooks = find_external_hooks(request);
     if (!hooks) return Unexpected(hooks.error());
@@ -135,10 +136,11 @@ int launch(const RunOptions& options, char* const* envp, const run::HolderSpec* 
     run::Timeline timeline(options.verbose);
     // 1. Load the site configuration, the EDF and the command-line options; classify the image
     //    (pulling a registry image missing from the store); read its metadata; run the hooks.
-    auto site = site::load_site_config(env_from_envp(envp));
+    auto env = env_from_envp(envp);
+    auto site = site::load_site_config(env);
     if (!site) return report(site.error().message);
     ns::UniqueFd keep_image;  // a temporary registry image, open until the exec
-    auto request = prepare(options, *site, envp, holder, timeline, keep_image);
+    auto request = prepare(options, *site, std::move(env), holder, timeline, keep_image);
     if (!request) return report(request.error().message);
     // 2. Plan: every decision, no system call.
     auto plan = plan::make_plan(*request);

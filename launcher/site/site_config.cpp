@@ -1,5 +1,7 @@
 #include "launcher/site/site_config.hpp"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -14,6 +16,9 @@ Result<SiteConfig> load_site_config(const EnvMap& host_env) {
     bool explicit_path = chosen != host_env.end() && !chosen->second.empty();
     std::string path = explicit_path ? chosen->second : default_config_path;
     config.root = edf::TomlValue(toml::table{});
+    // Most hosts have no site file: ask access(2) first. The first stream a process builds
+    // initialises the C++ locale, about 40k instructions, a twentieth of a warm launch.
+    if (!explicit_path && ::access(path.c_str(), F_OK) != 0 && errno == ENOENT) return config;
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         if (!explicit_path && errno == ENOENT) return config;

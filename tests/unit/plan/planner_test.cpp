@@ -113,6 +113,23 @@ TEST(Planner, UserGetsAPasswdAndGroupEntry) {
     EXPECT_EQ(group, "root:x:0:\nusers:x:100:\n");
 }
 
+TEST(Planner, AnImageEntryForTheIdsIsKeptAndNotDuplicated) {
+    auto request = basic_request();
+    // The uid in field 3 of the last line, which has no newline; a short line and a line
+    // with the uid in another field must not count as matches for the group.
+    request.image_facts.passwd = "root:x:0:0:root:/root:/bin/sh\nbob:x:1000:1000::/home/bob:/bin/sh";
+    request.image_facts.group = "short\n\nstaff:x:50:100\n";
+    auto plan = make_plan(request);
+    ASSERT_TRUE(plan);
+    std::string passwd, group;
+    for (const auto& op : plan->mounts) {
+        if (op.destination == "/etc/passwd") passwd = op.content;
+        if (op.destination == "/etc/group") group = op.content;
+    }
+    EXPECT_EQ(passwd, "root:x:0:0:root:/root:/bin/sh\nbob:x:1000:1000::/home/bob:/bin/sh\n");
+    EXPECT_EQ(group, "short\n\nstaff:x:50:100\nusers:x:100:\n");
+}
+
 TEST(Planner, RootMapsToZeroAndReusesTheImagesRootEntry) {
     auto request = basic_request();
     request.map_root = true;
