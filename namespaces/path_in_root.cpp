@@ -9,6 +9,11 @@
 #include <unistd.h>
 
 namespace skiff::ns {
+namespace {
+
+constexpr int max_eagain_retries = 64;
+
+}  // namespace
 
 SysResult<UniqueFd> open_root(const std::string& host_path) {
     int fd = ::open(host_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -20,9 +25,14 @@ SysResult<UniqueFd> open_in_root(int root_fd, const std::string& path, int flags
     open_how how{};
     how.flags = static_cast<unsigned long long>(flags | O_CLOEXEC);
     how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-    long fd = ::syscall(SYS_openat2, root_fd, path.c_str(), &how, sizeof how);
-    if (fd < 0) return sys_fail("openat2", path);
-    return UniqueFd(static_cast<int>(fd));
+    // A path with ".." fails with EAGAIN when any mount or rename happened anywhere on the
+    // system during the walk (the kernel cannot then prove ".." stayed inside the root);
+    // openat2(2) says to retry. Other launches mounting at the same time make that common.
+    for (int attempt = 0;; ++attempt) {
+        long fd = ::syscall(SYS_openat2, root_fd, path.c_str(), &how, sizeof how);
+        if (fd >= 0) return UniqueFd(static_cast<int>(fd));
+        if (errno != EAGAIN || attempt == max_eagain_retries) return sys_fail("openat2", path);
+    }
 }
 
 SysResult<std::string> read_file_in_root(int root_fd, const std::string& path, std::size_t limit) {

@@ -20,12 +20,17 @@ TEST(Netrc, EnrootStyleEntriesDefaultsQuotesAndMacros) {
         "creds");
     ASSERT_TRUE(e) << e.error().message;
     ASSERT_EQ(e->size(), 4u);
-    EXPECT_EQ(find_credentials(*e, "nvcr.io", "")->login, "$oauthtoken");
-    EXPECT_EQ(find_credentials(*e, "auth.docker.io", "")->password, "with space");
-    EXPECT_EQ(find_credentials(*e, "127.0.0.1:5000", "")->password, "port");
-    EXPECT_EQ(find_credentials(*e, "127.0.0.1:6000", "")->login, "anon");  // no port match: default
-    EXPECT_EQ(find_credentials(*e, "nvcr.io", "alice")->login, "anon");    // login must match
-    EXPECT_FALSE(find_credentials(*e, "nvcr.io", "carol"));
+    // "-" when nothing matches (never dereference an empty optional).
+    auto found = [&](const std::string& host, const std::string& user) {
+        auto c = find_credentials(*e, host, user);
+        return c ? c->login + ":" + c->password : std::string("-");
+    };
+    EXPECT_EQ(found("nvcr.io", ""), "$oauthtoken:abc");
+    EXPECT_EQ(found("auth.docker.io", ""), "alice:with space");
+    EXPECT_EQ(found("127.0.0.1:5000", ""), "bob:port");
+    EXPECT_EQ(found("127.0.0.1:6000", ""), "anon:none");  // no port match: default
+    EXPECT_EQ(found("nvcr.io", "anon"), "anon:none");     // the login must match: only the default's does
+    EXPECT_EQ(found("nvcr.io", "carol"), "-");
 }
 
 TEST(Netrc, HostEntryWithoutPortServesEveryPort) {
