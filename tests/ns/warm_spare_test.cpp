@@ -11,9 +11,8 @@
 #include <thread>
 
 #include "common/env_map.hpp"
-#include "tests/support/launch_fixture.hpp"
+#include "tests/ns/warm_fixture.hpp"
 
-extern char** environ;
 
 namespace skiff::test {
 namespace {
@@ -29,30 +28,8 @@ struct ServerLine {
     long from_spare = 0;
 };
 
-class WarmSpare : public NsTest {
+class WarmSpare : public WarmTest {
 protected:
-    void SetUp() override {
-        NsTest::SetUp();
-        env_ = skiff::env_from_envp(environ);
-        env_["XDG_RUNTIME_DIR"] = runtime_.path();
-        env_.erase("SKIFF_SERVER_IDLE");
-        env_.erase("SKIFF_WARM_SPARES");
-    }
-
-    void TearDown() override { (void)skiff({"image", "stop", "--force"}); }
-
-    RunOptions options() const {
-        RunOptions o;
-        o.env = env_;
-        return o;
-    }
-
-    ProcessResult skiff(const std::vector<std::string>& args) const {
-        std::vector<std::string> argv{skiff_binary()};
-        argv.insert(argv.end(), args.begin(), args.end());
-        return run_process(argv, options());
-    }
-
     ProcessResult launch(const std::string& script, std::vector<std::string> flags = {"-v"}) const {
         return sh(image("debian.sqsh"), script, flags, options());
     }
@@ -84,8 +61,6 @@ protected:
         return ::testing::AssertionFailure() << "not " << n << " spares within 15 s:\n" << skiff({"image", "servers"}).out;
     }
 
-    TempDir runtime_{"xdg"};
-    EnvMap env_;
 };
 
 bool says(const ProcessResult& r, const std::string& text) { return r.err.find(text) != std::string::npos; }

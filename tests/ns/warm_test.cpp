@@ -9,38 +9,16 @@
 #include <thread>
 
 #include "common/env_map.hpp"
-#include "tests/support/launch_fixture.hpp"
+#include "tests/ns/warm_fixture.hpp"
 
-extern char** environ;
 
 namespace skiff::test {
 namespace {
 
 using namespace std::chrono_literals;
 
-class Warm : public NsTest {
+class Warm : public WarmTest {
 protected:
-    void SetUp() override {
-        NsTest::SetUp();
-        env_ = skiff::env_from_envp(environ);
-        env_["XDG_RUNTIME_DIR"] = runtime_.path();
-        env_.erase("SKIFF_SERVER_IDLE");
-    }
-
-    void TearDown() override { (void)skiff({"image", "stop", "--force"}); }
-
-    RunOptions options() const {
-        RunOptions o;
-        o.env = env_;
-        return o;
-    }
-
-    ProcessResult skiff(const std::vector<std::string>& args) const {
-        std::vector<std::string> argv{skiff_binary()};
-        argv.insert(argv.end(), args.begin(), args.end());
-        return run_process(argv, options());
-    }
-
     ProcessResult launch(const std::string& image_path, const std::string& script, std::vector<std::string> flags = {"-v"}) const {
         return sh(image_path, script, flags, options());
     }
@@ -72,8 +50,6 @@ protected:
 
     std::string servers_dir() const { return runtime_ / "skiff/servers"; }
 
-    TempDir runtime_{"xdg"};
-    EnvMap env_;
 };
 
 bool says(const ProcessResult& r, const std::string& text) { return r.err.find(text) != std::string::npos; }
