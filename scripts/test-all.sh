@@ -190,8 +190,10 @@ build_as_user() {
 
 step_build() { build_as_user "$BUILD" --; }
 # The Slurm tier's daemons, with the plugin just built (tests/e2e/slurm/slurm-up.sh).
+# The daemons outlive this run: they must not inherit the run lock on fd 8, or the next run
+# waits for them forever.
 step_slurm() {
-  bash "$SRC/tests/e2e/slurm/slurm-up.sh" "$BUILD/launcher/spank/spank_skiff.so" "$BUILD/launcher/cli/skiff"
+  bash "$SRC/tests/e2e/slurm/slurm-up.sh" "$BUILD/launcher/spank/spank_skiff.so" "$BUILD/launcher/cli/skiff" 8>&-
 }
 # Tests named *AsRoot* need root to act as another user; they run in their own step.
 step_test() {
