@@ -85,16 +85,13 @@ Result<std::string> local_image(const edf::Sourced<std::string>& value, const st
     return registry->path;
 }
 
-Result<plan::PlanRequest> prepare(const RunOptions& options, const site::SiteConfig& site, EnvMap env,
-                                  const run::HolderSpec* holder, run::Timeline& timeline, ns::UniqueFd& keep_image) {
-    plan::PlanRequest request;
-    request.site = &site;
-    request.host = read_host_facts(std::move(env));
-    if (holder) request.host.slurm_stepd = holder->watch_pid;  // a holder is nobody's child
+// The EDF and the command line, merged, in `request.environment`; the hooks.d scripts found.
+Result<void> load_request_environment(const RunOptions& options, plan::PlanRequest& request, const std::string& cwd,
+                                      run::Timeline& timeline) {
     auto hooks = find_external_hooks(request);
     if (!hooks) return Unexpected(hooks.error());
     request.external_hooks = std::move(*hooks);
-    edf::LoadOptions load{current_directory(), request.host.env, false, options.image.has_value()};
+    edf::LoadOptions load{cwd, request.host.env, false, options.image.has_value()};
     Diagnostics diag;
     if (auto warning = edf::host_annotation_warning(request.host.env); !warning.empty()) diag.warn(warning);
     auto environment = load_environment(options, load, diag);
@@ -102,14 +99,32 @@ Result<plan::PlanRequest> prepare(const RunOptions& options, const site::SiteCon
     if (!environment) return Unexpected(environment.error());
     request.environment = std::move(*environment);
     timeline.step("loaded the environment");
+    return {};
+}
+
+// The image as a local file or directory (pulled first if it is a registry reference).
+Result<void> classify_request_image(const RunOptions& options, plan::PlanRequest& request, const std::string& cwd,
+                                    run::Timeline& timeline, ns::UniqueFd& keep_image) {
     const auto& image_value = *request.environment.image;
     request.cold = options.cold;
-    auto image_path = local_image(image_value, load.cwd, request.host.env, !options.dry_run, keep_image,
-                                  request.cold, timeline);
+    auto image_path = local_image(image_value, cwd, request.host.env, !options.dry_run, keep_image, request.cold,
+                                  timeline);
     if (!image_path) return Unexpected(image_path.error());
-    auto image = image::classify(*image_path, image_value.origin.str(), load.cwd);
+    auto image = image::classify(*image_path, image_value.origin.str(), cwd);
     if (!image) return Unexpected(image.error());
     request.image = std::move(*image);
+    return {};
+}
+
+Result<plan::PlanRequest> prepare(const RunOptions& options, const site::SiteConfig& site, EnvMap env,
+                                  const run::HolderSpec* holder, run::Timeline& timeline, ns::UniqueFd& keep_image) {
+    plan::PlanRequest request;
+    request.site = &site;
+    request.host = read_host_facts(std::move(env));
+    if (holder) request.host.slurm_stepd = holder->watch_pid;  // a holder is nobody's child
+    const std::string cwd = current_directory();
+    if (auto r = load_request_environment(options, request, cwd, timeline); !r) return Unexpected(r.error());
+    if (auto r = classify_request_image(options, request, cwd, timeline, keep_image); !r) return Unexpected(r.error());
     auto dirs = state_dirs_for(request.host, request.image);
     if (!dirs.image_servers.empty()) request.server_directory = dirs.image_servers;
     request.server_directory_problem = dirs.problem;
