@@ -6,6 +6,8 @@
 #include <charconv>
 #include <unordered_set>
 
+#include "common/replace_file.hpp"
+
 namespace skiff::ns {
 namespace {
 
@@ -107,15 +109,7 @@ std::optional<ReadProfile> load_profile(const std::string& directory, const Imag
 }
 
 void store_profile(const std::string& directory, const ReadProfile& profile) {
-    std::string file = profile_file(directory, profile.image);
-    // A per-process temporary name and a rename: concurrent launches never read half a profile.
-    std::string temporary = file + ".new" + std::to_string(::getpid());
-    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) return;
-    std::string bytes = encode_profile(profile);
-    bool ok = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
-    ok = ::close(fd) == 0 && ok;
-    if (!ok || ::rename(temporary.c_str(), file.c_str()) != 0) ::unlink(temporary.c_str());
+    replace_file(profile_file(directory, profile.image), encode_profile(profile));
 }
 
 }  // namespace skiff::ns

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cstdio>
 
+#include "common/replace_file.hpp"
+
 namespace skiff::cli {
 namespace {
 
@@ -130,15 +132,7 @@ std::optional<plan::ImageFacts> load_cached_facts(const std::string& cache_dir, 
 }
 
 void store_cached_facts(const std::string& cache_dir, const image::ImageSource& image, const plan::ImageFacts& facts) {
-    std::string file = facts_cache_file(cache_dir, image);
-    // A per-process temporary name and a rename: concurrent launches never read half an entry.
-    std::string temporary = file + ".new" + std::to_string(::getpid());
-    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) return;
-    std::string bytes = encode_facts(facts);
-    bool ok = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
-    ok = ::close(fd) == 0 && ok;
-    if (!ok || ::rename(temporary.c_str(), file.c_str()) != 0) ::unlink(temporary.c_str());
+    replace_file(facts_cache_file(cache_dir, image), encode_facts(facts));
 }
 
 }  // namespace skiff::cli
