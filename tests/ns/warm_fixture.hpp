@@ -36,6 +36,24 @@ protected:
         return run_process(argv, options());
     }
 
+    // `skiff run [-v] --image IMAGE -- /bin/sh -c SCRIPT` in the background.
+    BackgroundProcess start_container(const std::string& image_path, const std::string& script,
+                                      bool verbose = false) const {
+        std::vector<std::string> argv{skiff_binary(), "run"};
+        if (verbose) argv.push_back("-v");
+        argv.insert(argv.end(), {"--image", image_path, "--", "/bin/sh", "-c", script});
+        return start_process(argv, options());
+    }
+
+    // A container that printed "ready", slept past its server's end and then counted the
+    // files of its root: it must have found them all, never ENOTCONN.
+    static void expect_root_outlived_server(const ProcessResult& r) {
+        EXPECT_EQ(r.status, 0) << r;
+        EXPECT_EQ(r.err.find("not connected"), std::string::npos) << r;
+        ASSERT_TRUE(r.out.starts_with("ready\n")) << r;
+        EXPECT_GT(std::stol(r.out.substr(6)), 1000) << r.out;  // files found after the server retired
+    }
+
     TempDir runtime_{"xdg"};
     EnvMap env_;
 };
