@@ -14,4 +14,14 @@ EnvMap env_from_envp(char* const* envp) {
     return env;
 }
 
+std::string env_value(const EnvMap& env, const std::string& name) {
+    auto it = env.find(name);
+    return it == env.end() ? std::string() : it->second;
+}
+
+std::string temporary_directory(const EnvMap& env) {
+    std::string dir = env_value(env, "TMPDIR");
+    return dir.empty() ? "/tmp" : dir;
+}
+
 }  // namespace skiff

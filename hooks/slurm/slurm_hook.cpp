@@ -1,17 +1,13 @@
 #include "hooks/slurm/slurm_hook.hpp"
 
+#include "common/env_map.hpp"
 #include "hooks/hook_switch.hpp"
 
 namespace skiff::hooks {
 namespace {
 
-std::string value_of(const EnvMap& env, const std::string& name) {
-    auto it = env.find(name);
-    return it == env.end() ? std::string() : it->second;
-}
-
 Result<bool> enabled(const edf::Environment& environment, const EnvMap& host) {
-    if (value_of(host, "SLURM_JOB_ID").empty() || value_of(host, "SLURM_STEP_ID").empty()) return false;
+    if (env_value(host, "SLURM_JOB_ID").empty() || env_value(host, "SLURM_STEP_ID").empty()) return false;
     if (auto ce = environment.env.find("ENROOT_SLURM_HOOK"); ce != environment.env.end())
         if (parse_switch(ce->second.value) == false) return false;
     return annotation_switch(environment, "com.hooks.slurm.enabled", true);
@@ -49,14 +45,14 @@ Result<SlurmContribution> slurm_hook(const edf::Environment& environment, const 
     auto on = enabled(environment, host);
     if (!on) return Unexpected(on.error());
     if (!*on) return out;
-    if (auto dir = value_of(host, "PMIX_SERVER_TMPDIR"); !dir.empty()) out.mounts.push_back(same_path(dir));
-    std::string step = value_of(host, "SLURM_JOB_ID") + "." + value_of(host, "SLURM_STEP_ID");
+    if (auto dir = env_value(host, "PMIX_SERVER_TMPDIR"); !dir.empty()) out.mounts.push_back(same_path(dir));
+    std::string step = env_value(host, "SLURM_JOB_ID") + "." + env_value(host, "SLURM_STEP_ID");
     // The PMIx client directory, under Slurm's default PMIxCliTmpDirBase; absent ones are skipped.
     out.mounts.push_back(same_path("/tmp/spmix_appdir_" + std::to_string(uid) + "_" + step));
     out.mounts.push_back(same_path("/tmp/spmix_appdir_" + step));
-    if (auto ptl = value_of(host, "PMIX_PTL_MODULE"); !ptl.empty()) out.env.emplace_back("PMIX_MCA_ptl", ptl);
-    if (auto gds = value_of(host, "PMIX_GDS_MODULE"); !gds.empty()) out.env.emplace_back("PMIX_MCA_gds", gds);
-    if (auto psec = value_of(host, "PMIX_SECURITY_MODE"); !psec.empty())
+    if (auto ptl = env_value(host, "PMIX_PTL_MODULE"); !ptl.empty()) out.env.emplace_back("PMIX_MCA_ptl", ptl);
+    if (auto gds = env_value(host, "PMIX_GDS_MODULE"); !gds.empty()) out.env.emplace_back("PMIX_MCA_gds", gds);
+    if (auto psec = env_value(host, "PMIX_SECURITY_MODE"); !psec.empty())
         out.env.emplace_back("PMIX_MCA_psec", psec_without_munge(psec));
     return out;
 }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/env_map.hpp"
 #include "launcher/cli/pull_helper.hpp"
 #include "launcher/image/local.hpp"
 #include "launcher/image/store.hpp"
@@ -14,8 +15,7 @@ namespace skiff::cli {
 namespace {
 
 Result<RegistryImage> pull_to_temporary(const std::string& value, const EnvMap& env) {
-    auto tmp = env.find("TMPDIR");
-    std::string path = (tmp == env.end() || tmp->second.empty() ? "/tmp" : tmp->second) + "/skiff-image-XXXXXX.sqsh";
+    std::string path = temporary_directory(env) + "/skiff-image-XXXXXX.sqsh";
     ns::UniqueFd reserve(::mkostemps(path.data(), 5, O_CLOEXEC));
     if (!reserve.valid()) return Unexpected(ns::SysError{errno, "mkstemp", path}.to_error("image pull"));
     auto pulled = run_pull_helper({"pull", value, "-o", path});

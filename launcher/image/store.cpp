@@ -12,6 +12,7 @@
 #include <memory>
 #include <utility>
 
+#include "common/env_map.hpp"
 #include "namespaces/sys_error.hpp"
 
 namespace skiff::image {
@@ -19,11 +20,6 @@ namespace {
 
 constexpr mode_t store_mode = 0700;
 constexpr std::string_view image_suffix = ".sqsh";
-
-std::string get(const EnvMap& env, const char* name) {
-    auto it = env.find(name);
-    return it == env.end() ? std::string() : it->second;
-}
 
 // mkdir -p with mode 0700 for the parts that do not exist yet.
 int make_directories(const std::string& path) {
@@ -48,11 +44,11 @@ Result<StoreLocation> explicit_store(const std::string& value) {
 }  // namespace
 
 Result<StoreLocation> locate_store(const EnvMap& env) {
-    if (env.contains("EDF_IMAGESTORE")) return explicit_store(get(env, "EDF_IMAGESTORE"));
+    if (env.contains("EDF_IMAGESTORE")) return explicit_store(env_value(env, "EDF_IMAGESTORE"));
     std::string dir;
-    if (std::string scratch = get(env, "SCRATCH"); !scratch.empty()) dir = scratch + "/.edf_imagestore";
-    else if (std::string cache = get(env, "XDG_CACHE_HOME"); cache.starts_with('/')) dir = cache + "/skiff/images";
-    else if (std::string home = get(env, "HOME"); home.starts_with('/')) dir = home + "/.cache/skiff/images";
+    if (std::string scratch = env_value(env, "SCRATCH"); !scratch.empty()) dir = scratch + "/.edf_imagestore";
+    else if (std::string cache = env_value(env, "XDG_CACHE_HOME"); cache.starts_with('/')) dir = cache + "/skiff/images";
+    else if (std::string home = env_value(env, "HOME"); home.starts_with('/')) dir = home + "/.cache/skiff/images";
     else return StoreLocation{true, "", "no image store (neither SCRATCH, XDG_CACHE_HOME nor HOME is set)"};
     if (int code = make_directories(dir); code != 0)
         return StoreLocation{true, "", ns::SysError{code, "mkdir", dir}.to_error("image store").message +

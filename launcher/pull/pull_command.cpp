@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "common/env_map.hpp"
 #include "launcher/image/convert/image_source.hpp"
 #include "launcher/image/registry/fetched_image.hpp"
 #include "launcher/image/registry/insecure.hpp"
@@ -26,16 +27,11 @@ bool exists(const std::string& path) {
     return ::stat(path.c_str(), &st) == 0;
 }
 
-std::string get(const EnvMap& env, const char* name) {
-    auto it = env.find(name);
-    return it == env.end() ? "" : it->second;
-}
-
 // A private blob cache for a pull outside the store, removed with everything in it.
 class TempDirectory {
 public:
     static Result<TempDirectory> create(const EnvMap& env) {
-        std::string base = get(env, "TMPDIR").empty() ? "/tmp" : get(env, "TMPDIR");
+        std::string base = temporary_directory(env);
         std::string path = base + "/skiff-blobs-XXXXXX";
         if (!::mkdtemp(path.data())) return fail("cannot create a temporary directory in '" + base + "'");
         return TempDirectory(path);

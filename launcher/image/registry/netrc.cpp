@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/env_map.hpp"
+
 namespace skiff::image {
 namespace {
 
@@ -113,10 +115,7 @@ Result<std::vector<NetrcEntry>> load_netrc(const std::filesystem::path& path) {
 }
 
 std::filesystem::path default_credentials_path(const EnvMap& env) {
-    auto get = [&](const char* name) {
-        auto it = env.find(name);
-        return it == env.end() ? std::string() : it->second;
-    };
+    auto get = [&](const char* name) { return env_value(env, name); };
     if (!get("ENROOT_CONFIG_PATH").empty()) return std::filesystem::path(get("ENROOT_CONFIG_PATH")) / ".credentials";
     std::filesystem::path config = get("XDG_CONFIG_HOME");
     if (config.empty()) config = std::filesystem::path(get("HOME")) / ".config";
