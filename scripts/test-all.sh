@@ -38,7 +38,7 @@ readonly MUST_RUN
 
 T_START=$SECONDS
 CURRENT_STEP='' STEP_T0=0 STEP_STATUS=ok
-STEP_REPORT=()
+STEP_REPORT=() FAILURE_EXCERPTS=()
 N_PASSED=0 N_FAILED=0 N_SKIPPED=0 FAILURES=0
 
 # ---------------------------------------------------------------- bookkeeping
@@ -63,6 +63,14 @@ print_summary() {
   for line in "${STEP_REPORT[@]}"; do echo "   $line"; done
   echo "== ctest counts over the normal and the ASan run; a failed step counts as one failure"
   echo "$N_PASSED passed, $N_FAILED failed, $N_SKIPPED skipped"
+  # Last, so that whoever reads only the tail of the output still sees why tests failed.
+  for line in "${FAILURE_EXCERPTS[@]}"; do echo "$line"; done
+}
+
+# failure_excerpt LOG: the first lines of each GoogleTest failure in a ctest log.
+failure_excerpt() {
+  echo "== failures in $1 (first lines of each; the whole output is in the log)"
+  grep -A6 -E ':[0-9]+: Failure$' "$1" | cut -c1-400 | head -80 || true
 }
 
 on_exit() {
@@ -125,6 +133,7 @@ ctest_tier() {
   if [ "$rc" != 0 ]; then
     FAILURES=$((FAILURES + 1))
     STEP_STATUS="FAILED (ctest exit $rc, log $log_file)"
+    FAILURE_EXCERPTS+=("$(failure_excerpt "$log_file")")
   fi
 }
 

@@ -9,6 +9,7 @@
 
 #include <thread>
 
+#include "tests/support/free_port.hpp"
 #include "tests/support/launch_fixture.hpp"
 
 namespace skiff::test {
@@ -44,18 +45,6 @@ const std::vector<std::pair<std::string, std::string>> corpus = {
     {"PATH", "/opt/skiff test/bin:/usr/local/bin:/usr/bin:/bin"},  // Debian's /etc/profile resets it
 };
 
-int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_ANY);
-    socklen_t length = sizeof address;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
-
 bool port_accepts(int port) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
@@ -89,7 +78,7 @@ protected:
         SKIFF_REQUIRE(::access("/usr/bin/ssh", X_OK) == 0, "no /usr/bin/ssh; apt-get install openssh-client");
         auto keygen = run_process({"/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", keys_ / "id"});
         ASSERT_EQ(keygen.status, 0) << keygen;
-        port_ = free_port();
+        port_ = free_tcp_port();
     }
 
     std::vector<std::string> options(std::vector<std::string> extra = {}) const {

@@ -1,14 +1,12 @@
 // fetch_image's failures against a real registry: each is one clear line, and nothing is
 // left in the blob cache under a final name unless verified.
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include "launcher/image/registry/platform.hpp"
 #include "tests/e2e/registry/registry_fixture.hpp"
+#include "tests/support/free_port.hpp"
 
 namespace skiff::test {
 namespace {
@@ -21,19 +19,6 @@ namespace {
         EXPECT_EQ((result).error().message.find('\n'), std::string::npos)            \
             << (result).error().message;                                              \
     } while (false)
-
-// A localhost port with nothing listening (bound, read, closed).
-int unused_port() {
-    int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(s);
-    return ntohs(a.sin_port);
-}
 
 TEST_F(Registry, UnknownTagAndRepositoryAreNamed) {
     auto tag = fetch(repo_http("multi") + ":nope");
@@ -107,7 +92,7 @@ TEST_F(Registry, PlainHttpIsRefusedUnlessAllowed) {
 }
 
 TEST_F(Registry, AnUnreachableRegistryIsANetworkErrorAfterTheRetries) {
-    std::string registry = "127.0.0.1:" + std::to_string(unused_port());
+    std::string registry = "127.0.0.1:" + std::to_string(free_tcp_port());
     auto r = fetch(registry + "/test/multi:1");
     EXPECT_ERROR(r, "registry " + registry + " cannot be reached");
     EXPECT_ERROR(r, "(gave up after 4 attempts)");

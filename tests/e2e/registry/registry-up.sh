@@ -11,7 +11,10 @@
 # DIR/registry.env (shell syntax, also read by the tests): HTTP_REGISTRY=127.0.0.1:PORT,
 # TLS_REGISTRY=127.0.0.1:PORT, CA_FILE, REGISTRY_USER, REGISTRY_PASSWORD, HTTP_STORAGE,
 # TLS_STORAGE. Run again on the same DIR, it restarts the instances that are not running on
-# their old ports (a test stops one to check offline behaviour). Ports are random free ones.
+# their old ports (a test stops one to check offline behaviour). Ports are random free ones
+# below the kernel's ephemeral range, so that no client connection of a parallel test can hold
+# one; a port taken anyway (another registry picked it in the same instant) is replaced by
+# another on the first start.
 # With REGISTRY_OWNER_PID set, a watchdog stops each registry once that process is gone, so a
 # crashed test run leaves no server behind.
 set -euo pipefail
@@ -28,9 +31,11 @@ ENV_FILE=$DIR/registry.env
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
-  local p
+  local p first_ephemeral
+  read -r first_ephemeral _ </proc/sys/net/ipv4/ip_local_port_range
+  [ "$first_ephemeral" -gt 11024 ] || die "the ephemeral port range starts at $first_ephemeral: no room below it"
   for _ in $(seq 50); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((10000 + RANDOM % (first_ephemeral - 10000)))
     port_free "$p" && { echo "$p"; return; }
   done
   die "no free port found"
@@ -85,6 +90,7 @@ first_setup() {
 running() { [ -f "$DIR/$1.pid" ] && kill -0 "$(cat "$DIR/$1.pid")" 2>/dev/null; }
 
 # start NAME HOST:PORT SCHEME: starts the registry in its own session, waits for /v2/.
+# Returns 2 when the port was taken.
 start() {
   local name=$1 addr=$2 scheme=$3 pid
   running "$name" && return 0
@@ -99,15 +105,40 @@ start() {
   for _ in $(seq 100); do
     # any HTTP answer (200, or 401 from the authenticated one) means it is serving
     if curl -s -o /dev/null --cacert "$DIR/ca.pem" "$scheme://$addr/v2/"; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || { cat "$DIR/$name.log" >&2; die "registry $name exited"; }
+    if ! kill -0 "$pid" 2>/dev/null; then
+      grep -q 'address already in use' "$DIR/$name.log" && return 2
+      cat "$DIR/$name.log" >&2
+      die "registry $name exited"
+    fi
     sleep 0.1
   done
   die "registry $name did not answer on $addr in 10 s (log: $DIR/$name.log)"
 }
 
-[ -f "$ENV_FILE" ] || first_setup
+# start_on_port NAME VAR SCHEME FIRST: starts it on the port that VAR in the env file names; on the
+# first start a taken port is replaced, a restart keeps its port (the tests' references name
+# it) and waits for it.
+start_on_port() {
+  local name=$1 var=$2 scheme=$3 first=$4 rc
+  for _ in $(seq 5); do
+    rc=0
+    start "$name" "${!var}" "$scheme" || rc=$?
+    [ "$rc" = 2 ] || return "$rc"
+    if [ "$first" = yes ]; then
+      printf -v "$var" '127.0.0.1:%s' "$(free_port)"
+      sed -i "s/^$var=.*/$var=${!var}/" "$ENV_FILE"
+    else
+      sleep 1
+    fi
+  done
+  cat "$DIR/$name.log" >&2
+  die "registry $name: port ${!var#*:} stayed taken"
+}
+
+FIRST=no
+[ -f "$ENV_FILE" ] || { first_setup; FIRST=yes; }
 # shellcheck source=/dev/null
 . "$ENV_FILE"
-start http "$HTTP_REGISTRY" http
-start tls "$TLS_REGISTRY" https
+start_on_port http HTTP_REGISTRY http "$FIRST"
+start_on_port tls TLS_REGISTRY https "$FIRST"
 cat "$ENV_FILE"
