@@ -1,16 +1,13 @@
 #include "hooks/hook_switch.hpp"
 
-#include <algorithm>
-#include <cctype>
+#include "launcher/site/site_table.hpp"
 
 namespace skiff::hooks {
 
 std::optional<bool> parse_switch(const std::string& value) {
-    std::string lower = value;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (lower == "true" || lower == "1" || lower == "yes" || lower == "on") return true;
-    if (lower == "false" || lower == "0" || lower == "no" || lower == "off") return false;
-    return std::nullopt;
+    auto word = site::parse_switch_word(value);
+    if (!word) return std::nullopt;
+    return *word;
 }
 
 Result<bool> annotation_switch(const edf::Environment& environment, const std::string& key, bool fallback) {

@@ -7,6 +7,7 @@
 #include "libfabric-bind/elf_probe.hpp"
 #include "libfabric-bind/glibc_version.hpp"
 #include "libfabric-bind/musl_path.hpp"
+#include "libfabric-bind/path_name.hpp"
 
 namespace skiff::ldcache {
 namespace {
@@ -20,13 +21,8 @@ struct Reference {
     std::string interp;
 };
 
-std::string_view basename(std::string_view p) {
-    auto slash = p.rfind('/');
-    return slash == std::string_view::npos ? p : p.substr(slash + 1);
-}
-
 bool musl_name(std::string_view path) {
-    auto n = basename(path);
+    auto n = file_name(path);
     return (n.starts_with("ld-musl-") && n.ends_with(".so.1")) || n.starts_with("libc.musl-");
 }
 

@@ -12,11 +12,10 @@
 namespace skiff::ldcache {
 namespace {
 
-constexpr std::size_t kCacheLimit = std::size_t{256} << 20;
 constexpr std::size_t kPathFileLimit = std::size_t{1} << 20;
 
 std::optional<std::string> image_cache(FileSource& image, std::vector<std::string>& warnings) {
-    auto bytes = image.read("/etc/ld.so.cache", kCacheLimit);
+    auto bytes = image.read("/etc/ld.so.cache", image_cache_limit);
     if (!bytes) {
         warnings.push_back(bytes.error().message + "; the image's ld.so.cache is ignored");
         return std::nullopt;

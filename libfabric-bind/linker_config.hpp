@@ -18,6 +18,9 @@
 
 namespace skiff::ldcache {
 
+// The largest /etc/ld.so.cache read from an image (a real one is well under 1 MiB).
+constexpr std::size_t image_cache_limit = std::size_t{256} << 20;
+
 // A host directory of libraries and the container path where it is mounted. Earlier
 // directories take precedence over later ones.
 struct InjectedDir {

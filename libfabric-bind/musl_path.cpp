@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "libfabric-bind/path_name.hpp"
+
 namespace skiff::ldcache {
 namespace {
 
@@ -21,11 +23,6 @@ std::vector<std::string> split_path_list(std::string_view text) {
     return out;
 }
 
-std::string_view basename(std::string_view p) {
-    auto slash = p.rfind('/');
-    return slash == std::string_view::npos ? p : p.substr(slash + 1);
-}
-
 bool is_glibc_loader(std::string_view n) {
     return (n.starts_with("ld-linux") && n.find(".so.") != std::string_view::npos) ||
            n.starts_with("ld64.so.") || n == "ld.so.1";
@@ -34,7 +31,7 @@ bool is_glibc_loader(std::string_view n) {
 }  // namespace
 
 std::string musl_path_file(std::string_view interp, const ArchInfo& arch) {
-    std::string_view name = basename(interp);
+    std::string_view name = file_name(interp);
     std::string_view musl_arch = arch.musl_arch;
     if (name.starts_with(kLoaderPrefix) && name.ends_with(kLoaderSuffix) &&
         name.size() > kLoaderPrefix.size() + kLoaderSuffix.size())

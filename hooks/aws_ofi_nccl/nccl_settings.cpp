@@ -11,7 +11,7 @@ namespace {
 
 using site::SiteTable;
 
-constexpr std::array<std::string_view, 4> known_keys = {"default", "default_variant", "variants", "env"};
+constexpr std::array<std::string_view, 4> nccl_keys = {"default", "default_variant", "variants", "env"};
 
 Result<std::string> one_variant(const SiteTable& variants, const std::string& name) {
     auto text = variants.text(name);
@@ -52,7 +52,7 @@ Result<bool> default_on(const SiteTable& table) {
 Result<NcclSettings> read_nccl_settings(const site::SiteConfig& config) {
     NcclSettings settings;
     settings.site_path = config.path;
-    auto found = SiteTable::open(&config, "hooks.aws_ofi_nccl", known_keys);
+    auto found = SiteTable::open(&config, "hooks.aws_ofi_nccl", nccl_keys);
     if (!found) return Unexpected(found.error());
     if (!found->present()) return settings;
     const SiteTable& table = *found;

@@ -11,7 +11,7 @@ namespace {
 
 using site::SiteTable;
 
-constexpr std::array<std::string_view, 6> known_keys = {"default", "auto_device", "libraries", "devices", "providers", "env"};
+constexpr std::array<std::string_view, 6> cxi_keys = {"default", "auto_device", "libraries", "devices", "providers", "env"};
 
 Result<SiteDefault> default_mode(const SiteTable& table) {
     auto text = table.text("default");
@@ -28,7 +28,7 @@ Result<SiteDefault> default_mode(const SiteTable& table) {
 Result<CxiSettings> read_cxi_settings(const site::SiteConfig& config) {
     CxiSettings settings;
     settings.site_path = config.path;
-    auto found = SiteTable::open(&config, "hooks.cxi", known_keys);
+    auto found = SiteTable::open(&config, "hooks.cxi", cxi_keys);
     if (!found) return Unexpected(found.error());
     if (!found->present()) return settings;
     const SiteTable& table = *found;

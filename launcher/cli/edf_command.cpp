@@ -7,7 +7,7 @@
 namespace skiff::cli {
 namespace {
 
-constexpr const char* usage =
+constexpr const char* edf_usage =
     "usage: skiff edf show NAME|PATH [--json]   print the environment after inheritance and expansion\n"
     "       skiff edf check NAME|PATH...        report every problem; exit 0 if there is none\n";
 
@@ -66,7 +66,7 @@ int check(const std::vector<std::string>& args, char* const* envp) {
 
 int edf_command(const std::vector<std::string>& words, char* const* envp) {
     if (words.empty() || words[0] == "--help" || words[0] == "-h") {
-        std::fputs(usage, words.empty() ? stderr : stdout);
+        std::fputs(edf_usage, words.empty() ? stderr : stdout);
         return words.empty() ? 2 : 0;
     }
     std::vector<std::string> rest(words.begin() + 1, words.end());

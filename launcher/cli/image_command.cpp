@@ -16,12 +16,10 @@
 #include "namespaces/pidfd.hpp"
 #include "namespaces/unix_socket.hpp"
 
-extern char** environ;
-
 namespace skiff::cli {
 namespace {
 
-constexpr const char* usage =
+constexpr const char* image_usage =
     "usage: skiff image pull REF | import DIR|TARBALL -o FILE.sqsh [--gzip] | ls | rm REF\n"
     "       skiff image servers | skiff image stop [IMAGE] [--force]\n";
 
@@ -88,7 +86,7 @@ int stop(const std::vector<std::string>& args) {
     for (const auto& a : args) {
         if (a == "--force") force = true;
         else if (!a.starts_with("-") && !image) image = a;
-        else return report("image stop: unexpected argument '" + a + "'; " + usage);
+        else return report("image stop: unexpected argument '" + a + "'; " + image_usage);
     }
     std::string wanted;
     if (image) {
@@ -123,7 +121,7 @@ int image_server_main(const std::vector<std::string>& args) {
 }
 
 int image_command(const std::vector<std::string>& words) {
-    if (words.empty()) return report(std::string("image: ") + usage);
+    if (words.empty()) return report(std::string("image: ") + image_usage);
     std::vector<std::string> rest(words.begin() + 1, words.end());
     if (words[0] == "servers" && rest.empty()) return list();
     if (words[0] == "stop") return stop(rest);
@@ -131,7 +129,7 @@ int image_command(const std::vector<std::string>& words) {
     if (words[0] == "import") return image_import(rest);
     if (words[0] == "ls") return image_ls(rest);
     if (words[0] == "rm") return image_rm(rest);
-    return report("image: unknown subcommand '" + words[0] + "'; " + usage);
+    return report("image: unknown subcommand '" + words[0] + "'; " + image_usage);
 }
 
 }  // namespace skiff::cli

@@ -14,8 +14,6 @@
 #include "launcher/image/store.hpp"
 #include "namespaces/sys_error.hpp"
 
-extern char** environ;
-
 namespace skiff::cli {
 namespace {
 

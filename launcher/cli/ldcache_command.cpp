@@ -16,7 +16,7 @@
 namespace skiff::cli {
 namespace {
 
-constexpr const char* usage =
+constexpr const char* ldcache_usage =
     "usage: skiff ldcache build --root DIR|--image IMAGE [--add-dir DIR]... [--inject HOSTDIR:DIR]...\n"
     "                           -o FILE [--timing]\n"
     "       skiff ldcache print FILE|--root DIR\n";
@@ -90,11 +90,11 @@ Result<BuildOptions> parse(const std::vector<std::string>& args) {
         for (const Flag& f : build_flags)
             if (args[i] == f.name) flag = &f;
         if (flag == nullptr || (flag->takes_value && i + 1 == args.size()))
-            return fail("ldcache build: unexpected argument '" + args[i] + "'; " + usage);
+            return fail("ldcache build: unexpected argument '" + args[i] + "'; " + ldcache_usage);
         if (auto r = flag->apply(o, flag->takes_value ? args[++i] : std::string()); !r)
             return Unexpected(r.error());
     }
-    if (o.image.empty() || o.output.empty()) return fail(std::string("ldcache build: ") + usage);
+    if (o.image.empty() || o.output.empty()) return fail(std::string("ldcache build: ") + ldcache_usage);
     return o;
 }
 
@@ -159,7 +159,7 @@ int ldcache_command(const std::vector<std::string>& words) {
     std::vector<std::string> rest(words.empty() ? words.end() : words.begin() + 1, words.end());
     if (!words.empty() && words[0] == "build") return build(rest);
     if (!words.empty() && words[0] == "print") return ldcache_print_command(rest);
-    std::fputs(usage, stderr);
+    std::fputs(ldcache_usage, stderr);
     return 2;
 }
 

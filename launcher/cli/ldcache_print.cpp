@@ -13,9 +13,8 @@
 namespace skiff::cli {
 namespace {
 
-constexpr const char* usage = "usage: skiff ldcache print FILE|--root DIR\n";
+constexpr const char* print_usage = "usage: skiff ldcache print FILE|--root DIR\n";
 constexpr int kUnreadable = 1;
-constexpr std::size_t kCacheLimit = std::size_t{256} << 20;  // as plan_glibc_cache reads it
 
 int print_error(const std::string& message) {
     std::fprintf(stderr, "skiff: error: %s\n", message.c_str());
@@ -43,7 +42,7 @@ int print_root(const std::string& root) {
     auto files = image::open_file_source(*image);
     if (!files) return print_error(files.error().message);
     std::string name = image->path + "/etc/ld.so.cache";
-    auto bytes = (*files)->read("/etc/ld.so.cache", kCacheLimit);
+    auto bytes = (*files)->read("/etc/ld.so.cache", ldcache::image_cache_limit);
     if (!bytes) return print_error(bytes.error().message);
     if (!*bytes) return print_error("ldcache print: '" + image->path + "' has no /etc/ld.so.cache");
     return print_bytes(**bytes, name);
@@ -54,7 +53,7 @@ int print_root(const std::string& root) {
 int ldcache_print_command(const std::vector<std::string>& args) {
     if (args.size() == 2 && args[0] == "--root") return print_root(args[1]);
     if (args.size() == 1 && !args[0].starts_with('-')) return print_file(args[0]);
-    std::fputs(usage, stderr);
+    std::fputs(print_usage, stderr);
     return 2;
 }
 

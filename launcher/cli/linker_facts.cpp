@@ -7,8 +7,6 @@
 namespace skiff::cli {
 namespace {
 
-constexpr std::size_t kCacheLimit = std::size_t{256} << 20;
-
 Result<std::vector<ldcache::InjectedDir>> injected_dirs(const edf::Environment& environment) {
     std::vector<ldcache::InjectedDir> dirs;
     for (const auto& spec : environment.mounts) {
@@ -60,7 +58,7 @@ void use_links_dir(const ldcache::MuslPlan& musl, bool hook_libraries, plan::Lin
 }
 
 std::vector<ldcache::CacheEntry> image_cache_entries(ldcache::FileSource& files, const ldcache::ArchInfo& arch) {
-    auto bytes = files.read("/etc/ld.so.cache", kCacheLimit);
+    auto bytes = files.read("/etc/ld.so.cache", ldcache::image_cache_limit);
     if (!bytes || !*bytes) return {};
     auto parsed = ldcache::read_cache(**bytes, arch.byte_order);
     if (!parsed) return {};

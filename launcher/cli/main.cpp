@@ -1,6 +1,7 @@
+#include <unistd.h>
+
 #include <cstdio>
 #include <exception>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -8,26 +9,7 @@
 #include "launcher/cli/commands.hpp"
 #include "namespaces/image_server.hpp"
 
-extern char** environ;
-
 namespace skiff::cli {
-
-std::string current_directory() {
-    std::error_code ec;
-    auto cwd = std::filesystem::current_path(ec);
-    return ec ? std::string("/") : cwd.string();
-}
-
-int report(const std::string& message) {
-    // "" means the error was already printed (by skiff-pull, whose error line is the one line).
-    if (!message.empty()) std::fprintf(stderr, "skiff: error: %s\n", message.c_str());
-    return exit_code::setup_failed;
-}
-
-void print_warnings(const std::vector<std::string>& warnings) {
-    for (const auto& w : warnings) std::fprintf(stderr, "skiff: warning: %s\n", w.c_str());
-}
-
 namespace {
 
 constexpr const char* usage =

@@ -10,8 +10,6 @@
 #include "namespaces/sys_error.hpp"
 #include "namespaces/unique_fd.hpp"
 
-extern char** environ;
-
 namespace skiff::cli {
 namespace {
 

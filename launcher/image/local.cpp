@@ -16,7 +16,6 @@ namespace skiff::image {
 namespace {
 
 constexpr std::string_view squashfs_magic = "hsqs";
-constexpr std::string_view scheme_separator = "://";
 constexpr std::array<std::string_view, 2> squashfs_suffixes = {".sqsh", ".squashfs"};
 constexpr std::int64_t nanoseconds_per_second = 1'000'000'000;
 
@@ -90,7 +89,7 @@ bool is_local_path(const std::string& value) {
 
 Result<RegistryRef> classify_registry(const std::string& value, const std::string& where,
                                       const std::string& cwd) {
-    bool has_scheme = value.find(scheme_separator) != std::string::npos;
+    bool has_scheme = value.find("://") != std::string::npos;
     if (!has_scheme && looks_like_file(value, cwd))
         return fail(prefix(where, value) + " is read as a registry name; use ./" + value +
                     " for a local file");

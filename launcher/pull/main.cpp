@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -5,8 +7,6 @@
 
 #include "common/exit_codes.hpp"
 #include "launcher/pull/commands.hpp"
-
-extern char** environ;
 
 namespace skiff::pull {
 

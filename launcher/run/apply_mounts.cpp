@@ -15,11 +15,6 @@ namespace {
 using plan::MountKind;
 using plan::MountOp;
 
-Error mount_error(const MountOp& op, const ns::SysError& error) {
-    std::string what = op.source.empty() ? "'" + op.destination + "'" : "'" + op.source + "' -> '" + op.destination + "'";
-    return error.to_error(op.origin + ": mount " + what);
-}
-
 ns::NodeKind destination_kind(const MountOp& op, const HostSource& source) {
     switch (op.create) {
         case plan::CreatePolicy::file: return ns::NodeKind::file;

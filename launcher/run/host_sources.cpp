@@ -5,13 +5,10 @@
 #include "namespaces/mount_ops.hpp"
 
 namespace skiff::run {
-namespace {
-
 Error mount_error(const plan::MountOp& op, const ns::SysError& error) {
-    return error.to_error(op.origin + ": mount '" + op.source + "' -> '" + op.destination + "'");
+    std::string what = op.source.empty() ? "'" + op.destination + "'" : "'" + op.source + "' -> '" + op.destination + "'";
+    return error.to_error(op.origin + ": mount " + what);
 }
-
-}  // namespace
 
 Result<std::optional<ns::SquashfsServer>> start_cold_server(const plan::LaunchPlan& plan) {
     if (plan.image.kind != image::ImageSource::Kind::squashfs) return std::optional<ns::SquashfsServer>{};

@@ -19,6 +19,9 @@ struct HostSource {
     ns::UniqueFd fuse;       // sqsh mounts: /dev/fuse opened inside the namespace
 };
 
+// The error of one mount operation: its origin (EDF key, hook, ...), source and destination.
+Error mount_error(const plan::MountOp& op, const ns::SysError& error);
+
 // Before the user namespace: one server per squashfs (the image first, if it is one and no
 // warm clone of it was had).
 Result<std::optional<ns::SquashfsServer>> start_cold_server(const plan::LaunchPlan& plan);

@@ -2,8 +2,7 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
-
+#include "common/ascii.hpp"
 #include "launcher/edf/suggest.hpp"
 
 namespace skiff::site {
@@ -11,12 +10,6 @@ namespace {
 
 constexpr std::array<std::string_view, 4> on_words = {"true", "1", "yes", "on"};
 constexpr std::array<std::string_view, 4> off_words = {"false", "0", "no", "off"};
-
-std::string lowered(std::string_view word) {
-    std::string out(word);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 std::string known_list(std::span<const std::string_view> known) {
     std::string out;
@@ -27,7 +20,7 @@ std::string known_list(std::span<const std::string_view> known) {
 }  // namespace
 
 Result<bool> parse_switch_word(std::string_view word) {
-    std::string w = lowered(word);
+    std::string w = ascii_lower(std::string(word));
     if (std::find(on_words.begin(), on_words.end(), w) != on_words.end()) return true;
     if (std::find(off_words.begin(), off_words.end(), w) != off_words.end()) return false;
     return fail("not a switch word");

@@ -8,8 +8,6 @@
 #include "common/env_map.hpp"
 #include "tests/support/launch_fixture.hpp"
 
-extern char** environ;
-
 namespace skiff::test {
 namespace {
 

@@ -3,6 +3,7 @@
 // and no profile, however wrong, changes a byte that is served.
 #include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -18,8 +19,6 @@
 #include "namespaces/squashfs_read.hpp"
 #include "namespaces/squashfuse_c.hpp"
 #include "tests/support/launch_fixture.hpp"
-
-extern char** environ;
 
 namespace skiff::test {
 namespace {

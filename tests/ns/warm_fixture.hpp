@@ -2,13 +2,13 @@
 // servers) of the test's own, stopped when the test ends.
 #pragma once
 
+#include <unistd.h>
+
 #include <string>
 #include <vector>
 
 #include "common/env_map.hpp"
 #include "tests/support/launch_fixture.hpp"
-
-extern char** environ;
 
 namespace skiff::test {
 
@@ -57,5 +57,8 @@ protected:
     TempDir runtime_{"xdg"};
     EnvMap env_;
 };
+
+// Whether skiff's stderr (its -v narrative or its error) contains `text`.
+inline bool says(const ProcessResult& r, const std::string& text) { return r.err.find(text) != std::string::npos; }
 
 }  // namespace skiff::test

@@ -63,8 +63,6 @@ protected:
 
 };
 
-bool says(const ProcessResult& r, const std::string& text) { return r.err.find(text) != std::string::npos; }
-
 // Files, ids, the environment and the mount table (mount points and types, in order).
 const std::string portrait =
     "cat /etc/os-release; id; ls / /etc; env | grep -v '^_=' | sort; echo x > /tmp/w; cat /tmp/w; pwd; "

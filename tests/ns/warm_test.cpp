@@ -52,8 +52,6 @@ protected:
 
 };
 
-bool says(const ProcessResult& r, const std::string& text) { return r.err.find(text) != std::string::npos; }
-
 TEST_F(Warm, SecondLaunchIsWarmAndSeesWhatAColdOneSees) {
     const std::string script = "cat /etc/os-release; id -u; ls /; echo x > /tmp/w; cat /tmp/w";
     auto first = launch(image("debian.sqsh"), script);

@@ -13,15 +13,14 @@
 #include <memory>
 #include <set>
 
+#include "launcher/image/convert/sqfs_ptr.hpp"
+
 namespace skiff::image::convert {
 namespace {
 
 constexpr sqfs_u32 no_xattr = 0xFFFFFFFF;
 constexpr unsigned ref_block_shift = 16;  // inode refs: block start << 16 | offset in block
 
-struct SqfsDestroy {
-    void operator()(void* object) const { sqfs_destroy(object); }
-};
 struct SqfsFree {
     void operator()(sqfs_inode_generic_t* inode) const { sqfs_free(inode); }
 };
@@ -167,9 +166,9 @@ private:
 
     TableContext& c_;
     Numbering& numbers_;
-    std::unique_ptr<sqfs_meta_writer_t, SqfsDestroy> inodes_;
-    std::unique_ptr<sqfs_meta_writer_t, SqfsDestroy> dirs_;
-    std::unique_ptr<sqfs_dir_writer_t, SqfsDestroy> dir_writer_;  // destroyed before dirs_
+    SqfsPtr<sqfs_meta_writer_t> inodes_;
+    SqfsPtr<sqfs_meta_writer_t> dirs_;
+    SqfsPtr<sqfs_dir_writer_t> dir_writer_;  // destroyed before dirs_
 };
 
 void collect_files(const Inode& dir, const FileInodes& files, std::set<const Inode*>& seen,

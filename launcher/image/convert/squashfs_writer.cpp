@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "launcher/image/convert/sqfs_fd_file.hpp"
+#include "launcher/image/convert/sqfs_ptr.hpp"
 #include "launcher/image/convert/squashfs_tables.hpp"
 #include "namespaces/sys_error.hpp"
 
@@ -25,12 +26,6 @@ constexpr std::size_t block_size = SQFS_DEFAULT_BLOCK_SIZE;  // 128 KiB, as mksq
 constexpr unsigned zstd_level = 6;
 constexpr unsigned gzip_level = 6;
 constexpr unsigned backlog_per_worker = 10;
-
-struct SqfsDestroy {
-    void operator()(void* object) const { sqfs_destroy(object); }
-};
-template <class T>
-using SqfsPtr = std::unique_ptr<T, SqfsDestroy>;
 
 unsigned worker_count(unsigned requested) {
     if (requested > 0) return requested;

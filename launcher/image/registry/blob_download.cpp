@@ -11,8 +11,6 @@
 namespace skiff::image {
 namespace {
 
-constexpr long http_ok = 200;
-constexpr long http_not_found = 404;
 constexpr int progress_steps = 10;  // a line at each 10% of a blob
 
 struct Shared {

@@ -1,14 +1,9 @@
 #include "launcher/image/registry/challenge.hpp"
 
-#include <cctype>
+#include "common/ascii.hpp"
 
 namespace skiff::image {
 namespace {
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 void skip_space(const std::string& s, std::size_t& i) {
     while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
@@ -44,13 +39,13 @@ std::optional<Challenge> parse_challenge(const std::string& header) {
     std::size_t i = 0;
     skip_space(header, i);
     Challenge c;
-    c.scheme = lower(read_token(header, i));
+    c.scheme = ascii_lower(read_token(header, i));
     if (c.scheme.empty()) return std::nullopt;
     for (;;) {
         skip_space(header, i);
         while (i < header.size() && header[i] == ',') { ++i; skip_space(header, i); }
         if (i >= header.size()) break;
-        std::string name = lower(read_token(header, i));
+        std::string name = ascii_lower(read_token(header, i));
         skip_space(header, i);
         // A token without '=' starts another challenge ("Bearer ..., Basic realm=..."): only
         // the first one counts.

@@ -15,8 +15,6 @@ namespace {
 
 constexpr std::size_t manifest_limit = std::size_t{4} << 20;
 constexpr std::size_t config_limit = std::size_t{32} << 20;
-constexpr long http_ok = 200;
-constexpr long http_not_found = 404;
 
 struct Context {
     const RegistryRef& ref;

@@ -2,10 +2,11 @@
 
 #include <curl/curl.h>
 
-#include <cctype>
 #include <cstdlib>
 #include <mutex>
 #include <new>
+
+#include "common/ascii.hpp"
 
 namespace skiff::image {
 namespace {
@@ -69,8 +70,7 @@ std::size_t on_header(char* data, std::size_t, std::size_t n, void* user) {
     }
     auto colon = line.find(':');
     if (colon == std::string_view::npos) return n;
-    std::string name(line.substr(0, colon));
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string name = ascii_lower(std::string(line.substr(0, colon)));
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);

@@ -43,6 +43,11 @@ struct HttpRequest {
     const std::atomic<bool>* cancel = nullptr;  // set: the transfer stops soon
 };
 
+// The HTTP statuses the registry client tells apart.
+constexpr long http_ok = 200;
+constexpr long http_unauthorized = 401;
+constexpr long http_not_found = 404;
+
 struct HttpResponse {
     enum class Failure {
         none,       // an HTTP response arrived (any status)

@@ -1,14 +1,9 @@
 #include "launcher/image/registry/insecure.hpp"
 
-#include <cctype>
+#include "common/ascii.hpp"
 
 namespace skiff::image {
 namespace {
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 // "[::1]:5000" and "host:5000" -> host part; "host" -> itself.
 std::string host_of(const std::string& registry) {
@@ -22,12 +17,12 @@ std::string host_of(const std::string& registry) {
 bool plain_http_allowed(const RegistryRef& ref, const EnvMap& env) {
     auto it = env.find(insecure_registries_variable);
     if (it == env.end()) return false;
-    std::string registry = lower(ref.registry);
+    std::string registry = ascii_lower(ref.registry);
     const std::string& list = it->second;
     for (std::size_t i = 0; i < list.size();) {
         std::size_t end = list.find_first_of(", \t", i);
         if (end == std::string::npos) end = list.size();
-        std::string entry = lower(list.substr(i, end - i));
+        std::string entry = ascii_lower(list.substr(i, end - i));
         i = end + 1;
         if (entry.empty()) continue;
         if (entry == registry) return true;

@@ -15,7 +15,6 @@ namespace {
 constexpr std::chrono::milliseconds first_backoff{500};
 constexpr long first_server_error = 500;
 constexpr long too_many_requests = 429;
-constexpr long unauthorized = 401;
 constexpr long forbidden = 403;
 
 std::string percent_encode(const std::string& s) {
@@ -91,12 +90,12 @@ Result<HttpResponse> RegistrySession::get(HttpClient& client, const std::string&
         if (r.failure == HttpResponse::Failure::other)
             return fail("registry " + config_.ref.registry + ": " + r.error);
         if (r.failure != HttpResponse::Failure::none) return r;  // the body sink's or the caller's decision
-        if (r.status == unauthorized && !authenticated) {
+        if (r.status == http_unauthorized && !authenticated) {
             if (auto ok = authenticate(client, r, generation); !ok) return Unexpected(ok.error());
             authenticated = true;
             continue;
         }
-        if (r.status == unauthorized || r.status == forbidden) return fail(auth_failure(r));
+        if (r.status == http_unauthorized || r.status == forbidden) return fail(auth_failure(r));
         return r;
     }
 }
@@ -137,7 +136,7 @@ Result<void> RegistrySession::fetch_token(HttpClient& client, const std::map<std
     HttpResponse r = client.get(request);
     if (r.failure != HttpResponse::Failure::none)
         return fail("token service " + realm_host + " of registry " + config_.ref.registry + ": " + r.error);
-    if (r.status == unauthorized || r.status == forbidden)
+    if (r.status == http_unauthorized || r.status == forbidden)
         return fail("token service " + realm_host + " refused " + (creds ? "the credentials of '" + creds->login + "'" : "an anonymous token") +
                     " (HTTP " + std::to_string(r.status) + "); " +
                     (creds ? "fix the 'machine " + realm_host + "' entry in " : "add 'machine " + realm_host + " login USER password SECRET' to ") +

@@ -17,8 +17,6 @@
 #include "launcher/image/registry/insecure.hpp"
 #include "launcher/image/registry/netrc.hpp"
 
-extern char** environ;
-
 namespace {
 
 int usage() {

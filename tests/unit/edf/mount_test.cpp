@@ -7,20 +7,20 @@ namespace {
 
 const Origin kAt{"/e/a.toml", 4};
 
-MountSpec ok(const std::string& text, const std::string& cwd = "/work") {
+MountSpec parsed_mount(const std::string& text, const std::string& cwd = "/work") {
     auto spec = parse_mount(text, kAt, cwd);
     EXPECT_TRUE(spec) << text << ": " << (spec ? "" : spec.error().message);
     return spec ? *spec : MountSpec{};
 }
 
-std::string err(const std::string& text) {
+std::string mount_error_of(const std::string& text) {
     auto spec = parse_mount(text, kAt, "/work");
     EXPECT_FALSE(spec) << text;
     return spec ? "<no error>" : spec.error().message;
 }
 
 TEST(MountParse, DefaultsAreRwRbindRprivate) {
-    MountSpec spec = ok("/capstor/data:/data");
+    MountSpec spec = parsed_mount("/capstor/data:/data");
     EXPECT_EQ(spec.source, "/capstor/data");
     EXPECT_EQ(spec.destination, "/data");
     EXPECT_EQ(spec.flags, MountFlags{});
@@ -32,20 +32,20 @@ TEST(MountParse, DefaultsAreRwRbindRprivate) {
 }
 
 TEST(MountParse, SourceOnlyFormMountsAtTheSamePath) {
-    MountSpec spec = ok("/etc/slurm");
+    MountSpec spec = parsed_mount("/etc/slurm");
     EXPECT_EQ(spec.source, "/etc/slurm");
     EXPECT_EQ(spec.destination, "/etc/slurm");
-    MountSpec relative = ok("./data", "/w/job");
+    MountSpec relative = parsed_mount("./data", "/w/job");
     EXPECT_EQ(relative.source, "/w/job/data");
     EXPECT_EQ(relative.destination, "/w/job/data");
 }
 
 TEST(MountParse, RelativeSourcesUseTheWorkingDirectory) {
-    EXPECT_EQ(ok("./results:/results", "/w/job").source, "/w/job/results");
-    EXPECT_EQ(ok("../ref/x.sqsh:/ref:sqsh", "/w/job").source, "/w/ref/x.sqsh");
-    EXPECT_EQ(ok(".:/here", "/w/job").source, "/w/job");
-    EXPECT_EQ(ok("/a//b/./c/:/d/").source, "/a/b/c");
-    EXPECT_EQ(ok("/a//b/./c/:/d/").destination, "/d");
+    EXPECT_EQ(parsed_mount("./results:/results", "/w/job").source, "/w/job/results");
+    EXPECT_EQ(parsed_mount("../ref/x.sqsh:/ref:sqsh", "/w/job").source, "/w/ref/x.sqsh");
+    EXPECT_EQ(parsed_mount(".:/here", "/w/job").source, "/w/job");
+    EXPECT_EQ(parsed_mount("/a//b/./c/:/d/").source, "/a/b/c");
+    EXPECT_EQ(parsed_mount("/a//b/./c/:/d/").destination, "/d");
 }
 
 struct FlagCase {
@@ -69,82 +69,82 @@ TEST(MountParse, EveryFlagOfTheTable) {
         {"sqsh", [](const MountFlags& f) { return f.sqsh && f.read_only; }},
         {"ldcache", [](const MountFlags& f) { return f.ldcache; }},
     };
-    for (const FlagCase& c : cases) EXPECT_TRUE(c.check(ok(std::string("/a:/b:") + c.flag).flags)) << c.flag;
+    for (const FlagCase& c : cases) EXPECT_TRUE(c.check(parsed_mount(std::string("/a:/b:") + c.flag).flags)) << c.flag;
 }
 
 TEST(MountParse, FlagsCombineWithPlus) {
-    MountFlags flags = ok("/a:/b:ro+bind+nosuid+nodev+noexec+rslave+ldcache").flags;
+    MountFlags flags = parsed_mount("/a:/b:ro+bind+nosuid+nodev+noexec+rslave+ldcache").flags;
     EXPECT_TRUE(flags.read_only);
     EXPECT_FALSE(flags.recursive);
     EXPECT_TRUE(flags.nosuid && flags.nodev && flags.noexec && flags.ldcache);
     EXPECT_EQ(flags.propagation, Propagation::rslave);
 }
 
-TEST(MountParse, RepeatedFlagIsHarmless) { EXPECT_TRUE(ok("/a:/b:ro+ro+nosuid+nosuid").flags.read_only); }
+TEST(MountParse, RepeatedFlagIsHarmless) { EXPECT_TRUE(parsed_mount("/a:/b:ro+ro+nosuid+nosuid").flags.read_only); }
 
 TEST(MountParse, ContradictingFlagsConflict) {
-    EXPECT_EQ(err("/a:/b:ro+rw"), "/e/a.toml:4: mount flags 'ro' and 'rw' conflict");
-    EXPECT_EQ(err("/a:/b:bind+rbind"), "/e/a.toml:4: mount flags 'bind' and 'rbind' conflict");
-    EXPECT_EQ(err("/a:/b:private+rslave"), "/e/a.toml:4: mount flags 'private' and 'rslave' conflict");
-    EXPECT_EQ(err("/a:/b:slave+ro+rslave"), "/e/a.toml:4: mount flags 'slave' and 'rslave' conflict");
+    EXPECT_EQ(mount_error_of("/a:/b:ro+rw"), "/e/a.toml:4: mount flags 'ro' and 'rw' conflict");
+    EXPECT_EQ(mount_error_of("/a:/b:bind+rbind"), "/e/a.toml:4: mount flags 'bind' and 'rbind' conflict");
+    EXPECT_EQ(mount_error_of("/a:/b:private+rslave"), "/e/a.toml:4: mount flags 'private' and 'rslave' conflict");
+    EXPECT_EQ(mount_error_of("/a:/b:slave+ro+rslave"), "/e/a.toml:4: mount flags 'slave' and 'rslave' conflict");
 }
 
 TEST(MountParse, UnknownFlagListsTheValidOnes) {
-    EXPECT_EQ(err("/a:/b:rslavee"), "/e/a.toml:4: unknown mount flag 'rslavee'; valid: ro rw bind rbind nosuid "
+    EXPECT_EQ(mount_error_of("/a:/b:rslavee"), "/e/a.toml:4: unknown mount flag 'rslavee'; valid: ro rw bind rbind nosuid "
                                     "nodev noexec private rprivate slave rslave sqsh ldcache");
-    EXPECT_EQ(err("/a:/b:RO"), err("/a:/b:ro+RO"));  // flags are case-sensitive
-    EXPECT_EQ(err("/a:/b:ro++nosuid"), "/e/a.toml:4: empty mount flag in 'ro++nosuid'; join flags with a single '+'");
+    EXPECT_EQ(mount_error_of("/a:/b:RO"), mount_error_of("/a:/b:ro+RO"));  // flags are case-sensitive
+    EXPECT_EQ(mount_error_of("/a:/b:ro++nosuid"), "/e/a.toml:4: empty mount flag in 'ro++nosuid'; join flags with a single '+'");
 }
 
 TEST(MountParse, SqshCombinesOnlyWithRoNosuidNodevNoexecLdcache) {
-    MountFlags flags = ok("/i.sqsh:/d:sqsh+ro+nosuid+nodev+noexec+ldcache").flags;
+    MountFlags flags = parsed_mount("/i.sqsh:/d:sqsh+ro+nosuid+nodev+noexec+ldcache").flags;
     EXPECT_TRUE(flags.sqsh && flags.read_only && flags.ldcache);
-    EXPECT_EQ(err("/i.sqsh:/d:sqsh+rw"), "/e/a.toml:4: 'sqsh' cannot be combined with 'rw'");
-    EXPECT_EQ(err("/i.sqsh:/d:rw+sqsh"), "/e/a.toml:4: 'sqsh' cannot be combined with 'rw'");
-    EXPECT_EQ(err("/i.sqsh:/d:sqsh+bind"), "/e/a.toml:4: 'sqsh' cannot be combined with 'bind'");
-    EXPECT_EQ(err("/i.sqsh:/d:sqsh+rbind"), "/e/a.toml:4: 'sqsh' cannot be combined with 'rbind'");
-    EXPECT_EQ(err("/i.sqsh:/d:sqsh+rslave"), "/e/a.toml:4: 'sqsh' cannot be combined with 'rslave'");
+    EXPECT_EQ(mount_error_of("/i.sqsh:/d:sqsh+rw"), "/e/a.toml:4: 'sqsh' cannot be combined with 'rw'");
+    EXPECT_EQ(mount_error_of("/i.sqsh:/d:rw+sqsh"), "/e/a.toml:4: 'sqsh' cannot be combined with 'rw'");
+    EXPECT_EQ(mount_error_of("/i.sqsh:/d:sqsh+bind"), "/e/a.toml:4: 'sqsh' cannot be combined with 'bind'");
+    EXPECT_EQ(mount_error_of("/i.sqsh:/d:sqsh+rbind"), "/e/a.toml:4: 'sqsh' cannot be combined with 'rbind'");
+    EXPECT_EQ(mount_error_of("/i.sqsh:/d:sqsh+rslave"), "/e/a.toml:4: 'sqsh' cannot be combined with 'rslave'");
 }
 
 TEST(MountParse, FourFieldsAreAnError) {
-    EXPECT_EQ(err("/a:/b:ro:x"), "/e/a.toml:4: mount '/a:/b:ro:x' has 4 fields; paths cannot contain ':'");
+    EXPECT_EQ(mount_error_of("/a:/b:ro:x"), "/e/a.toml:4: mount '/a:/b:ro:x' has 4 fields; paths cannot contain ':'");
 }
 
 TEST(MountParse, EmptyFieldsAreErrors) {
-    EXPECT_EQ(err("/a::ro"), "/e/a.toml:4: mount '/a::ro' has an empty field; write SRC[:DST[:FLAGS]]");
-    EXPECT_EQ(err(":/b"), "/e/a.toml:4: mount ':/b' has an empty field; write SRC[:DST[:FLAGS]]");
-    EXPECT_EQ(err("/a:/b:"), "/e/a.toml:4: mount '/a:/b:' has an empty field; write SRC[:DST[:FLAGS]]");
-    EXPECT_EQ(err(""), "/e/a.toml:4: empty mount entry; write SRC[:DST[:FLAGS]]");
+    EXPECT_EQ(mount_error_of("/a::ro"), "/e/a.toml:4: mount '/a::ro' has an empty field; write SRC[:DST[:FLAGS]]");
+    EXPECT_EQ(mount_error_of(":/b"), "/e/a.toml:4: mount ':/b' has an empty field; write SRC[:DST[:FLAGS]]");
+    EXPECT_EQ(mount_error_of("/a:/b:"), "/e/a.toml:4: mount '/a:/b:' has an empty field; write SRC[:DST[:FLAGS]]");
+    EXPECT_EQ(mount_error_of(""), "/e/a.toml:4: empty mount entry; write SRC[:DST[:FLAGS]]");
 }
 
 TEST(MountParse, SourceMustBeAbsoluteOrDotRelative) {
-    EXPECT_EQ(err("data:/d"), "/e/a.toml:4: mount source 'data' must be absolute or start with ./");
-    EXPECT_EQ(err("data"), "/e/a.toml:4: mount source 'data' must be absolute or start with ./");
-    EXPECT_EQ(err("~/data:/d"), "/e/a.toml:4: mount source '~/data': '~' is not expanded; use ${HOME}");
+    EXPECT_EQ(mount_error_of("data:/d"), "/e/a.toml:4: mount source 'data' must be absolute or start with ./");
+    EXPECT_EQ(mount_error_of("data"), "/e/a.toml:4: mount source 'data' must be absolute or start with ./");
+    EXPECT_EQ(mount_error_of("~/data:/d"), "/e/a.toml:4: mount source '~/data': '~' is not expanded; use ${HOME}");
 }
 
 TEST(MountParse, PyxisPseudoSourcesAreRejected) {
-    EXPECT_EQ(err("tmpfs:/tmp"), "/e/a.toml:4: mount source 'tmpfs' is a pyxis pseudo-source, which skiff does "
+    EXPECT_EQ(mount_error_of("tmpfs:/tmp"), "/e/a.toml:4: mount source 'tmpfs' is a pyxis pseudo-source, which skiff does "
                                  "not support; mount a host directory instead");
-    EXPECT_NE(err("umount:/opt").find("pyxis pseudo-source"), std::string::npos);
+    EXPECT_NE(mount_error_of("umount:/opt").find("pyxis pseudo-source"), std::string::npos);
 }
 
 TEST(MountParse, DestinationMustBeAbsolute) {
-    EXPECT_EQ(err("/a:out"), "/e/a.toml:4: mount destination 'out' must be an absolute path");
-    EXPECT_EQ(err("/a:./out"), "/e/a.toml:4: mount destination './out' must be an absolute path");
-    EXPECT_EQ(err("/a:/x/../.skiff"), "/e/a.toml:4: mount destination '/x/../.skiff' must not contain '..'");
+    EXPECT_EQ(mount_error_of("/a:out"), "/e/a.toml:4: mount destination 'out' must be an absolute path");
+    EXPECT_EQ(mount_error_of("/a:./out"), "/e/a.toml:4: mount destination './out' must be an absolute path");
+    EXPECT_EQ(mount_error_of("/a:/x/../.skiff"), "/e/a.toml:4: mount destination '/x/../.skiff' must not contain '..'");
 }
 
 TEST(MountParse, RootAndSkiffDestinationsAreRejected) {
-    EXPECT_EQ(err("/a:/"), "/e/a.toml:4: mount destination '/' would cover the container root; choose a directory");
-    EXPECT_NE(err("/a://").find("container root"), std::string::npos);
-    EXPECT_NE(err("/a:/.").find("container root"), std::string::npos);
-    EXPECT_NE(err("/").find("container root"), std::string::npos);  // source-only form
-    EXPECT_EQ(err("/a:/.skiff/x"), "/e/a.toml:4: mount destination '/.skiff/x' is reserved for skiff");
-    EXPECT_EQ(err("/a:/.skiff"), "/e/a.toml:4: mount destination '/.skiff' is reserved for skiff");
-    EXPECT_EQ(err("/a://.skiff/"), "/e/a.toml:4: mount destination '//.skiff/' is reserved for skiff");
-    EXPECT_NE(err("/a:/./.skiff/hooks").find("reserved for skiff"), std::string::npos);
-    EXPECT_EQ(ok("/a:/.skiffy").destination, "/.skiffy");
+    EXPECT_EQ(mount_error_of("/a:/"), "/e/a.toml:4: mount destination '/' would cover the container root; choose a directory");
+    EXPECT_NE(mount_error_of("/a://").find("container root"), std::string::npos);
+    EXPECT_NE(mount_error_of("/a:/.").find("container root"), std::string::npos);
+    EXPECT_NE(mount_error_of("/").find("container root"), std::string::npos);  // source-only form
+    EXPECT_EQ(mount_error_of("/a:/.skiff/x"), "/e/a.toml:4: mount destination '/.skiff/x' is reserved for skiff");
+    EXPECT_EQ(mount_error_of("/a:/.skiff"), "/e/a.toml:4: mount destination '/.skiff' is reserved for skiff");
+    EXPECT_EQ(mount_error_of("/a://.skiff/"), "/e/a.toml:4: mount destination '//.skiff/' is reserved for skiff");
+    EXPECT_NE(mount_error_of("/a:/./.skiff/hooks").find("reserved for skiff"), std::string::npos);
+    EXPECT_EQ(parsed_mount("/a:/.skiffy").destination, "/.skiffy");
 }
 
 TEST(MountParse, CommandLineOrigin) {
@@ -154,13 +154,13 @@ TEST(MountParse, CommandLineOrigin) {
 }
 
 TEST(MountParse, CanonicalStringAndFlagNames) {
-    EXPECT_EQ(mount_string(ok("/a:/b")), "/a:/b");
-    EXPECT_EQ(mount_string(ok("/a")), "/a:/a");
-    EXPECT_EQ(mount_string(ok("/a:/b:nosuid+ro")), "/a:/b:ro+nosuid");
-    EXPECT_EQ(mount_string(ok("/a:/b:bind+slave+ldcache")), "/a:/b:bind+slave+ldcache");
-    EXPECT_EQ(mount_string(ok("/i.sqsh:/d:ro+sqsh")), "/i.sqsh:/d:sqsh");
+    EXPECT_EQ(mount_string(parsed_mount("/a:/b")), "/a:/b");
+    EXPECT_EQ(mount_string(parsed_mount("/a")), "/a:/a");
+    EXPECT_EQ(mount_string(parsed_mount("/a:/b:nosuid+ro")), "/a:/b:ro+nosuid");
+    EXPECT_EQ(mount_string(parsed_mount("/a:/b:bind+slave+ldcache")), "/a:/b:bind+slave+ldcache");
+    EXPECT_EQ(mount_string(parsed_mount("/i.sqsh:/d:ro+sqsh")), "/i.sqsh:/d:sqsh");
     EXPECT_EQ(flag_names(MountFlags{}), (std::vector<std::string>{"rw", "rbind", "rprivate"}));
-    EXPECT_EQ(flag_names(ok("/i:/d:sqsh+noexec").flags), (std::vector<std::string>{"ro", "noexec", "sqsh"}));
+    EXPECT_EQ(flag_names(parsed_mount("/i:/d:sqsh+noexec").flags), (std::vector<std::string>{"ro", "noexec", "sqsh"}));
 }
 
 using MountCheck = testing::EdfFixture;

@@ -16,28 +16,11 @@
 
 #include <gtest/gtest.h>
 
-extern char** environ;
+#include "tests/support/temp_dir.hpp"
 
 namespace skiff::image::test {
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = std::filesystem::temp_directory_path().string() + "/skiff-image-test.XXXXXX";
-        if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-    }
-    const std::string& path() const { return path_; }
-    std::string operator/(const std::string& relative) const { return path_ + "/" + relative; }
-
-private:
-    std::string path_;
-};
+using TempDir = ::skiff::test::TempDir;
 
 // Writes `data` to `path`, creating parent directories.
 inline void write_file(const std::string& path, const std::string& data) {

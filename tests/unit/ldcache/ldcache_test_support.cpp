@@ -20,25 +20,12 @@
 
 #include "namespaces/path_in_root.hpp"
 
-extern char** environ;
-
 namespace skiff::ldtest {
 namespace fs = std::filesystem;
 
 bool must_run() {
     const char* v = std::getenv("SKIFF_TESTS_MUST_RUN");
     return v != nullptr && std::string(v) == "1";
-}
-
-TempDir::TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "skiff-ldcache-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
 }
 
 std::string read_file(const std::string& path) {

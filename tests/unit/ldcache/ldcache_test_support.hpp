@@ -3,9 +3,6 @@
 // implementations over a host directory (openat2 RESOLVE_IN_ROOT) and over memory.
 #pragma once
 
-#include "libfabric-bind/arch.hpp"
-#include "libfabric-bind/cache_format.hpp"
-
 #include <gtest/gtest.h>
 
 #include <map>
@@ -14,8 +11,10 @@
 #include <utility>
 #include <vector>
 
+#include "libfabric-bind/arch.hpp"
 #include "libfabric-bind/cache_format.hpp"
 #include "libfabric-bind/file_source.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace skiff::ldtest {
 
@@ -31,18 +30,7 @@ bool must_run();
         }                                                                                 \
     } while (0)
 
-class TempDir {
-public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::string& path() const { return path_; }
-    std::string operator/(const std::string& rel) const { return path_ + "/" + rel; }
-
-private:
-    std::string path_;
-};
+using TempDir = ::skiff::test::TempDir;
 
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& data);

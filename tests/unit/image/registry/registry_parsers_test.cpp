@@ -141,8 +141,8 @@ TEST(Insecure, OnlyListedRegistries) {
     EXPECT_TRUE(plain_http_allowed(ref, {{"SKIFF_INSECURE_REGISTRIES", "127.0.0.1:5000"}}));
     EXPECT_TRUE(plain_http_allowed(ref, {{"SKIFF_INSECURE_REGISTRIES", "a.b, 127.0.0.1"}}));  // host: any port
     EXPECT_FALSE(plain_http_allowed(ref, {{"SKIFF_INSECURE_REGISTRIES", "127.0.0.1:5001,localhost:5000"}}));
-    RegistryRef hub{"", "registry-1.docker.io", "library/ubuntu", "latest", ""};
-    EXPECT_FALSE(plain_http_allowed(hub, {{"SKIFF_INSECURE_REGISTRIES", "127.0.0.1:5000"}}));
+    RegistryRef docker_hub{"", "registry-1.docker.io", "library/ubuntu", "latest", ""};
+    EXPECT_FALSE(plain_http_allowed(docker_hub, {{"SKIFF_INSECURE_REGISTRIES", "127.0.0.1:5000"}}));
 }
 
 }  // namespace

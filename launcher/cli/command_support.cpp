@@ -1,0 +1,25 @@
+#include <cstdio>
+#include <filesystem>
+
+#include "common/exit_codes.hpp"
+#include "launcher/cli/commands.hpp"
+
+namespace skiff::cli {
+
+std::string current_directory() {
+    std::error_code ec;
+    auto cwd = std::filesystem::current_path(ec);
+    return ec ? std::string("/") : cwd.string();
+}
+
+int report(const std::string& message) {
+    // "" means the error was already printed (by skiff-pull, whose error line is the one line).
+    if (!message.empty()) std::fprintf(stderr, "skiff: error: %s\n", message.c_str());
+    return exit_code::setup_failed;
+}
+
+void print_warnings(const std::vector<std::string>& warnings) {
+    for (const auto& w : warnings) std::fprintf(stderr, "skiff: warning: %s\n", w.c_str());
+}
+
+}  // namespace skiff::cli
