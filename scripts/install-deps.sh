@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # install-deps.sh - install every Debian package needed to build, run, test and benchmark skiff.
 #
-#   sudo scripts/install-deps.sh
+#   sudo scripts/install-deps.sh                # everything (what test-all.sh needs)
+#   sudo scripts/install-deps.sh --quickstart   # only what quickstart.sh needs: build skiff,
+#                                               # build the musl demo image, run it
 #
 # Idempotent and quiet: it asks apt only for packages that are missing, and runs
 # `apt-get update` only when the first install attempt fails (stale or empty lists).
@@ -36,14 +38,18 @@ readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine umoci)
 readonly SLURM_PKGS=(libslurm-dev munge slurmctld slurmd slurm-client)
 # tests/fuzz: libFuzzer is clang's; its runtime is only a Recommends of clang-14.
 readonly FUZZ_PKGS=(clang-14 libclang-rt-14-dev)
+# The musl demo image of quickstart.sh (tests/fixtures/build-images.sh --musl-only).
+readonly DEMO_PKGS=(musl-tools busybox-static squashfs-tools)
 readonly APT_OPTS=(-y -q --no-install-recommends -o DPkg::Lock::Timeout=600)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
+WANTED=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}" "${FIXTURE_PKGS[@]}" "${REGISTRY_PKGS[@]}" "${SCRIPT_PKGS[@]}"
+  "${BENCH_PKGS[@]}" "${SLURM_PKGS[@]}" "${FUZZ_PKGS[@]}")
+
 missing_packages() {
   local p
-  for p in "${BUILD_PKGS[@]}" "${RUN_PKGS[@]}" "${FIXTURE_PKGS[@]}" "${REGISTRY_PKGS[@]}" "${SCRIPT_PKGS[@]}" \
-    "${BENCH_PKGS[@]}" "${SLURM_PKGS[@]}" "${FUZZ_PKGS[@]}"; do
+  for p in "${WANTED[@]}"; do
     # busybox-static only replaces Debian's busybox; the fixtures unpack it where that is installed
     if [ "$p" = busybox-static ] && installed busybox; then continue; fi
     installed "$p" || echo "$p"
@@ -66,6 +72,11 @@ apt_install() {
 
 main() {
   [ "$(id -u)" = 0 ] || die "run as root (sudo $0)"
+  case "${1:-}" in
+    '') ;;
+    --quickstart) WANTED=("${BUILD_PKGS[@]}" fuse3 squashfuse fuse-overlayfs util-linux "${DEMO_PKGS[@]}") ;;
+    *) die "unknown option '$1'; usage: $0 [--quickstart]" ;;
+  esac
   local missing t0=$SECONDS
   mapfile -t missing < <(missing_packages)
   if [ ${#missing[@]} -eq 0 ]; then

@@ -67,7 +67,7 @@ run_demo() {
 main() {
   [ "$(id -u)" = 0 ] || die "run with sudo (or as root): it installs packages"
   local t0=$SECONDS
-  bash "$REPO/scripts/install-deps.sh"
+  bash "$REPO/scripts/install-deps.sh" --quickstart
   build_skiff
   build_demo_image
   open_dev_fuse
