@@ -13,6 +13,17 @@ constexpr const char* edf_usage =
 
 edf::LoadOptions load_options(char* const* envp) { return {current_directory(), env_from_envp(envp), false}; }
 
+// What is wrong with an EDF's image, or "". A registry reference is only parsed: `skiff run`
+// pulls it.
+std::string image_problem(const edf::Sourced<std::string>& image, const std::string& cwd) {
+    if (image::is_local_path(image.value)) {
+        auto local = image::classify(image.value, image.origin.str(), cwd);
+        return local ? "" : local.error().message;
+    }
+    auto reference = image::classify_registry(image.value, image.origin.str(), cwd);
+    return reference ? "" : reference.error().message;
+}
+
 // Loads one EDF and checks its image, collecting every problem in diag.
 std::optional<edf::Environment> load_checked(const std::string& arg, const edf::LoadOptions& load, Diagnostics& diag) {
     auto env = edf::load(arg, load, diag);
@@ -20,10 +31,8 @@ std::optional<edf::Environment> load_checked(const std::string& arg, const edf::
         if (diag.errors.empty()) diag.error(env.error().message);
         return std::nullopt;
     }
-    if (env->image) {
-        auto image = image::classify(env->image->value, env->image->origin.str(), load.cwd);
-        if (!image) diag.error(image.error().message);
-    }
+    if (env->image)
+        if (auto problem = image_problem(*env->image, load.cwd); !problem.empty()) diag.error(problem);
     return std::move(*env);
 }
 

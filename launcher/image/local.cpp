@@ -104,8 +104,8 @@ Result<ImageSource> classify(const std::string& value, const std::string& where,
     auto ref = classify_registry(value, where, cwd);
     if (!ref) return Unexpected(std::move(ref).error());
     return fail(prefix(where, value) +
-                " is a registry reference; pulling from registries is not supported yet; "
-                "use a local squashfs file or directory");
+                " is a registry reference; this command takes a local squashfs file or directory "
+                "(a path that starts with /, ./ or ../)");
 }
 
 }  // namespace skiff::image

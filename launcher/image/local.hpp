@@ -33,8 +33,8 @@ bool is_local_path(const std::string& value);
 // `value` is the expanded image string, `where` the location prefix of errors (an EDF's
 // "file:line", or "command line"), `cwd` the directory that "./" paths are relative to.
 // Local paths must exist and be a directory or a squashfs file (magic "hsqs"). Registry
-// references are checked by classify_registry() and then refused: pulling is not supported
-// yet.
+// references are checked by classify_registry() and then refused: this is for the commands
+// that take only a local image (`skiff run` pulls first: cli/registry_image.hpp).
 Result<ImageSource> classify(const std::string& value, const std::string& where, const std::string& cwd);
 
 // The registry half of classify(): the scheme check (rule 5), the "looks like a file" hint

@@ -82,6 +82,19 @@ TEST_F(Errors, EdfCheckAcceptsAGoodFile) {
     EXPECT_EQ(r.out, edf + ": ok\n");
 }
 
+// A registry image is pulled by `skiff run`; checking the EDF only parses the reference.
+TEST_F(Errors, EdfCheckParsesRegistryReferencesWithoutPulling) {
+    TempDir dir("registry");
+    auto good = dir.write_file("good.toml", "image = \"nvcr.io#nvidia/pytorch:24.01-py3\"\n");
+    auto r = run_process({skiff_binary(), "edf", "check", good});
+    EXPECT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, good + ": ok\n");
+    auto bad = dir.write_file("bad.toml", "image = \"Ubuntu:24.04\"\n");
+    r = run_process({skiff_binary(), "edf", "check", bad});
+    EXPECT_EQ(r.status, 1) << r;
+    EXPECT_NE(r.err.find(bad + ":1: image 'Ubuntu:24.04': repository names must be lowercase"), std::string::npos) << r;
+}
+
 TEST_F(Errors, EdfByNameFromEdfPathAndShow) {
     TempDir dir("edfpath");
     dir.write_file("base.toml", "image = \"" + image("musl.sqsh") + "\"\n[env]\nFROM_BASE = \"1\"\n");

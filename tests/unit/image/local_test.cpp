@@ -13,8 +13,8 @@ using test::TempDir;
 using test::write_file;
 
 const std::string where = "/u/a.toml:2";
-const std::string not_supported =
-    " is a registry reference; pulling from registries is not supported yet; use a local squashfs file or directory";
+const std::string not_local =
+    " is a registry reference; this command takes a local squashfs file or directory (a path that starts with /, ./ or ../)";
 
 class ImageClassify : public ::testing::Test {
 protected:
@@ -97,16 +97,16 @@ TEST_F(ImageClassify, FileLikeNamesGetTheHint) {
 }
 
 TEST_F(ImageClassify, DirectoriesInCwdAndExplicitSchemeGetNoHint) {
-    EXPECT_EQ(message(classify("rootfs", where, dir.path())), where + ": image 'rootfs'" + not_supported);
-    EXPECT_EQ(message(classify("docker://tiny", where, dir.path())), where + ": image 'docker://tiny'" + not_supported);
+    EXPECT_EQ(message(classify("rootfs", where, dir.path())), where + ": image 'rootfs'" + not_local);
+    EXPECT_EQ(message(classify("docker://tiny", where, dir.path())), where + ": image 'docker://tiny'" + not_local);
     EXPECT_EQ(message(classify("docker://app.sqsh", where, dir.path())),
-              where + ": image 'docker://app.sqsh'" + not_supported);
+              where + ": image 'docker://app.sqsh'" + not_local);
 }
 
-TEST_F(ImageClassify, RegistryReferencesAreNotPulledYet) {
-    EXPECT_EQ(message(classify("ubuntu:24.04", where, dir.path())), where + ": image 'ubuntu:24.04'" + not_supported);
+TEST_F(ImageClassify, RegistryReferencesAreNotLocalImages) {
+    EXPECT_EQ(message(classify("ubuntu:24.04", where, dir.path())), where + ": image 'ubuntu:24.04'" + not_local);
     EXPECT_EQ(message(classify("nvcr.io#nvidia/pytorch:25.01-py3", "command line", dir.path())),
-              "command line: image 'nvcr.io#nvidia/pytorch:25.01-py3'" + not_supported);
+              "command line: image 'nvcr.io#nvidia/pytorch:25.01-py3'" + not_local);
 }
 
 TEST_F(ImageClassify, BadReferencesKeepTheParserMessage) {
