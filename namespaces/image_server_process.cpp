@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <deque>
+#include <optional>
 #include <vector>
 
 #include "namespaces/fd_passing.hpp"
@@ -87,6 +89,23 @@ std::string instance_token() {
     return std::to_string(::getpid()) + "." + std::to_string(nonce);
 }
 
+// A container launched in a spare is not the last holder of the spare's namespaces: the server
+// keeps them until shortly after the container has exited. Whoever drops the last reference to
+// a mount namespace tears it down (every mount, an RCU grace period: 0.3 ms here); done by the
+// container's last process, that work delayed the exit its caller waits for, and done by the
+// server at that very moment, it competed with the caller for the CPU.
+constexpr std::chrono::milliseconds used_spare_release_delay{20};
+
+struct Client {
+    UniqueFd pidfd;                        // the launched container (skiff execs the command)
+    std::optional<SpareNamespaces> spare;  // the spare it was launched in, if any
+};
+
+struct UsedSpare {
+    SpareNamespaces spare;
+    Clock::time_point release_at;
+};
+
 class Server {
 public:
     Server(const ImageServerConfig& config, fuse_session* session, UniqueFd directory, UniqueFd listener, UniqueFd lock)
@@ -99,11 +118,12 @@ public:
         for (;;) {
             std::vector<pollfd> fds{{fuse_session_fd(session_), POLLIN, 0}, {listener_.get(), POLLIN, 0},
                                     {step_.get(), POLLIN, 0}};
-            for (auto& client : clients_) fds.push_back({client.get(), POLLIN, 0});
+            for (auto& client : clients_) fds.push_back({client.pidfd.get(), POLLIN, 0});
             auto builders = spares_.builders();
             for (const auto& builder : builders) fds.push_back({builder.connection, POLLIN, 0});
             int ready = ::poll(fds.data(), fds.size(), timeout_ms());
             if (ready < 0 && errno != EINTR) ::_exit(1);
+            release_used_spares(Clock::now());
             if (ready <= 0) {
                 spares_.expire(Clock::now());
                 if (idle_expired()) retire();
@@ -124,6 +144,8 @@ public:
 private:
     int timeout_ms() const {
         std::optional<Clock::time_point> wake = spares_.next_expiry();
+        if (!used_spares_.empty() && (!wake || used_spares_.front().release_at < *wake))
+            wake = used_spares_.front().release_at;
         if (listener_.valid() && clients_.empty()) {
             auto idle_end = last_activity_ + std::chrono::seconds(config_.idle_seconds);
             if (!wake || idle_end < *wake) wake = idle_end;
@@ -193,10 +215,11 @@ private:
             hand_out_clone(connection, launcher, "M" + start);
         } else {
             const int fds[] = {taken.spare->user.get(), taken.spare->mnt.get()};
-            // Sent or not, the spare is closed here: it is never handed out twice.
+            // Sent or not, the spare is never handed out twice; a sent one is kept with its
+            // container (Client) and let go after it.
             if (send_message(connection, "S" + start, fds)) {
                 ++spare_launches_;
-                count_launch(launcher);
+                count_launch(launcher, std::move(taken.spare));
             }
         }
         // The launch first, then its replacement.
@@ -224,13 +247,13 @@ private:
             spares_.build_failed(builder.key);
     }
 
-    void count_launch(pid_t launcher) {
+    void count_launch(pid_t launcher, std::optional<SpareNamespaces> spare = std::nullopt) {
         ++launches_;
         last_activity_ = Clock::now();
         // skiff execs the command in the launcher process, so its pid is the container's; a
         // launch in a spare holds the image's mount as a clone does.
         UniqueFd pidfd = open_pidfd(launcher);
-        if (pidfd.valid()) clients_.push_back(std::move(pidfd));
+        if (pidfd.valid()) clients_.push_back({std::move(pidfd), std::move(spare)});
     }
 
     std::string status() const {
@@ -242,11 +265,18 @@ private:
     }
 
     void drop_exited_clients(const std::vector<pollfd>& fds) {
-        std::vector<UniqueFd> alive;
-        for (std::size_t i = 0; i < clients_.size(); ++i)
+        std::vector<Client> alive;
+        for (std::size_t i = 0; i < clients_.size(); ++i) {
             if (fds[3 + i].revents == 0) alive.push_back(std::move(clients_[i]));
+            else if (clients_[i].spare)
+                used_spares_.push_back({std::move(*clients_[i].spare), Clock::now() + used_spare_release_delay});
+        }
         if (alive.size() != clients_.size()) last_activity_ = Clock::now();
         clients_ = std::move(alive);
+    }
+
+    void release_used_spares(Clock::time_point now) {
+        while (!used_spares_.empty() && used_spares_.front().release_at <= now) used_spares_.pop_front();
     }
 
     // Stop taking launches; keep serving attached clones until the kernel says none is left.
@@ -268,7 +298,8 @@ private:
     UniqueFd listener_;
     UniqueFd lock_;
     UniqueFd step_;                  // pidfd of the Slurm step's slurmstepd, if any
-    std::vector<UniqueFd> clients_;  // pidfds of launched containers
+    std::vector<Client> clients_;       // launched containers
+    std::deque<UsedSpare> used_spares_;  // of exited containers, in release order
     SparePool spares_;
     const std::string token_ = instance_token();
     fuse_buf buffer_{};

@@ -171,6 +171,35 @@ TEST_F(WarmSpare, TheBuilderGoesWithTheServer) {
     EXPECT_TRUE(processes_using(runtime_.path()).empty()) << "left behind after the server retired";
 }
 
+// Whether process `pid` has an open file descriptor on `ns` (a readlink of /proc/*/ns/*).
+bool holds_namespace(pid_t pid, const std::string& ns) {
+    std::error_code ec;
+    for (const auto& fd : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
+        std::error_code gone;
+        if (std::filesystem::read_symlink(fd.path(), gone).string() == ns) return true;
+    }
+    return false;
+}
+
+// The server keeps a used spare's namespaces while its container runs, so that the
+// container's exit does not wait for their teardown, and lets them go after it: one kept for
+// every launch would pin every container's mounts for the server's life.
+TEST_F(WarmSpare, TheServerLetsGoOfAUsedSpareAfterItsContainer) {
+    ASSERT_EQ(launch("true").status, 0);
+    ASSERT_TRUE(spares_reach(2));
+    auto container = start_container(image("debian.sqsh"), "readlink /proc/self/ns/mnt; echo ready; sleep 30", true);
+    ASSERT_TRUE(container.wait_for_output("ready", 10s)) << container.err_so_far();
+    std::string ns = container.out_so_far().substr(0, container.out_so_far().find('\n'));
+    ASSERT_TRUE(ns.starts_with("mnt:[")) << ns;
+    auto server = static_cast<pid_t>(servers().at(0).pid);
+    EXPECT_TRUE(holds_namespace(server, ns)) << "server " << server << " does not hold " << ns;
+    container.signal_group(SIGKILL);
+    EXPECT_TRUE(says(container.wait(10s), "warm (spare)"));
+    auto deadline = std::chrono::steady_clock::now() + 5s;  // 20 ms after the exit, on a calm machine
+    while (holds_namespace(server, ns) && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+    EXPECT_FALSE(holds_namespace(server, ns)) << "server " << server << " still holds " << ns;
+}
+
 TEST_F(WarmSpare, KilledServerWithSparesDoesNotHangLaterLaunches) {
     ASSERT_EQ(launch("true").status, 0);
     ASSERT_TRUE(spares_reach(2));
