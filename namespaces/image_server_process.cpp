@@ -297,8 +297,8 @@ private:
     UniqueFd directory_;
     UniqueFd listener_;
     UniqueFd lock_;
-    UniqueFd step_;                  // pidfd of the Slurm step's slurmstepd, if any
-    std::vector<Client> clients_;       // launched containers
+    UniqueFd step_;                      // pidfd of the Slurm step's slurmstepd, if any
+    std::vector<Client> clients_;        // launched containers
     std::deque<UsedSpare> used_spares_;  // of exited containers, in release order
     SparePool spares_;
     const std::string token_ = instance_token();
