@@ -72,7 +72,7 @@ std::vector<std::string> image_server_argv(const ImageServerConfig& c) {
 
 std::optional<ImageServerConfig> image_server_config(const std::vector<std::string>& args) {
     if (args.size() != 8) return std::nullopt;
-    ImageServerConfig c{args[0], args[1], args[2]};
+    ImageServerConfig c{.image = args[0], .directory = args[1], .name = args[2]};
     try {
         c.uid = static_cast<uid_t>(std::stoul(args[3]));
         c.gid = static_cast<gid_t>(std::stoul(args[4]));

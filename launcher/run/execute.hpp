@@ -19,8 +19,8 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const Ho
 
 // Builds a spare (spare_builder.hpp): the container of `plan` up to and including the pivot,
 // with a clone from the image server, no workdir and no command. Once built it writes "R" and
-// the server's token (image_server.hpp, request_spare_tree) to `ready_fd` and waits for EOF on `hold_fd` (its parent has then opened the namespaces), and
-// exits. Returns only on failure.
+// the server's token (image_server.hpp, request_spare_tree) to `ready_fd`, waits for EOF on
+// `hold_fd` (its parent has then opened the namespaces) and exits. Returns only on failure.
 LaunchFailure build_spare(const plan::LaunchPlan& plan, int ready_fd, int hold_fd);
 
 }  // namespace skiff::run

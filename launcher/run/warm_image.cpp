@@ -73,15 +73,23 @@ WarmImage warm_image(const plan::LaunchPlan& plan, const SpareChoice& spares) {
     }
     if (spares.building) {
         auto tree = ns::request_spare_tree(connection->get());
-        if (!tree) warm.note = "no clone for a spare (" + tree.error().describe() + ")";
-        else warm = {std::nullopt, std::move(tree->tree), false, "building a spare", std::move(tree->server)};
+        if (!tree) {
+            warm.note = "no clone for a spare (" + tree.error().describe() + ")";
+            return warm;
+        }
+        warm.tree = std::move(tree->tree);
+        warm.note = "building a spare";
+        warm.server = std::move(tree->server);
         return warm;
     }
     if (spares.key.empty()) {
         auto tree = ns::request_image_tree(connection->get());
-        if (!tree) warm.note = "cold: the image server failed (" + tree.error().describe() + ")";
-        else warm = {std::nullopt, std::move(*tree), false,
-                     "warm (clone): " + how + " (no spares: " + spares.why_not + ")", ""};
+        if (!tree) {
+            warm.note = "cold: the image server failed (" + tree.error().describe() + ")";
+            return warm;
+        }
+        warm.tree = std::move(*tree);
+        warm.note = "warm (clone): " + how + " (no spares: " + spares.why_not + ")";
         return warm;
     }
     auto reply = ns::request_warm(connection->get(), spares.key, spares.wanted);
