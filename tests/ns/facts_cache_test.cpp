@@ -5,18 +5,16 @@
 
 #include <filesystem>
 
-#include "common/env_map.hpp"
-#include "tests/support/launch_fixture.hpp"
+#include "tests/ns/warm_fixture.hpp"
 
 namespace skiff::test {
 namespace {
 
-class FactsCache : public NsTest {
+class FactsCache : public WarmTest {
 protected:
     void SetUp() override {
-        NsTest::SetUp();
-        env_ = skiff::env_from_envp(environ);
-        env_["XDG_RUNTIME_DIR"] = runtime_.path();
+        WarmTest::SetUp();
+        if (IsSkipped()) return;
         copy(image("musl.sqsh"));
     }
 
@@ -24,20 +22,14 @@ protected:
         std::filesystem::copy_file(from, image_path_, std::filesystem::copy_options::overwrite_existing);
     }
 
-    ProcessResult launch(const std::string& script) {
-        RunOptions options;
-        options.env = env_;
-        return sh(image_path_, script, {"-v"}, options);
-    }
+    ProcessResult launch(const std::string& script) { return sh(image_path_, script, {"-v"}, options()); }
 
     static bool cached(const ProcessResult& r) {
         return r.err.find("read the image's metadata (cached)") != std::string::npos;
     }
 
-    TempDir runtime_{"xdg"};
     TempDir images_{"images"};
     std::string image_path_ = images_ / "image.sqsh";
-    EnvMap env_;
 };
 
 TEST_F(FactsCache, SecondLaunchUsesTheCacheInThePrivateRuntimeDirectory) {

@@ -13,11 +13,11 @@
 #include <sstream>
 #include <thread>
 
-#include "common/env_map.hpp"
 #include "namespaces/squashfs_fuse.hpp"
 #include "namespaces/squashfs_prefetch.hpp"
 #include "namespaces/squashfs_read.hpp"
 #include "namespaces/squashfuse_c.hpp"
+#include "tests/ns/warm_fixture.hpp"
 #include "tests/support/launch_fixture.hpp"
 
 namespace skiff::test {
@@ -144,20 +144,15 @@ TEST(ReadUncompressed, ServesTheFilesBytes) {
 }
 
 // End to end: real cold launches with the per-user runtime directory.
-class ReadProfileLaunch : public NsTest {
+class ReadProfileLaunch : public WarmTest {
 protected:
     void SetUp() override {
-        NsTest::SetUp();
-        env_ = skiff::env_from_envp(environ);
-        env_["XDG_RUNTIME_DIR"] = runtime_.path();
+        WarmTest::SetUp();
+        if (IsSkipped()) return;
         std::filesystem::copy_file(image("debian.sqsh"), image_path_);
     }
 
-    ProcessResult launch(const std::string& script) {
-        RunOptions options;
-        options.env = env_;
-        return sh(image_path_, script, {"--cold"}, options);
-    }
+    ProcessResult launch(const std::string& script) { return sh(image_path_, script, {"--cold"}, options()); }
 
     // The image's profile file, once its server has written it (it does so when it exits,
     // just after the container).
@@ -173,10 +168,8 @@ protected:
         return {};
     }
 
-    TempDir runtime_{"xdg"};
     TempDir images_{"images"};
     std::string image_path_ = images_ / "image.sqsh";
-    EnvMap env_;
 };
 
 const std::string checksum_script = "cat /usr/lib/x86_64-linux-gnu/libc.so.6 /usr/bin/dpkg /etc/debian_version | md5sum";

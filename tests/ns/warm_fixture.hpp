@@ -1,5 +1,6 @@
-// The warm-path suites' common ground: launches with a runtime directory (and so image
-// servers) of the test's own, stopped when the test ends.
+// Launches with a runtime directory of the test's own (XDG_RUNTIME_DIR: image servers, image
+// facts, read profiles); the servers they start are stopped when the test ends. The warm-path
+// suites, the facts cache and the read profiles build on it.
 #pragma once
 
 #include <unistd.h>
