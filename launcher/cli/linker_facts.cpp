@@ -3,6 +3,7 @@
 #include "launcher/image/image_file_source.hpp"
 #include "libfabric-bind/cache_reader.hpp"
 #include "libfabric-bind/linker_config.hpp"
+#include "libfabric-bind/remembering_file_source.hpp"
 
 namespace skiff::cli {
 namespace {
@@ -78,7 +79,8 @@ Result<ImageLinker> read_image_linker(const image::ImageSource& image, const std
     ImageLinker linker;
     auto files = image::open_file_source(image);
     if (!files) return Unexpected(files.error());
-    linker.files = std::move(*files);
+    linker.files = std::make_unique<ldcache::RememberingFileSource>(std::move(*files),
+                                                                    std::set<std::string>{"/etc/ld.so.cache"});
     ldcache::DetectOptions options;
     if (!command.empty()) options.command = command.front();
     auto libc = ldcache::detect_libc(*linker.files, options);
