@@ -1,13 +1,23 @@
-// Best-effort replacement of a small cache file (image facts, read profiles): written under a
-// per-process temporary name, then renamed over `file`, so that concurrent launches never read
-// half of it. Mode 0600; a symlink at the temporary name is never followed. Failures leave the
-// old file (or none) and no temporary behind; a cache that cannot be written is only slower.
+// Replacing a file whole: the bytes are written under a per-process temporary name beside it,
+// which then takes the file's place in one step, so that a concurrent reader sees the old
+// bytes or the new ones, never half of them. A symlink at the temporary name is never followed.
+// A failure leaves the old file (or none) and no temporary behind.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
+#include <string_view>
+
+#include "common/error.hpp"
 
 namespace skiff {
 
+// The error names `file` and the failed step.
+Result<void> write_replacing(const std::string& file, std::string_view bytes, mode_t mode);
+
+// Best effort, mode 0600: for small caches (image facts, read profiles), which are only slower
+// when they cannot be written.
 void replace_file(const std::string& file, const std::string& bytes);
 
 }  // namespace skiff

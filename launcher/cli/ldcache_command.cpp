@@ -1,14 +1,12 @@
 // `skiff ldcache build`: the glibc linker cache skiff would install for an image and a set of
 // injected library directories, written to a file. For inspection (`skiff ldcache print FILE`,
 // `ldconfig -p -C FILE`) and for bench/ldcache; `skiff run` computes the same bytes in-process.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <array>
 #include <chrono>
 #include <cstdio>
 #include <string_view>
 
+#include "common/replace_file.hpp"
 #include "launcher/cli/commands.hpp"
 #include "launcher/image/image_file_source.hpp"
 #include "libfabric-bind/linker_config.hpp"
@@ -118,20 +116,6 @@ Result<std::vector<ldcache::InjectedDir>> injected_dirs(const BuildOptions& o, c
     return dirs;
 }
 
-// Write-then-rename: a reader never sees a half-written cache.
-Result<void> write_atomically(const std::string& path, const std::string& bytes) {
-    std::string temporary = path + ".skiff-new";
-    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return fail("cannot create '" + temporary + "'");
-    bool ok = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
-    ok = ::close(fd) == 0 && ok;
-    if (!ok || ::rename(temporary.c_str(), path.c_str()) != 0) {
-        ::unlink(temporary.c_str());
-        return fail("cannot write '" + path + "'");
-    }
-    return {};
-}
-
 int build(const std::vector<std::string>& args) {
     auto options = parse(args);
     if (!options) return report(options.error().message);
@@ -146,7 +130,7 @@ int build(const std::vector<std::string>& args) {
     if (!plan) return report(plan.error().message);
     auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     print_warnings(plan->warnings);
-    if (auto r = write_atomically(options->output, plan->bytes); !r) return report(r.error().message);
+    if (auto r = write_replacing(options->output, plan->bytes, 0644); !r) return report(r.error().message);
     if (options->timing)
         std::fprintf(stderr, "skiff: merged %zu entries (%zu image entries replaced) in %.2f ms\n", plan->entries,
                      plan->image_entries_replaced, elapsed);
