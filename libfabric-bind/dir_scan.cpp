@@ -125,12 +125,17 @@ std::optional<bool> is_symlink(int dir_fd, const DirEntry& entry) {
 
 // The file is read with pread, a page or two of it (elf_probe.hpp probe_fd), and only what a
 // scan needs: not the symbol versions, which ldconfig does not read either, and DT_NEEDED only
-// to tell the types of 32-bit libraries apart.
-std::optional<elf::ElfInfo> probe_entry(int dir_fd, const std::string& path, const std::string& name,
-                                        const ScanOptions& options, std::vector<std::string>& warnings) {
+// to tell the types of 32-bit libraries apart. `memo` learns what was read.
+std::optional<elf::ElfInfo> read_probe(int dir_fd, const std::string& path, const std::string& name,
+                                       const ScanOptions& options, ProbeMemo* memo,
+                                       std::vector<std::string>& warnings) {
     // O_NONBLOCK: a FIFO where a library should be must not hang the scan.
     int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return std::nullopt;  // stale links, unreadable files
+    // The identity before the bytes: a file written while it is probed is remembered under
+    // its old identity, which the next scan no longer finds.
+    struct stat st {};
+    bool identified = memo != nullptr && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
     elf::ProbeOptions probe{.versions = false, .needed = options.foreign_32bit};
     auto info = elf::probe_fd_if_elf(fd, path, probe);
     ::close(fd);
@@ -138,7 +143,19 @@ std::optional<elf::ElfInfo> probe_entry(int dir_fd, const std::string& path, con
         warnings.push_back(info.error().message + "; skipped");
         return std::nullopt;
     }
+    if (identified) memo->remember(identity_of(st), *info);
     return std::move(*info);
+}
+
+// From the memo when it knows the file (one stat), else read_probe(). The memo does not keep
+// what 32-bit libraries are told apart by, so foreign_32bit scans always read.
+std::optional<elf::ElfInfo> probe_entry(int dir_fd, const std::string& path, const std::string& name,
+                                        const ScanOptions& options, std::vector<std::string>& warnings) {
+    ProbeMemo* memo = options.foreign_32bit ? nullptr : options.memo;
+    struct stat st {};
+    if (memo != nullptr && ::fstatat(dir_fd, name.c_str(), &st, 0) == 0 && S_ISREG(st.st_mode))
+        if (const RememberedProbe* known = memo->find(identity_of(st))) return *known;
+    return read_probe(dir_fd, path, name, options, memo, warnings);
 }
 
 std::optional<Candidate> examine(int dir_fd, const std::string& dir, const DirEntry& entry,

@@ -18,6 +18,7 @@
 #include "common/error.hpp"
 #include "libfabric-bind/arch.hpp"
 #include "libfabric-bind/cache_format.hpp"
+#include "libfabric-bind/probe_memo.hpp"
 
 namespace skiff::ldcache {
 
@@ -35,6 +36,9 @@ struct ScanOptions {
     // or 0x0003 when it needs libc.so.6/libm.so.6 or uses /lib/ld-linux.so.2; x32: 0x0803).
     // Only for comparing with ldconfig: skiff never injects 32-bit libraries.
     bool foreign_32bit = false;
+    // Remembered probes (probe_memo.hpp): a library the memo knows is not read, one it does
+    // not know is read and remembered. Not used with foreign_32bit.
+    ProbeMemo* memo = nullptr;
 };
 
 struct ScanResult {

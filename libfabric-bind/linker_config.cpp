@@ -95,11 +95,12 @@ void add_musl_aliases(std::vector<MuslLibrary>& libs, const std::vector<Alias>& 
 
 Result<GlibcPlan> plan_glibc_cache(FileSource& image, const std::vector<InjectedDir>& dirs,
                                    const ArchInfo& arch, const std::vector<Alias>& aliases,
-                                   const WriteOptions& options, const std::vector<InjectedFile>& files) {
+                                   const WriteOptions& options, const std::vector<InjectedFile>& files,
+                                   ProbeMemo* memo) {
     GlibcPlan plan;
     std::vector<ScanDir> scan_dirs;
     for (const auto& d : dirs) scan_dirs.push_back({d.host_path, d.container_path});
-    auto scanned = scan_directories(scan_dirs, arch, ScanOptions{.real_file_values = true});
+    auto scanned = scan_directories(scan_dirs, arch, ScanOptions{.real_file_values = true, .memo = memo});
     if (!scanned) return Unexpected(scanned.error());
     plan.warnings = std::move(scanned->warnings);
     add_aliases(scanned->entries, aliases, plan.warnings);

@@ -15,6 +15,7 @@
 #include "libfabric-bind/file_source.hpp"
 #include "libfabric-bind/libc_detect.hpp"
 #include "libfabric-bind/musl_path.hpp"
+#include "libfabric-bind/probe_memo.hpp"
 
 namespace skiff::ldcache {
 
@@ -53,10 +54,12 @@ struct InjectedFile {
 // Reads the image's /etc/ld.so.cache (an unreadable or invalid one counts as none, with a
 // warning), scans `dirs` with ldconfig's rules (values name the real file when no soname link
 // exists), adds `files` after them (the directories, the EDF's, win a tie) and merges
-// (cache_merge.hpp): injected libraries win over the image's copies.
+// (cache_merge.hpp): injected libraries win over the image's copies. With a `memo`, the scan
+// reads only the libraries it does not know (probe_memo.hpp); the caller saves it.
 Result<GlibcPlan> plan_glibc_cache(FileSource& image, const std::vector<InjectedDir>& dirs,
                                    const ArchInfo& arch, const std::vector<Alias>& aliases = {},
-                                   const WriteOptions& options = {}, const std::vector<InjectedFile>& files = {});
+                                   const WriteOptions& options = {}, const std::vector<InjectedFile>& files = {},
+                                   ProbeMemo* memo = nullptr);
 
 struct MuslPlan {
     std::string path;                    // container path of the path file

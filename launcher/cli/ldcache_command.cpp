@@ -1,14 +1,19 @@
 // `skiff ldcache build`: the glibc linker cache skiff would install for an image and a set of
 // injected library directories, written to a file. For inspection (`skiff ldcache print FILE`,
 // `ldconfig -p -C FILE`) and for bench/ldcache; `skiff run` computes the same bytes in-process.
+#include <unistd.h>
+
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string_view>
 
+#include "common/env_map.hpp"
 #include "common/replace_file.hpp"
 #include "launcher/cli/commands.hpp"
 #include "launcher/image/image_file_source.hpp"
+#include "launcher/runtime/runtime_dir.hpp"
 #include "libfabric-bind/linker_config.hpp"
 
 namespace skiff::cli {
@@ -16,7 +21,7 @@ namespace {
 
 constexpr const char* ldcache_usage =
     "usage: skiff ldcache build --root DIR|--image IMAGE [--add-dir DIR]... [--inject HOSTDIR:DIR]...\n"
-    "                           -o FILE [--timing]\n"
+    "                           -o FILE [--probe-memo FILE|none] [--timing]\n"
     "       skiff ldcache print FILE|--root DIR\n";
 
 // A library directory to inject, in command-line order (earlier ones take precedence):
@@ -31,6 +36,7 @@ struct BuildOptions {
     std::string image;
     std::vector<DirArg> dirs;
     std::string output;
+    std::optional<std::string> probe_memo;  // unset: skiff's runtime directory's; "": none
     bool timing = false;
 };
 
@@ -59,6 +65,11 @@ Result<void> set_output(BuildOptions& o, const std::string& v) {
     return {};
 }
 
+Result<void> set_probe_memo(BuildOptions& o, const std::string& v) {
+    o.probe_memo = v == "none" ? "" : v;
+    return {};
+}
+
 Result<void> set_timing(BuildOptions& o, const std::string&) {
     o.timing = true;
     return {};
@@ -71,13 +82,14 @@ struct Flag {
 };
 
 // --root and --image are one option (a directory, or a squashfs file); --add-dir needs a directory.
-constexpr std::array<Flag, 7> build_flags = {{
+constexpr std::array<Flag, 8> build_flags = {{
     {"--root", true, set_image},
     {"--image", true, set_image},
     {"--add-dir", true, add_dir},
     {"--inject", true, add_inject},
     {"-o", true, set_output},
     {"--output", true, set_output},
+    {"--probe-memo", true, set_probe_memo},
     {"--timing", false, set_timing},
 }};
 
@@ -116,6 +128,13 @@ Result<std::vector<ldcache::InjectedDir>> injected_dirs(const BuildOptions& o, c
     return dirs;
 }
 
+// The libraries' probes are remembered where `skiff run` remembers them (probe_memo.hpp), so
+// that a second build reads only what changed; none if the runtime directory is unusable.
+std::string probe_memo_file(const BuildOptions& o) {
+    if (o.probe_memo) return *o.probe_memo;
+    return runtime::state_dirs(env_from_envp(environ), ::getuid()).elf_probes;
+}
+
 int build(const std::vector<std::string>& args) {
     auto options = parse(args);
     if (!options) return report(options.error().message);
@@ -126,8 +145,10 @@ int build(const std::vector<std::string>& args) {
     if (!files) return report(files.error().message);
     auto dirs = injected_dirs(*options, *image, **files);
     if (!dirs) return report(dirs.error().message);
-    auto plan = ldcache::plan_glibc_cache(**files, *dirs, ldcache::host_arch());
+    auto memo = ldcache::ProbeMemo::load(probe_memo_file(*options));
+    auto plan = ldcache::plan_glibc_cache(**files, *dirs, ldcache::host_arch(), {}, {}, {}, &memo);
     if (!plan) return report(plan.error().message);
+    memo.save();
     auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     print_warnings(plan->warnings);
     if (auto r = write_replacing(options->output, plan->bytes, 0644); !r) return report(r.error().message);

@@ -94,7 +94,7 @@ Result<ImageLinker> read_image_linker(const image::ImageSource& image, const std
 Result<std::optional<plan::LinkerConfig>> read_linker_config(const edf::Environment& environment,
                                                              ImageLinker* linker,
                                                              const std::vector<hooks::Contribution>& contributions,
-                                                             Diagnostics& diag) {
+                                                             const std::string& probe_memo, Diagnostics& diag) {
     auto dirs = injected_dirs(environment);
     if (!dirs) return Unexpected(dirs.error());
     auto files = injected_files(contributions);
@@ -102,8 +102,10 @@ Result<std::optional<plan::LinkerConfig>> read_linker_config(const edf::Environm
     const auto& libc = linker->libc;
     plan::LinkerConfig config;
     if (libc.glibc) {
-        auto glibc = ldcache::plan_glibc_cache(*linker->files, *dirs, *libc.arch, {}, {}, files);
+        auto memo = ldcache::ProbeMemo::load(probe_memo);
+        auto glibc = ldcache::plan_glibc_cache(*linker->files, *dirs, *libc.arch, {}, {}, files, &memo);
         if (!glibc) return Unexpected(glibc.error());
+        memo.save();
         warn_all(glibc->warnings, diag);
         config.glibc_cache = std::move(glibc->bytes);
     }

@@ -33,9 +33,11 @@ bool has_ldcache_mounts(const edf::Environment& environment);
 
 // nullopt when nothing injects libraries. `linker` must be set when something does. Warnings
 // (skipped glibc libraries on a musl image, an unreadable image cache) go to diag.
+// `probe_memo` is the file of remembered library probes (libfabric-bind/probe_memo.hpp) a
+// glibc image's scan uses and updates; empty: none.
 Result<std::optional<plan::LinkerConfig>> read_linker_config(const edf::Environment& environment,
                                                              ImageLinker* linker,
                                                              const std::vector<hooks::Contribution>& contributions,
-                                                             Diagnostics& diag);
+                                                             const std::string& probe_memo, Diagnostics& diag);
 
 }  // namespace skiff::cli

@@ -49,13 +49,15 @@ Result<std::vector<std::string>> find_external_hooks(const plan::PlanRequest& re
 }
 
 // The hooks, then the linker configuration for everything they and the EDF inject.
-Result<void> compute_injections(plan::PlanRequest& request, Diagnostics& diag, run::Timeline& timeline) {
+Result<void> compute_injections(plan::PlanRequest& request, const std::string& probe_memo, Diagnostics& diag,
+                                run::Timeline& timeline) {
     std::optional<ImageLinker> linker;
     HookInputs inputs{*request.site, request.environment, request.image, request.command};
     auto contributions = run_network_hooks(inputs, linker, diag, timeline);
     if (!contributions) return Unexpected(contributions.error());
     request.contributions = std::move(*contributions);
-    auto config = read_linker_config(request.environment, linker ? &*linker : nullptr, request.contributions, diag);
+    auto config =
+        read_linker_config(request.environment, linker ? &*linker : nullptr, request.contributions, probe_memo, diag);
     if (!config) return Unexpected(config.error());
     request.linker = std::move(*config);
     if (request.linker) timeline.step("wrote the dynamic-linker configuration for injected libraries");
@@ -63,9 +65,9 @@ Result<void> compute_injections(plan::PlanRequest& request, Diagnostics& diag, r
 }
 
 // Warnings first, then (from the caller) the error, if any.
-Result<void> add_injections(plan::PlanRequest& request, run::Timeline& timeline) {
+Result<void> add_injections(plan::PlanRequest& request, const std::string& probe_memo, run::Timeline& timeline) {
     Diagnostics diag;
-    auto result = compute_injections(request, diag, timeline);
+    auto result = compute_injections(request, probe_memo, diag, timeline);
     print_warnings(diag.warnings);
     return result;
 }
@@ -136,7 +138,7 @@ Result<plan::PlanRequest> prepare(const RunOptions& options, const site::SiteCon
     request.command = options.command;
     request.map_root = options.root;
     timeline.step(cached ? "read the image's metadata (cached)" : "read the image's metadata");
-    if (auto r = add_injections(request, timeline); !r) return Unexpected(r.error());
+    if (auto r = add_injections(request, dirs.elf_probes, timeline); !r) return Unexpected(r.error());
     auto ssh = read_ssh_facts(request.environment, request.map_root);
     if (!ssh) return Unexpected(ssh.error());
     request.ssh = std::move(*ssh);

@@ -47,8 +47,8 @@ StateDirs state_dirs(const EnvMap& host_env, uid_t uid) {
     auto runtime = private_runtime_dir(host_env, uid);
     auto facts = runtime ? private_subdir(*runtime, "image-facts", uid) : runtime;
     auto servers = facts ? private_subdir(*runtime, "servers", uid) : facts;
-    if (!servers) return {{}, {}, servers.error().message};
-    return {*facts, *servers, {}};
+    if (!servers) return {{}, {}, {}, servers.error().message};
+    return {*facts, *servers, *facts + "/elf-probes", {}};
 }
 
 }  // namespace skiff::runtime

@@ -28,6 +28,7 @@ Result<std::string> private_subdir(const std::string& parent, const std::string&
 struct StateDirs {
     std::string image_facts;    // cached image facts (launcher/cli/facts_cache.hpp)
     std::string image_servers;  // warm image-server sockets and locks
+    std::string elf_probes;     // remembered probes of host libraries (libfabric-bind/probe_memo.hpp)
     std::string problem;
 };
 StateDirs state_dirs(const EnvMap& host_env, uid_t uid);

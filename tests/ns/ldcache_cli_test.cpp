@@ -1,6 +1,10 @@
 // `skiff ldcache print` and `skiff ldcache build --root/--add-dir` on the Debian fixture root,
 // with glibc's ldconfig as the oracle (ldcache.md §6): the fixture differential builds skiff's
 // cache for the directories ldconfig processes and expects the same entries in the same order.
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "tests/support/launch_fixture.hpp"
@@ -112,6 +116,41 @@ std::uint32_t extension_offset(const std::string& bytes) {
 std::string read_all(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// The second build finds every library in the memo the first one wrote (probe_memo.hpp) and
+// must write the same bytes as a build that reads them all.
+TEST_F(LdcacheCli, ABuildFromRememberedProbesWritesTheSameCache) {
+    TempDir tmp("ldmemo");
+    auto build = [&](const std::string& memo, const std::string& out) {
+        return run_process({skiff_binary(), "ldcache", "build", "--image", root_, "--inject",
+                            root_ + "/usr/lib/x86_64-linux-gnu:/opt/lib", "--probe-memo", memo, "-o", tmp / out});
+    };
+    auto first = build(tmp / "memo", "first.cache");
+    ASSERT_EQ(first.status, 0) << first;
+    ASSERT_TRUE(read_all(tmp / "memo").starts_with("skiff-elf-probes 1\n"));
+    auto second = build(tmp / "memo", "second.cache");
+    ASSERT_EQ(second.status, 0) << second;
+    auto unremembered = build("none", "none.cache");
+    ASSERT_EQ(unremembered.status, 0) << unremembered;
+    EXPECT_EQ(read_all(tmp / "second.cache"), read_all(tmp / "none.cache"));
+    EXPECT_EQ(read_all(tmp / "first.cache"), read_all(tmp / "none.cache"));
+
+    // A memo entry for a library's identity is believed without reading the library.
+    std::string lib;
+    for (const auto& e : std::filesystem::directory_iterator(root_ + "/usr/lib/x86_64-linux-gnu"))
+        if (e.is_regular_file() && e.path().filename().string().starts_with("libz.so.")) lib = e.path();
+    ASSERT_FALSE(lib.empty()) << "the fixture has no libz";
+    struct stat st {};
+    ASSERT_EQ(::stat(lib.c_str(), &st), 0);
+    auto ns = [](const timespec& t) { return std::to_string(t.tv_sec * 1'000'000'000LL + t.tv_nsec); };
+    std::ofstream(tmp / "forged") << "skiff-elf-probes 1\n"
+                                  << st.st_dev << " " << st.st_ino << " " << st.st_size << " " << ns(st.st_mtim) << " "
+                                  << ns(st.st_ctim) << " E 3 62 1 1 l - 14 libforged.so.1\n";
+    auto forged = build(tmp / "forged", "forged.cache");
+    ASSERT_EQ(forged.status, 0) << forged;
+    auto listing = run_process({skiff_binary(), "ldcache", "print", tmp / "forged.cache"});
+    EXPECT_NE(listing.out.find("libforged.so.1"), std::string::npos) << listing;
 }
 
 // ldcache.md §6: ldconfig -r ROOT -X -i on the fixture (in a user and mount namespace, its
