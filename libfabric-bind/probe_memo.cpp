@@ -13,9 +13,9 @@ namespace skiff::ldcache {
 namespace {
 
 // Bump when the remembered fields or the way a scan reads them change.
-constexpr std::string_view header = "skiff-elf-probes 1\n";
+constexpr std::string_view memo_header = "skiff-elf-probes 1\n";
 // A memo this large is not one skiff wrote (max_entries lines of at most ~300 bytes).
-constexpr std::size_t max_file_size = std::size_t{8} << 20;
+constexpr std::size_t memo_size_limit = std::size_t{8} << 20;
 
 std::int64_t nanoseconds(const struct timespec& t) { return t.tv_sec * 1'000'000'000 + t.tv_nsec; }
 
@@ -129,7 +129,7 @@ std::string read_small_file(const std::string& file) {
     int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return bytes;
     struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) <= max_file_size) {
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) <= memo_size_limit) {
         bytes.resize(static_cast<std::size_t>(st.st_size));
         ssize_t n = ::pread(fd, bytes.data(), bytes.size(), 0);
         bytes.resize(n < 0 ? 0 : static_cast<std::size_t>(n));
@@ -154,8 +154,8 @@ std::size_t ProbeMemo::Hash::operator()(const FileIdentity& id) const {
 
 ProbeMemo ProbeMemo::decode(std::string_view bytes) {
     ProbeMemo memo;
-    if (!bytes.starts_with(header)) return memo;
-    Cursor in(bytes.substr(header.size()));
+    if (!bytes.starts_with(memo_header)) return memo;
+    Cursor in(bytes.substr(memo_header.size()));
     while (!in.at_end() && memo.entries_.size() < max_entries) {
         auto entry = read_entry(in);
         if (!entry) return ProbeMemo{};
@@ -187,7 +187,7 @@ std::string ProbeMemo::encode() const {
     for (const auto& entry : entries_) order.push_back(&entry);
     std::stable_partition(order.begin(), order.end(), [](const auto* e) { return e->second.used; });
     order.resize(std::min(order.size(), max_entries));
-    std::string out(header);
+    std::string out(memo_header);
     for (const auto* e : order) put_entry(out, e->first, e->second.probe);
     return out;
 }
