@@ -147,15 +147,19 @@ std::optional<elf::ElfInfo> read_probe(int dir_fd, const std::string& path, cons
     return std::move(*info);
 }
 
-// From the memo when it knows the file (one stat), else read_probe(). The memo does not keep
-// what 32-bit libraries are told apart by, so foreign_32bit scans always read.
-std::optional<elf::ElfInfo> probe_entry(int dir_fd, const std::string& path, const std::string& name,
-                                        const ScanOptions& options, std::vector<std::string>& warnings) {
+// The probe of a directory entry: the memo's when it knows the file (one stat), else
+// read_probe()'s, kept in `read`. Null for anything that is not an ELF file. The memo does not
+// keep what 32-bit libraries are told apart by, so foreign_32bit scans always read.
+const elf::ElfInfo* probe_entry(int dir_fd, const std::string& path, const std::string& name,
+                                const ScanOptions& options, std::optional<elf::ElfInfo>& read,
+                                std::vector<std::string>& warnings) {
     ProbeMemo* memo = options.foreign_32bit ? nullptr : options.memo;
     struct stat st {};
     if (memo != nullptr && ::fstatat(dir_fd, name.c_str(), &st, 0) == 0 && S_ISREG(st.st_mode))
-        if (const RememberedProbe* known = memo->find(identity_of(st))) return *known;
-    return read_probe(dir_fd, path, name, options, memo, warnings);
+        if (const RememberedProbe* known = memo->find(identity_of(st)))
+            return known->has_value() ? &**known : nullptr;
+    read = read_probe(dir_fd, path, name, options, memo, warnings);
+    return read ? &*read : nullptr;
 }
 
 std::optional<Candidate> examine(int dir_fd, const std::string& dir, const DirEntry& entry,
@@ -164,8 +168,9 @@ std::optional<Candidate> examine(int dir_fd, const std::string& dir, const DirEn
     auto link = is_symlink(dir_fd, entry);
     if (!link) return std::nullopt;
     std::string path = dir + "/" + entry.name;
-    auto info = probe_entry(dir_fd, path, entry.name, options, warnings);
-    if (!info || info->type != elf::kEtDyn || !info->has_dynamic) return std::nullopt;
+    std::optional<elf::ElfInfo> read;
+    const elf::ElfInfo* info = probe_entry(dir_fd, path, entry.name, options, read, warnings);
+    if (info == nullptr || info->type != elf::kEtDyn || !info->has_dynamic) return std::nullopt;
     Candidate c{entry.name, entry.name, *link, 0};
     c.flags = arch.cache_flags;
     if (!info->is_64bit) {
