@@ -13,6 +13,14 @@
 
 namespace skiff::binio {
 
+template <class T>
+T swap_bytes(T v) {
+    if constexpr (sizeof(T) == 1) return v;
+    else if constexpr (sizeof(T) == 2) return __builtin_bswap16(v);
+    else if constexpr (sizeof(T) == 4) return __builtin_bswap32(v);
+    else return __builtin_bswap64(v);
+}
+
 class ByteView {
 public:
     ByteView(std::string_view data, std::endian order) : data_(data), order_(order) {}
@@ -60,14 +68,6 @@ private:
         return order_ == std::endian::native ? value : swap_bytes(value);
     }
 
-    template <class T>
-    static T swap_bytes(T v) {
-        if constexpr (sizeof(T) == 1) return v;
-        else if constexpr (sizeof(T) == 2) return __builtin_bswap16(v);
-        else if constexpr (sizeof(T) == 4) return __builtin_bswap32(v);
-        else return __builtin_bswap64(v);
-    }
-
     std::string_view data_;
     std::endian order_;
 };
@@ -84,15 +84,16 @@ public:
     void bytes(std::string_view s) { out_.append(s); }
     void zeros(std::size_t n) { out_.append(n, '\0'); }
     std::size_t size() const { return out_.size(); }
+    void reserve(std::size_t n) { out_.reserve(n); }
     std::string take() { return std::move(out_); }
 
 private:
     template <class T>
     void put(T v) {
-        for (std::size_t i = 0; i < sizeof(T); ++i) {
-            std::size_t shift = order_ == std::endian::little ? i : sizeof(T) - 1 - i;
-            out_.push_back(static_cast<char>(static_cast<unsigned char>((v >> (8 * shift)) & 0xffu)));
-        }
+        if (order_ != std::endian::native) v = swap_bytes(v);
+        char raw[sizeof(T)];
+        std::memcpy(raw, &v, sizeof(T));
+        out_.append(raw, sizeof(T));
     }
 
     std::endian order_;

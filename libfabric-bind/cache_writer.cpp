@@ -43,8 +43,9 @@ std::map<std::string, std::uint32_t> hwcaps_indices(const std::vector<CacheEntry
     return out;
 }
 
-StringLayout entry_strings(const std::vector<CacheEntry>& entries,
-                           const std::map<std::string, std::uint32_t>& hwcaps) {
+// Offsets: key of entry i at [2i], its value at [2i + 1], then the hwcaps names in map order.
+StringOffsets entry_strings(const std::vector<CacheEntry>& entries,
+                            const std::map<std::string, std::uint32_t>& hwcaps) {
     std::vector<std::string_view> strings;
     strings.reserve(entries.size() * 2 + hwcaps.size());
     for (const auto& e : entries) {
@@ -52,7 +53,7 @@ StringLayout entry_strings(const std::vector<CacheEntry>& entries,
         strings.push_back(e.value);
     }
     for (const auto& [name, index] : hwcaps) strings.push_back(name);
-    return layout_strings(std::move(strings));  // views of `entries` and `hwcaps`
+    return layout_string_offsets(strings);
 }
 
 std::uint64_t hwcap_field(const CacheEntry& e, const std::map<std::string, std::uint32_t>& hwcaps) {
@@ -75,7 +76,7 @@ void write_header(binio::ByteWriter& w, std::size_t nlibs, std::size_t len_strin
 // order ldconfig uses (elf/cache.c write_extensions).
 void write_extension(binio::ByteWriter& w, const WriteOptions& options,
                      const std::map<std::string, std::uint32_t>& hwcaps,
-                     const StringLayout& strings, std::uint32_t strings_base) {
+                     const StringOffsets& strings, std::size_t nentries, std::uint32_t strings_base) {
     std::uint32_t start = static_cast<std::uint32_t>(w.size());
     std::uint32_t count = hwcaps.empty() ? 1 : 2;
     std::uint32_t data = start + static_cast<std::uint32_t>(kExtensionHeader + kExtensionSection * count);
@@ -93,7 +94,8 @@ void write_extension(binio::ByteWriter& w, const WriteOptions& options,
         w.u32(hwcaps_size);
     }
     std::vector<std::uint32_t> array(hwcaps.size());
-    for (const auto& [name, index] : hwcaps) array[index] = strings_base + strings.offsets.at(name);
+    std::size_t position = 2 * nentries;
+    for (const auto& [name, index] : hwcaps) array[index] = strings_base + strings.at[position++];
     for (std::uint32_t offset : array) w.u32(offset);
     w.bytes(options.generator);
 }
@@ -107,7 +109,7 @@ Result<std::string> serialize_cache(const std::vector<CacheEntry>& entries, cons
     auto hwcaps = hwcaps_indices(entries);
     if (!hwcaps.empty() && !options.extension)
         return fail("ld.so.cache: glibc-hwcaps entries need the extension section");
-    StringLayout strings = entry_strings(entries, hwcaps);
+    StringOffsets strings = entry_strings(entries, hwcaps);
     std::uint64_t strings_base = kHeaderSize + std::uint64_t{kEntrySize} * entries.size();
     std::uint64_t strings_end = strings_base + strings.bytes.size();
     std::uint64_t ext_offset = (strings_end + 3) / 4 * 4;
@@ -116,20 +118,22 @@ Result<std::string> serialize_cache(const std::vector<CacheEntry>& entries, cons
     if (total > kMaxFile) return fail("ld.so.cache would exceed 4 GiB");
 
     binio::ByteWriter w(arch.byte_order);
+    w.reserve(static_cast<std::size_t>(total));  // one allocation, no regrowth
     write_header(w, entries.size(), strings.bytes.size(), arch,
                  options.extension ? static_cast<std::uint32_t>(ext_offset) : 0);
     auto base = static_cast<std::uint32_t>(strings_base);
-    for (const auto& e : entries) {
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const CacheEntry& e = entries[i];
         w.i32(e.flags);
-        w.u32(base + strings.offsets.at(e.key));
-        w.u32(base + strings.offsets.at(e.value));
+        w.u32(base + strings.at[2 * i]);
+        w.u32(base + strings.at[2 * i + 1]);
         w.u32(e.osversion);
         w.u64(hwcap_field(e, hwcaps));
     }
     w.bytes(strings.bytes);
     if (options.extension) {
         w.zeros(static_cast<std::size_t>(ext_offset - strings_end));
-        write_extension(w, options, hwcaps, strings, base);
+        write_extension(w, options, hwcaps, strings, entries.size(), base);
     }
     return w.take();
 }

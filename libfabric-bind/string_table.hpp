@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -22,5 +23,13 @@ struct StringLayout {
 // `strings` may contain duplicates; the table holds each distinct string once. The strings
 // must outlive the returned layout (its keys are views of them).
 StringLayout layout_strings(std::vector<std::string_view> strings);
+
+// The same table, with the offsets by input position: `at[i]` is where `strings[i]` starts.
+// Nothing is allocated per string, so the writer uses this one.
+struct StringOffsets {
+    std::string bytes;
+    std::vector<std::uint32_t> at;
+};
+StringOffsets layout_string_offsets(std::span<const std::string_view> strings);
 
 }  // namespace skiff::ldcache

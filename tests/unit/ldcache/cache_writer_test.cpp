@@ -113,6 +113,17 @@ TEST(LdcacheWriter, StringTableSharesSuffixes) {
     EXPECT_TRUE(layout_strings({}).bytes.empty());
 }
 
+TEST(LdcacheWriter, StringOffsetsByPosition) {
+    // Bytes compare unsigned from the end, eight at a time: 0xff ranks above 0x01 even when the
+    // difference sits inside a word, and duplicates get the same offset.
+    std::string high = std::string(10, 'a') + "\xff" + "1234567";
+    std::string low = std::string(10, 'a') + "\x01" + "1234567";
+    std::vector<std::string_view> strings = {low, "4567", high, low, "567"};
+    StringOffsets t = layout_string_offsets(strings);
+    EXPECT_EQ(t.bytes, high + '\0' + low + '\0');
+    EXPECT_EQ(t.at, (std::vector<std::uint32_t>{19, 33, 0, 19, 34}));
+}
+
 TEST(LdcacheWriter, HwcapsSection) {
     std::vector<CacheEntry> entries = sample();
     CacheEntry v3 = ldtest::cache_entry("libz.so.1", "/lib/glibc-hwcaps/x86-64-v3/libz.so.1.3");
