@@ -8,6 +8,7 @@
 // re-executes itself N times with --once and takes the median; "median" is over N calls in one
 // process. The FNV-1a hash of the output lets two builds be checked for identical bytes.
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -80,36 +81,47 @@ double cpu_us() {
     return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
 }
 
+// Minor page faults of this thread so far: each first touch of a page costs one.
+double faults() {
+    rusage ru{};
+    getrusage(RUSAGE_THREAD, &ru);
+    return static_cast<double>(ru.ru_minflt);
+}
+
 struct Sample {
     double wall = 0, cpu = 0;  // us
+    double faults = 0;
 };
 
 Sample time_merge(const std::string& image, const std::vector<Injection>& in, std::string* bytes) {
-    double c0 = cpu_us();
+    double f0 = faults(), c0 = cpu_us();
     auto t0 = std::chrono::steady_clock::now();
     auto r = merge_cache(image, in, host_arch());
     auto t1 = std::chrono::steady_clock::now();
-    double c1 = cpu_us();
+    double c1 = cpu_us(), f1 = faults();
     if (!r) {
         std::fprintf(stderr, "ldcache_merge_bench: %s\n", r.error().message.c_str());
         std::exit(1);
     }
     if (bytes) *bytes = std::move(r->bytes);
-    return {std::chrono::duration<double, std::micro>(t1 - t0).count(), c1 - c0};
+    return {std::chrono::duration<double, std::micro>(t1 - t0).count(), c1 - c0, f1 - f0};
 }
 
-// "wall median (min) / cpu median (min)" of the samples.
+// "wall median (min), cpu median (min), page faults median" of the samples.
 std::string summary(const std::vector<Sample>& samples) {
-    std::vector<double> wall, cpu;
+    std::vector<double> wall, cpu, flt;
     for (const auto& s : samples) {
         wall.push_back(s.wall);
         cpu.push_back(s.cpu);
+        flt.push_back(s.faults);
     }
     std::sort(wall.begin(), wall.end());
     std::sort(cpu.begin(), cpu.end());
-    char buf[128];
-    std::snprintf(buf, sizeof buf, "wall %.1f (min %.1f) cpu %.1f (min %.1f) us, n=%zu", wall[wall.size() / 2],
-                  wall.front(), cpu[cpu.size() / 2], cpu.front(), samples.size());
+    std::sort(flt.begin(), flt.end());
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "wall %.1f (min %.1f) cpu %.1f (min %.1f) us, %.0f page faults, n=%zu",
+                  wall[wall.size() / 2], wall.front(), cpu[cpu.size() / 2], cpu.front(), flt[flt.size() / 2],
+                  samples.size());
     return buf;
 }
 
@@ -136,7 +148,7 @@ Sample cold_sample(const Options& o, std::size_t count) {
     int status = 0;
     waitpid(pid, &status, 0);
     Sample s;
-    if (got <= 0 || status != 0 || std::sscanf(buf, "%lf %lf", &s.wall, &s.cpu) != 2) std::exit(1);
+    if (got <= 0 || status != 0 || std::sscanf(buf, "%lf %lf %lf", &s.wall, &s.cpu, &s.faults) != 3) std::exit(1);
     return s;
 }
 
@@ -184,7 +196,7 @@ int main(int argc, char** argv) {
     if (o.once > 0) {
         auto in = injections(slurp(o.host), static_cast<std::size_t>(o.once));
         Sample s = time_merge(image, in, nullptr);
-        std::printf("%.3f %.3f\n", s.wall, s.cpu);
+        std::printf("%.3f %.3f %.0f\n", s.wall, s.cpu, s.faults);
         return 0;
     }
     std::printf("image cache %s, injections from %s\n", o.image.c_str(), o.host.c_str());
