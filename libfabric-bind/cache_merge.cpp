@@ -2,19 +2,17 @@
 
 #include <algorithm>
 #include <iterator>
-#include <unordered_set>
+#include <numeric>
 
 #include "libfabric-bind/cache_reader.hpp"
 #include "libfabric-bind/cache_sort.hpp"
 #include "libfabric-bind/glibc_version.hpp"
+#include "libfabric-bind/slot_set.hpp"
 
 namespace skiff::ldcache {
 namespace {
 
 constexpr std::size_t kMaxDigitRun = 9;
-
-// Identity of a lookup slot: libcmp-equal key and equal flags.
-std::string slot(const CacheEntry& e) { return std::to_string(e.flags) + ":" + libcmp_key(e.key); }
 
 std::optional<std::string> refusal(const Injection& in) {
     if (in.key.empty() || in.key.find('/') != std::string::npos)
@@ -29,25 +27,25 @@ std::optional<std::string> refusal(const Injection& in) {
     return std::nullopt;
 }
 
-// Valid injections in input order, the first of each slot; osversion/legacy hwcap zeroed.
-// `replaced` receives the slot of each, which image entries must give up.
-std::vector<CacheEntry> accepted(const std::vector<Injection>& injections,
-                                 std::unordered_set<std::string>& replaced,
+// Valid injections in input order, the first of each slot (glibc-hwcaps name included);
+// osversion/legacy hwcap zeroed. `replaced` (a set over `injections`) receives the slot of
+// each, which image entries must give up.
+std::vector<CacheEntry> accepted(const std::vector<Injection>& injections, SlotSet& replaced,
                                  std::vector<std::string>& warnings) {
     std::vector<CacheEntry> out;
     out.reserve(injections.size());
-    std::unordered_set<std::string> seen;
-    for (const auto& in : injections) {
+    SlotSet seen(injections, true);
+    for (std::size_t i = 0; i < injections.size(); ++i) {
+        const Injection& in = injections[i];
         if (auto why = refusal(in)) {
             warnings.push_back(*why + "; not added to ld.so.cache");
             continue;
         }
-        std::string s = slot(in);
-        if (!seen.insert(in.hwcaps ? s + "/" + *in.hwcaps : s).second) {
+        if (!seen.insert(i)) {
             warnings.push_back("'" + in.key + "' is injected twice; '" + in.value + "' ignored");
             continue;
         }
-        replaced.insert(std::move(s));
+        replaced.insert(i);
         CacheEntry e = in;
         e.osversion = 0;
         e.hwcap = 0;
@@ -68,24 +66,36 @@ std::vector<CacheEntry> image_entries(std::optional<std::string_view> bytes, con
     return std::move(parsed->entries);
 }
 
-// Kept image entries are usually sorted already: then a stable merge suffices (O(n + k log k)).
+// Positions of `entries` in the loader's order, ties in input order: sorting 4-byte indices
+// instead of moving entries.
+std::vector<std::uint32_t> sorted_order(const std::vector<CacheEntry>& entries, bool char_signed) {
+    std::vector<std::uint32_t> order(entries.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return entry_before(entries[a], entries[b], char_signed);
+    });
+    return order;
+}
+
+// Kept image entries are usually sorted already: then a stable merge suffices (O(n + k log k)),
+// an image entry first on a tie.
 std::vector<CacheEntry> combine(std::vector<CacheEntry> kept, std::vector<CacheEntry> added,
                                 bool char_signed) {
-    sort_entries(added, char_signed);
-    auto before = [char_signed](const CacheEntry& a, const CacheEntry& b) {
-        return entry_before(a, b, char_signed);
-    };
+    std::vector<std::uint32_t> order = sorted_order(added, char_signed);
+    if (first_unsorted(kept, char_signed)) {
+        for (std::uint32_t i : order) kept.push_back(std::move(added[i]));
+        sort_entries(kept, char_signed);
+        return kept;
+    }
     std::vector<CacheEntry> out;
     out.reserve(kept.size() + added.size());
-    if (first_unsorted(kept, char_signed)) {
-        out = std::move(kept);
-        std::move(added.begin(), added.end(), std::back_inserter(out));
-        sort_entries(out, char_signed);
-        return out;
+    std::size_t k = 0;
+    for (std::uint32_t i : order) {
+        while (k < kept.size() && !entry_before(added[i], kept[k], char_signed))
+            out.push_back(std::move(kept[k++]));
+        out.push_back(std::move(added[i]));
     }
-    std::merge(std::make_move_iterator(kept.begin()), std::make_move_iterator(kept.end()),
-               std::make_move_iterator(added.begin()), std::make_move_iterator(added.end()),
-               std::back_inserter(out), before);
+    std::move(kept.begin() + static_cast<std::ptrdiff_t>(k), kept.end(), std::back_inserter(out));
     return out;
 }
 
@@ -107,14 +117,11 @@ Result<MergeResult> merge_cache(std::optional<std::string_view> image_cache,
                                 const std::vector<Injection>& injections, const ArchInfo& arch,
                                 const WriteOptions& options) {
     MergeResult out;
-    std::unordered_set<std::string> replaced;
+    SlotSet replaced(injections, false);
     std::vector<CacheEntry> added = accepted(injections, replaced, out.warnings);
 
-    std::vector<CacheEntry> kept;
-    for (auto& e : image_entries(image_cache, arch, out.warnings)) {
-        if (replaced.count(slot(e))) ++out.image_replaced;
-        else kept.push_back(std::move(e));
-    }
+    std::vector<CacheEntry> kept = image_entries(image_cache, arch, out.warnings);
+    out.image_replaced = std::erase_if(kept, [&](const CacheEntry& e) { return replaced.contains(e); });
     out.image_kept = kept.size();
     out.entries = combine(std::move(kept), std::move(added), arch.char_signed);
 

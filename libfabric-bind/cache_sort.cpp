@@ -75,6 +75,24 @@ std::string libcmp_key(std::string_view s) {
     return out;
 }
 
+std::uint64_t libcmp_hash(std::string_view s) {
+    std::uint64_t h = 14695981039346656037ULL;
+    auto add = [&h](char c) { h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL; };
+    std::size_t i = 0;
+    while (i < s.size()) {
+        if (!is_digit(s[i])) {
+            add(s[i++]);
+            continue;
+        }
+        std::size_t end = run_end(s, i);
+        std::string_view run = strip_zeros(s.substr(i, end - i));
+        if (run.empty()) add('0');
+        for (char c : run) add(c);
+        i = end;
+    }
+    return h;
+}
+
 std::size_t longest_digit_run(std::string_view s) {
     std::size_t best = 0;
     for (std::size_t i = 0; i < s.size();) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,9 @@ int libcmp(std::string_view a, std::string_view b, bool char_signed);
 // A string that is equal for two keys exactly when libcmp() says they are equal: digit runs
 // lose their leading zeros ("libfoo.so.01" -> "libfoo.so.1").
 std::string libcmp_key(std::string_view s);
+
+// A hash of libcmp_key(s) (FNV-1a over its bytes), computed without building it.
+std::uint64_t libcmp_hash(std::string_view s);
 
 // Length of the longest run of ASCII digits in `s`.
 std::size_t longest_digit_run(std::string_view s);

@@ -1,6 +1,8 @@
 // Merging injections into an image cache (ldcache.md §3): precedence, refusals, linear cost.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 
 #include "libfabric-bind/cache_merge.hpp"
 #include "libfabric-bind/cache_reader.hpp"
@@ -90,6 +92,25 @@ TEST(LdcacheMerge, RefusalsAndDuplicates) {
     EXPECT_EQ(values_of(r->entries, "libok.so.1"), std::vector<std::string>{"/opt/a/libok.so.1"});
     EXPECT_EQ(r->entries.size(), 1u);
     EXPECT_EQ(r->warnings.size(), 5u);
+}
+
+// An injection's slot: flags, key by libcmp ("01" == "1") and its glibc-hwcaps name, if any.
+TEST(LdcacheMerge, DuplicateInjectionsBySlot) {
+    auto r = merge_cache(std::nullopt,
+                         {entry("libok.so.1", "/opt/a/libok.so.1"), entry("libok.so.01", "/opt/b/libok.so.1"),
+                          entry("libok.so.1", "/opt/a/lib32/libok.so.1", 0x0003),
+                          entry("libok.so.1", "/opt/a/v3/libok.so.1", 0x0303, "x86-64-v3"),
+                          entry("libok.so.1", "/opt/b/v3/libok.so.1", 0x0303, "x86-64-v3"),
+                          entry("libok.so.1", "/opt/a/v2/libok.so.1", 0x0303, "x86-64-v2")},
+                         x86());
+    ASSERT_TRUE(r) << r.error().message;
+    std::vector<std::string> values = values_of(r->entries, "libok.so.1");
+    std::sort(values.begin(), values.end());
+    EXPECT_EQ(values, (std::vector<std::string>{"/opt/a/lib32/libok.so.1", "/opt/a/libok.so.1",
+                                                "/opt/a/v2/libok.so.1", "/opt/a/v3/libok.so.1"}));
+    ASSERT_EQ(r->warnings.size(), 2u);
+    EXPECT_EQ(r->warnings[0], "'libok.so.01' is injected twice; '/opt/b/libok.so.1' ignored");
+    EXPECT_EQ(r->warnings[1], "'libok.so.1' is injected twice; '/opt/b/v3/libok.so.1' ignored");
 }
 
 TEST(LdcacheMerge, MissingOrInvalidImageCache) {

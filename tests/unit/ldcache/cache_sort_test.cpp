@@ -82,6 +82,9 @@ TEST(LdcacheSort, MatchesTheReferenceOnRandomKeys) {
             ASSERT_EQ(got, -libcmp(b, a, sgn)) << a << " vs " << b;
         }
         ASSERT_EQ(libcmp(a, b, true) == 0, libcmp_key(a) == libcmp_key(b)) << a << " vs " << b;
+        if (libcmp(a, b, true) == 0) {
+            ASSERT_EQ(libcmp_hash(a), libcmp_hash(b)) << a << " vs " << b;
+        }
     }
 }
 
@@ -89,6 +92,8 @@ TEST(LdcacheSort, LongDigitRunsAreMeasured) {
     EXPECT_EQ(longest_digit_run("libfoo.so.1"), 1u);
     EXPECT_EQ(longest_digit_run("lib1234567890.so"), 10u);
     EXPECT_EQ(libcmp_key("lib007.so.00"), "lib7.so.0");
+    EXPECT_EQ(libcmp_hash("lib007.so.00"), libcmp_hash("lib7.so.0"));
+    EXPECT_NE(libcmp_hash("lib7.so.0"), libcmp_hash("lib7.so.1"));
     // Beyond int range the comparison stays exact (glibc's would overflow).
     EXPECT_GT(libcmp("lib.so.99999999999", "lib.so.9999999999", true), 0);
 }
