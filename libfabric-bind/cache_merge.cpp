@@ -101,11 +101,11 @@ std::vector<CacheEntry> combine(std::vector<CacheEntry> kept, std::vector<CacheE
 
 Result<void> self_check(const std::string& bytes, const std::vector<CacheEntry>& entries,
                         const ArchInfo& arch) {
-    auto parsed = read_cache(bytes, arch.byte_order, "generated ld.so.cache");
-    if (!parsed) return Unexpected(parsed.error());
-    if (parsed->entries != entries || !parsed->warnings.empty())
-        return fail("generated ld.so.cache does not read back identically (internal error)");
-    if (auto at = first_unsorted(parsed->entries, arch.char_signed))
+    auto same = reads_back_as(bytes, arch.byte_order, entries, "generated ld.so.cache");
+    if (!same) return Unexpected(same.error());
+    if (!*same) return fail("generated ld.so.cache does not read back identically (internal error)");
+    // What was read back equals `entries`, so their order is the file's.
+    if (auto at = first_unsorted(entries, arch.char_signed))
         return fail("generated ld.so.cache is mis-sorted at entry " + std::to_string(*at) +
                     " (internal error)");
     return {};

@@ -7,12 +7,75 @@
 namespace skiff::ldcache {
 namespace {
 
+// An entry as it lies in the file: views of its strings, nothing allocated.
+struct EntryView {
+    std::int32_t flags = 0;
+    std::string_view key, value;
+    std::uint32_t osversion = 0;
+    std::uint64_t hwcap = 0;
+    std::optional<std::string_view> hwcaps;
+    std::uint32_t isa_level = 0;
+};
+
+// Where the entries go: collected into ParsedCache::entries, or compared with expected ones.
+class EntrySink {
+public:
+    virtual void reserve(std::size_t n) = 0;
+    virtual void entry(const EntryView& e) = 0;
+
+protected:
+    ~EntrySink() = default;
+};
+
 struct Ctx {
     const binio::ByteView& v;
     const std::string& name;
     ParsedCache& out;
+    EntrySink& sink;
 
     void warn(const std::string& what) { out.warnings.push_back(name + ": " + what); }
+};
+
+class Collect final : public EntrySink {
+public:
+    explicit Collect(std::vector<CacheEntry>& out) : out_(out) {}
+    void reserve(std::size_t n) override { out_.reserve(n); }
+    void entry(const EntryView& e) override {
+        CacheEntry& c = out_.emplace_back();
+        c.flags = e.flags;
+        c.key = e.key;
+        c.value = e.value;
+        c.osversion = e.osversion;
+        c.hwcap = e.hwcap;
+        if (e.hwcaps) c.hwcaps = std::string(*e.hwcaps);
+        c.isa_level = e.isa_level;
+    }
+
+private:
+    std::vector<CacheEntry>& out_;
+};
+
+// Every field of CacheEntry, as operator== compares them.
+bool same_entry(const EntryView& v, const CacheEntry& e) {
+    return v.flags == e.flags && v.key == e.key && v.value == e.value && v.osversion == e.osversion &&
+           v.hwcap == e.hwcap && v.hwcaps.has_value() == e.hwcaps.has_value() &&
+           (!v.hwcaps || *v.hwcaps == *e.hwcaps) && v.isa_level == e.isa_level;
+}
+
+class Compare final : public EntrySink {
+public:
+    explicit Compare(const std::vector<CacheEntry>& expected) : expected_(expected) {}
+    void reserve(std::size_t) override {}
+    void entry(const EntryView& e) override {
+        equal_ = equal_ && seen_ < expected_.size() && same_entry(e, expected_[seen_]);
+        ++seen_;
+    }
+    bool equal() const { return equal_ && seen_ == expected_.size(); }
+
+private:
+    const std::vector<CacheEntry>& expected_;
+    std::size_t seen_ = 0;
+    bool equal_ = true;
 };
 
 // The glibc-hwcaps section: an array of u32 string offsets (relative to the new header).
@@ -62,7 +125,7 @@ Result<HwcapsTable> read_extension(Ctx& c, std::uint64_t ext) {
 }
 
 // Resolves a glibc-hwcaps entry's name and ISA level; false (with a warning) if unusable.
-bool resolve_hwcaps(Ctx& c, CacheEntry& e, std::uint64_t raw, std::uint64_t base,
+bool resolve_hwcaps(Ctx& c, EntryView& e, std::uint64_t raw, std::uint64_t base,
                     const HwcapsTable& hwcaps) {
     auto index = static_cast<std::uint32_t>(raw);
     std::uint64_t extra = raw & ~(kHwcapExtension | (std::uint64_t{kIsaLevelMask} << kIsaLevelShift) |
@@ -78,13 +141,13 @@ bool resolve_hwcaps(Ctx& c, CacheEntry& e, std::uint64_t raw, std::uint64_t base
         c.warn(fmt::format("entry '{}': glibc-hwcaps name out of range; dropped", e.key));
         return false;
     }
-    e.hwcaps = std::string(*name);
+    e.hwcaps = *name;
     e.isa_level = static_cast<std::uint32_t>(raw >> kIsaLevelShift) & kIsaLevelMask;
     return true;
 }
 
 // Key and value strings of an entry; `base` is where string offsets count from.
-bool read_strings(Ctx& c, CacheEntry& e, std::uint32_t key, std::uint32_t value,
+bool read_strings(Ctx& c, EntryView& e, std::uint32_t key, std::uint32_t value,
                   std::uint64_t base, std::size_t index) {
     auto k = c.v.cstring(base + key);
     auto val = c.v.cstring(base + value);
@@ -93,8 +156,8 @@ bool read_strings(Ctx& c, CacheEntry& e, std::uint32_t key, std::uint32_t value,
                            index));
         return false;
     }
-    e.key = std::string(*k);
-    e.value = std::string(*val);
+    e.key = *k;
+    e.value = *val;
     return true;
 }
 
@@ -121,9 +184,10 @@ Result<void> read_new(Ctx& c, std::uint64_t base, std::endian order) {
                                 "end of file ({} bytes)", c.name, len_strings, strings, v.size()));
     auto hwcaps = read_extension(c, c.out.extension_offset);
     if (!hwcaps) return Unexpected(hwcaps.error());
+    c.sink.reserve(nlibs);  // bounded by the file's size, checked above
     for (std::uint32_t i = 0; i < nlibs; ++i) {
         std::uint64_t at = base + kHeaderSize + std::uint64_t{kEntrySize} * i;
-        CacheEntry e;
+        EntryView e;
         e.flags = static_cast<std::int32_t>(*v.u32(at));
         if (!read_strings(c, e, *v.u32(at + 4), *v.u32(at + 8), base, i)) continue;
         e.osversion = *v.u32(at + 12);
@@ -133,7 +197,7 @@ Result<void> read_new(Ctx& c, std::uint64_t base, std::endian order) {
         } else {
             e.hwcap = raw;
         }
-        c.out.entries.push_back(std::move(e));
+        c.sink.entry(e);
     }
     return {};
 }
@@ -154,34 +218,45 @@ Result<void> read_old(Ctx& c, std::endian order) {
         return read_new(c, compat, order);
     }
     c.out.format = CacheFormat::old;
+    c.sink.reserve(nlibs);
     for (std::uint32_t i = 0; i < nlibs; ++i) {
         std::uint64_t at = kOldHeaderSize + std::uint64_t{kOldEntrySize} * i;
-        CacheEntry e;
+        EntryView e;
         e.flags = static_cast<std::int32_t>(*v.u32(at));
         if (!read_strings(c, e, *v.u32(at + 4), *v.u32(at + 8), table_end, i)) continue;
-        c.out.entries.push_back(std::move(e));
+        c.sink.entry(e);
     }
     return {};
+}
+
+Result<void> read_into(std::string_view bytes, std::endian target_order, const std::string& name,
+                       ParsedCache& out, EntrySink& sink) {
+    binio::ByteView view(bytes, target_order);
+    Ctx c{view, name, out, sink};
+    if (bytes.starts_with(kNewMagic)) {
+        out.format = CacheFormat::new_format;
+        return read_new(c, 0, target_order);
+    }
+    if (bytes.starts_with(kOldMagic)) return read_old(c, target_order);
+    return fail(name + ": not an ld.so.cache (no known magic)");
 }
 
 }  // namespace
 
 Result<ParsedCache> read_cache(std::string_view bytes, std::endian target_order,
                                const std::string& name) {
-    binio::ByteView view(bytes, target_order);
     ParsedCache out;
-    Ctx c{view, name, out};
-    Result<void> r;
-    if (bytes.starts_with(kNewMagic)) {
-        out.format = CacheFormat::new_format;
-        r = read_new(c, 0, target_order);
-    } else if (bytes.starts_with(kOldMagic)) {
-        r = read_old(c, target_order);
-    } else {
-        return fail(name + ": not an ld.so.cache (no known magic)");
-    }
-    if (!r) return Unexpected(r.error());
+    Collect sink(out.entries);
+    if (auto r = read_into(bytes, target_order, name, out, sink); !r) return Unexpected(r.error());
     return out;
+}
+
+Result<bool> reads_back_as(std::string_view bytes, std::endian target_order,
+                           const std::vector<CacheEntry>& entries, const std::string& name) {
+    ParsedCache out;
+    Compare sink(entries);
+    if (auto r = read_into(bytes, target_order, name, out, sink); !r) return Unexpected(r.error());
+    return sink.equal() && out.warnings.empty();
 }
 
 }  // namespace skiff::ldcache

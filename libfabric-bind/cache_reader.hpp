@@ -11,6 +11,7 @@
 #include <bit>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/error.hpp"
 #include "libfabric-bind/cache_format.hpp"
@@ -21,5 +22,11 @@ namespace skiff::ldcache {
 // declares the other order is refused, as glibc's loader refuses it.
 Result<ParsedCache> read_cache(std::string_view bytes, std::endian target_order,
                                const std::string& name = "/etc/ld.so.cache");
+
+// Reads `bytes` exactly as read_cache does, but only tells whether they hold `entries` (equal,
+// in order) without a warning: checking a file just written costs no second copy of its
+// entries. Errors are read_cache's.
+Result<bool> reads_back_as(std::string_view bytes, std::endian target_order,
+                           const std::vector<CacheEntry>& entries, const std::string& name);
 
 }  // namespace skiff::ldcache

@@ -2,6 +2,8 @@
 // layouts, and on truncated and corrupted copies.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "libfabric-bind/byte_io.hpp"
 #include "libfabric-bind/cache_reader.hpp"
 #include "libfabric-bind/cache_sort.hpp"
@@ -109,6 +111,43 @@ TEST(LdcacheReader, BadEntriesAreDroppedWithWarnings) {
     auto rh = read_cache(h, std::endian::little);
     ASSERT_TRUE(rh);
     EXPECT_EQ(rh->entries.size(), 3u);
+}
+
+// The merge's self-check: any field that differs, an entry too many or too few, or an entry the
+// reader drops (with a warning) makes the file not read back as the entries.
+TEST(LdcacheReader, ReadsBackAsComparesEveryField) {
+    std::string good = sample_cache();
+    auto parsed = read_cache(good, std::endian::little);
+    ASSERT_TRUE(parsed);
+    const std::vector<CacheEntry> entries = parsed->entries;
+    auto back = [](const std::string& bytes, const std::vector<CacheEntry>& as) -> std::optional<bool> {
+        auto r = reads_back_as(bytes, std::endian::little, as, "t");
+        return r ? std::optional<bool>(*r) : std::nullopt;
+    };
+    EXPECT_EQ(back(good, entries), true);
+    std::vector<std::function<void(CacheEntry&)>> changes = {
+        [](CacheEntry& e) { e.flags ^= 1; },       [](CacheEntry& e) { e.key += "x"; },
+        [](CacheEntry& e) { e.value.pop_back(); }, [](CacheEntry& e) { e.osversion = 1; },
+        [](CacheEntry& e) { e.hwcap = 2; },        [](CacheEntry& e) { e.isa_level = 3; },
+        [](CacheEntry& e) { e.hwcaps = e.hwcaps ? std::nullopt : std::optional<std::string>("x86-64-v2"); },
+    };
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        for (std::size_t c = 0; c < changes.size(); ++c) {
+            std::vector<CacheEntry> changed = entries;
+            changes[c](changed[i]);
+            EXPECT_EQ(back(good, changed), false) << i << " " << c;
+        }
+    std::vector<CacheEntry> more = entries, fewer = entries;
+    more.push_back(entries.back());
+    fewer.pop_back();
+    EXPECT_EQ(back(good, more), false);
+    EXPECT_EQ(back(good, fewer), false);
+    std::string dropped = good;
+    put32(dropped, 48 + 24 + 4, 0x7fffffff);  // entry 1's key past the end: dropped, warned
+    std::vector<CacheEntry> without = entries;
+    without.erase(without.begin() + 1);
+    EXPECT_EQ(back(dropped, without), false);
+    EXPECT_FALSE(reads_back_as(good.substr(0, 60), std::endian::little, entries, "t"));
 }
 
 TEST(LdcacheReader, NoExtensionIsFine) {
