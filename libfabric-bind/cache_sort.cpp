@@ -37,7 +37,13 @@ int compare_runs(std::string_view a, std::string_view b) {
 }  // namespace
 
 int libcmp(std::string_view a, std::string_view b, bool char_signed) {
-    std::size_t i = 0, j = 0;
+    // Equal leading bytes compare equal, except that a digit run cut by the first difference
+    // must be compared as a number from its start: skip the common prefix, then back up to
+    // the start of that run. Runs before it are identical in both, so both strings are at i.
+    auto diff = std::mismatch(a.begin(), a.end(), b.begin(), b.end()).first;
+    std::size_t i = static_cast<std::size_t>(diff - a.begin());
+    while (i > 0 && is_digit(a[i - 1])) --i;
+    std::size_t j = i;
     while (i < a.size()) {
         char cb = j < b.size() ? b[j] : '\0';
         if (is_digit(a[i])) {

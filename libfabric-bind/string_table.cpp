@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
-#include <numeric>
+#include <utility>
 
 namespace skiff::ldcache {
 namespace {
@@ -37,13 +37,28 @@ bool comes_first(std::string_view l, std::string_view r) {
     return l.size() > r.size();
 }
 
+// Up to the last eight bytes as a number ordered like comes_first, zero-padded on the left: a
+// padding zero ranks below any byte but NUL, as the end of a shorter string does, so a larger
+// key always comes first, and equal keys need the full comparison.
+std::uint64_t sort_key(std::string_view s) {
+    if (s.size() >= 8) return tail8(s.data() + s.size());
+    std::uint64_t v = 0;
+    for (auto c = s.rbegin(); c != s.rend(); ++c) v = (v << 8) | static_cast<unsigned char>(*c);
+    return v << (8 * (8 - s.size()));
+}
+
 }  // namespace
 
 StringOffsets layout_string_offsets(std::span<const std::string_view> strings) {
+    // Sorted as (key, index) pairs: most comparisons end on the key, without reaching the text.
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed(strings.size());
+    for (std::uint32_t i = 0; i < strings.size(); ++i) keyed[i] = {sort_key(strings[i]), i};
+    std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+        if (a.first != b.first) return a.first > b.first;
+        return comes_first(strings[a.second], strings[b.second]);
+    });
     std::vector<std::uint32_t> order(strings.size());
-    std::iota(order.begin(), order.end(), 0u);
-    std::sort(order.begin(), order.end(),
-              [&](std::uint32_t a, std::uint32_t b) { return comes_first(strings[a], strings[b]); });
+    for (std::size_t j = 0; j < keyed.size(); ++j) order[j] = keyed[j].second;
     StringOffsets out;
     out.at.assign(strings.size(), 0);
     // Equal strings are adjacent and share an offset; a string that is a suffix of the distinct

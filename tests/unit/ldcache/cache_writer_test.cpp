@@ -1,6 +1,9 @@
 // Header bytes, the flags table, the string layout and the extension section of the writer.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+
 #include "libfabric-bind/byte_io.hpp"
 #include "libfabric-bind/cache_reader.hpp"
 #include "libfabric-bind/cache_sort.hpp"
@@ -122,6 +125,48 @@ TEST(LdcacheWriter, StringOffsetsByPosition) {
     StringOffsets t = layout_string_offsets(strings);
     EXPECT_EQ(t.bytes, high + '\0' + low + '\0');
     EXPECT_EQ(t.at, (std::vector<std::uint32_t>{19, 33, 0, 19, 34}));
+}
+
+// ldconfig's layout written the plain way (elf/stringtable.c): sort by reversed bytes,
+// descending, longer first; drop duplicates; share the tail of the string just before.
+std::map<std::string, std::uint32_t> reference_layout(std::vector<std::string> strings) {
+    auto first = [](const std::string& l, const std::string& r) {
+        std::string lr(l.rbegin(), l.rend()), rr(r.rbegin(), r.rend());
+        for (std::size_t i = 0; i < lr.size() && i < rr.size(); ++i)
+            if (lr[i] != rr[i]) return static_cast<unsigned char>(lr[i]) > static_cast<unsigned char>(rr[i]);
+        return l.size() > r.size();
+    };
+    std::sort(strings.begin(), strings.end(), first);
+    strings.erase(std::unique(strings.begin(), strings.end()), strings.end());
+    std::map<std::string, std::uint32_t> out;
+    std::uint32_t offset = 0;
+    for (std::size_t j = 0; j < strings.size(); ++j) {
+        if (j > 0) {
+            const std::string& prev = strings[j - 1];
+            bool tail = prev.ends_with(strings[j]);
+            offset += static_cast<std::uint32_t>(tail ? prev.size() - strings[j].size() : prev.size() + 1);
+        }
+        out[strings[j]] = offset;
+    }
+    return out;
+}
+
+TEST(LdcacheWriter, StringOffsetsMatchTheReferenceOnRandomStrings) {
+    const std::string alphabet = "ab.1\x7f\x80\xff";
+    std::uint64_t state = 7;
+    auto next = [&] {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return state >> 33;
+    };
+    for (int round = 0; round < 2000; ++round) {
+        std::vector<std::string> owned(next() % 20);
+        for (auto& s : owned)
+            for (std::size_t n = next() % 19; n > 0; --n) s.push_back(alphabet[next() % alphabet.size()]);
+        std::vector<std::string_view> views(owned.begin(), owned.end());
+        StringOffsets got = layout_string_offsets(views);
+        auto want = reference_layout(owned);
+        for (std::size_t i = 0; i < owned.size(); ++i) ASSERT_EQ(got.at[i], want.at(owned[i])) << round << " " << i;
+    }
 }
 
 TEST(LdcacheWriter, HwcapsSection) {
