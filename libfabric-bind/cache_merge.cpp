@@ -27,29 +27,26 @@ std::optional<std::string> refusal(const Injection& in) {
     return std::nullopt;
 }
 
-// Valid injections in input order, the first of each slot (glibc-hwcaps name included);
-// osversion/legacy hwcap zeroed. `replaced` (a set over `injections`) receives the slot of
-// each, which image entries must give up.
-std::vector<CacheEntry> accepted(const std::vector<Injection>& injections, SlotSet& replaced,
+// Valid injections in input order, the first of each slot and glibc-hwcaps name; osversion
+// and legacy hwcap zeroed. `slots` (a set over `injections`) receives each: the slots that image
+// entries must give up.
+std::vector<CacheEntry> accepted(const std::vector<Injection>& injections, SlotSet& slots,
                                  std::vector<std::string>& warnings) {
     std::vector<CacheEntry> out;
     out.reserve(injections.size());
-    SlotSet seen(injections, true);
     for (std::size_t i = 0; i < injections.size(); ++i) {
         const Injection& in = injections[i];
         if (auto why = refusal(in)) {
             warnings.push_back(*why + "; not added to ld.so.cache");
             continue;
         }
-        if (!seen.insert(i)) {
+        if (!slots.insert(i)) {
             warnings.push_back("'" + in.key + "' is injected twice; '" + in.value + "' ignored");
             continue;
         }
-        replaced.insert(i);
-        CacheEntry e = in;
+        CacheEntry& e = out.emplace_back(in);
         e.osversion = 0;
         e.hwcap = 0;
-        out.push_back(std::move(e));
     }
     return out;
 }
@@ -117,11 +114,11 @@ Result<MergeResult> merge_cache(std::optional<std::string_view> image_cache,
                                 const std::vector<Injection>& injections, const ArchInfo& arch,
                                 const WriteOptions& options) {
     MergeResult out;
-    SlotSet replaced(injections, false);
-    std::vector<CacheEntry> added = accepted(injections, replaced, out.warnings);
+    SlotSet injected(injections);
+    std::vector<CacheEntry> added = accepted(injections, injected, out.warnings);
 
     std::vector<CacheEntry> kept = image_entries(image_cache, arch, out.warnings);
-    out.image_replaced = std::erase_if(kept, [&](const CacheEntry& e) { return replaced.contains(e); });
+    out.image_replaced = std::erase_if(kept, [&](const CacheEntry& e) { return injected.has_slot(e); });
     out.image_kept = kept.size();
     out.entries = combine(std::move(kept), std::move(added), arch.char_signed);
 
