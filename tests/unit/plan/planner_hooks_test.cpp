@@ -14,7 +14,12 @@ namespace {
 PlanRequest request() {
     PlanRequest r;
     r.environment.image = edf::Sourced<std::string>{"/images/app", {"/u/a.toml", 1}};
-    r.environment.mounts = {edf::MountSpec{"/scratch", "/users/alice/scratch", {}, {"/u/a.toml", 2}, ""}};
+    // Field by field: GCC 12 at -O3 warns falsely (maybe-uninitialized) about a braced
+    // temporary MountSpec here.
+    auto& scratch = r.environment.mounts.emplace_back();
+    scratch.source = "/scratch";
+    scratch.destination = "/users/alice/scratch";
+    scratch.origin = {"/u/a.toml", 2};
     r.environment.env["OMP_NUM_THREADS"] = {"4", {"/u/a.toml", 3}};
     r.environment.env["LANG"] = {"", {"/u/a.toml", 4}};
     r.environment.annotations["com.site.dcgm"] = {"on", {"/u/a.toml", 5}};
