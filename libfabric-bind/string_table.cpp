@@ -42,6 +42,7 @@ bool comes_first(std::string_view l, std::string_view r) {
 // key always comes first, and equal keys need the full comparison.
 std::uint64_t sort_key(std::string_view s) {
     if (s.size() >= 8) return tail8(s.data() + s.size());
+    if (s.empty()) return 0;  // shifting a 64-bit value by 64 is undefined
     std::uint64_t v = 0;
     for (auto c = s.rbegin(); c != s.rend(); ++c) v = (v << 8) | static_cast<unsigned char>(*c);
     return v << (8 * (8 - s.size()));

@@ -4,7 +4,8 @@
 #   cache_reader_fuzz: the host's /etc/ld.so.cache, the Debian fixture's (SKIFF_TEST_IMAGES),
 #                      and old, compat and new caches written by ldconfig -c FORMAT;
 #   elf_probe_fuzz:    a small library with symbol versions and a PIE executable compiled
-#                      here, the host's libz.so.1, and the musl fixture's libgreet.so.
+#                      here, the host's libz.so.1, and the musl fixture's libgreet.so;
+#   probe_memo_fuzz:   a memo of remembered library probes (libfabric-bind/probe_memo.hpp).
 #
 #   tests/fuzz/run.sh SECONDS [BUILD_DIR]      # BUILD_DIR default: build-fuzz in the checkout
 #
@@ -23,7 +24,7 @@ readonly SECONDS_TOTAL=$1
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 readonly REPO BUILD=${2:-$REPO/build-fuzz}
 readonly CXX=${SKIFF_FUZZ_CXX:-clang++-14}
-readonly TARGETS=(cache_reader_fuzz elf_probe_fuzz)
+readonly TARGETS=(cache_reader_fuzz elf_probe_fuzz probe_memo_fuzz)
 LDCONFIG=$(command -v ldconfig || echo /sbin/ldconfig)
 
 skip_or_fail() {
@@ -93,6 +94,15 @@ elf_seeds() {
   [ -n "$images" ] && cp "$images/musl-rootfs/opt/lib/libgreet.so" "$out/" 2>/dev/null || true
 }
 
+# One of each kind of entry: an ELF library with a SONAME and an ISA level, one without
+# either, and a file that is not ELF.
+memo_seeds() {
+  mkdir -p "$1"
+  printf 'skiff-elf-probes 1\n%s\n%s\n%s\n' \
+    '2049 131 14424 1700000000123456789 1700000000123456789 E 3 62 1 1 l 3 10 libz.so.1' \
+    '2049 132 8192 -5 7 E 2 183 0 0 b - -' '2049 133 0 0 0 -' >"$1/memo"
+}
+
 # run_target NAME SEEDS SECONDS: libFuzzer keeps what it finds in a scratch corpus, and a
 # failing input in $BUILD/artifacts/.
 run_target() {
@@ -115,6 +125,7 @@ main() {
   trap 'rm -rf "$SEED_TMP"' EXIT
   cache_seeds "$SEED_TMP/seeds-cache_reader_fuzz"
   elf_seeds "$SEED_TMP/seeds-elf_probe_fuzz"
+  memo_seeds "$SEED_TMP/seeds-probe_memo_fuzz"
   local each=$((SECONDS_TOTAL / ${#TARGETS[@]})) failed=0 t
   for t in "${TARGETS[@]}"; do
     run_target "$t" "$SEED_TMP/seeds-$t" "$each" || failed=1
