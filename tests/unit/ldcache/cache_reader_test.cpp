@@ -245,11 +245,8 @@ TEST(LdcacheReader, LdconfigOldAndCompatOutputs) {
 TEST(LdcacheReader, FuzzNeverCrashes) {
     std::string good = sample_cache();
     std::string host = ldtest::read_file("/etc/ld.so.cache");
-    std::uint64_t state = 99;
-    auto next = [&] {
-        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-        return state >> 33;
-    };
+    ldtest::Lcg rng{99};
+    auto next = [&] { return rng.next(); };
     for (const std::string* base : {&good, &host}) {
         if (base->empty()) continue;
         int rounds = base == &good ? 5000 : 600;

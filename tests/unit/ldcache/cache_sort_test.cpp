@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "libfabric-bind/cache_sort.hpp"
+#include "tests/unit/ldcache/ldcache_test_support.hpp"
 
 namespace skiff::ldcache {
 namespace {
@@ -63,11 +64,8 @@ TEST(LdcacheSort, PlainCharSignednessMattersForNonAscii) {
 
 TEST(LdcacheSort, MatchesTheReferenceOnRandomKeys) {
     const std::string alphabet = "ab.-_+019\x80\xe9";
-    std::uint64_t state = 1;
-    auto next = [&] {
-        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-        return state >> 33;
-    };
+    ldtest::Lcg rng{1};
+    auto next = [&] { return rng.next(); };
     auto random_key = [&] {
         std::string s;
         std::size_t n = next() % 9;

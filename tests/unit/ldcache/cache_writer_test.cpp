@@ -153,11 +153,8 @@ std::map<std::string, std::uint32_t> reference_layout(std::vector<std::string> s
 
 TEST(LdcacheWriter, StringOffsetsMatchTheReferenceOnRandomStrings) {
     const std::string alphabet = "ab.1\x7f\x80\xff";
-    std::uint64_t state = 7;
-    auto next = [&] {
-        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-        return state >> 33;
-    };
+    ldtest::Lcg rng{7};
+    auto next = [&] { return rng.next(); };
     for (int round = 0; round < 2000; ++round) {
         std::vector<std::string> owned(next() % 20);
         for (auto& s : owned)

@@ -26,15 +26,6 @@ ElfSpec full_spec() {
     return s;
 }
 
-// Deterministic pseudo-random numbers (a 64-bit LCG), so failures reproduce.
-struct Lcg {
-    std::uint64_t state;
-    std::uint64_t next() {
-        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-        return state >> 33;
-    }
-};
-
 void put_le(std::string& s, std::size_t at, std::uint64_t v, int size) {
     for (int i = 0; i < size; ++i) s[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xff);
 }
@@ -103,7 +94,7 @@ TEST(ElfCorrupt, MutationLoopOverARealLibrary) {
         }
     }
     EXPECT_GT(errors, 0);
-    Lcg rng{42};
+    ldtest::Lcg rng{42};
     // Mutations concentrated where the prober looks (headers, dynamic data) and spread out.
     for (int round = 0; round < 4000; ++round) {
         std::string bad = good;
@@ -120,7 +111,7 @@ TEST(ElfCorrupt, MutationLoopOverARealLibrary) {
 
 TEST(ElfCorrupt, MutationLoopOverASyntheticFile) {
     std::string good = build_elf(full_spec());
-    Lcg rng{7};
+    ldtest::Lcg rng{7};
     for (int round = 0; round < 20000; ++round) {
         std::string bad = good;
         int flips = 1 + static_cast<int>(rng.next() % 4);

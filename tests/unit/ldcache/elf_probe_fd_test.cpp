@@ -97,11 +97,8 @@ TEST(ElfProbeFd, SkippedPartsAreNotRead) {
 }
 
 TEST(ElfProbeFd, CorruptedAndTruncatedFilesMatch) {
-    std::uint64_t state = 11;
-    auto next = [&] {
-        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-        return state >> 33;
-    };
+    ldtest::Lcg rng{11};
+    auto next = [&] { return rng.next(); };
     for (bool is_64bit : {true, false})
         for (bool big_endian : {false, true}) {
             std::string good = ldtest::build_elf(full_spec(is_64bit, big_endian));

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,6 +32,16 @@ bool must_run();
     } while (0)
 
 using TempDir = ::skiff::test::TempDir;
+
+// A deterministic generator (an LCG, upper bits) for randomized tests that must fail the same
+// way on every run.
+struct Lcg {
+    std::uint64_t state;
+    std::uint64_t next() {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return state >> 33;
+    }
+};
 
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& data);
