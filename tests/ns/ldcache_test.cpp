@@ -72,6 +72,41 @@ TEST_F(Ldcache, GlibcProgramRunsWithALibraryOnlyInABindMount) {
     EXPECT_NE(without.status, 0) << "the library must be found only through the cache: " << without;
 }
 
+// A launch remembers the injected libraries' probes in the runtime directory; a library
+// rewritten in place (same inode) between two launches must be read again, not taken from the
+// memo: the second program needs the new SONAME.
+TEST_F(Ldcache, ALibraryRewrittenBetweenLaunchesIsReadAgain) {
+    TempDir host("regreet"), runtime("runtime");
+    host.write_file("greet.c", "const char* greet(void) { return \"hello\"; }\n");
+    host.write_file("main.c", "#include <stdio.h>\nconst char* greet(void);\n"
+                              "int main(void) { puts(greet()); return 0; }\n");
+    ASSERT_EQ(run_process({"mkdir", "-p", host / "lib", host / "bin"}).status, 0);
+    // The file keeps its name; only its SONAME changes. cat > rewrites it in place.
+    auto build = [&](const std::string& soname, const std::string& program) {
+        auto lib = run_process({"cc", "-shared", "-fPIC", "-Wl,-soname," + soname, "-o", host / soname, host / "greet.c"});
+        if (lib.status != 0) return lib;
+        auto exe = run_process({"cc", "-o", host / ("bin/" + program), host / "main.c", host / soname});
+        if (exe.status != 0) return exe;
+        return run_process({"/bin/sh", "-c", "cat " + host / soname + " > " + host / "lib/libregreet.so.impl"});
+    };
+    auto first = build("libregreet.so.1", "greet1");
+    SKIFF_REQUIRE(first.status == 0, "no working C compiler (cc) to build the test library: " + first.err);
+    RunOptions run;
+    run.env = current_environment();
+    (*run.env)["XDG_RUNTIME_DIR"] = runtime.path();
+    std::vector<std::string> options = {"--cold", "--mount", host / "lib" + ":/opt/greet/lib:ro+ldcache", "--mount",
+                                        host / "bin" + ":/opt/greet/bin:ro"};
+    auto r1 = run_in(image("debian.sqsh"), options, {"/opt/greet/bin/greet1"}, run);
+    ASSERT_EQ(r1.status, 0) << r1;
+    std::string memo = runtime / "skiff/image-facts/elf-probes";
+    ASSERT_EQ(::access(memo.c_str(), R_OK), 0) << "the launch remembers its probes in " << memo;
+
+    ASSERT_EQ(build("libregreet.so.2", "greet2").status, 0);
+    auto r2 = run_in(image("debian.sqsh"), options, {"/opt/greet/bin/greet2"}, run);
+    EXPECT_EQ(r2.status, 0) << r2;
+    EXPECT_EQ(r2.out, "hello\n") << r2;
+}
+
 TEST_F(Ldcache, GlibcImageWritableRootGetsANewCache) {
     auto site = site_libraries();
     expect_loader_uses_injected_zlib(image("debian.sqsh"), {}, site.path());
