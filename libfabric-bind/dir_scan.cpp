@@ -135,15 +135,18 @@ std::optional<elf::ElfInfo> read_probe(int dir_fd, const std::string& path, cons
     // The identity before the bytes: a file written while it is probed is remembered under
     // its old identity, which the next scan no longer finds.
     struct stat st {};
-    bool identified = memo != nullptr && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (::fstat(fd, &st) != 0) {
+        ::close(fd);
+        return std::nullopt;
+    }
     elf::ProbeOptions probe{.versions = false, .needed = options.foreign_32bit};
-    auto info = elf::probe_fd_if_elf(fd, path, probe);
+    auto info = elf::probe_fd_if_elf(fd, st, path, probe);
     ::close(fd);
     if (!info) {
         warnings.push_back(info.error().message + "; skipped");
         return std::nullopt;
     }
-    if (identified) memo->remember(identity_of(st), *info);
+    if (memo != nullptr && S_ISREG(st.st_mode)) memo->remember(identity_of(st), *info);
     return std::move(*info);
 }
 

@@ -111,6 +111,11 @@ Result<ElfInfo> probe(std::string_view bytes, const std::string& name, const Pro
 Result<std::optional<ElfInfo>> probe_fd_if_elf(int fd, const std::string& name, const ProbeOptions& options) {
     struct stat st {};
     if (::fstat(fd, &st) != 0) return errno_fail("fstat", name);
+    return probe_fd_if_elf(fd, st, name, options);
+}
+
+Result<std::optional<ElfInfo>> probe_fd_if_elf(int fd, const struct stat& st, const std::string& name,
+                                               const ProbeOptions& options) {
     if (!S_ISREG(st.st_mode)) return std::optional<ElfInfo>{};
     ElfBytes file(fd, static_cast<std::uint64_t>(st.st_size), std::endian::little);
     auto head = file.slice(0, std::min<std::uint64_t>(file.size(), kIdentSize));

@@ -4,6 +4,8 @@
 // Every offset, count and string is bounds-checked; a malformed file is an Error naming it.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <bit>
 #include <cstdint>
 #include <optional>
@@ -68,6 +70,9 @@ Result<ElfInfo> probe_fd(int fd, const std::string& name, const ProbeOptions& op
 // probe_fd(), but nullopt for what a directory scan skips silently: something that is not a
 // regular file, or a file without the ELF magic (linker scripts such as libc.so).
 Result<std::optional<ElfInfo>> probe_fd_if_elf(int fd, const std::string& name,
+                                               const ProbeOptions& options = {});
+// The same for a file whose fstat() the caller has: `st` must be fd's.
+Result<std::optional<ElfInfo>> probe_fd_if_elf(int fd, const struct stat& st, const std::string& name,
                                                const ProbeOptions& options = {});
 
 // probe_fd() on a host file.
