@@ -165,6 +165,7 @@ ProbeMemo ProbeMemo::decode(std::string_view bytes) {
 }
 
 ProbeMemo ProbeMemo::load(const std::string& file) {
+    if (file.empty()) return {};
     ProbeMemo memo = decode(read_small_file(file));
     memo.file_ = file;
     return memo;

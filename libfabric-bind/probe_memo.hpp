@@ -38,7 +38,8 @@ using RememberedProbe = std::optional<elf::ElfInfo>;
 
 class ProbeMemo {
 public:
-    // The entries stored in `file`; none if it is missing, unreadable or not a memo.
+    // The entries stored in `file`; none if it is missing, unreadable or not a memo. An empty
+    // `file` is no memo at all: nothing is read, and save() writes nothing.
     static ProbeMemo load(const std::string& file);
 
     // The remembered probe of the file with this identity, or null.

@@ -102,7 +102,8 @@ Result<std::optional<plan::LinkerConfig>> read_linker_config(const edf::Environm
     const auto& libc = linker->libc;
     plan::LinkerConfig config;
     if (libc.glibc) {
-        auto memo = ldcache::ProbeMemo::load(probe_memo);
+        // Only a scan of injected directories uses the memo; the hooks' files are not scanned.
+        auto memo = ldcache::ProbeMemo::load(dirs->empty() ? std::string() : probe_memo);
         auto glibc = ldcache::plan_glibc_cache(*linker->files, *dirs, *libc.arch, {}, {}, files, &memo);
         if (!glibc) return Unexpected(glibc.error());
         memo.save();
