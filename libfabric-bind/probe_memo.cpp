@@ -1,12 +1,10 @@
 #include "libfabric-bind/probe_memo.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <charconv>
 #include <vector>
 
+#include "common/read_small_file.hpp"
 #include "common/replace_file.hpp"
 
 namespace skiff::ldcache {
@@ -124,20 +122,6 @@ std::optional<std::pair<FileIdentity, RememberedProbe>> read_entry(Cursor& in) {
     return std::pair{id, RememberedProbe{std::move(*facts)}};
 }
 
-std::string read_small_file(const std::string& file) {
-    std::string bytes;
-    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) return bytes;
-    struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) <= memo_size_limit) {
-        bytes.resize(static_cast<std::size_t>(st.st_size));
-        ssize_t n = ::pread(fd, bytes.data(), bytes.size(), 0);
-        bytes.resize(n < 0 ? 0 : static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    return bytes;
-}
-
 }  // namespace
 
 FileIdentity identity_of(const struct stat& st) {
@@ -166,7 +150,7 @@ ProbeMemo ProbeMemo::decode(std::string_view bytes) {
 
 ProbeMemo ProbeMemo::load(const std::string& file) {
     if (file.empty()) return {};
-    ProbeMemo memo = decode(read_small_file(file));
+    ProbeMemo memo = decode(read_small_file(file, memo_size_limit).value_or(""));
     memo.file_ = file;
     return memo;
 }

@@ -1,11 +1,9 @@
 #include "namespaces/squashfs_profile.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <charconv>
 #include <unordered_set>
 
+#include "common/read_small_file.hpp"
 #include "common/replace_file.hpp"
 
 namespace skiff::ns {
@@ -96,16 +94,10 @@ std::string profile_file(const std::string& directory, const ImageIdentity& imag
 }
 
 std::optional<ReadProfile> load_profile(const std::string& directory, const ImageIdentity& image) {
-    int fd = ::open(profile_file(directory, image).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) return std::nullopt;
-    std::string bytes;
-    char buffer[16384];
-    ssize_t n = 0;
-    while ((n = ::read(fd, buffer, sizeof buffer)) > 0 && bytes.size() < (1u << 20))
-        bytes.append(buffer, static_cast<std::size_t>(n));
-    ::close(fd);
-    if (n != 0) return std::nullopt;  // a read error, or far larger than any real profile
-    return decode_profile(bytes, image);
+    // 1 MiB is far larger than any real profile.
+    auto bytes = read_small_file(profile_file(directory, image), std::size_t{1} << 20);
+    if (!bytes) return std::nullopt;
+    return decode_profile(*bytes, image);
 }
 
 void store_profile(const std::string& directory, const ReadProfile& profile) {

@@ -1,11 +1,10 @@
 #include "launcher/cli/facts_cache.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <charconv>
 #include <cstdio>
+#include <limits>
 
+#include "common/read_small_file.hpp"
 #include "common/replace_file.hpp"
 
 namespace skiff::cli {
@@ -120,15 +119,10 @@ std::string facts_cache_file(const std::string& cache_dir, const image::ImageSou
 }
 
 std::optional<plan::ImageFacts> load_cached_facts(const std::string& cache_dir, const image::ImageSource& image) {
-    int fd = ::open(facts_cache_file(cache_dir, image).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) return std::nullopt;
-    std::string bytes;
-    char buffer[16384];
-    ssize_t n = 0;
-    while ((n = ::read(fd, buffer, sizeof buffer)) > 0) bytes.append(buffer, static_cast<std::size_t>(n));
-    ::close(fd);
-    if (n < 0) return std::nullopt;
-    return decode_facts(bytes);
+    // No limit: the facts hold the image's /etc/passwd and /etc/group, whatever their size.
+    auto bytes = read_small_file(facts_cache_file(cache_dir, image), std::numeric_limits<std::size_t>::max());
+    if (!bytes) return std::nullopt;
+    return decode_facts(*bytes);
 }
 
 void store_cached_facts(const std::string& cache_dir, const image::ImageSource& image, const plan::ImageFacts& facts) {
