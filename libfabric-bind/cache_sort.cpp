@@ -64,23 +64,6 @@ int libcmp(std::string_view a, std::string_view b, bool char_signed) {
     return sign(-byte_value(cb, char_signed));
 }
 
-std::string libcmp_key(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    std::size_t i = 0;
-    while (i < s.size()) {
-        if (!is_digit(s[i])) {
-            out.push_back(s[i++]);
-            continue;
-        }
-        std::size_t end = run_end(s, i);
-        std::string_view run = strip_zeros(s.substr(i, end - i));
-        out.append(run.empty() ? std::string_view("0") : run);
-        i = end;
-    }
-    return out;
-}
-
 std::uint64_t libcmp_hash(std::string_view s) {
     std::uint64_t h = 14695981039346656037ULL;
     auto add = [&h](char c) { h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL; };

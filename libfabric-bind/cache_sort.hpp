@@ -19,11 +19,8 @@ namespace skiff::ldcache {
 // `char` (signed on x86).
 int libcmp(std::string_view a, std::string_view b, bool char_signed);
 
-// A string that is equal for two keys exactly when libcmp() says they are equal: digit runs
-// lose their leading zeros ("libfoo.so.01" -> "libfoo.so.1").
-std::string libcmp_key(std::string_view s);
-
-// A hash of libcmp_key(s) (FNV-1a over its bytes), computed without building it.
+// A hash (FNV-1a) that is equal for keys libcmp() says are equal: it hashes `s` with every
+// digit run's leading zeros dropped ("libfoo.so.01" as "libfoo.so.1").
 std::uint64_t libcmp_hash(std::string_view s);
 
 // Length of the longest run of ASCII digits in `s`.

@@ -78,12 +78,4 @@ StringOffsets layout_string_offsets(std::span<const std::string_view> strings) {
     return out;
 }
 
-StringLayout layout_strings(std::vector<std::string_view> strings) {
-    StringOffsets laid = layout_string_offsets(strings);
-    StringLayout out;
-    out.bytes = std::move(laid.bytes);
-    for (std::size_t i = 0; i < strings.size(); ++i) out.offsets.emplace(strings[i], laid.at[i]);
-    return out;
-}
-
 }  // namespace skiff::ldcache

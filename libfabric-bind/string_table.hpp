@@ -9,23 +9,13 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace skiff::ldcache {
 
-struct StringLayout {
-    std::string bytes;  // the table, every string NUL-terminated
-    // string -> offset from the table start; the views point into the caller's strings
-    std::unordered_map<std::string_view, std::uint32_t> offsets;
-};
-
-// `strings` may contain duplicates; the table holds each distinct string once. The strings
-// must outlive the returned layout (its keys are views of them).
-StringLayout layout_strings(std::vector<std::string_view> strings);
-
-// The same table, with the offsets by input position: `at[i]` is where `strings[i]` starts.
-// Nothing is allocated per string, so the writer uses this one.
+// The table for `strings`, which may contain duplicates (the table holds each distinct string
+// once): `bytes`, every string NUL-terminated, and `at[i]`, the offset where `strings[i]`
+// starts. Nothing is allocated per string.
 struct StringOffsets {
     std::string bytes;
     std::vector<std::uint32_t> at;

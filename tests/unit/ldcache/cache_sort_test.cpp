@@ -7,6 +7,25 @@
 namespace skiff::ldcache {
 namespace {
 
+// Equal for two keys exactly when libcmp() says they are: digit runs lose their leading zeros
+// ("libfoo.so.01" -> "libfoo.so.1"). libcmp_hash() hashes this without building it.
+std::string libcmp_key(std::string_view s) {
+    auto digit = [&](std::size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; };
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+        if (!digit(i)) {
+            out += s[i++];
+            continue;
+        }
+        std::size_t end = i;
+        while (digit(end)) ++end;
+        while (i + 1 < end && s[i] == '0') ++i;
+        out.append(s.substr(i, end - i));
+        i = end;
+    }
+    return out;
+}
+
 // The comparison as ldcache.md §2.6 describes glibc's, with glibc's int arithmetic, used as the
 // reference for keys whose digit runs fit in 9 digits.
 int reference_libcmp(const std::string& sa, const std::string& sb, bool sgn) {

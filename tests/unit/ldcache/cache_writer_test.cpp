@@ -104,16 +104,18 @@ TEST(LdcacheWriter, OrderAndRoundTrip) {
 }
 
 TEST(LdcacheWriter, StringTableSharesSuffixes) {
-    StringLayout t = layout_strings({"libz.so.1", "/lib/x86_64-linux-gnu/libz.so.1", "libz.so.1"});
     std::string path = "/lib/x86_64-linux-gnu/libz.so.1";
+    std::vector<std::string_view> zlib = {"libz.so.1", path, "libz.so.1"};
+    StringOffsets t = layout_string_offsets(zlib);
     EXPECT_EQ(t.bytes, path + std::string(1, '\0'));
-    EXPECT_EQ(t.offsets.at(path), 0u);
-    EXPECT_EQ(t.offsets.at("libz.so.1"), path.size() - 9);
+    EXPECT_EQ(t.at[1], 0u);
+    EXPECT_EQ(t.at[0], path.size() - 9);
     // Reversed-byte order, descending; longer first on a common suffix.
-    StringLayout u = layout_strings({"ab", "b", "zb", "a"});
+    std::vector<std::string_view> short_ones = {"ab", "b", "zb", "a"};
+    StringOffsets u = layout_string_offsets(short_ones);
     EXPECT_EQ(u.bytes, std::string("zb\0ab\0a\0", 8));
-    EXPECT_EQ(u.offsets.at("b"), 4u);
-    EXPECT_TRUE(layout_strings({}).bytes.empty());
+    EXPECT_EQ(u.at[1], 4u);
+    EXPECT_TRUE(layout_string_offsets({}).bytes.empty());
 }
 
 TEST(LdcacheWriter, StringOffsetsByPosition) {
