@@ -319,8 +319,9 @@ void run_image_server(const ImageServerConfig& config, int ready_fd) {
         (void)!::write(ready_fd, "B", 1);
         ::_exit(0);
     }
-    SquashfsFuse* fs = open_squashfs_fuse(config.image, config.uid, config.gid);
-    if (!fs) give_up(ready_fd, config.image + " is not a squashfs image libsquashfuse can read");
+    std::string problem;
+    SquashfsFuse* fs = open_squashfs_fuse(config.image, config.uid, config.gid, problem);
+    if (!fs) give_up(ready_fd, "image '" + config.image + "': " + problem);
     auto listener = listen_unix(config.socket_path());
     if (!listener) give_up(ready_fd, listener.error().describe());
     auto session = mount_image(config, fs);

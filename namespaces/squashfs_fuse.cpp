@@ -1,4 +1,5 @@
-// Prefix legend: sqfs_ libsquashfuse, fuse_ libfuse3 low-level API.
+// Prefix legend: sqfs_ libsquashfuse, fuse_ libfuse3 low-level API. Metadata is read by skiff's
+// bounded readers (squashfs_meta.hpp, squashfs_dir.hpp), never by libsquashfuse's own.
 #include "namespaces/squashfs_fuse.hpp"
 
 #include <fcntl.h>
@@ -9,9 +10,16 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <vector>
 
+#include "namespaces/squashfs_dir.hpp"
+#include "namespaces/squashfs_meta.hpp"
 #include "namespaces/squashfs_read.hpp"
+#include "namespaces/squashfs_superblock.hpp"
 #include "namespaces/squashfuse_c.hpp"
+#include "namespaces/sys_error.hpp"
+#include "namespaces/unique_fd.hpp"
 
 
 namespace skiff::ns {
@@ -43,64 +51,78 @@ void own(SquashfsFuse& state, struct stat& st) {
     st.st_gid = state.gid;
 }
 
+// The inode behind a FUSE inode number (libsquashfuse's 64-bit mapping: the inode id itself,
+// the root as FUSE_ROOT_ID), read by skiff's bounded reader; replies EIO itself if damaged.
+bool inode_of(fuse_req_t req, fuse_ino_t ino, sqfs_inode& inode) {
+    sqfs_ll& ll = state_of(req).ll;
+    if (squashfs::read_inode(ll.fs, ll.ino_sqfs(&ll, ino), inode)) return true;
+    fuse_reply_err(req, EIO);
+    return false;
+}
+
 void op_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
-    sqfs_ll_i lli;
-    if (sqfs_ll_iget(req, &lli, ino)) return;  // it replied already
-    struct stat st {};
-    if (sqfs_stat(&lli.ll->fs, &lli.inode, &st)) {
-        fuse_reply_err(req, ENOENT);
-        return;
-    }
+    sqfs_inode inode;
+    if (!inode_of(req, ino, inode)) return;
+    SquashfsFuse& state = state_of(req);
+    struct stat st = squashfs::stat_of(state.ll.fs, inode);
     st.st_ino = ino;
-    own(state_of(req), st);
+    own(state, st);
     fuse_reply_attr(req, &st, forever);
 }
 
 void op_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
-    sqfs_ll_i lli;
-    if (sqfs_ll_iget(req, &lli, parent)) return;
-    if (!S_ISDIR(lli.inode.base.mode)) {
+    sqfs_inode directory;
+    if (!inode_of(req, parent, directory)) return;
+    if (!S_ISDIR(directory.base.mode)) {
         fuse_reply_err(req, ENOTDIR);
         return;
     }
+    SquashfsFuse& state = state_of(req);
     sqfs_name name_buffer;
     sqfs_dir_entry entry;
     sqfs_dentry_init(&entry, name_buffer);
-    bool found = false;
-    if (sqfs_dir_lookup(&lli.ll->fs, &lli.inode, name, strlen(name), &entry, &found)) {
-        fuse_reply_err(req, EIO);
-        return;
-    }
+    auto found = squashfs::lookup_entry(state.ll.fs, directory, name, entry);
     fuse_entry_param reply{};
     reply.attr_timeout = reply.entry_timeout = forever;  // ino 0: a cached negative entry
     sqfs_inode inode;
-    if (found) {
-        if (sqfs_inode_get(&lli.ll->fs, &inode, sqfs_dentry_inode(&entry)) ||
-            sqfs_stat(&lli.ll->fs, &inode, &reply.attr)) {
-            fuse_reply_err(req, EIO);
-            return;
-        }
-        reply.ino = lli.ll->ino_register(lli.ll, &entry);
+    if (found == squashfs::Step::damaged ||
+        (found == squashfs::Step::entry && !squashfs::read_inode(state.ll.fs, sqfs_dentry_inode(&entry), inode))) {
+        fuse_reply_err(req, EIO);
+        return;
+    }
+    if (found == squashfs::Step::entry) {
+        reply.attr = squashfs::stat_of(state.ll.fs, inode);
+        reply.ino = state.ll.ino_register(&state.ll, &entry);
         reply.attr.st_ino = reply.ino;
-        own(state_of(req), reply.attr);
+        own(state, reply.attr);
     }
     fuse_reply_entry(req, &reply);
 }
 
-void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_file_info* fi) {
+// The kernel asks for at most max_pages (32) pages a read; a larger request would only come
+// from a future kernel, and gets a buffer of its own.
+void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_file_info*) {
     SquashfsFuse& state = state_of(req);
-    if (size > sizeof state.read_buffer) {
-        sqfs_ll_op_read(req, ino, size, offset, fi);
-        return;
-    }
-    sqfs_ll_i lli;
-    if (sqfs_ll_iget(req, &lli, ino)) return;  // it replied already
-    (void)fi;
-    if (!read_file_range(state.blocks, lli.inode, offset, size, state.read_buffer)) {
+    sqfs_inode inode;
+    if (!inode_of(req, ino, inode)) return;
+    std::vector<char> large(size > sizeof state.read_buffer ? size : 0);
+    char* buffer = large.empty() ? state.read_buffer : large.data();
+    if (!read_file_range(state.blocks, inode, offset, size, buffer)) {
         fuse_reply_err(req, EIO);
         return;
     }
-    fuse_reply_buf(req, state.read_buffer, size);
+    fuse_reply_buf(req, buffer, size);
+}
+
+void op_readlink(fuse_req_t req, fuse_ino_t ino) {
+    sqfs_inode inode;
+    if (!inode_of(req, ino, inode)) return;
+    std::string target;
+    if (!squashfs::read_symlink(state_of(req).ll.fs, inode, target)) {
+        fuse_reply_err(req, EIO);
+        return;
+    }
+    fuse_reply_readlink(req, target.c_str());
 }
 
 // ENOSYS from open and opendir tells the kernel (FUSE_NO_OPEN(DIR)_SUPPORT, Linux 4.19/5.1)
@@ -110,30 +132,30 @@ void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_fil
 void op_open(fuse_req_t req, fuse_ino_t, fuse_file_info*) { fuse_reply_err(req, ENOSYS); }
 
 void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_file_info*) {
-    sqfs_ll_i lli;
-    if (sqfs_ll_iget(req, &lli, ino)) return;  // it replied already
-    sqfs_dir dir;
-    if (sqfs_dir_open(&lli.ll->fs, &lli.inode, &dir, offset)) {
+    sqfs_inode inode;
+    if (!inode_of(req, ino, inode)) return;
+    SquashfsFuse& state = state_of(req);
+    squashfs::DirReader dir;
+    if (offset < 0 || !squashfs::open_directory(state.ll.fs, inode, static_cast<std::uint64_t>(offset), dir)) {
         fuse_reply_err(req, EINVAL);
         return;
     }
-    SquashfsFuse& state = state_of(req);
     size = std::min(size, sizeof state.read_buffer);
     std::size_t used = 0;
     sqfs_name name;
     sqfs_dir_entry entry;
     sqfs_dentry_init(&entry, name);
-    sqfs_err err = SQFS_OK;
-    while (sqfs_dir_next(&lli.ll->fs, &dir, &entry, &err)) {
+    squashfs::Step step;
+    while ((step = squashfs::next_entry(state.ll.fs, dir, entry)) == squashfs::Step::entry) {
         struct stat st {};
         st.st_mode = sqfs_dentry_mode(&entry);
-        st.st_ino = lli.ll->ino_fuse_num(lli.ll, &entry);
+        st.st_ino = state.ll.ino_fuse_num(&state.ll, &entry);
         auto next = static_cast<off_t>(sqfs_dentry_next_offset(&entry));
-        std::size_t n = fuse_add_direntry(req, state.read_buffer + used, size - used, sqfs_dentry_name(&entry), &st, next);
+        std::size_t n = fuse_add_direntry(req, state.read_buffer + used, size - used, name, &st, next);
         if (n > size - used) break;  // full: the kernel asks again from `next`
         used += n;
     }
-    if (err != SQFS_OK) {
+    if (step == squashfs::Step::damaged) {
         fuse_reply_err(req, EIO);
         return;
     }
@@ -155,7 +177,7 @@ fuse_lowlevel_ops operations() {
     ops.readdir = op_readdir;
     ops.open = op_open;
     ops.read = op_read;
-    ops.readlink = sqfs_ll_op_readlink;
+    ops.readlink = op_readlink;
     // No getxattr/listxattr: overlayfs asks the lower layer for its own xattrs on every lookup,
     // and the kernel stops asking a FUSE server after its first ENOSYS (fc->no_getxattr),
     // which saves a round trip per path component. File capabilities would be inert anyway
@@ -177,16 +199,40 @@ bool widen_data_cache(sqfs& fs) {
 
 }  // namespace
 
-SquashfsFuse* open_squashfs_fuse(const std::string& image, uid_t uid, gid_t gid) {
-    auto* state = new SquashfsFuse;  // not value-initialised: zeroing the read buffer costs page faults
+// O_NONBLOCK: a FIFO in place of the image must not hang the server (the check refuses it).
+SquashfsFuse* open_squashfs_fuse(const std::string& image, uid_t uid, gid_t gid, std::string& problem) {
+    UniqueFd fd(::open(image.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+    if (!fd.valid()) {
+        problem = SysError{errno, "open", image}.describe();
+        return nullptr;
+    }
+    problem = squashfs::superblock_problem(fd.get());
+    if (!problem.empty()) return nullptr;
+    std::unique_ptr<SquashfsFuse> state(new SquashfsFuse);  // not value-initialised: zeroing the read buffer costs page faults
     std::memset(&state->ll, 0, sizeof state->ll);
     state->uid = uid;
     state->gid = gid;
     state->blocks.fs = &state->ll.fs;
-    if (sqfs_open_image(&state->ll.fs, image.c_str(), 0) != SQFS_OK || sqfs_ll_init(&state->ll) ||
-        !widen_data_cache(state->ll.fs))
+    // The served image keeps its fd for the life of the process, as sqfs_open_image would.
+    if (sqfs_init(&state->ll.fs, fd.get(), 0) != SQFS_OK || sqfs_ll_init(&state->ll) ||
+        !widen_data_cache(state->ll.fs)) {
+        problem = "libsquashfuse cannot read it";
         return nullptr;
-    return state;
+    }
+    if (!squashfs::root_reads_whole(state->ll.fs)) {
+        problem = "its root directory is damaged";
+        return nullptr;
+    }
+    (void)fd.release();
+    return state.release();
+}
+
+void close_squashfs_fuse(SquashfsFuse* fs) {
+    if (!fs) return;
+    int fd = fs->ll.fs.fd;
+    sqfs_ll_destroy(&fs->ll);
+    ::close(fd);
+    delete fs;
 }
 
 sqfs& squashfs_of(SquashfsFuse* fs) { return fs->ll.fs; }

@@ -15,9 +15,13 @@ struct SquashfsFuse;
 class BlockPrefetch;
 class ReadRecorder;
 
-// Opens the image and parses its tables; nullptr if libsquashfuse cannot read it. Every file
-// is reported as owned by `uid`/`gid` (ids as seen in the mounting user namespace).
-SquashfsFuse* open_squashfs_fuse(const std::string& image, uid_t uid, gid_t gid);
+// Opens the image, checks its superblock, parses its tables and reads its root directory
+// whole; nullptr, with what is wrong in `problem`, if it cannot be served. Every file is
+// reported as owned by `uid`/`gid` (ids as seen in the mounting user namespace).
+SquashfsFuse* open_squashfs_fuse(const std::string& image, uid_t uid, gid_t gid, std::string& problem);
+
+// Frees what open_squashfs_fuse() made and closes the image (servers exit instead).
+void close_squashfs_fuse(SquashfsFuse* fs);
 
 sqfs& squashfs_of(SquashfsFuse* fs);
 

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <optional>
 
+#include "namespaces/squashfs_meta.hpp"
 #include "namespaces/squashfs_prefetch.hpp"
 #include "namespaces/squashfuse_c.hpp"
 
@@ -49,6 +50,9 @@ struct Piece {
 // SQUASHFS_COMPRESSED_BIT_BLOCK): libsquashfuse would malloc the whole block, read it and
 // copy the part asked for, a page fault per 4 KiB of the allocation and two copies.
 bool locate(const BlockSource& source, sqfs_cache& cache, BlockRef ref, Piece& piece) {
+    // mkfs stores a block uncompressed when compressing does not shrink it, so no stored block
+    // is larger than a block; libsquashfuse would allocate whatever size the header claims.
+    if ((ref.header >> 25) != 0 || stored_size(ref.header) > source.fs->sb.block_size) return false;
     if (ref.header & (1u << 24)) {
         piece.stored = ref;
         return true;
@@ -59,7 +63,7 @@ bool locate(const BlockSource& source, sqfs_cache& cache, BlockRef ref, Piece& p
 
 bool fragment_piece(const BlockSource& source, sqfs_inode& inode, Piece& piece) {
     squashfs_fragment_entry fragment{};
-    if (sqfs_frag_entry(source.fs, &fragment, inode.xtra.reg.frag_idx) != SQFS_OK) return false;
+    if (!squashfs::read_fragment(*source.fs, inode.xtra.reg.frag_idx, fragment)) return false;
     piece.offset = inode.xtra.reg.frag_off;
     piece.length = static_cast<std::size_t>(inode.xtra.reg.file_size % source.fs->sb.block_size);
     return locate(source, source.fs->frag_cache, {fragment.start_block, fragment.size}, piece);

@@ -71,9 +71,10 @@ std::unique_ptr<ProfileUse> start_profile(SquashfsFuse* fs, const std::string& d
 void serve_squashfs(int control_fd, const std::string& image, uid_t uid, gid_t gid, const std::string& profile_directory) {
     detach_from_caller(control_fd);
     control_fd = 3;
-    SquashfsFuse* fs = open_squashfs_fuse(image, uid, gid);
+    std::string problem;
+    SquashfsFuse* fs = open_squashfs_fuse(image, uid, gid, problem);
     if (!fs) {
-        (void)send_message(control_fd, "E" + image + " is not a squashfs image libsquashfuse can read");
+        (void)send_message(control_fd, "E" + problem);
         ::_exit(1);
     }
     // Before answering: the helper decompresses while the launcher builds its namespaces.

@@ -56,8 +56,9 @@ SysResult<void> await_ready(SquashfsServer& server) {
     auto ready = receive_message(server.control.get());
     if (!ready) return Unexpected(ready.error());
     if (ready->payload == "R") return {};
-    std::string why = ready->payload.empty() ? "the server exited" : ready->payload.substr(1);
-    return sys_fail("squashfuse: " + why, server.image, EINVAL);
+    // The server names what is wrong with the image; the caller's context names the image.
+    if (ready->payload.empty()) return sys_fail("squashfs server exited", server.image, EINVAL);
+    return sys_fail(ready->payload.substr(1), {}, 0);
 }
 
 }  // namespace

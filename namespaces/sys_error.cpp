@@ -7,7 +7,7 @@ namespace skiff::ns {
 std::string SysError::describe() const {
     std::string text = op;
     if (!path.empty()) text += " '" + path + "'";
-    return text + ": " + std::strerror(code);
+    return code == 0 ? text : text + ": " + std::strerror(code);
 }
 
 std::string SysError::hint() const {

@@ -11,11 +11,11 @@
 namespace skiff::ns {
 
 struct SysError {
-    int code = 0;      // errno
+    int code = 0;      // errno; 0: a failure that no system call reported, described by `op`
     std::string op;    // "mount", "openat2", ...
     std::string path;  // the path or object the call was about; may be empty
 
-    // "<op> '<path>': <strerror>"
+    // "<op> '<path>': <strerror>" ("<op> '<path>'" when code is 0)
     std::string describe() const;
     // A hint for known traps (userns sysctl, /dev/fuse mode, locked flags, ENOSPC), or "".
     std::string hint() const;

@@ -1,4 +1,6 @@
 // Prefix legend: sqfs_ is libsquashfuse (squashfuse/*.h), sqfs is its open-filesystem handle.
+// Every read of the image's metadata goes through skiff's bounded readers
+// (namespaces/squashfs_meta.hpp): libsquashfuse 0.1.105 trusts lengths stored in the image.
 #include "launcher/image/squashfs_reader.hpp"
 
 #include <fcntl.h>
@@ -11,24 +13,18 @@
 #include <string_view>
 #include <vector>
 
+#include "namespaces/squashfs_dir.hpp"
+#include "namespaces/squashfs_meta.hpp"
+#include "namespaces/squashfs_read.hpp"
+#include "namespaces/squashfs_superblock.hpp"
+#include "namespaces/squashfuse_c.hpp"
 #include "namespaces/sys_error.hpp"
 #include "namespaces/unique_fd.hpp"
-
-// The installed squashfuse/config.h is the package's autoconf output: it defines
-// _POSIX_C_SOURCE (a redefinition warning after any libc header) and nothing the public
-// headers need except HAVE_LINUX_TYPES_LE16. Mark it included and define that one ourselves.
-// The headers have no extern "C" guards of their own.
-#define SQFS_CONFIG_H
-#define HAVE_LINUX_TYPES_LE16 1
-extern "C" {
-#include <squashfuse/squashfuse.h>
-}
 
 namespace skiff::image {
 namespace {
 
 constexpr int max_symlinks = 40;                // Linux MAXSYMLINKS
-constexpr std::size_t max_link_target = 4096;   // PATH_MAX
 
 using Inode = sqfs_inode;
 
@@ -86,18 +82,13 @@ struct SquashfsImage::State {
 
     Result<Inode> inode(sqfs_inode_id id, const std::string& path) {
         Inode result{};
-        if (sqfs_err err = sqfs_inode_get(&fs, &result, id); err != SQFS_OK)
-            return bad(path, describe(err));
+        if (!ns::squashfs::read_inode(fs, id, result)) return bad(path, "damaged inode");
         return result;
     }
 
     Result<std::string> link_target(Inode& link, const std::string& path) {
-        if (link.xtra.symlink_size > max_link_target) return bad(path, "symlink target is too long");
-        std::string target(link.xtra.symlink_size + 1, '\0');
-        std::size_t size = target.size();
-        if (sqfs_err err = sqfs_readlink(&fs, &link, target.data(), &size); err != SQFS_OK)
-            return bad(path, describe(err));
-        target.resize(link.xtra.symlink_size);
+        std::string target;
+        if (!ns::squashfs::read_symlink(fs, link, target)) return bad(path, "damaged symlink");
         return target;
     }
 
@@ -107,10 +98,9 @@ struct SquashfsImage::State {
         sqfs_name buffer{};
         sqfs_dir_entry entry{};
         sqfs_dentry_init(&entry, buffer);
-        bool found = false;
-        sqfs_err err = sqfs_dir_lookup(&fs, &dir, name.data(), name.size(), &entry, &found);
-        if (err != SQFS_OK) return bad(path, describe(err));
-        if (!found) return std::optional<Inode>();
+        auto step = ns::squashfs::lookup_entry(fs, dir, name, entry);
+        if (step == ns::squashfs::Step::damaged) return bad(path, "damaged directory");
+        if (step == ns::squashfs::Step::end) return std::optional<Inode>();
         auto child = inode(sqfs_dentry_inode(&entry), path);
         if (!child) return Unexpected(std::move(child).error());
         return std::optional<Inode>(*child);
@@ -151,12 +141,11 @@ struct SquashfsImage::State {
     }
 
     Result<std::string> read_range(Inode& file, std::size_t limit, const std::string& path) {
-        std::uint64_t size = std::min<std::uint64_t>(file.xtra.reg.file_size, limit);
-        std::string data(static_cast<std::size_t>(size), '\0');
-        auto wanted = static_cast<sqfs_off_t>(size);
-        if (sqfs_err err = sqfs_read_range(&fs, &file, 0, &wanted, data.data()); err != SQFS_OK)
-            return bad(path, describe(err));
-        data.resize(static_cast<std::size_t>(wanted));
+        std::size_t size = static_cast<std::size_t>(std::min<std::uint64_t>(file.xtra.reg.file_size, limit));
+        std::string data(size, '\0');
+        if (!ns::read_file_range(ns::BlockSource{&fs}, file, 0, size, data.data()))
+            return bad(path, "damaged file data");
+        data.resize(size);
         return data;
     }
 };
@@ -177,6 +166,8 @@ Result<SquashfsImage> SquashfsImage::open(const std::string& image_path) {
     if (::fstat(state->fd.get(), &st) != 0)
         return Unexpected(ns::SysError{errno, "fstat", image_path}.to_error(state->context()));
     if (!S_ISREG(st.st_mode)) return fail(state->context() + ": not a squashfs file");
+    if (auto problem = ns::squashfs::superblock_problem(state->fd.get()); !problem.empty())
+        return fail(state->context() + ": " + problem);
     // sqfs_init frees what it allocated when it fails, so only a successful init is destroyed.
     if (sqfs_err err = sqfs_init(&state->fs, state->fd.get(), 0); err != SQFS_OK)
         return fail(state->context() + ": " + describe(err));

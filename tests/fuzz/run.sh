@@ -5,7 +5,10 @@
 #                      and old, compat and new caches written by ldconfig -c FORMAT;
 #   elf_probe_fuzz:    a small library with symbol versions and a PIE executable compiled
 #                      here, the host's libz.so.1, and the musl fixture's libgreet.so;
-#   probe_memo_fuzz:   a memo of remembered library probes (libfabric-bind/probe_memo.hpp).
+#   probe_memo_fuzz:   a memo of remembered library probes (libfabric-bind/probe_memo.hpp);
+#   squashfs_fuzz:     small images made by mksquashfs: /etc files, a symlink, a hard link, a
+#                      FIFO, fragments, a sparse file, a directory large enough for an index;
+#                      metadata stored plain and compressed.
 #
 #   tests/fuzz/run.sh SECONDS [BUILD_DIR]      # BUILD_DIR default: build-fuzz in the checkout
 #
@@ -24,7 +27,7 @@ readonly SECONDS_TOTAL=$1
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 readonly REPO BUILD=${2:-$REPO/build-fuzz}
 readonly CXX=${SKIFF_FUZZ_CXX:-clang++-14}
-readonly TARGETS=(cache_reader_fuzz elf_probe_fuzz probe_memo_fuzz)
+readonly TARGETS=(cache_reader_fuzz elf_probe_fuzz probe_memo_fuzz squashfs_fuzz)
 LDCONFIG=$(command -v ldconfig || echo /sbin/ldconfig)
 
 skip_or_fail() {
@@ -103,6 +106,27 @@ memo_seeds() {
     '2049 132 8192 -5 7 E 2 183 0 0 b - -' '2049 133 0 0 0 -' >"$1/memo"
 }
 
+# Small images, so that a mutation hits structure more often than file data: 4 KiB blocks, no
+# padding; one with plain metadata (-noI -noD: the fuzzer mutates the tables directly), one
+# gzip, one zstd.
+squashfs_seeds() {
+  local out=$1 tree=$SEED_TMP/squashfs-tree i
+  mkdir -p "$out" "$tree/etc" "$tree/usr/bin" "$tree/many"
+  printf 'root:x:0:0::/root:/bin/sh\nuser:x:1000:1000::/home/user:/bin/sh\n' >"$tree/etc/passwd"
+  printf 'root:x:0:\nuser:x:1000:\n' >"$tree/etc/group"
+  head -c 9000 /dev/urandom >"$tree/usr/bin/tool"
+  printf 'ID=seed\n' >"$tree/usr/bin/os-release"
+  ln -s ../usr/bin/os-release "$tree/etc/os-release"
+  ln "$tree/etc/group" "$tree/etc/group-"
+  mkfifo "$tree/etc/fifo"
+  truncate -s 20000 "$tree/usr/bin/sparse"
+  for i in $(seq 1 300); do : >"$tree/many/entry-with-a-long-name-$i"; done
+  mksquashfs "$tree" "$out/plain.sqsh" -b 4096 -nopad -noI -noD -noF -noX -quiet -all-root >/dev/null
+  mksquashfs "$tree" "$out/gzip.sqsh" -b 4096 -nopad -quiet -all-root >/dev/null
+  mksquashfs "$tree" "$out/zstd.sqsh" -b 4096 -nopad -comp zstd -quiet -all-root >/dev/null
+  [ -n "${SKIFF_TEST_IMAGES:-}" ] && cp "$SKIFF_TEST_IMAGES/data.sqsh" "$out/" 2>/dev/null || true
+}
+
 # run_target NAME SEEDS SECONDS: libFuzzer keeps what it finds in a scratch corpus, and a
 # failing input in $BUILD/artifacts/.
 run_target() {
@@ -126,6 +150,7 @@ main() {
   cache_seeds "$SEED_TMP/seeds-cache_reader_fuzz"
   elf_seeds "$SEED_TMP/seeds-elf_probe_fuzz"
   memo_seeds "$SEED_TMP/seeds-probe_memo_fuzz"
+  squashfs_seeds "$SEED_TMP/seeds-squashfs_fuzz"
   local each=$((SECONDS_TOTAL / ${#TARGETS[@]})) failed=0 t
   for t in "${TARGETS[@]}"; do
     run_target "$t" "$SEED_TMP/seeds-$t" "$each" || failed=1

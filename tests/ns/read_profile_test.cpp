@@ -34,6 +34,13 @@ std::string host_file(const std::string& path) {
     return content.str();
 }
 
+ns::SquashfsFuse* open_served(const std::string& image_path) {
+    std::string problem;
+    auto* fs = ns::open_squashfs_fuse(image_path, ::getuid(), ::getgid(), problem);
+    EXPECT_EQ(problem, "");
+    return fs;
+}
+
 // Reads `path` of the image through read_file_range in odd-sized pieces, as the kernel's
 // readahead does; nullopt if the image cannot serve it.
 std::optional<std::string> image_file(ns::SquashfsFuse* fs, const ns::BlockSource& source, const std::string& path) {
@@ -58,13 +65,13 @@ protected:
     void SetUp() override {
         NsTest::SetUp();
         rootfs_ = image("debian-rootfs");
-        fs_ = ns::open_squashfs_fuse(image("debian.sqsh"), ::getuid(), ::getgid());
+        fs_ = open_served(image("debian.sqsh"));
         ASSERT_NE(fs_, nullptr);
     }
 
     // The blocks that reading the sample files needs, in order, from a separate server state.
     std::vector<ns::BlockRef> recorded_profile() {
-        auto* fresh = ns::open_squashfs_fuse(image("debian.sqsh"), ::getuid(), ::getgid());
+        auto* fresh = open_served(image("debian.sqsh"));
         EXPECT_NE(fresh, nullptr);
         ns::ReadRecorder recorder(1000);
         ns::BlockSource source{&ns::squashfs_of(fresh), nullptr, &recorder};
@@ -131,7 +138,7 @@ TEST(ReadUncompressed, ServesTheFilesBytes) {
     dir.write_file("tree/sparse", std::string(300000, '\0') + "end");
     auto made = run_process({"/usr/bin/mksquashfs", dir / "tree", dir / "image.sqsh", "-noI", "-noD", "-noF", "-noX", "-quiet"});
     ASSERT_EQ(made.status, 0) << made.err;
-    auto* fs = ns::open_squashfs_fuse(dir / "image.sqsh", ::getuid(), ::getgid());
+    auto* fs = open_served(dir / "image.sqsh");
     ASSERT_NE(fs, nullptr);
     ns::ReadRecorder recorder(100);
     ns::BlockSource source{&ns::squashfs_of(fs), nullptr, &recorder};
