@@ -16,7 +16,7 @@
 #
 # Environment: CI=true implies SKIFF_TESTS_MUST_RUN=1 (every skip is a failure);
 # SKIFF_CI_ROOT (default /var/tmp/skiff-ci), SKIFF_TEST_USER (default skiff-test),
-# SKIFF_CTEST_TIMEOUT (seconds per test, default 300), SKIFF_FUZZ_SECONDS (default 60, shared
+# SKIFF_CTEST_TIMEOUT (seconds per test, default 300), SKIFF_FUZZ_SECONDS (default 120, shared
 # by the fuzz targets).
 set -euo pipefail
 
@@ -31,7 +31,7 @@ readonly TEST_USER=${SKIFF_TEST_USER:-skiff-test}
 readonly SRC=$CI_ROOT/src IMAGES=$CI_ROOT/images LOGS=$CI_ROOT/logs DEVICES=$CI_ROOT/devices
 readonly BUILD=$CI_ROOT/build ASAN_BUILD=$CI_ROOT/build-asan FUZZ_BUILD=$CI_ROOT/build-fuzz
 readonly CTEST_TIMEOUT=${SKIFF_CTEST_TIMEOUT:-300}
-readonly FUZZ_SECONDS=${SKIFF_FUZZ_SECONDS:-60}
+readonly FUZZ_SECONDS=${SKIFF_FUZZ_SECONDS:-120}
 MUST_RUN=${SKIFF_TESTS_MUST_RUN:-0}
 [ "${CI:-}" = true ] && MUST_RUN=1
 readonly MUST_RUN
