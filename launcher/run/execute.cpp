@@ -12,6 +12,7 @@
 #include "launcher/run/warm_image.hpp"
 #include "namespaces/exec.hpp"
 #include "namespaces/mount_ops.hpp"
+#include "namespaces/oom_score.hpp"
 #include "namespaces/path_in_root.hpp"
 #include "namespaces/user_namespace.hpp"
 
@@ -45,12 +46,15 @@ Result<ns::UniqueFd> clone_directory_image(const plan::LaunchPlan& plan) {
     return std::move(*tree);
 }
 
-// 8. Find the command, drop every privilege, exec. A spare builder this launch started
-//    (`builder_go`, or -1) serves only if the exec succeeds.
+// 8. Find the command, rank it above the FUSE servers it reads through (which this process
+//    started with its own OOM score), drop every privilege, exec. A spare builder this launch
+//    started (`builder_go`, or -1) serves only if the exec succeeds.
 LaunchFailure exec_in_container(const plan::LaunchPlan& plan, const EnvMap& env, Timeline& timeline, int builder_go) {
     auto path = env.contains("PATH") ? env.at("PATH") : "";
     auto file = ns::find_command(plan.argv.front(), path);
     if (!file) return exec_failure(file.error(), plan, env);
+    if (auto r = ns::raise_oom_score_adj(oom_rank_above_servers); !r)
+        timeline.note("OOM score left as it was: " + r.error().describe());
     if (auto r = ns::drop_privileges(); !r) return setup_failure(r.error().to_error("dropping privileges"));
     timeline.step("exec " + *file);
     spare_builder_go(builder_go);

@@ -9,6 +9,7 @@
 #include "launcher/run/execute.hpp"
 #include "launcher/run/warm_image.hpp"
 #include "namespaces/image_server.hpp"
+#include "namespaces/oom_score.hpp"
 #include "namespaces/spare_namespaces.hpp"
 #include "namespaces/unix_socket.hpp"
 
@@ -86,6 +87,7 @@ void detach(int go) {
     int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);
     (void)::setpriority(PRIO_PROCESS, 0, builder_niceness);
+    (void)ns::raise_oom_score_adj(oom_rank_above_servers);  // and the spares' builds with it
 }
 
 // The launch's end closes when it execs (close-on-exec) or exits: "G" alone means the

@@ -218,6 +218,34 @@ TEST_F(WarmSpare, AFailingLaunchLeavesNoBuilder) {
     ASSERT_TRUE(spares_reach(2));
 }
 
+// When memory runs out, the kernel kills the highest oom_score first. A dead image server
+// takes the root of every container of its image with it (README), so a container and a
+// spare builder rank above the server, which keeps the score its launch started with.
+TEST_F(WarmSpare, ContainersAndBuildersRankAboveTheServerForTheOomKiller) {
+    auto r = launch("cat /proc/self/oom_score_adj");
+    ASSERT_EQ(r.status, 0) << r;
+    ASSERT_TRUE(spares_reach(2));
+    auto in_spare = launch("cat /proc/self/oom_score_adj");
+    ASSERT_EQ(in_spare.status, 0) << in_spare;
+    EXPECT_TRUE(says(in_spare, "warm (spare)")) << in_spare.err;
+    auto adj = [](pid_t pid) {
+        std::ifstream file("/proc/" + std::to_string(pid) + "/oom_score_adj");
+        int value = -2000;
+        file >> value;
+        return value;
+    };
+    const int ours = adj(::getpid());
+    auto server = static_cast<pid_t>(servers().at(0).pid);
+    EXPECT_EQ(adj(server), ours) << "the server keeps the launch's score";
+    EXPECT_EQ(r.out, std::to_string(ours + 1) + "\n") << "clone launch";
+    EXPECT_EQ(in_spare.out, std::to_string(ours + 1) + "\n") << "spare launch";
+    std::vector<pid_t> builders;
+    for (pid_t pid : processes_using(runtime_.path()))
+        if (pid != server) builders.push_back(pid);
+    ASSERT_FALSE(builders.empty()) << "the plan's builder";
+    for (pid_t pid : builders) EXPECT_EQ(adj(pid), ours + 1) << "builder " << pid;
+}
+
 // Whether process `pid` has an open file descriptor on `ns` (a readlink of /proc/*/ns/*).
 bool holds_namespace(pid_t pid, const std::string& ns) {
     std::error_code ec;
