@@ -12,6 +12,7 @@
 #include "launcher/run/warm_image.hpp"
 #include "namespaces/exec.hpp"
 #include "namespaces/mount_ops.hpp"
+#include "namespaces/oom_score.hpp"
 #include "namespaces/path_in_root.hpp"
 #include "namespaces/user_namespace.hpp"
 
@@ -45,23 +46,31 @@ Result<ns::UniqueFd> clone_directory_image(const plan::LaunchPlan& plan) {
     return std::move(*tree);
 }
 
-// 8. Find the command, drop every privilege, exec.
-LaunchFailure exec_in_container(const plan::LaunchPlan& plan, const EnvMap& env, Timeline& timeline) {
+// 8. Find the command, rank it above the FUSE servers it reads through (which this process
+//    started with its own OOM score), drop every privilege, exec. A spare builder this launch
+//    started (`builder_go`, or -1) serves only if the exec succeeds.
+LaunchFailure exec_in_container(const plan::LaunchPlan& plan, const EnvMap& env, Timeline& timeline, int builder_go) {
     auto path = env.contains("PATH") ? env.at("PATH") : "";
     auto file = ns::find_command(plan.argv.front(), path);
     if (!file) return exec_failure(file.error(), plan, env);
+    if (auto r = ns::raise_oom_score_adj(oom_rank_above_servers); !r)
+        timeline.note("OOM score left as it was: " + r.error().describe());
     if (auto r = ns::drop_privileges(); !r) return setup_failure(r.error().to_error("dropping privileges"));
     timeline.step("exec " + *file);
-    return exec_failure(ns::exec_command(*file, plan.argv, env), plan, env);
+    spare_builder_go(builder_go);
+    auto error = ns::exec_command(*file, plan.argv, env);
+    spare_builder_stop(builder_go);
+    return exec_failure(error, plan, env);
 }
 
 // The launch's namespaces were built ahead (spare_builder.hpp): only what belongs to the
 // process is left.
-LaunchFailure launch_in_spare(const plan::LaunchPlan& plan, const ns::SpareNamespaces& spare, Timeline& timeline) {
+LaunchFailure launch_in_spare(const plan::LaunchPlan& plan, const ns::SpareNamespaces& spare, Timeline& timeline,
+                              int builder_go) {
     if (auto r = ns::enter_namespaces(spare); !r) return setup_failure(r.error().to_error("spare"));
     if (auto r = enter_workdir(plan); !r) return setup_failure(r.error());
     timeline.step("joined the spare's user and mount namespace");
-    return exec_in_container(plan, plan.env, timeline);
+    return exec_in_container(plan, plan.env, timeline, builder_go);
 }
 
 // A spare being built (build_spare): where it reports and waits once built.
@@ -81,7 +90,8 @@ struct SpareHold {
 
 // Steps 1b-8 of a launch; with `spare`, steps 1b-7 and hold_spare.
 LaunchFailure build_container(const plan::LaunchPlan& plan, WarmImage warm, Timeline& timeline,
-                              const HolderSpec* holder, ns::UniqueFd holder_base, const SpareHold* spare) {
+                              const HolderSpec* holder, ns::UniqueFd holder_base, const SpareHold* spare,
+                              int builder_go) {
     std::optional<ns::SquashfsServer> image_server;
     if (!warm.tree.valid()) {
         auto cold = start_cold_server(plan);
@@ -152,7 +162,7 @@ LaunchFailure build_container(const plan::LaunchPlan& plan, WarmImage warm, Time
     }
 
     if (holder) hold(*holder, plan, env, std::move(holder_base));
-    return exec_in_container(plan, env, timeline);
+    return exec_in_container(plan, env, timeline, builder_go);
 }
 
 }  // namespace
@@ -167,16 +177,18 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const Ho
     // 1. The image: namespaces built ahead for this plan (a spare), else a clone from the
     //    user's image server (warm), else a squashfs server of its own (cold); data squashfs
     //    mounts always get their own. While this process still sees the host as itself.
-    //    Spares are built by a detached process per plan, off the launches' path.
+    //    Spares are built by a detached process per plan, off the launches' path, which
+    //    starts only once this launch runs its command.
     auto spares = choose_spare(plan, holder != nullptr);
     auto warm = warm_image(plan, spares);
     timeline.step(warm.note);
+    ns::UniqueFd builder_go;
     if (warm.start_builder) {
-        start_spare_builder(plan, spares.key);
-        timeline.step("started the plan's spare builder");
+        builder_go = start_spare_builder(plan, spares.key);
+        timeline.step("started the plan's spare builder (it serves once the command runs)");
     }
-    if (warm.spare) return launch_in_spare(plan, *warm.spare, timeline);
-    return build_container(plan, std::move(warm), timeline, holder, std::move(holder_base), nullptr);
+    if (warm.spare) return launch_in_spare(plan, *warm.spare, timeline, builder_go.get());
+    return build_container(plan, std::move(warm), timeline, holder, std::move(holder_base), nullptr, builder_go.get());
 }
 
 LaunchFailure build_spare(const plan::LaunchPlan& launch_plan, int ready_fd, int hold_fd) {
@@ -189,7 +201,7 @@ LaunchFailure build_spare(const plan::LaunchPlan& launch_plan, int ready_fd, int
     auto warm = warm_image(plan, building);
     if (!warm.tree.valid()) return setup_failure(Error{warm.note});
     const SpareHold hold{ready_fd, hold_fd, warm.server};
-    return build_container(plan, std::move(warm), quiet, nullptr, {}, &hold);
+    return build_container(plan, std::move(warm), quiet, nullptr, {}, &hold, -1);
 }
 
 }  // namespace skiff::run

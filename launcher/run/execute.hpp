@@ -8,6 +8,13 @@
 
 namespace skiff::run {
 
+// What a container and a spare builder add to the OOM score adjustment they started with, and
+// the FUSE servers they depend on keep (namespaces/oom_score.hpp): when memory runs out, the
+// kernel then kills the command, or a builder, before the image server whose death would take
+// every container of the image with it. One unit weighs 0.1 % of the node's memory, far more
+// than a server's few MiB, and barely moves the command against anything else on the node.
+constexpr int oom_rank_above_servers = 1;
+
 struct LaunchFailure {
     int exit_code;  // exit_code::setup_failed, not_executable or not_found
     Error error;

@@ -7,7 +7,10 @@
 namespace skiff::run {
 Error mount_error(const plan::MountOp& op, const ns::SysError& error) {
     std::string what = op.source.empty() ? "'" + op.destination + "'" : "'" + op.source + "' -> '" + op.destination + "'";
-    return error.to_error(op.origin + ": mount " + what);
+    // A built-in mount's origin is "skiff" (what --dry-run prints); as a context it would read
+    // "skiff: error: skiff: mount ...".
+    std::string where = op.origin == "skiff" ? "built-in mount " : op.origin + ": mount ";
+    return error.to_error(where + what);
 }
 
 Result<std::optional<ns::SquashfsServer>> start_cold_server(const plan::LaunchPlan& plan) {

@@ -9,6 +9,7 @@
 #include "launcher/run/execute.hpp"
 #include "launcher/run/warm_image.hpp"
 #include "namespaces/image_server.hpp"
+#include "namespaces/oom_score.hpp"
 #include "namespaces/spare_namespaces.hpp"
 #include "namespaces/unix_socket.hpp"
 
@@ -78,27 +79,64 @@ ns::SysResult<ns::SpareNamespaces> build_one(const plan::LaunchPlan& plan, const
     }
 }
 
-void detach() {
+// Keeps only `go` (fd 3 and up) of the launch: not its connection, clone or spare.
+void detach(int go) {
     ::setsid();
-    ::close_range(3, ~0U, 0);  // nothing of the launch: not its connection, clone or spare
+    ::close_range(3, static_cast<unsigned>(go) - 1, 0);
+    ::close_range(static_cast<unsigned>(go) + 1, ~0U, 0);
     int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);
     (void)::setpriority(PRIO_PROCESS, 0, builder_niceness);
+    (void)ns::raise_oom_score_adj(oom_rank_above_servers);  // and the spares' builds with it
+}
+
+// The launch's end closes when it execs (close-on-exec) or exits: "G" alone means the
+// command runs.
+bool launch_runs_its_command(int go) {
+    std::string said;
+    char buffer[8];
+    for (;;) {
+        ssize_t n = ::read(go, buffer, sizeof buffer);
+        if (n > 0) said.append(buffer, static_cast<std::size_t>(n));
+        else if (n == 0 || errno != EINTR) return said == "G";
+    }
+}
+
+// The server marked the key as having a builder on its way to this launch; registering and
+// leaving at once clears that mark (it would otherwise deny the next launches a builder for
+// SparePool::build_timeout).
+void hand_back(const plan::LaunchPlan& plan, const std::string& key) {
+    if (auto connection = ns::connect_unix(server_socket(plan)))
+        (void)ns::register_builder(connection->get(), key);
 }
 
 }  // namespace
 
-void start_spare_builder(const plan::LaunchPlan& plan, const std::string& key) {
+ns::UniqueFd start_spare_builder(const plan::LaunchPlan& plan, const std::string& key) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) return {};  // no spares this time; a later launch is asked again
+    ns::UniqueFd go_in(fds[0]), go_out(fds[1]);
     pid_t middle = ::fork();
-    if (middle < 0) return;  // no spares this time; a later launch is asked again
+    if (middle < 0) return {};
     if (middle == 0) {
         if (::fork() == 0) {
-            detach();
-            serve_as_builder(plan, key);
+            int go = ::fcntl(go_in.get(), F_DUPFD_CLOEXEC, 3);  // above the standard streams
+            detach(go);
+            if (launch_runs_its_command(go)) serve_as_builder(plan, key);
+            hand_back(plan, key);
         }
         ::_exit(0);
     }
     wait_for(middle);
+    return go_out;
+}
+
+void spare_builder_go(int go_fd) {
+    if (go_fd >= 0) (void)!::write(go_fd, "G", 1);
+}
+
+void spare_builder_stop(int go_fd) {
+    if (go_fd >= 0) (void)!::write(go_fd, "S", 1);
 }
 
 }  // namespace skiff::run

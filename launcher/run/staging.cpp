@@ -34,6 +34,17 @@ Result<void> mount_image(const plan::LaunchPlan& plan, std::optional<ns::Squashf
     return {};
 }
 
+// An overlay's root directory shows the upper layer's mode, and prepare_staging made that
+// directory 0700: without this, every container's `/` would be 0700 whatever the image says.
+Result<void> give_upper_the_image_root_mode(const std::string& context) {
+    struct stat image_root {};
+    if (::stat(Staging::lower, &image_root) != 0)
+        return Unexpected(ns::SysError{errno, "stat", Staging::lower}.to_error(context));
+    if (::chmod(Staging::upper, image_root.st_mode & 07777) != 0)
+        return Unexpected(ns::SysError{errno, "chmod", Staging::upper}.to_error(context));
+    return {};
+}
+
 Result<void> fuse_overlay(const OverlayTools& tools, const std::string& context) {
     if (tools.fuse_overlayfs.empty())
         return fail(context + ": fuse-overlayfs is needed but not installed; install the fuse-overlayfs package");
@@ -63,6 +74,7 @@ Result<void> mount_root(const plan::LaunchPlan& plan, std::optional<ns::Squashfs
                         ns::UniqueFd image_tree, const OverlayTools& tools, const Timeline& timeline) {
     const std::string context = "image '" + plan.image.path + "'";
     if (auto r = mount_image(plan, server, std::move(image_tree), context); !r) return r;
+    if (auto r = give_upper_the_image_root_mode(context); !r) return r;
     if (plan.overlay == plan::OverlayDriver::fuse) return fuse_overlay(tools, context);
     auto kernel = ns::mount_overlay(Staging::lower, Staging::upper, Staging::work, Staging::root);
     if (kernel) return {};

@@ -50,6 +50,15 @@ TEST_F(Errors, EdfErrorsNameFileAndLine) {
     expect_error({"run", "-e", edf, "--", "true"}, edf + ":2: 'writable' must be true or false");
 }
 
+// A built-in mount (origin "skiff" in --dry-run) is named as such, and the line has the
+// "skiff: error:" prefix once: never "skiff: error: skiff: mount '/dev' ...".
+TEST_F(Errors, BuiltInMountFailureNamesTheMountOnce) {
+    TempDir dir("devfile");
+    dir.write_file("root/dev", "");  // an image whose /dev is a file
+    expect_error({"run", "--image", dir / "root", "--", "true"},
+                 "built-in mount '/dev' -> '/dev': move_mount '/dev': Invalid argument");
+}
+
 TEST_F(Errors, EdfSyntaxError) {
     TempDir dir("syntax");
     auto edf = dir.write_file("bad.toml", "image = \"x\"\nmounts = [\n");

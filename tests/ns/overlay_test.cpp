@@ -1,6 +1,10 @@
 // The writable layer: kernel overlayfs where the kernel allows it, fuse-overlayfs otherwise
 // (forced here with SKIFF_OVERLAY=fuse, as on kernels that refuse overlayfs in a user
 // namespace). Writes vanish at exit and the image never changes.
+#include <sys/stat.h>
+
+#include <cstdio>
+
 #include "tests/support/launch_fixture.hpp"
 
 namespace skiff::test {
@@ -32,6 +36,25 @@ TEST_F(Overlay, FuseOverlayfsGivesTheSameWritableRoot) {
     EXPECT_NE(r.out.find("fuse-overlayfs"), std::string::npos) << r;
     auto again = sh(image("musl.sqsh"), "test -e /etc/x || echo gone", {}, with_overlay("fuse"));
     EXPECT_EQ(again.out, "gone\n") << again;
+}
+
+// An overlay's root shows the mode of its writable layer's directory, which skiff creates:
+// the container's `/` must still have the image's mode, with either driver and image kind.
+TEST_F(Overlay, RootHasTheImagesMode) {
+    TempDir dir("rootmode");
+    auto copy = run_process({"cp", "-a", image("musl-rootfs"), dir / "rootfs"});
+    ASSERT_EQ(copy.status, 0) << copy;
+    ASSERT_EQ(::chmod((dir / "rootfs").c_str(), 0751), 0);
+    struct stat squashfs_source {};
+    ASSERT_EQ(::stat(image("musl-rootfs").c_str(), &squashfs_source), 0);  // what musl.sqsh was made of
+    char expected[8];
+    std::snprintf(expected, sizeof expected, "%o\n", squashfs_source.st_mode & 07777);
+    for (const char* driver : {"kernel", "fuse"}) {
+        auto in_directory = sh(dir / "rootfs", "stat -c %a /", {}, with_overlay(driver));
+        EXPECT_EQ(in_directory.out, "751\n") << driver << "\n" << in_directory;
+        auto in_squashfs = sh(image("musl.sqsh"), "stat -c %a /", {}, with_overlay(driver));
+        EXPECT_EQ(in_squashfs.out, expected) << driver << "\n" << in_squashfs;
+    }
 }
 
 TEST_F(Overlay, UnknownDriverIsAnError) {

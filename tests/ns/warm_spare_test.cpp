@@ -171,6 +171,81 @@ TEST_F(WarmSpare, TheBuilderGoesWithTheServer) {
     EXPECT_TRUE(processes_using(runtime_.path()).empty()) << "left behind after the server retired";
 }
 
+// The processes of this test's runtime directory other than `server`, once they have all
+// gone; failure names those still there after 10 s.
+::testing::AssertionResult only_the_server_left(const std::string& runtime, pid_t server) {
+    std::vector<pid_t> others;
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    do {
+        others.clear();
+        for (pid_t pid : processes_using(runtime))
+            if (pid != server) others.push_back(pid);
+        if (others.empty()) return ::testing::AssertionSuccess();
+        std::this_thread::sleep_for(20ms);
+    } while (std::chrono::steady_clock::now() < deadline);
+    auto failure = ::testing::AssertionFailure() << "still running besides the server:";
+    for (pid_t pid : others) failure << ' ' << pid;
+    return failure;
+}
+
+// The first launch of a plan is told to start the plan's spare builder. When that launch
+// fails (a command that is not there, one that cannot be executed, a missing workdir: none of
+// them is in the plan's key), no builder may stay to build spares for it, and the next launch
+// of the plan, told again, starts one that does.
+TEST_F(WarmSpare, AFailingLaunchLeavesNoBuilder) {
+    struct Failure {
+        std::vector<std::string> command;
+        std::vector<std::string> flags;
+        int status;
+    };
+    const Failure failures[] = {{{"no-such-command"}, {"-v"}, 127},
+                                {{"/etc/os-release"}, {"-v"}, 126},  // fails in execve itself
+                                {{"true"}, {"-v", "--workdir", "/no/such/dir"}, 125}};
+    for (const auto& failure : failures) {
+        SCOPED_TRACE(failure.command[0]);
+        auto failed = run_in(image("debian.sqsh"), failure.flags, failure.command, options());
+        ASSERT_EQ(failed.status, failure.status) << failed;
+        EXPECT_TRUE(says(failed, "starting its builder of spares")) << failed.err;
+        auto list = servers();
+        ASSERT_EQ(list.size(), 1u);
+        EXPECT_TRUE(only_the_server_left(runtime_.path(), static_cast<pid_t>(list[0].pid)));
+        EXPECT_EQ(servers().at(0).spares, 0) << "spares were built for a launch that failed";
+    }
+    auto works = launch("true");
+    ASSERT_EQ(works.status, 0) << works;
+    EXPECT_TRUE(says(works, "warm (clone)")) << works.err;
+    EXPECT_TRUE(says(works, "starting its builder of spares")) << works.err;
+    ASSERT_TRUE(spares_reach(2));
+}
+
+// When memory runs out, the kernel kills the highest oom_score first. A dead image server
+// takes the root of every container of its image with it (README), so a container and a
+// spare builder rank above the server, which keeps the score its launch started with.
+TEST_F(WarmSpare, ContainersAndBuildersRankAboveTheServerForTheOomKiller) {
+    auto r = launch("cat /proc/self/oom_score_adj");
+    ASSERT_EQ(r.status, 0) << r;
+    ASSERT_TRUE(spares_reach(2));
+    auto in_spare = launch("cat /proc/self/oom_score_adj");
+    ASSERT_EQ(in_spare.status, 0) << in_spare;
+    EXPECT_TRUE(says(in_spare, "warm (spare)")) << in_spare.err;
+    auto adj = [](pid_t pid) {
+        std::ifstream file("/proc/" + std::to_string(pid) + "/oom_score_adj");
+        int value = -2000;
+        file >> value;
+        return value;
+    };
+    const int ours = adj(::getpid());
+    auto server = static_cast<pid_t>(servers().at(0).pid);
+    EXPECT_EQ(adj(server), ours) << "the server keeps the launch's score";
+    EXPECT_EQ(r.out, std::to_string(ours + 1) + "\n") << "clone launch";
+    EXPECT_EQ(in_spare.out, std::to_string(ours + 1) + "\n") << "spare launch";
+    std::vector<pid_t> builders;
+    for (pid_t pid : processes_using(runtime_.path()))
+        if (pid != server) builders.push_back(pid);
+    ASSERT_FALSE(builders.empty()) << "the plan's builder";
+    for (pid_t pid : builders) EXPECT_EQ(adj(pid), ours + 1) << "builder " << pid;
+}
+
 // Whether process `pid` has an open file descriptor on `ns` (a readlink of /proc/*/ns/*).
 bool holds_namespace(pid_t pid, const std::string& ns) {
     std::error_code ec;
