@@ -50,7 +50,12 @@ SysResult<bool> spawn_image_server(const ImageServerConfig& config) {
     if (middle < 0) return sys_fail("fork", "image server");
     if (middle == 0) {
         if (::fork() == 0) {
-            ::dup2(theirs.get(), image_server_ready_fd);  // dup2 clears close-on-exec
+            // Copied above 4 first, so that neither dup2 closes the other's source; dup2 onto
+            // another number clears close-on-exec.
+            int ready = ::fcntl(theirs.get(), F_DUPFD_CLOEXEC, image_server_directory_fd + 1);
+            int directory = ::fcntl(config.directory_fd, F_DUPFD_CLOEXEC, image_server_directory_fd + 1);
+            ::dup2(ready, image_server_ready_fd);
+            ::dup2(directory, image_server_directory_fd);
             ::execve("/proc/self/exe", args.data(), no_environment);
         }
         ::_exit(0);

@@ -8,9 +8,9 @@
 
 #include "launcher/run/execute.hpp"
 #include "launcher/run/warm_image.hpp"
+#include "namespaces/held_dir.hpp"
 #include "namespaces/image_server.hpp"
 #include "namespaces/spare_namespaces.hpp"
-#include "namespaces/unix_socket.hpp"
 
 namespace skiff::run {
 namespace {
@@ -57,7 +57,7 @@ ns::SysResult<ns::SpareNamespaces> build_one(const plan::LaunchPlan& plan, const
 // (every build failing, say on a kernel that refuses overlayfs here) hears so and sends no
 // launch our way for long.
 [[noreturn]] void serve_as_builder(const plan::LaunchPlan& plan, const std::string& key) {
-    auto connection = ns::connect_unix(server_socket(plan));
+    auto connection = connect_server(plan);
     if (!connection) ::_exit(0);
     auto welcome = ns::register_builder(connection->get(), key);
     if (!welcome) ::_exit(0);
@@ -78,9 +78,10 @@ ns::SysResult<ns::SpareNamespaces> build_one(const plan::LaunchPlan& plan, const
     }
 }
 
-void detach() {
+void detach(const plan::LaunchPlan& plan) {
     ::setsid();
-    ::close_range(3, ~0U, 0);  // nothing of the launch: not its connection, clone or spare
+    // Nothing of the launch (not its connection, clone or spare) but the servers' directory.
+    ns::close_descriptors_from(3, plan.serving.server_directory_fd);
     int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);
     (void)::setpriority(PRIO_PROCESS, 0, builder_niceness);
@@ -93,7 +94,7 @@ void start_spare_builder(const plan::LaunchPlan& plan, const std::string& key) {
     if (middle < 0) return;  // no spares this time; a later launch is asked again
     if (middle == 0) {
         if (::fork() == 0) {
-            detach();
+            detach(plan);
             serve_as_builder(plan, key);
         }
         ::_exit(0);
