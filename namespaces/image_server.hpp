@@ -55,8 +55,15 @@ inline constexpr int image_server_directory_fd = 4;
 std::vector<std::string> image_server_argv(const ImageServerConfig& config);
 std::optional<ImageServerConfig> image_server_config(const std::vector<std::string>& args);
 
-// Client requests over a connection from
-// connect_unix_at(config.directory_fd, config.socket_name(), ...).
+// Connects to the socket `socket_name` in the directory held as `directory`, through that
+// descriptor, and makes sure that the server is `uid`'s before anything is sent or read: the
+// peer's SO_PEERCRED, which names whoever called listen(), must be `uid`. Anyone else's
+// server (EPERM) could hand out a tree of theirs as the container's root. `shown` names the
+// socket in errors.
+SysResult<UniqueFd> connect_image_server(int directory, const std::string& socket_name, uid_t uid,
+                                         const std::string& shown);
+
+// Client requests over a connection from connect_image_server().
 SysResult<UniqueFd> request_image_tree(int connection);  // the detached clone
 
 // The clone for a spare being built, which is not a launch (not counted, not a client), and

@@ -15,7 +15,6 @@
 #include "namespaces/image_server.hpp"
 #include "namespaces/image_server_process.hpp"
 #include "namespaces/pidfd.hpp"
-#include "namespaces/unix_socket.hpp"
 
 namespace skiff::cli {
 namespace {
@@ -44,9 +43,10 @@ std::map<std::string, std::string> parse_status(const std::string& text) {
     return fields;
 }
 
-// A connection to the server at `name`.
+// A connection to the user's server at `name`; someone else's is refused (and said once).
 std::optional<ns::UniqueFd> connect_server(const runtime::HeldDir& directory, const std::string& name) {
-    auto connection = ns::connect_unix_at(directory.fd.get(), name, directory.path + "/" + name);
+    auto connection = ns::connect_image_server(directory.fd.get(), name, ::getuid(), directory.path + "/" + name);
+    if (!connection && connection.error().code == EPERM) print_warnings({connection.error().describe()});
     if (!connection) return std::nullopt;  // a server that is retiring, or died: nothing to list
     return std::move(*connection);
 }

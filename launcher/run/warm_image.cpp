@@ -7,7 +7,6 @@
 #include <thread>
 
 #include "namespaces/image_server.hpp"
-#include "namespaces/unix_socket.hpp"
 
 namespace skiff::run {
 namespace {
@@ -32,7 +31,7 @@ ns::ImageServerConfig server_config(const plan::LaunchPlan& plan) {
 bool no_server(const ns::SysError& error) { return error.code == ENOENT || error.code == ECONNREFUSED; }
 
 ns::SysResult<ns::UniqueFd> connect(const ns::ImageServerConfig& config) {
-    return ns::connect_unix_at(config.directory_fd, config.socket_name(), config.socket_path());
+    return ns::connect_image_server(config.directory_fd, config.socket_name(), config.uid, config.socket_path());
 }
 
 // A server that another launch is starting listens within milliseconds.
@@ -74,6 +73,8 @@ WarmImage warm_image(const plan::LaunchPlan& plan, const SpareChoice& spares) {
     auto connection = spares.building ? connect(config) : connect_or_start(config, how);
     if (!connection) {
         warm.note = "cold: no image server (" + connection.error().describe() + ")";
+        // Someone else's server where the user's should be: never used, and said.
+        if (connection.error().code == EPERM) warm.warning = connection.error().describe() + "; starting cold";
         return warm;
     }
     if (spares.building) {
