@@ -207,6 +207,13 @@ TEST_F(RuntimeDirAsRoot, AnotherUsersServerOnTheSocketIsNeverUsed) {
     EXPECT_EQ(r.status, 0) << r;
     EXPECT_EQ(count(r.err, "skiff: warning: "), 1u) << r;
     EXPECT_NE(r.err.find("uid " + std::to_string(attacker)), std::string::npos) << r;
+    // `skiff image servers` and `image stop` neither list nor stop it, and say why.
+    auto list = as_owner(xdg, {"image", "servers"});
+    EXPECT_EQ(list.status, 0) << list;
+    EXPECT_EQ(count(list.out, "\n"), 1u) << "only the header\n" << list;
+    EXPECT_EQ(count(list.err, "skiff: warning: refused an image server run by uid 65534"), 1u) << list;
+    auto stopped = as_owner(xdg, {"image", "stop", "--force"});
+    EXPECT_NE(stopped.err.find("stopped 0 image server(s)"), std::string::npos) << stopped;
 }
 
 // The finding: XDG_RUNTIME_DIR the owner's but writable by all (0777, no sticky bit); the
