@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "namespaces/fd_passing.hpp"
+#include "namespaces/unix_socket.hpp"
 
 namespace skiff::ns {
 namespace {
@@ -50,7 +51,12 @@ SysResult<bool> spawn_image_server(const ImageServerConfig& config) {
     if (middle < 0) return sys_fail("fork", "image server");
     if (middle == 0) {
         if (::fork() == 0) {
-            ::dup2(theirs.get(), image_server_ready_fd);  // dup2 clears close-on-exec
+            // Copied above 4 first, so that neither dup2 closes the other's source; dup2 onto
+            // another number clears close-on-exec.
+            int ready = ::fcntl(theirs.get(), F_DUPFD_CLOEXEC, image_server_directory_fd + 1);
+            int directory = ::fcntl(config.directory_fd, F_DUPFD_CLOEXEC, image_server_directory_fd + 1);
+            ::dup2(ready, image_server_ready_fd);
+            ::dup2(directory, image_server_directory_fd);
             ::execve("/proc/self/exe", args.data(), no_environment);
         }
         ::_exit(0);
@@ -83,6 +89,21 @@ std::optional<ImageServerConfig> image_server_config(const std::vector<std::stri
         return std::nullopt;
     }
     return c;
+}
+
+SysResult<UniqueFd> connect_image_server(int directory, const std::string& socket_name, uid_t uid,
+                                         const std::string& shown) {
+    auto connection = connect_unix_at(directory, socket_name, shown);
+    if (!connection) return connection;
+    // Through the held directory, which is private, only root could have put someone else's
+    // socket here; the check costs one getsockopt and holds whatever the directory's history.
+    auto peer = peer_credentials(connection->get());
+    if (!peer) return Unexpected(peer.error());
+    if (peer->uid != uid)
+        return sys_fail("refused an image server run by uid " + std::to_string(peer->uid) + ", not by you (uid " +
+                            std::to_string(uid) + "), at",
+                        shown, EPERM);
+    return connection;
 }
 
 SysResult<UniqueFd> request_image_tree(int connection) {

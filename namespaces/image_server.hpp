@@ -29,7 +29,8 @@ namespace skiff::ns {
 
 struct ImageServerConfig {
     std::string image;      // host path of the squashfs file
-    std::string directory;  // the user's private directory for server sockets
+    std::string directory;  // the user's private directory for server sockets, as shown
+    int directory_fd = -1;  // the same, held open: the only way to it (runtime/runtime_dir.hpp)
     std::string name;       // the image identity: socket NAME.sock and lock NAME.lock
     uid_t uid = 0;          // the user, who owns the server and every file it serves
     gid_t gid = 0;
@@ -37,7 +38,8 @@ struct ImageServerConfig {
     int spare_seconds = 60;  // an unused spare is dropped after this long (spare_pool.hpp)
     pid_t retire_with = 0;  // when this process exits the server retires at once (0: never)
 
-    std::string socket_path() const { return directory + "/" + name + ".sock"; }
+    std::string socket_name() const { return name + ".sock"; }
+    std::string socket_path() const { return directory + "/" + socket_name(); }  // for messages
 };
 
 // Starts a detached server and waits until it listens. `false`: another server for the same
@@ -45,14 +47,23 @@ struct ImageServerConfig {
 SysResult<bool> spawn_image_server(const ImageServerConfig& config);
 
 // The server runs as `skiff __image-server ARGS...` (image_server_argv) with its readiness
-// pipe on fd 3; the skiff binary hands ARGS to image_server_config() and run_image_server()
-// (image_server_process.hpp).
+// pipe on fd 3 and its directory on fd 4; the skiff binary hands ARGS to image_server_config()
+// and run_image_server() (image_server_process.hpp).
 inline constexpr const char* image_server_command = "__image-server";
 inline constexpr int image_server_ready_fd = 3;
+inline constexpr int image_server_directory_fd = 4;
 std::vector<std::string> image_server_argv(const ImageServerConfig& config);
 std::optional<ImageServerConfig> image_server_config(const std::vector<std::string>& args);
 
-// Client requests over a connection from connect_unix(config.socket_path()).
+// Connects to the socket `socket_name` in the directory held as `directory`, through that
+// descriptor, and makes sure that the server is `uid`'s before anything is sent or read: the
+// peer's SO_PEERCRED, which names whoever called listen(), must be `uid`. Anyone else's
+// server (EPERM) could hand out a tree of theirs as the container's root. `shown` names the
+// socket in errors.
+SysResult<UniqueFd> connect_image_server(int directory, const std::string& socket_name, uid_t uid,
+                                         const std::string& shown);
+
+// Client requests over a connection from connect_image_server().
 SysResult<UniqueFd> request_image_tree(int connection);  // the detached clone
 
 // The clone for a spare being built, which is not a launch (not counted, not a client), and

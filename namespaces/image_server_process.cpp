@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "namespaces/fd_passing.hpp"
+#include "namespaces/held_dir.hpp"
 #include "namespaces/mount_ops.hpp"
 #include "namespaces/pidfd.hpp"
 #include "namespaces/spare_pool.hpp"
@@ -41,12 +42,19 @@ constexpr const char* mount_point = "/tmp/image";
     ::_exit(1);
 }
 
-void detach_from_launcher(int ready_fd) {
+// Keeps only the readiness pipe and the directory (image_server_argv).
+void detach_from_launcher() {
     ::setsid();
     (void)!::chdir("/");
     int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);
-    ::close_range(static_cast<unsigned>(ready_fd) + 1, ~0U, 0);
+    close_descriptors_from(image_server_directory_fd + 1, {});
+}
+
+// The directory the launcher checked and handed over: still the user's and private.
+bool is_private_directory(int directory, uid_t uid) {
+    auto st = status_of(directory, "image server directory");
+    return st && S_ISDIR(st->st_mode) && st->st_uid == uid && (st->st_mode & 077) == 0;
 }
 
 // The lock is held for as long as the server accepts launches: a second server for the same
@@ -283,7 +291,7 @@ private:
     void retire() {
         if (!listener_.valid()) return;
         // By name in the directory: the server's own /tmp is covered by its private tmpfs.
-        ::unlinkat(directory_.get(), (config_.name + ".sock").c_str(), 0);
+        ::unlinkat(directory_.get(), config_.socket_name().c_str(), 0);
         listener_.reset();
         ::unlinkat(directory_.get(), (config_.name + ".lock").c_str(), 0);
         lock_.reset();
@@ -311,9 +319,11 @@ private:
 }  // namespace
 
 void run_image_server(const ImageServerConfig& config, int ready_fd) {
-    detach_from_launcher(ready_fd);
-    UniqueFd directory(::open(config.directory.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!directory.valid()) give_up(ready_fd, "cannot open " + config.directory);
+    detach_from_launcher();
+    UniqueFd directory(image_server_directory_fd);
+    if (!is_private_directory(directory.get(), config.uid))
+        give_up(ready_fd, "no private directory of uid " + std::to_string(config.uid) + " on descriptor " +
+                              std::to_string(image_server_directory_fd) + " (" + config.directory + ")");
     UniqueFd lock = take_lock(directory.get(), config.name + ".lock");
     if (!lock.valid()) {
         (void)!::write(ready_fd, "B", 1);
@@ -322,11 +332,11 @@ void run_image_server(const ImageServerConfig& config, int ready_fd) {
     std::string problem;
     SquashfsFuse* fs = open_squashfs_fuse(config.image, config.uid, config.gid, problem);
     if (!fs) give_up(ready_fd, "image '" + config.image + "': " + problem);
-    auto listener = listen_unix(config.socket_path());
+    auto listener = listen_unix_at(directory.get(), config.socket_name(), config.socket_path());
     if (!listener) give_up(ready_fd, listener.error().describe());
     auto session = mount_image(config, fs);
     if (!session) {
-        ::unlink(config.socket_path().c_str());
+        ::unlinkat(directory.get(), config.socket_name().c_str(), 0);
         give_up(ready_fd, session.error().describe());
     }
     (void)!::write(ready_fd, "R", 1);

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "namespaces/fd_passing.hpp"
+#include "namespaces/held_dir.hpp"
 #include "namespaces/squashfs_fuse.hpp"
 #include "namespaces/squashfs_prefetch.hpp"
 #include "namespaces/squashfs_read.hpp"
@@ -17,7 +18,8 @@
 namespace skiff::ns {
 namespace {
 
-void detach_from_caller(int control_fd) {
+// Keeps `profiles` (at 4 or above, or -1) besides the control socket.
+void detach_from_caller(int control_fd, int profiles) {
     ::setsid();  // terminal signals (Ctrl-C) go to the container, not to its file server
     int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);  // never hold the caller's pipes open
@@ -25,7 +27,17 @@ void detach_from_caller(int control_fd) {
         ::dup2(control_fd, 3);
         control_fd = 3;
     }
-    ::close_range(4, ~0U, 0);
+    close_descriptors_from(4, {profiles});
+}
+
+// The caller names the directory of read profiles through a descriptor of its own
+// (/proc/self/fd/N, held_dir.hpp), which detach_from_caller() closes: hold it as ours, above
+// the control socket's number.
+UniqueFd hold_profile_directory(const std::string& path) {
+    if (path.empty()) return {};
+    UniqueFd opened(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!opened.valid()) return {};
+    return UniqueFd(::fcntl(opened.get(), F_DUPFD_CLOEXEC, 4));
 }
 
 std::optional<ImageIdentity> identity_of(sqfs& fs) {
@@ -69,7 +81,8 @@ std::unique_ptr<ProfileUse> start_profile(SquashfsFuse* fs, const std::string& d
 }  // namespace
 
 void serve_squashfs(int control_fd, const std::string& image, uid_t uid, gid_t gid, const std::string& profile_directory) {
-    detach_from_caller(control_fd);
+    UniqueFd profiles = hold_profile_directory(profile_directory);
+    detach_from_caller(control_fd, profiles.get());
     control_fd = 3;
     std::string problem;
     SquashfsFuse* fs = open_squashfs_fuse(image, uid, gid, problem);
@@ -78,7 +91,7 @@ void serve_squashfs(int control_fd, const std::string& image, uid_t uid, gid_t g
         ::_exit(1);
     }
     // Before answering: the helper decompresses while the launcher builds its namespaces.
-    auto profile = start_profile(fs, profile_directory);
+    auto profile = start_profile(fs, profiles.valid() ? path_through(profiles.get()) : "");
     (void)send_message(control_fd, "R");
     auto message = receive_message(control_fd);
     if (!message || !message->fd.valid()) ::_exit(0);  // the launcher gave up before mounting

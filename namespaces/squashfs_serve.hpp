@@ -7,7 +7,8 @@
 
 namespace skiff::ns {
 
-// `profile_directory`: where read profiles live (squashfs_profile.hpp); empty: none.
+// `profile_directory`: where read profiles live (squashfs_profile.hpp); empty: none. It is
+// opened before the caller's descriptors are closed, so it may be the caller's /proc/self/fd/N.
 [[noreturn]] void serve_squashfs(int control_fd, const std::string& image, uid_t uid, gid_t gid,
                                  const std::string& profile_directory);
 

@@ -1,48 +1,62 @@
 #include "namespaces/unix_socket.hpp"
 
+#include <fcntl.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cstring>
 
+#include "namespaces/held_dir.hpp"
+
 namespace skiff::ns {
 namespace {
 
-SysResult<sockaddr_un> address_of(const std::string& path) {
+SysResult<sockaddr_un> address_of(const std::string& path, const std::string& shown) {
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
-    if (path.size() >= sizeof address.sun_path) return sys_fail("socket path too long", path, ENAMETOOLONG);
+    if (path.size() >= sizeof address.sun_path) return sys_fail("socket path too long", shown, ENAMETOOLONG);
     std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
     return address;
 }
 
-SysResult<UniqueFd> new_socket(const std::string& path) {
+SysResult<UniqueFd> new_socket(const std::string& shown) {
     UniqueFd fd(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
-    if (!fd.valid()) return sys_fail("socket", path);
+    if (!fd.valid()) return sys_fail("socket", shown);
+    return fd;
+}
+
+// Binds and listens at `path`, where no file may be left.
+SysResult<UniqueFd> bind_and_listen(const std::string& path, const std::string& shown) {
+    auto address = address_of(path, shown);
+    if (!address) return Unexpected(address.error());
+    auto fd = new_socket(shown);
+    if (!fd) return fd;
+    if (::bind(fd->get(), reinterpret_cast<const sockaddr*>(&*address), sizeof *address) != 0) return sys_fail("bind", shown);
+    if (::listen(fd->get(), 64) != 0) return sys_fail("listen", shown);
+    return fd;
+}
+
+SysResult<UniqueFd> connect_to(const std::string& path, const std::string& shown) {
+    auto address = address_of(path, shown);
+    if (!address) return Unexpected(address.error());
+    auto fd = new_socket(shown);
+    if (!fd) return fd;
+    if (::connect(fd->get(), reinterpret_cast<const sockaddr*>(&*address), sizeof *address) != 0)
+        return sys_fail("connect", shown);
     return fd;
 }
 
 }  // namespace
 
-SysResult<UniqueFd> listen_unix(const std::string& path) {
-    auto address = address_of(path);
-    if (!address) return Unexpected(address.error());
-    auto fd = new_socket(path);
-    if (!fd) return fd;
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT) return sys_fail("unlink", path);
-    if (::bind(fd->get(), reinterpret_cast<const sockaddr*>(&*address), sizeof *address) != 0) return sys_fail("bind", path);
-    if (::listen(fd->get(), 64) != 0) return sys_fail("listen", path);
-    return fd;
+SysResult<UniqueFd> connect_unix(const std::string& path) { return connect_to(path, path); }
+
+SysResult<UniqueFd> listen_unix_at(int directory, const std::string& name, const std::string& shown) {
+    if (::unlinkat(directory, name.c_str(), 0) != 0 && errno != ENOENT) return sys_fail("unlink", shown);
+    return bind_and_listen(path_through(directory) + "/" + name, shown);
 }
 
-SysResult<UniqueFd> connect_unix(const std::string& path) {
-    auto address = address_of(path);
-    if (!address) return Unexpected(address.error());
-    auto fd = new_socket(path);
-    if (!fd) return fd;
-    if (::connect(fd->get(), reinterpret_cast<const sockaddr*>(&*address), sizeof *address) != 0)
-        return sys_fail("connect", path);
-    return fd;
+SysResult<UniqueFd> connect_unix_at(int directory, const std::string& name, const std::string& shown) {
+    return connect_to(path_through(directory) + "/" + name, shown);
 }
 
 SysResult<ucred> peer_credentials(int socket_fd) {

@@ -1,6 +1,7 @@
 // `skiff image servers` and `skiff image stop [IMAGE] [--force]`: the user's warm image
 // servers (namespaces/image_server.hpp) on this node; and the servers' own entry point.
 #include <dirent.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -14,7 +15,6 @@
 #include "namespaces/image_server.hpp"
 #include "namespaces/image_server_process.hpp"
 #include "namespaces/pidfd.hpp"
-#include "namespaces/unix_socket.hpp"
 
 namespace skiff::cli {
 namespace {
@@ -24,7 +24,7 @@ constexpr const char* image_usage =
     "       skiff image servers | skiff image stop [IMAGE] [--force]\n";
 
 struct Server {
-    std::string socket;
+    std::string name;                           // of its socket, in the servers' directory
     std::map<std::string, std::string> status;  // pid, clients, idle, launches, image
 };
 
@@ -43,26 +43,43 @@ std::map<std::string, std::string> parse_status(const std::string& text) {
     return fields;
 }
 
-std::vector<Server> running_servers(const std::string& directory) {
-    std::vector<Server> servers;
-    DIR* dir = ::opendir(directory.c_str());
-    if (!dir) return servers;
-    while (dirent* entry = ::readdir(dir)) {
-        std::string name = entry->d_name;
-        if (!name.ends_with(".sock")) continue;
-        std::string socket = directory + "/" + name;
-        auto connection = ns::connect_unix(socket);
-        if (!connection) continue;  // a server that is retiring, or died: nothing to list
-        if (auto status = ns::request_status(connection->get())) servers.push_back({socket, parse_status(*status)});
+// A connection to the user's server at `name`; someone else's is refused (and said once).
+std::optional<ns::UniqueFd> connect_server(const runtime::HeldDir& directory, const std::string& name) {
+    auto connection = ns::connect_image_server(directory.fd.get(), name, ::getuid(), directory.path + "/" + name);
+    if (!connection && connection.error().code == EPERM) print_warnings({connection.error().describe()});
+    if (!connection) return std::nullopt;  // a server that is retiring, or died: nothing to list
+    return std::move(*connection);
+}
+
+// The socket names in the servers' directory, read through its descriptor.
+std::vector<std::string> socket_names(const runtime::HeldDir& directory) {
+    std::vector<std::string> names;
+    int listing = ::openat(directory.fd.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR* dir = listing < 0 ? nullptr : ::fdopendir(listing);
+    if (!dir) {
+        if (listing >= 0) ::close(listing);
+        return names;
     }
+    while (dirent* entry = ::readdir(dir))
+        if (std::string name = entry->d_name; name.ends_with(".sock")) names.push_back(name);
     ::closedir(dir);
+    return names;
+}
+
+std::vector<Server> running_servers(const runtime::HeldDir& directory) {
+    std::vector<Server> servers;
+    for (const auto& name : socket_names(directory)) {
+        auto connection = connect_server(directory, name);
+        if (!connection) continue;
+        if (auto status = ns::request_status(connection->get())) servers.push_back({name, parse_status(*status)});
+    }
     return servers;
 }
 
-Result<std::string> servers_directory() {
+Result<runtime::HeldDir> servers_directory() {
     auto dirs = runtime::state_dirs(env_from_envp(environ), ::getuid());
     if (!dirs.problem.empty()) return fail(dirs.problem);
-    return dirs.image_servers;
+    return std::move(dirs.image_servers);
 }
 
 int list() {
@@ -99,7 +116,7 @@ int stop(const std::vector<std::string>& args) {
     int stopped = 0;
     for (const auto& server : running_servers(*directory)) {
         if (!wanted.empty() && server.status.at("image") != wanted) continue;
-        auto connection = ns::connect_unix(server.socket);
+        auto connection = connect_server(*directory, server.name);
         if (!connection || !ns::request_stop(connection->get(), force)) continue;
         if (!force && server.status.at("clients") != "0")
             std::fprintf(stderr, "skiff: waiting for the %s container(s) using %s\n", server.status.at("clients").c_str(),

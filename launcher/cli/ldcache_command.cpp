@@ -130,9 +130,11 @@ Result<std::vector<ldcache::InjectedDir>> injected_dirs(const BuildOptions& o, c
 
 // The libraries' probes are remembered where `skiff run` remembers them (probe_memo.hpp), so
 // that a second build reads only what changed; none if the runtime directory is unusable.
-std::string probe_memo_file(const BuildOptions& o) {
+// `state` holds the memo's directory open while the memo is read and written.
+std::string probe_memo_file(const BuildOptions& o, runtime::StateDirs& state) {
     if (o.probe_memo) return *o.probe_memo;
-    return runtime::state_dirs(env_from_envp(environ), ::getuid()).elf_probes;
+    state = runtime::state_dirs(env_from_envp(environ), ::getuid());
+    return state.elf_probes();
 }
 
 int build(const std::vector<std::string>& args) {
@@ -145,7 +147,8 @@ int build(const std::vector<std::string>& args) {
     if (!files) return report(files.error().message);
     auto dirs = injected_dirs(*options, *image, **files);
     if (!dirs) return report(dirs.error().message);
-    auto memo = ldcache::ProbeMemo::load(probe_memo_file(*options));
+    runtime::StateDirs state;
+    auto memo = ldcache::ProbeMemo::load(probe_memo_file(*options, state));
     auto plan = ldcache::plan_glibc_cache(**files, *dirs, ldcache::host_arch(), {}, {}, {}, &memo);
     if (!plan) return report(plan.error().message);
     memo.save();

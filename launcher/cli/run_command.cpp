@@ -26,6 +26,12 @@
 namespace skiff::cli {
 namespace {
 
+// What a launch holds open until its exec.
+struct KeptOpen {
+    ns::UniqueFd image;        // a temporary registry image
+    runtime::StateDirs state;  // skiff's runtime directories, reached only through these
+};
+
 // skiff's state directories, which only squashfs images use; a problem is said once.
 runtime::StateDirs state_dirs_for(const plan::HostFacts& host, const image::ImageSource& image) {
     if (image.kind != image::ImageSource::Kind::squashfs) return {};
@@ -118,27 +124,37 @@ Result<void> classify_request_image(const RunOptions& options, plan::PlanRequest
     return {};
 }
 
+// The runtime directories, held in `kept`, into the request.
+void use_state_dirs(plan::PlanRequest& request, KeptOpen& kept) {
+    kept.state = state_dirs_for(request.host, request.image);
+    const auto& state = kept.state;
+    if (state.image_servers.valid()) {
+        request.server_directory = state.image_servers.path;
+        request.server_directory_fd = state.image_servers.fd.get();
+    }
+    request.server_directory_problem = state.problem;
+    if (state.image_facts.valid()) request.read_profiles = state.image_facts.via();
+}
+
 Result<plan::PlanRequest> prepare(const RunOptions& options, const site::SiteConfig& site, EnvMap env,
-                                  const run::HolderSpec* holder, run::Timeline& timeline, ns::UniqueFd& keep_image) {
+                                  const run::HolderSpec* holder, run::Timeline& timeline, KeptOpen& kept) {
     plan::PlanRequest request;
     request.site = &site;
     request.host = read_host_facts(std::move(env));
     if (holder) request.host.slurm_stepd = holder->watch_pid;  // a holder is nobody's child
     const std::string cwd = current_directory();
     if (auto r = load_request_environment(options, request, cwd, timeline); !r) return Unexpected(r.error());
-    if (auto r = classify_request_image(options, request, cwd, timeline, keep_image); !r) return Unexpected(r.error());
-    auto dirs = state_dirs_for(request.host, request.image);
-    if (!dirs.image_servers.empty()) request.server_directory = dirs.image_servers;
-    request.server_directory_problem = dirs.problem;
-    request.read_profiles = dirs.image_facts;
+    if (auto r = classify_request_image(options, request, cwd, timeline, kept.image); !r) return Unexpected(r.error());
+    use_state_dirs(request, kept);
     bool cached = false;
-    auto facts = read_image_facts(request.image, dirs.image_facts, cached);
+    // The image facts and the read profiles share a directory.
+    auto facts = read_image_facts(request.image, request.read_profiles, cached);
     if (!facts) return Unexpected(facts.error());
     request.image_facts = std::move(*facts);
     request.command = options.command;
     request.map_root = options.root;
     timeline.step(cached ? "read the image's metadata (cached)" : "read the image's metadata");
-    if (auto r = add_injections(request, dirs.elf_probes, timeline); !r) return Unexpected(r.error());
+    if (auto r = add_injections(request, kept.state.elf_probes(), timeline); !r) return Unexpected(r.error());
     auto ssh = read_ssh_facts(request.environment, request.map_root);
     if (!ssh) return Unexpected(ssh.error());
     request.ssh = std::move(*ssh);
@@ -156,8 +172,8 @@ int launch(const RunOptions& options, char* const* envp, const run::HolderSpec* 
     auto env = env_from_envp(envp);
     auto site = site::load_site_config(env);
     if (!site) return report(site.error().message);
-    ns::UniqueFd keep_image;  // a temporary registry image, open until the exec
-    auto request = prepare(options, *site, std::move(env), holder, timeline, keep_image);
+    KeptOpen kept;  // open until the exec
+    auto request = prepare(options, *site, std::move(env), holder, timeline, kept);
     if (!request) return report(request.error().message);
     // 2. Plan: every decision, no system call.
     auto plan = plan::make_plan(*request);

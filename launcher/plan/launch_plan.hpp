@@ -66,10 +66,11 @@ struct ImageServing {
     bool warm = false;
     std::string cold_reason;       // why not warm (-v, --dry-run)
     std::string server_directory;  // the user's private directory of server sockets
+    int server_directory_fd = -1;  // the same, held open by the CLI: the only way skiff reaches it
     std::string server_name;       // the image identity (and Slurm job): one server each
     int idle_seconds = 600;        // SKIFF_SERVER_IDLE
     pid_t retire_with = 0;         // a Slurm step's slurmstepd: the server retires when it exits
-    std::string read_profiles;     // cold: where its server keeps read profiles; empty: none
+    std::string read_profiles;     // cold: where its server keeps read profiles (/proc/self/fd/N); empty: none
     int spares = 2;                // SKIFF_WARM_SPARES: pre-built namespaces kept per plan (0: off)
 };
 

@@ -82,6 +82,7 @@ Result<ImageServing> image_serving(const PlanRequest& request) {
     }
     serving.warm = true;
     serving.server_directory = *request.server_directory;
+    serving.server_directory_fd = request.server_directory_fd;
     serving.server_name = server_name(request);
     serving.retire_with = request.host.slurm_stepd;
     return serving;

@@ -59,11 +59,13 @@ struct PlanRequest {
     bool map_root = false;             // --root: the user appears as uid 0
     std::optional<LinkerConfig> linker;  // when some mount injects libraries
     bool cold = false;                   // --cold: never use an image server
-    // The user's private directory of image-server sockets, or why there is none.
+    // The user's private directory of image-server sockets, or why there is none; the caller
+    // holds it open as server_directory_fd until the exec (launcher/runtime/runtime_dir.hpp).
     std::optional<std::string> server_directory;
+    int server_directory_fd = -1;
     std::string server_directory_problem;
-    // The user's private directory of cold-launch read profiles (namespaces/squashfs_profile.hpp);
-    // empty: none.
+    // The user's private directory of cold-launch read profiles (namespaces/squashfs_profile.hpp),
+    // as a path through a descriptor the caller holds (/proc/self/fd/N); empty: none.
     std::string read_profiles;
     // com.hooks.ssh: the server's host files and key, read by launcher/cli/ssh_facts; the
     // planner adds the environment file.

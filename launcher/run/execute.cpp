@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cstdio>
+
 #include "common/exit_codes.hpp"
 #include "launcher/run/apply_mounts.hpp"
 #include "launcher/run/external_hooks.hpp"
@@ -181,6 +183,7 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const Ho
     //    starts only once this launch runs its command.
     auto spares = choose_spare(plan, holder != nullptr);
     auto warm = warm_image(plan, spares);
+    if (!warm.warning.empty()) std::fprintf(stderr, "skiff: warning: %s\n", warm.warning.c_str());
     timeline.step(warm.note);
     ns::UniqueFd builder_go;
     if (warm.start_builder) {

@@ -8,10 +8,10 @@
 
 #include "launcher/run/execute.hpp"
 #include "launcher/run/warm_image.hpp"
+#include "namespaces/held_dir.hpp"
 #include "namespaces/image_server.hpp"
 #include "namespaces/oom_score.hpp"
 #include "namespaces/spare_namespaces.hpp"
-#include "namespaces/unix_socket.hpp"
 
 namespace skiff::run {
 namespace {
@@ -58,7 +58,7 @@ ns::SysResult<ns::SpareNamespaces> build_one(const plan::LaunchPlan& plan, const
 // (every build failing, say on a kernel that refuses overlayfs here) hears so and sends no
 // launch our way for long.
 [[noreturn]] void serve_as_builder(const plan::LaunchPlan& plan, const std::string& key) {
-    auto connection = ns::connect_unix(server_socket(plan));
+    auto connection = connect_server(plan);
     if (!connection) ::_exit(0);
     auto welcome = ns::register_builder(connection->get(), key);
     if (!welcome) ::_exit(0);
@@ -79,11 +79,11 @@ ns::SysResult<ns::SpareNamespaces> build_one(const plan::LaunchPlan& plan, const
     }
 }
 
-// Keeps only `go` (fd 3 and up) of the launch: not its connection, clone or spare.
-void detach(int go) {
+// Keeps only `go` and the servers' directory (fd 3 and up) of the launch: not its
+// connection, clone or spare.
+void detach(const plan::LaunchPlan& plan, int go) {
     ::setsid();
-    ::close_range(3, static_cast<unsigned>(go) - 1, 0);
-    ::close_range(static_cast<unsigned>(go) + 1, ~0U, 0);
+    ns::close_descriptors_from(3, {go, plan.serving.server_directory_fd});
     int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);
     (void)::setpriority(PRIO_PROCESS, 0, builder_niceness);
@@ -106,8 +106,7 @@ bool launch_runs_its_command(int go) {
 // leaving at once clears that mark (it would otherwise deny the next launches a builder for
 // SparePool::build_timeout).
 void hand_back(const plan::LaunchPlan& plan, const std::string& key) {
-    if (auto connection = ns::connect_unix(server_socket(plan)))
-        (void)ns::register_builder(connection->get(), key);
+    if (auto connection = connect_server(plan)) (void)ns::register_builder(connection->get(), key);
 }
 
 }  // namespace
@@ -121,7 +120,7 @@ ns::UniqueFd start_spare_builder(const plan::LaunchPlan& plan, const std::string
     if (middle == 0) {
         if (::fork() == 0) {
             int go = ::fcntl(go_in.get(), F_DUPFD_CLOEXEC, 3);  // above the standard streams
-            detach(go);
+            detach(plan, go);
             if (launch_runs_its_command(go)) serve_as_builder(plan, key);
             hand_back(plan, key);
         }

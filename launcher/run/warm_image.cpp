@@ -7,7 +7,6 @@
 #include <thread>
 
 #include "namespaces/image_server.hpp"
-#include "namespaces/unix_socket.hpp"
 
 namespace skiff::run {
 namespace {
@@ -20,6 +19,7 @@ ns::ImageServerConfig server_config(const plan::LaunchPlan& plan) {
     // minute, nor a shorter idle timeout.
     return ns::ImageServerConfig{.image = plan.image.path,
                                  .directory = serving.server_directory,
+                                 .directory_fd = serving.server_directory_fd,
                                  .name = serving.server_name,
                                  .uid = plan.ids.outside_uid,
                                  .gid = plan.ids.outside_gid,
@@ -30,18 +30,22 @@ ns::ImageServerConfig server_config(const plan::LaunchPlan& plan) {
 
 bool no_server(const ns::SysError& error) { return error.code == ENOENT || error.code == ECONNREFUSED; }
 
+ns::SysResult<ns::UniqueFd> connect(const ns::ImageServerConfig& config) {
+    return ns::connect_image_server(config.directory_fd, config.socket_name(), config.uid, config.socket_path());
+}
+
 // A server that another launch is starting listens within milliseconds.
-ns::SysResult<ns::UniqueFd> connect_soon(const std::string& socket) {
-    auto connection = ns::connect_unix(socket);
+ns::SysResult<ns::UniqueFd> connect_soon(const ns::ImageServerConfig& config) {
+    auto connection = connect(config);
     for (int attempt = 0; attempt < 200 && !connection && no_server(connection.error()); ++attempt) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        connection = ns::connect_unix(socket);
+        connection = connect(config);
     }
     return connection;
 }
 
 ns::SysResult<ns::UniqueFd> connect_or_start(const ns::ImageServerConfig& config, std::string& how) {
-    auto connection = ns::connect_unix(config.socket_path());
+    auto connection = connect(config);
     if (connection || !no_server(connection.error())) {
         how = "the image server at " + config.socket_path();
         return connection;
@@ -50,12 +54,12 @@ ns::SysResult<ns::UniqueFd> connect_or_start(const ns::ImageServerConfig& config
     if (!started) return Unexpected(started.error());
     how = *started ? "started the image server at " + config.socket_path()
                    : "the image server another launch started at " + config.socket_path();
-    return connect_soon(config.socket_path());
+    return connect_soon(config);
 }
 
 }  // namespace
 
-std::string server_socket(const plan::LaunchPlan& plan) { return server_config(plan).socket_path(); }
+ns::SysResult<ns::UniqueFd> connect_server(const plan::LaunchPlan& plan) { return connect(server_config(plan)); }
 
 WarmImage warm_image(const plan::LaunchPlan& plan, const SpareChoice& spares) {
     WarmImage warm;
@@ -66,9 +70,11 @@ WarmImage warm_image(const plan::LaunchPlan& plan, const SpareChoice& spares) {
     auto config = server_config(plan);
     std::string how;
     // A spare builder never starts a server: the one it builds for may have just retired.
-    auto connection = spares.building ? ns::connect_unix(config.socket_path()) : connect_or_start(config, how);
+    auto connection = spares.building ? connect(config) : connect_or_start(config, how);
     if (!connection) {
         warm.note = "cold: no image server (" + connection.error().describe() + ")";
+        // Someone else's server where the user's should be: never used, and said.
+        if (connection.error().code == EPERM) warm.warning = connection.error().describe() + "; starting cold";
         return warm;
     }
     if (spares.building) {

@@ -10,6 +10,7 @@
 #include "launcher/plan/launch_plan.hpp"
 #include "launcher/run/spare_key.hpp"
 #include "namespaces/spare_namespaces.hpp"
+#include "namespaces/sys_error.hpp"
 #include "namespaces/unique_fd.hpp"
 
 namespace skiff::run {
@@ -19,6 +20,7 @@ struct WarmImage {
     ns::UniqueFd tree;                         // else the image's mount; neither: start cold
     bool start_builder = false;                // the plan has no spare builder: start one
     std::string note;
+    std::string warning;                       // said even without -v
     std::string server;                        // when building a spare: the server's token
 };
 
@@ -26,7 +28,8 @@ struct WarmImage {
 // sees it. Without a key in `spares`, only a clone is asked for.
 WarmImage warm_image(const plan::LaunchPlan& plan, const SpareChoice& spares);
 
-// The image server's socket for a warm plan.
-std::string server_socket(const plan::LaunchPlan& plan);
+// A connection to the image server of a warm plan (none is started); EPERM: it is not the
+// user's (ns::connect_image_server).
+ns::SysResult<ns::UniqueFd> connect_server(const plan::LaunchPlan& plan);
 
 }  // namespace skiff::run

@@ -151,5 +151,28 @@ TEST_F(Warm, DirectoryImagesAndUnusableRuntimeDirectoriesGoCold) {
     EXPECT_TRUE(says(r, "cold: skiff's runtime directory")) << r.err;
 }
 
+// Whoever can write to XDG_RUNTIME_DIR (no sticky bit) can swap skiff's sockets and caches
+// there: skiff does not use it at all, and says so once.
+TEST_F(Warm, AnXdgRuntimeDirOthersCanWriteGoesColdWithOneWarning) {
+    ASSERT_EQ(::chmod(runtime_.path().c_str(), 0777), 0);
+    auto r = launch(image("musl.sqsh"), "echo ran");
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "ran\n");
+    std::string warning = "skiff: warning: XDG_RUNTIME_DIR '" + runtime_.path() + "' (mode 0777) is writable by others";
+    EXPECT_TRUE(says(r, warning)) << r.err;
+    EXPECT_EQ(r.err.find("skiff: warning:"), r.err.rfind("skiff: warning:")) << "one warning\n" << r.err;
+    EXPECT_TRUE(says(r, "cold: XDG_RUNTIME_DIR '" + runtime_.path() + "'")) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(runtime_ / "skiff")) << "skiff created its directory there";
+}
+
+// With the sticky bit others may add names but never move the user's: skiff uses it.
+TEST_F(Warm, AStickyXdgRuntimeDirIsUsed) {
+    ASSERT_EQ(::chmod(runtime_.path().c_str(), 01777), 0);
+    auto r = launch(image("musl.sqsh"), "true");
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_TRUE(says(r, "warm (clone): started the image server at " + servers_dir())) << r.err;
+    EXPECT_FALSE(says(r, "skiff: warning:")) << r.err;
+}
+
 }  // namespace
 }  // namespace skiff::test
