@@ -112,7 +112,7 @@ FileData read_file(const std::string& path, Diagnostics& diag) {
         return data;
     }
     data.image_known = true;
-    ReadContext ctx{data, diag};
+    ReadContext ctx{data, diag, file->lines};
     try {
         read_top_level(file->root, ctx);
     } catch (const std::exception& error) {

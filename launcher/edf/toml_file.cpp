@@ -31,9 +31,10 @@ Result<TomlFile> parse_toml(std::istream& in, const std::string& path) {
     if (unsigned line = too_deep_line(*text); line != 0)
         return fail(path + ":" + std::to_string(line) + ": arrays, inline tables and dotted keys nest more than " +
                     std::to_string(max_toml_depth) + " levels deep here; skiff reads no deeper TOML, flatten this value");
+    LineIndex lines(*text);
     std::istringstream stream(std::move(*text));
     try {
-        return TomlFile{toml::parse<toml::discard_comments, std::map, std::vector>(stream, path)};
+        return TomlFile{toml::parse<toml::discard_comments, std::map, std::vector>(stream, path), std::move(lines)};
     } catch (const toml::syntax_error& error) {
         return fail(toml_syntax_message(path, error));
     } catch (const std::exception& error) {

@@ -12,6 +12,7 @@ namespace skiff::edf {
 
 struct TomlFile {
     TomlValue root;
+    LineIndex lines;
 };
 
 // Reads at most max_toml_bytes from `in`. Errors are one line naming `path`: the size

@@ -1,5 +1,7 @@
-// TOML bombs through the whole EDF loader (edf.md §1): a file too large or nested too deep
-// is one error naming the file (and line) before toml11 sees it.
+// TOML bombs and wide files through the whole EDF loader (edf.md §1): a file too large or
+// nested too deep is one error naming the file (and line) before toml11 sees it; a file with
+// 20k keys loads, every key with its own line. Times are not asserted; bench/edf_parse_bench
+// measures them.
 #include <string>
 
 #include "edf_fixture.hpp"
@@ -63,6 +65,38 @@ TEST_F(EdfLimits, FileOverOneMebibyteIsOneError) {
     EXPECT_EQ(first_error(), path + ": the file is larger than 1 MiB, the most skiff reads of a TOML file;"
                                     " check that it is the file you meant");
     EXPECT_EQ(diag.errors.size(), 1u);
+}
+
+TEST_F(EdfLimits, TwentyThousandEnvKeysKeepTheirLines) {
+    std::string text = "image = \"x\"\n[env]\n";
+    for (int i = 0; i < 20000; ++i) text += "VAR_" + std::to_string(i) + " = \"value " + std::to_string(i) + "\"\n";
+    std::string path = edf("wide", text);
+    auto env = load("wide");
+    ASSERT_TRUE(env) << first_error();
+    ASSERT_EQ(env->env.size(), 20000u);
+    EXPECT_EQ(env->env.at("VAR_0").origin.str(), path + ":3");
+    EXPECT_EQ(env->env.at("VAR_12345").value, "value 12345");
+    EXPECT_EQ(env->env.at("VAR_19999").origin.line, 20002);
+}
+
+TEST_F(EdfLimits, TwentyThousandAnnotationsKeepTheirLines) {
+    std::string text = "image = \"x\"\n[annotations]\n";
+    for (int i = 0; i < 20000; ++i) text += "org.site.key" + std::to_string(i) + " = \"" + std::to_string(i) + "\"\n";
+    edf("wide", text);
+    auto env = load("wide");
+    ASSERT_TRUE(env) << first_error();
+    ASSERT_EQ(env->annotations.size(), 20000u);
+    EXPECT_EQ(env->annotations.at("org.site.key19999").origin.line, 20002);
+}
+
+TEST_F(EdfLimits, WarningsOfAWideFileComeInFileOrder) {
+    std::string text = "image = \"x\"\n[env]\n";
+    for (int i = 0; i < 3000; ++i) text += "Z" + std::to_string(2999 - i) + " = " + std::to_string(i) + "\n";
+    edf("wide", text);
+    ASSERT_TRUE(load("wide")) << first_error();
+    ASSERT_EQ(diag.warnings.size(), 3000u);
+    EXPECT_NE(diag.warnings.front().find(":3: env.Z2999:"), std::string::npos) << diag.warnings.front();
+    EXPECT_NE(diag.warnings.back().find(":3002: env.Z0:"), std::string::npos) << diag.warnings.back();
 }
 
 }  // namespace
