@@ -1,4 +1,4 @@
-// Parsing one EDF with toml11, and turning its syntax errors into
+// Parsing one EDF (toml_file.hpp), and turning toml11's syntax errors into
 // "FILE:LINE:COL: invalid TOML: <reason>" plus the offending line and a caret (edf.md §11).
 #include "launcher/edf/read_file.hpp"
 
@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "launcher/edf/reader.hpp"
+#include "launcher/edf/toml_file.hpp"
 
 namespace skiff::edf {
 namespace {
@@ -105,20 +106,15 @@ FileData read_file(const std::string& path, Diagnostics& diag) {
         diag.error("cannot open EDF '" + path + "': " + std::strerror(errno));
         return data;
     }
-    TomlValue root;
-    try {
-        root = toml::parse<toml::discard_comments, std::map, std::vector>(in, path);
-    } catch (const toml::syntax_error& error) {
-        diag.error(toml_syntax_message(path, error));
-        return data;
-    } catch (const std::exception& error) {
-        diag.error(path + ": invalid TOML: " + error.what());
+    auto file = parse_toml(in, path);
+    if (!file) {
+        diag.error(file.error().message);
         return data;
     }
     data.image_known = true;
-    ReadContext ctx{data, diag};
+    ReadContext ctx{data, diag, file->lines};
     try {
-        read_top_level(root, ctx);
+        read_top_level(file->root, ctx);
     } catch (const std::exception& error) {
         diag.error(path + ": cannot read EDF: " + error.what());
     }

@@ -32,6 +32,7 @@ bool check_env_name(const std::string& name, const TomlValue& value, const ReadC
 struct Leaf {
     std::string key;
     const TomlValue* value;
+    std::size_t offset;  // in the file, for sorting
 };
 
 // Nested tables joined with '.' (§9), so all spellings of a key meet.
@@ -39,7 +40,7 @@ void collect_leaves(const TomlTable& table, const std::string& prefix, std::vect
     for (const auto& [key, value] : table) {
         std::string full = prefix.empty() ? key : prefix + "." + key;
         if (value.is_table()) collect_leaves(value.as_table(), full, out);
-        else out.push_back(Leaf{full, &value});
+        else out.push_back(Leaf{full, &value, offset_of(value)});
     }
 }
 
@@ -75,12 +76,7 @@ void read_annotations(const TomlValue& value, ReadContext& ctx) {
     if (!check_table(value, "annotations", ctx)) return;
     std::vector<Leaf> leaves;
     collect_leaves(value.as_table(), "", leaves);
-    auto position = [](const Leaf& leaf) {
-        auto loc = leaf.value->location();
-        return std::pair{loc.line(), loc.column()};
-    };
-    std::stable_sort(leaves.begin(), leaves.end(),
-                     [&](const Leaf& a, const Leaf& b) { return position(a) < position(b); });
+    std::stable_sort(leaves.begin(), leaves.end(), [](const Leaf& a, const Leaf& b) { return a.offset < b.offset; });
     for (const Leaf& leaf : leaves) add_annotation(leaf, ctx);
 }
 

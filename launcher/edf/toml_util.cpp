@@ -4,7 +4,29 @@
 
 namespace skiff::edf {
 
-Origin ReadContext::at(const TomlValue& value) const { return Origin{data.path, line_of(value)}; }
+LineIndex::LineIndex(std::string_view text) {
+    for (std::size_t at = text.find('\n'); at != std::string_view::npos; at = text.find('\n', at + 1))
+        newlines_.push_back(at);
+}
+
+int LineIndex::line(std::size_t offset) const {
+    auto before = std::lower_bound(newlines_.begin(), newlines_.end(), offset) - newlines_.begin();
+    return static_cast<int>(before) + 1;
+}
+
+std::size_t offset_of(const TomlValue& value) {
+    // A parsed value's region is a toml::detail::region over the file's bytes; values made in
+    // code carry a bare region_base.
+    const auto* region = dynamic_cast<const toml::detail::region*>(toml::detail::get_region(value));
+    if (region == nullptr || !region->is_ok()) return no_offset;
+    return static_cast<std::size_t>(region->first() - region->begin());
+}
+
+Origin ReadContext::at(const TomlValue& value) const {
+    std::size_t offset = offset_of(value);
+    int line = offset == no_offset ? static_cast<int>(value.location().line()) : lines.line(offset);
+    return Origin{data.path, line};
+}
 
 void ReadContext::error(const TomlValue& value, const std::string& what) const {
     diag.error(at(value).str() + ": " + what);
@@ -14,17 +36,15 @@ void ReadContext::warn(const TomlValue& value, const std::string& what) const {
     diag.warn(at(value).str() + ": " + what);
 }
 
-int line_of(const TomlValue& value) { return static_cast<int>(value.location().line()); }
-
 std::vector<TomlEntry> in_file_order(const TomlTable& table) {
+    std::vector<std::pair<std::size_t, TomlEntry>> placed;
+    placed.reserve(table.size());
+    for (const auto& [key, value] : table) placed.emplace_back(offset_of(value), TomlEntry{&key, &value});
+    std::stable_sort(placed.begin(), placed.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<TomlEntry> entries;
-    for (const auto& [key, value] : table) entries.emplace_back(&key, &value);
-    auto position = [](const TomlEntry& entry) {
-        auto loc = entry.second->location();
-        return std::pair{loc.line(), loc.column()};
-    };
-    std::stable_sort(entries.begin(), entries.end(),
-                     [&](const TomlEntry& a, const TomlEntry& b) { return position(a) < position(b); });
+    entries.reserve(placed.size());
+    for (const auto& [offset, entry] : placed) entries.push_back(entry);
     return entries;
 }
 

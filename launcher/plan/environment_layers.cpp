@@ -6,13 +6,27 @@
 namespace skiff::plan {
 namespace {
 
-// Host paths: inheriting them would load host libraries and programs into the image.
-constexpr std::array<std::string_view, 3> host_only = {"PATH", "LD_LIBRARY_PATH", "LD_PRELOAD"};
+// Host variables that name host code or host-libc data, never inherited. The image's libc
+// and loader would act on host paths: PATH finds host programs; every LD_* steers the
+// image's ld.so (LD_PRELOAD, LD_AUDIT and LD_LIBRARY_PATH load host libraries, LD_DEBUG_OUTPUT
+// and LD_PROFILE_OUTPUT write to host paths, and new ones appear with each glibc);
+// GCONV_PATH loads iconv modules (shared objects), GETCONF_DIR holds the programs getconf
+// runs, and LOCPATH holds locale files compiled for the host's glibc, whose format is the
+// image's glibc's to read. The rest of glibc's unsecure list (elf/unsecvars.h) is the
+// user's data or options, as meaningful in the container as on the host, and passes:
+// TMPDIR (Slurm often sets a per-job one), TZDIR and NLSPATH (portable tzfile and message
+// catalogue formats), HOSTALIASES, RESOLV_HOST_CONF, LOCALDOMAIN, RES_OPTIONS and NIS_PATH
+// (resolver settings; the container shares the host's network), MALLOC_TRACE (only acts in
+// a program that calls mtrace()), GLIBC_TUNABLES (names, not paths; an image's glibc
+// ignores the tunables it does not know).
+constexpr std::array<std::string_view, 4> host_only = {"PATH", "GCONV_PATH", "GETCONF_DIR", "LOCPATH"};
+constexpr std::string_view host_only_prefix = "LD_";
 
 // Values that differ per task and per step; an image must never freeze stale ones.
 constexpr std::array<std::string_view, 4> task_prefixes = {"SLURM_", "PMIX_", "PMI_", "SLINGSHOT_"};
 
 bool is_host_only(const std::string& name) {
+    if (name.starts_with(host_only_prefix)) return true;
     for (auto h : host_only)
         if (name == h) return true;
     return false;

@@ -12,7 +12,8 @@ namespace skiff::plan {
 
 inline constexpr const char* default_path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-// Layers 1-2: the host environment without PATH/LD_LIBRARY_PATH/LD_PRELOAD, then the image's.
+// Layers 1-2: the host environment without PATH, LD_*, GCONV_PATH, GETCONF_DIR and LOCPATH
+// (environment_layers.cpp says why), then the image's.
 EnvMap base_environment(const EnvMap& host, const ImageFacts& image);
 
 // All layers; [env] values are expanded against layers 1-2.

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "launcher/edf/read_file.hpp"
+#include "launcher/edf/toml_file.hpp"
 
 namespace skiff::site {
 
@@ -25,13 +25,9 @@ Result<SiteConfig> load_site_config(const EnvMap& host_env) {
         return fail("cannot read the site configuration '" + path + "'" + (explicit_path ? " (SKIFF_CONFIG)" : "") +
                     ": " + std::strerror(errno));
     }
-    try {
-        config.root = toml::parse<toml::discard_comments, std::map, std::vector>(in, path);
-    } catch (const toml::syntax_error& error) {
-        return fail(edf::toml_syntax_message(path, error));
-    } catch (const std::exception& error) {
-        return fail(path + ": invalid TOML: " + error.what());
-    }
+    auto file = edf::parse_toml(in, path);
+    if (!file) return Unexpected(file.error());
+    config.root = std::move(file->root);
     config.path = path;
     return config;
 }

@@ -22,7 +22,8 @@ struct SiteConfig {
     edf::TomlValue root;  // a table (empty without a file)
 };
 
-// Syntax errors name FILE:LINE:COLUMN.
+// A file over 1 MiB or nested too deep is refused before parsing (edf/toml_limits.hpp);
+// syntax errors name FILE:LINE:COLUMN.
 Result<SiteConfig> load_site_config(const EnvMap& host_env);
 
 // The table at dotted `key` ("hooks.cxi"), or nullptr if absent; an error if it is not a table.

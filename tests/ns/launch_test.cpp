@@ -113,5 +113,20 @@ TEST_F(Launch, StandardMountsArePresent) {
     EXPECT_EQ(r.out, "ok\n");
 }
 
+// The image's ld.so and libc never see the host's loader variables (README "Environment
+// definition files"); the user's own settings such as TMPDIR pass.
+TEST_F(Launch, HostLoaderVariablesStayOnTheHost) {
+    RunOptions host;
+    host.env = current_environment();
+    for (const char* name : {"LD_AUDIT", "LD_PRELOAD", "GCONV_PATH", "LOCPATH", "GETCONF_DIR"})
+        (*host.env)[name] = std::string("/nonexistent/") + name;
+    (*host.env)["LD_DEBUG"] = "libs";
+    (*host.env)["TMPDIR"] = "/var/tmp";
+    auto r = sh(image("debian.sqsh"), "env | grep -E '^(LD_|GCONV_PATH|LOCPATH|GETCONF_DIR|TMPDIR)' | sort", {}, host);
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "TMPDIR=/var/tmp\n");
+    EXPECT_EQ(r.err.find("ld.so"), std::string::npos) << r;
+}
+
 }  // namespace
 }  // namespace skiff::test

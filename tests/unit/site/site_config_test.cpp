@@ -47,5 +47,30 @@ TEST(SiteConfig, KeyThatIsNotATableIsNamed) {
     EXPECT_EQ(table.error().message, path + ":1: 'hooks' must be a table");
 }
 
+TEST(SiteConfig, DeepNestingIsRefusedBeforeParsing) {
+    test::TempDir dir("site");
+    auto path = dir.write_file("skiff.toml", "[hooks.cxi]\ndevices = " + std::string(100000, '[') + "\n");
+    auto config = load_site_config({{"SKIFF_CONFIG", path}});
+    ASSERT_FALSE(config);
+    EXPECT_EQ(config.error().message, path + ":2: arrays, inline tables and dotted keys nest more than 32 levels"
+                                             " deep here; skiff reads no deeper TOML, flatten this value");
+}
+
+TEST(SiteConfig, FileOverOneMebibyteIsRefused) {
+    test::TempDir dir("site");
+    auto path = dir.write_file("skiff.toml", "[hooks.cxi]\n" + std::string(1024 * 1024, '#') + "\n");
+    auto config = load_site_config({{"SKIFF_CONFIG", path}});
+    ASSERT_FALSE(config);
+    EXPECT_EQ(config.error().message, path + ": the file is larger than 1 MiB, the most skiff reads of a TOML file;"
+                                             " check that it is the file you meant");
+}
+
+TEST(SiteConfig, EndlessFileIsRefused) {
+    auto config = load_site_config({{"SKIFF_CONFIG", "/dev/zero"}});
+    ASSERT_FALSE(config);
+    EXPECT_EQ(config.error().message, "/dev/zero: the file is larger than 1 MiB, the most skiff reads of a TOML file;"
+                                      " check that it is the file you meant");
+}
+
 }  // namespace
 }  // namespace skiff::site
