@@ -194,7 +194,9 @@ constexpr std::size_t data_blocks_cached = 4;
 
 bool widen_data_cache(sqfs& fs) {
     sqfs_cache_destroy(&fs.data_cache);
-    return sqfs_block_cache_init(&fs.data_cache, data_blocks_cached) == SQFS_OK;
+    if (sqfs_block_cache_init(&fs.data_cache, data_blocks_cached) == SQFS_OK) return true;
+    fs.data_cache = {};  // the failed init freed its buffers but left the pointers
+    return false;
 }
 
 }  // namespace
@@ -214,15 +216,17 @@ SquashfsFuse* open_squashfs_fuse(const std::string& image, uid_t uid, gid_t gid,
     state->gid = gid;
     state->blocks.fs = &state->ll.fs;
     // The served image keeps its fd for the life of the process, as sqfs_open_image would.
-    if (sqfs_init(&state->ll.fs, fd.get(), 0) != SQFS_OK || sqfs_ll_init(&state->ll) ||
-        !widen_data_cache(state->ll.fs)) {
-        problem = "libsquashfuse cannot read it";
+    problem = "libsquashfuse cannot read it";
+    if (sqfs_init(&state->ll.fs, fd.get(), 0) != SQFS_OK) return nullptr;  // it freed what it took
+    // After a successful init every refusal frees the image's tables and caches.
+    auto refuse = [&](const char* why) {
+        problem = why;
+        sqfs_ll_destroy(&state->ll);
         return nullptr;
-    }
-    if (!squashfs::root_reads_whole(state->ll.fs)) {
-        problem = "its root directory is damaged";
-        return nullptr;
-    }
+    };
+    if (sqfs_ll_init(&state->ll) || !widen_data_cache(state->ll.fs)) return refuse("libsquashfuse cannot read it");
+    if (!squashfs::root_reads_whole(state->ll.fs)) return refuse("its root directory is damaged");
+    problem.clear();
     (void)fd.release();
     return state.release();
 }

@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 
 namespace skiff::ns {
@@ -18,12 +20,13 @@ TEST(ChildCall, ReturnsWhatTheChildProduced) {
 TEST(ChildCall, ACrashInTheChildIsReportedNotShared) {
     auto out = call_in_child(
         [] {
-            ::raise(SIGSEGV);
+            // SIGABRT, not SIGSEGV: under ASan a SIGSEGV becomes ASan's report and exit(1).
+            std::abort();
             return std::string("unreachable");
         },
         1024);
     ASSERT_TRUE(out);
-    EXPECT_EQ(out->signal, SIGSEGV);
+    EXPECT_EQ(out->signal, SIGABRT);
     EXPECT_EQ(out->bytes, "");
 }
 
