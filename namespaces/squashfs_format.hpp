@@ -10,6 +10,9 @@ namespace skiff::ns::squashfs {
 
 inline constexpr std::size_t metadata_block_size = 8192;  // SQUASHFS_METADATA_SIZE
 inline constexpr std::size_t max_symlink_size = 4096;     // PATH_MAX
+// Nothing but the superblock lies below this offset. libsquashfuse's block caches take
+// position 0 for an empty slot (SQFS_CACHE_IDX_INVALID) and hand out its null block as a hit.
+inline constexpr std::size_t superblock_size = 96;
 
 template <class T>
 T little_endian(const unsigned char* bytes) {

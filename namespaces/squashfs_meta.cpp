@@ -122,7 +122,9 @@ bool read_metadata(sqfs& fs, sqfs_md_cursor& cursor, void* out, std::size_t size
     while (size > 0) {
         sqfs_off_t next_block = cursor.block;
         sqfs_block* block = nullptr;
-        if (sqfs_md_cache(&fs, &next_block, &block) != SQFS_OK) return false;
+        if (next_block < static_cast<sqfs_off_t>(superblock_size) ||
+            sqfs_md_cache(&fs, &next_block, &block) != SQFS_OK || !block)
+            return false;
         if (cursor.offset >= block->size) return false;
         std::size_t take = std::min(size, block->size - cursor.offset);
         if (to) to = static_cast<char*>(std::memcpy(to, static_cast<const char*>(block->data) + cursor.offset, take)) + take;
@@ -153,6 +155,9 @@ bool read_inode(sqfs& fs, sqfs_inode_id id, sqfs_inode& inode) {
     inode.base.guid = le16(bytes + 6);
     inode.base.mtime = le32(bytes + 8);
     inode.base.inode_number = le32(bytes + 12);
+    // Numbers run from 1; libsquashfuse keys its block-index cache by number + 1 in 32 bits, so
+    // 0xffffffff would hit an empty slot (squashfs_format.hpp, superblock_size).
+    if (inode.base.inode_number == 0 || inode.base.inode_number > sb.inodes) return false;
     return fill_by_type(fs, Fields{fs, bytes}, inode);
 }
 

@@ -52,7 +52,9 @@ struct Piece {
 bool locate(const BlockSource& source, sqfs_cache& cache, BlockRef ref, Piece& piece) {
     // mkfs stores a block uncompressed when compressing does not shrink it, so no stored block
     // is larger than a block; libsquashfuse would allocate whatever size the header claims.
-    if ((ref.header >> 25) != 0 || stored_size(ref.header) > source.fs->sb.block_size) return false;
+    if ((ref.header >> 25) != 0 || stored_size(ref.header) > source.fs->sb.block_size ||
+        ref.position < squashfs::superblock_size)
+        return false;
     if (ref.header & (1u << 24)) {
         piece.stored = ref;
         return true;

@@ -12,7 +12,6 @@
 namespace skiff::ns::squashfs {
 namespace {
 
-constexpr std::size_t superblock_size = 96;
 constexpr std::uint32_t magic = 0x73717368;  // "hsqs", little-endian
 constexpr std::uint64_t absent = ~std::uint64_t{0};  // SQUASHFS_INVALID_BLK: a table not written
 

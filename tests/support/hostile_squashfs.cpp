@@ -131,6 +131,14 @@ std::vector<HostileImage> write_hostile_corpus(const std::string& base_path, con
     b = base;
     put(b, index, 4, 0xffffffff);
     w.add("a directory index entry's name is 4 GiB long", b, Expect::refused_as_image);
+    // libsquashfuse's caches take position 0, and number + 1 in 32 bits, for an empty slot.
+    b = base;
+    put(b, get(base, 80, 8), 8, 0);
+    w.add("the fragment table's block at offset 0", b, Expect::refused_as_image);
+    b = base;
+    const std::uint64_t root = get(base, 32, 8);
+    put(b, l.inode_table + (root >> 16) + 2 + (root & 0xffff) + 12, 4, 0xffffffff);
+    w.add("the root inode's number is 0xffffffff", b, Expect::refused);
     for (const Field& f : superblock_fields(base, l)) {
         b = base;
         put(b, f.offset, f.width, f.value);
