@@ -1,6 +1,8 @@
 #include "namespaces/squashfs_server.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,11 +53,21 @@ SysResult<SquashfsServer> start_squashfs_server(const std::string& image, uid_t 
 
 namespace {
 
+// A server that refused its image is exiting; it closes its end of the socket only after the
+// kernel has released its memory (do_exit: exit_mm before exit_files), so from then on no
+// process of the launch still shows the image in its command line.
+void await_exit(int control_fd) {
+    pollfd closed{control_fd, POLLIN, 0};
+    char byte;
+    while (::poll(&closed, 1, 5000) > 0 && ::recv(control_fd, &byte, 1, 0) > 0) {}
+}
+
 SysResult<void> await_ready(SquashfsServer& server) {
     if (server.spawner > 0) reap(std::exchange(server.spawner, -1));
     auto ready = receive_message(server.control.get());
     if (!ready) return Unexpected(ready.error());
     if (ready->payload == "R") return {};
+    await_exit(server.control.get());
     // The server names what is wrong with the image; the caller's context names the image.
     if (ready->payload.empty()) return sys_fail("squashfs server exited", server.image, EINVAL);
     return sys_fail(ready->payload.substr(1), {}, 0);
