@@ -6,8 +6,8 @@
 # As root: installs the dependencies, creates the user skiff-test, makes /dev/fuse 0666,
 # copies the source tree to /var/tmp/skiff-ci/src (the checkout may be unreadable for that
 # user), builds the fixture images into /var/tmp/skiff-ci/images, then as skiff-test builds
-# skiff in /var/tmp/skiff-ci/build and runs ctest (then, as root, the few tests where root
-# plays a second user), runs the libFuzzer targets (tests/fuzz, built with clang in
+# skiff in /var/tmp/skiff-ci/build and runs ctest (then, as root, the *AsRoot* tests: where root
+# plays a second user, or builds the Debian 13 host of the SSH-hook tests), runs the libFuzzer targets (tests/fuzz, built with clang in
 # /var/tmp/skiff-ci/build-fuzz), and builds again with ASan+UBSan in
 # /var/tmp/skiff-ci/build-asan to run the unit tier. Repeated runs reuse the images and
 # build incrementally. Prints the time of each step and, last, "N passed, N failed,
@@ -204,7 +204,8 @@ step_build() { build_as_user "$BUILD" --; }
 step_slurm() {
   bash "$SRC/tests/e2e/slurm/slurm-up.sh" "$BUILD/launcher/spank/spank_skiff.so" "$BUILD/launcher/cli/skiff" 8>&-
 }
-# Tests named *AsRoot* need root to act as another user; they run in their own step.
+# Tests named *AsRoot* need root (to act as another user, or to build the trixie-rootfs host of
+# e2e.SshHostAsRoot); they run in their own step.
 step_test() {
   ctest_tier "$LOGS/ctest.log" --test-dir "$BUILD" -E 'AsRoot'
   as_user "$BUILD/launcher/cli/skiff" image stop --force  # the warm servers the tests started

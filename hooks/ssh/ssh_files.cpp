@@ -44,9 +44,17 @@ std::string ssh_environment_file(const EnvMap& env) {
     return out;
 }
 
-std::string sshd_config(int port) {
+std::string sshd_config(int port, const ssh::SshdFeatures& features) {
     const std::string dir = ssh_dir;
-    return "Port " + std::to_string(port) + "\n"
+    std::string versioned;
+    // sshd execs these by path for every connection; the wrappers run them through the host loader.
+    if (features.session_program) versioned += "SshdSessionPath " + dir + "/sshd-session\n";
+    if (features.auth_program) versioned += "SshdAuthPath " + dir + "/sshd-auth\n";
+    // Penalties are kept per source address, and the user's sessions mostly come from one login
+    // node: a few failed attempts (an IDE trying keys) would lock the user out of their own
+    // server, which accepts nothing but their key anyway.
+    if (features.per_source_penalties) versioned += "PerSourcePenalties no\n";
+    return versioned + "Port " + std::to_string(port) + "\n"
            "ListenAddress 0.0.0.0\n"
            "HostKey " + dir + "/ssh_host_ed25519_key\n"
            "PidFile " + dir + "/sshd.pid\n"

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/env_map.hpp"
+#include "hooks/ssh/sshd_version.hpp"
 
 namespace skiff::hooks {
 
@@ -21,7 +22,9 @@ std::string ssh_environment_file(const EnvMap& env);
 bool ssh_keeps_variable(const std::string& name);
 
 // sshd_config: every path absolute under /.skiff/ssh, key only from /.skiff/ssh/authorized_keys.
-std::string sshd_config(int port);
+// Options that only some versions know are written only for those (`features`, from the host
+// sshd's version): an unknown option stops sshd at start-up.
+std::string sshd_config(int port, const ssh::SshdFeatures& features = {});
 
 // The ForceCommand of every session: source the environment, run the login shell or the
 // requested command (sftp arrives here as the subsystem's command).

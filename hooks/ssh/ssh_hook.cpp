@@ -29,12 +29,18 @@ bool is_key_line(const std::string& line) {
 
 }  // namespace
 
-Result<std::optional<SshSettings>> ssh_settings(const edf::Environment& environment, bool map_root) {
+bool ssh_requested(const edf::Environment& environment) {
+    auto on = annotation_switch(environment, "com.hooks.ssh.enabled", false);
+    return !on || *on;
+}
+
+Result<std::optional<SshSettings>> ssh_settings(const edf::Environment& environment, bool map_root, int default_port) {
     auto on = annotation_switch(environment, "com.hooks.ssh.enabled", false);
     if (!on) return Unexpected(on.error());
     if (!*on) return std::optional<SshSettings>{};
     if (map_root) return fail("com.hooks.ssh.enabled: the SSH server cannot run as uid 0; drop --root");
     SshSettings settings;
+    settings.port = default_port;
     auto key = environment.annotations.find(key_annotation);
     if (key == environment.annotations.end() || key->second.value.empty())
         return fail(std::string("com.hooks.ssh.enabled needs ") + key_annotation +

@@ -21,7 +21,13 @@ struct SshSettings {
 
 // nullopt when the hook is off. Errors name the annotation: a missing or relative key path, a
 // port outside 1-65535, or --root (sshd as namespace root cannot work, hooks.md §3.6).
-Result<std::optional<SshSettings>> ssh_settings(const edf::Environment& environment, bool map_root);
+// `default_port` is the site's ([hooks.ssh] default_port), used when the EDF sets no port.
+Result<std::optional<SshSettings>> ssh_settings(const edf::Environment& environment, bool map_root,
+                                                int default_port = default_ssh_port);
+
+// True when the environment switches the hook on (a bad switch value counts as on: the caller
+// then reports it through ssh_settings).
+bool ssh_requested(const edf::Environment& environment);
 
 // Checks the key file's text: at least one public-key line. `key_file` names it in errors.
 Result<void> check_public_keys(const std::string& text, const std::string& key_file);

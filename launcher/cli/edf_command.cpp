@@ -1,6 +1,8 @@
 #include <cstdio>
 
+#include "hooks/ssh/ssh_hook.hpp"
 #include "launcher/cli/commands.hpp"
+#include "launcher/cli/ssh_facts.hpp"
 #include "launcher/edf/edf.hpp"
 #include "launcher/image/local.hpp"
 
@@ -58,12 +60,20 @@ int show(const std::vector<std::string>& args, char* const* envp) {
     return 0;
 }
 
+// An EDF that switches the SSH hook on needs a usable OpenSSH server on this node.
+void check_ssh(const edf::Environment& env, char* const* envp, Diagnostics& diag) {
+    if (!hooks::ssh_requested(env)) return;
+    auto site = site::load_site_config(env_from_envp(envp));
+    if (!site) return diag.error(site.error().message);
+    if (auto r = check_ssh_host(env, &*site); !r) diag.error(r.error().message);
+}
+
 int check(const std::vector<std::string>& args, char* const* envp) {
     if (args.empty()) return report("edf check: which file? usage: skiff edf check NAME|PATH...");
     int status = 0;
     for (const auto& arg : args) {
         Diagnostics diag;
-        load_checked(arg, load_options(envp), diag);
+        if (auto env = load_checked(arg, load_options(envp), diag); env && diag.ok()) check_ssh(*env, envp, diag);
         print_errors(diag);
         if (!diag.ok()) status = 1;
         else std::printf("%s: ok\n", arg.c_str());

@@ -155,10 +155,13 @@ Result<plan::PlanRequest> prepare(const RunOptions& options, const site::SiteCon
     request.map_root = options.root;
     timeline.step(cached ? "read the image's metadata (cached)" : "read the image's metadata");
     if (auto r = add_injections(request, kept.state.elf_probes(), timeline); !r) return Unexpected(r.error());
-    auto ssh = read_ssh_facts(request.environment, request.map_root);
+    auto ssh = read_ssh_facts(request.environment, request.map_root, &site);
     if (!ssh) return Unexpected(ssh.error());
     request.ssh = std::move(*ssh);
-    if (request.ssh) timeline.step("found the host's sshd and its " + std::to_string(request.ssh->host_files.size()) + " files");
+    if (request.ssh) {
+        for (const auto& note : request.ssh->notes) timeline.note("ssh: " + note);
+        timeline.step("found the host's sshd and its " + std::to_string(request.ssh->host_files.size()) + " files");
+    }
     return request;
 }
 

@@ -83,6 +83,11 @@ struct SshServer {
     // Host files bound read-only under /.skiff/ssh/host: path -> name there ("lib/libc.so.6").
     std::vector<std::pair<std::string, std::string>> host_files;
     std::string loader;           // the loader's name under /.skiff/ssh/host
+    // The programs next to sshd that get a wrapper in /.skiff/ssh running them through the
+    // loader: "sftp-server", and by version "sshd-session", "sshd-auth".
+    std::vector<std::string> helpers;
+    std::string config;           // /.skiff/ssh/sshd_config (hooks/ssh/ssh_files.hpp)
+    std::vector<std::string> notes;  // how each program was found, for -v
     std::string environment;      // /.skiff/ssh/environment (hooks/ssh/ssh_files.hpp)
 };
 

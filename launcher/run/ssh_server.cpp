@@ -58,11 +58,10 @@ Result<void> write_file(int dir_fd, const std::string& name, const std::string& 
 Result<void> write_files(const plan::SshServer& ssh, int dir_fd) {
     const std::string sshd_self = in_ssh_dir("sshd");
     const std::pair<const char*, std::string> private_files[] = {
-        {"authorized_keys", ssh.authorized_keys}, {"environment", ssh.environment}, {"sshd_config", hooks::sshd_config(ssh.port)}};
-    const std::pair<const char*, std::string> scripts[] = {
-        {"session", hooks::ssh_session_script()},
-        {"sshd", hooks::ssh_loader_script(ssh.loader, "sshd", sshd_self)},
-        {"sftp-server", hooks::ssh_loader_script(ssh.loader, "sftp-server", "")}};
+        {"authorized_keys", ssh.authorized_keys}, {"environment", ssh.environment}, {"sshd_config", ssh.config}};
+    std::vector<std::pair<std::string, std::string>> scripts = {
+        {"session", hooks::ssh_session_script()}, {"sshd", hooks::ssh_loader_script(ssh.loader, "sshd", sshd_self)}};
+    for (const auto& helper : ssh.helpers) scripts.emplace_back(helper, hooks::ssh_loader_script(ssh.loader, helper, ""));
     for (const auto& [name, content] : private_files)
         if (auto r = write_file(dir_fd, name, content, 0600); !r) return r;
     for (const auto& [name, content] : scripts)

@@ -81,6 +81,14 @@ Result<int> SiteTable::seconds(const std::string& key, int fallback) const {
     return static_cast<int>(value->as_integer());
 }
 
+Result<std::optional<int>> SiteTable::integer(const std::string& key, int min, int max) const {
+    const edf::TomlValue* value = find(key);
+    if (value == nullptr) return std::optional<int>{};
+    if (!value->is_integer() || value->as_integer() < min || value->as_integer() > max)
+        return wrong(key, "a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+    return std::optional<int>(static_cast<int>(value->as_integer()));
+}
+
 Unexpected<Error> SiteTable::wrong(const std::string& key, const std::string& what) const {
     return fail(where(key) + " must be " + what);
 }

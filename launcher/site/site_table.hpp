@@ -28,6 +28,8 @@ public:
     Result<std::string> string_value(const std::string& key, const std::string& fallback) const;
     // A whole number of seconds, at least 1.
     Result<int> seconds(const std::string& key, int fallback) const;
+    // A whole number from `min` to `max`; nullopt when absent.
+    Result<std::optional<int>> integer(const std::string& key, int min, int max) const;
     // A string, or a boolean given as its text ("true"); nullopt when absent.
     Result<std::optional<std::string>> text(const std::string& key) const;
     // An array of strings, or a single string; empty when absent.

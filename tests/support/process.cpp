@@ -1,6 +1,10 @@
 #include "tests/support/process.hpp"
 
 #include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
 #include <poll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -25,7 +29,7 @@ constexpr auto kDrainAfterKill = 1000ms;  // output still read after SIGKILL to 
 
 // What the child reports through the close-on-exec pipe when it fails before execve.
 struct ChildFailure {
-    int stage;  // 1: chdir, 2: execve
+    int stage;  // 1: chdir, 2: execve, 3: chroot, 4: set ids
     int error;
 };
 
@@ -74,8 +78,20 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 }
 
 // In the child between fork and execve: async-signal-safe calls only.
-[[noreturn]] void exec_child(const std::string& exe, char* const* argv, char* const* envp,
-                             const char* cwd, const std::array<int, 3>& stdio, int report_fd) {
+// Enter the confinement's root and drop to its ids; the failing stage, or 0.
+int confine_child(const Confinement* confine) {
+    if (confine == nullptr) return 0;
+    // pivot_root(".", ".") stacks the old root under the new one; detaching it leaves the new.
+    if (::unshare(CLONE_NEWNS) != 0 || ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+        ::chdir(confine->root.c_str()) != 0 || ::syscall(SYS_pivot_root, ".", ".") != 0 ||
+        ::umount2(".", MNT_DETACH) != 0 || ::chdir("/") != 0)
+        return 3;
+    if (::setgroups(0, nullptr) != 0 || ::setgid(confine->gid) != 0 || ::setuid(confine->uid) != 0) return 4;
+    return 0;
+}
+
+[[noreturn]] void exec_child(const std::string& exe, char* const* argv, char* const* envp, const char* cwd,
+                             const Confinement* confine, const std::array<int, 3>& stdio, int report_fd) {
     ::setpgid(0, 0);
     sigset_t none;
     ::sigemptyset(&none);
@@ -91,10 +107,13 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
             ::dup2(from, fd);
         }
     }
-    ChildFailure failure{1, 0};
-    if (cwd == nullptr || ::chdir(cwd) == 0) {
-        ::execve(exe.c_str(), argv, envp);
-        failure.stage = 2;
+    ChildFailure failure{confine_child(confine), 0};
+    if (failure.stage == 0) {
+        failure.stage = 1;
+        if (cwd == nullptr || ::chdir(cwd) == 0) {
+            ::execve(exe.c_str(), argv, envp);
+            failure.stage = 2;
+        }
     }
     failure.error = errno;
     ssize_t ignored = ::write(report_fd, &failure, sizeof failure);
@@ -119,7 +138,10 @@ std::optional<std::string> read_child_failure(int fd, const std::string& exe, co
         n = ::read(fd, &failure, sizeof failure);
     } while (n < 0 && errno == EINTR);
     if (n != static_cast<ssize_t>(sizeof failure)) return std::nullopt;
-    std::string what = failure.stage == 1 ? "chdir '" + opts.cwd.value_or("") + "'" : "execve '" + exe + "'";
+    std::string what = failure.stage == 1   ? "chdir '" + opts.cwd.value_or("") + "'"
+                       : failure.stage == 3 ? "pivot_root '" + (opts.confine ? opts.confine->root : "") + "'"
+                       : failure.stage == 4 ? std::string("setuid")
+                                            : "execve '" + exe + "'";
     return "run_process: " + what + ": " + std::strerror(failure.error) + "\n";
 }
 
@@ -149,7 +171,8 @@ BackgroundProcess start_process(const std::vector<std::string>& argv, const RunO
     if (argv.empty()) throw std::invalid_argument("start_process: empty argv");
     // Writing stdin to a process that already exited must give EPIPE, not kill the test.
     ::signal(SIGPIPE, SIG_IGN);
-    std::string exe = resolve_executable(argv[0], opts.env);
+    // Inside a confinement the program is named by its path there.
+    std::string exe = opts.confine ? argv[0] : resolve_executable(argv[0], opts.env);
     std::vector<std::string> args = argv;
     std::vector<std::string> env_strings;
     if (opts.env) {
@@ -167,8 +190,8 @@ BackgroundProcess start_process(const std::vector<std::string>& argv, const RunO
     pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
-        exec_child(exe, c_args.data(), envp, opts.cwd ? opts.cwd->c_str() : nullptr, stdio,
-                   report.write.get());
+        exec_child(exe, c_args.data(), envp, opts.cwd ? opts.cwd->c_str() : nullptr,
+                   opts.confine ? &*opts.confine : nullptr, stdio, report.write.get());
     }
     ::setpgid(pid, pid);  // also done by the child; whichever runs first wins the race
 

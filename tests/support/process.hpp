@@ -19,10 +19,20 @@ namespace skiff::test {
 
 using EnvMap = std::map<std::string, std::string>;
 
+// Where and as whom the child runs, for tests that act as root: in a mount namespace of its
+// own whose root is `root` (a mount point; pivot_root, not chroot, since the kernel refuses
+// a chrooted process a user namespace), as `uid`/`gid` with no supplementary groups.
+struct Confinement {
+    std::string root;
+    uid_t uid = 0;
+    gid_t gid = 0;
+};
+
 struct RunOptions {
     std::optional<std::string> stdin_text;      // nullopt: stdin is /dev/null
     std::optional<EnvMap> env;                  // the complete environment; nullopt: ours
-    std::optional<std::string> cwd;             // nullopt: ours
+    std::optional<std::string> cwd;             // nullopt: ours (inside `confine`: "/")
+    std::optional<Confinement> confine;         // nullopt: no chroot, our own ids
     std::chrono::milliseconds timeout{60'000};  // then SIGKILL to the process group
 };
 

@@ -71,6 +71,19 @@ TEST(SshdConfig, EveryPathIsAbsoluteAndTheKeyLivesOutsideHome) {
     EXPECT_NE(config.find("StrictModes no\n"), std::string::npos);
 }
 
+TEST(SshdConfig, VersionOptionsOnlyForTheVersionsThatKnowThem) {
+    // 9.2 stops at start-up on an option it does not know ("Bad configuration option").
+    for (const char* option : {"SshdSessionPath", "SshdAuthPath", "PerSourcePenalties"})
+        EXPECT_EQ(sshd_config(2222, ssh::features_of({9, 2})).find(option), std::string::npos) << option;
+    auto v98 = sshd_config(2222, ssh::features_of({9, 8}));
+    EXPECT_NE(v98.find("SshdSessionPath /.skiff/ssh/sshd-session\n"), std::string::npos);
+    EXPECT_NE(v98.find("PerSourcePenalties no\n"), std::string::npos);
+    EXPECT_EQ(v98.find("SshdAuthPath"), std::string::npos);
+    auto v10 = sshd_config(2222, ssh::features_of({10, 0}));
+    EXPECT_NE(v10.find("SshdSessionPath /.skiff/ssh/sshd-session\n"), std::string::npos);
+    EXPECT_NE(v10.find("SshdAuthPath /.skiff/ssh/sshd-auth\n"), std::string::npos);
+}
+
 TEST(SshScripts, LoaderScriptReexecsThroughItself) {
     EXPECT_EQ(ssh_loader_script("ld-linux-x86-64.so.2", "sshd", "/.skiff/ssh/sshd"),
               "#!/bin/sh\nexec /.skiff/ssh/host/ld-linux-x86-64.so.2 --inhibit-cache --library-path "
