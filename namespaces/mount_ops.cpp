@@ -49,14 +49,6 @@ SysResult<void> mount_tmpfs(const std::string& path, const std::string& options)
     return {};
 }
 
-SysResult<void> bind_path(const std::string& source, const std::string& target, bool recursive) {
-    unsigned long flags = MS_BIND;
-    if (recursive) flags |= MS_REC;
-    if (::mount(source.c_str(), target.c_str(), nullptr, flags, nullptr) != 0)
-        return sys_fail("mount --bind", source + " -> " + target);
-    return {};
-}
-
 SysResult<void> mount_overlay(const std::string& lower, const std::string& upper,
                               const std::string& work, const std::string& target) {
     // userxattr: an unprivileged overlay stores its whiteouts as user.overlay.* xattrs
@@ -68,24 +60,12 @@ SysResult<void> mount_overlay(const std::string& lower, const std::string& upper
     return {};
 }
 
-SysResult<void> pivot_to(const std::string& new_root, const std::string& put_old) {
-    if (::syscall(SYS_pivot_root, new_root.c_str(), put_old.c_str()) != 0)
-        return sys_fail("pivot_root", new_root);
-    if (::chdir("/") != 0) return sys_fail("chdir", "/");
-    return {};
-}
-
 SysResult<void> pivot_into_cwd() {
     // pivot_root(".", ".") stacks the old root on top of the new one, so no put-old directory
     // is needed inside the image; detaching "." then drops the old root (pivot_root(2) NOTES).
     if (::syscall(SYS_pivot_root, ".", ".") != 0) return sys_fail("pivot_root", ".");
     if (::umount2(".", MNT_DETACH) != 0) return sys_fail("umount2", "old root");
     if (::chdir("/") != 0) return sys_fail("chdir", "/");
-    return {};
-}
-
-SysResult<void> detach(const std::string& path) {
-    if (::umount2(path.c_str(), MNT_DETACH) != 0) return sys_fail("umount2", path);
     return {};
 }
 

@@ -36,18 +36,12 @@ SysResult<void> attach(int mount_fd, int target_fd, const std::string& target_pa
 // mount -t tmpfs at `path` with `options` (e.g. "mode=0755,size=...").
 SysResult<void> mount_tmpfs(const std::string& path, const std::string& options);
 
-// Recursively binds `source` on `target` (both paths in the current root).
-SysResult<void> bind_path(const std::string& source, const std::string& target, bool recursive);
-
 // mount -t overlay with lowerdir/upperdir/workdir at `target`.
 SysResult<void> mount_overlay(const std::string& lower, const std::string& upper,
                               const std::string& work, const std::string& target);
 
-// pivot_root(new_root, put_old) and the final pivot_root(".", ".") + detach of the old root.
-SysResult<void> pivot_to(const std::string& new_root, const std::string& put_old);
+// pivot_root(".", ".") into the current directory, then a detach of the old root.
 SysResult<void> pivot_into_cwd();
-
-SysResult<void> detach(const std::string& path);
 
 }  // namespace skiff::ns
 
