@@ -101,7 +101,7 @@ void Runner::exec_child(const ExecVectors& v) const {
 // timeout and needs no signal handler; pidfd_open works on an exited child not yet reaped.
 // Raw syscall: glibc 2.36's <sys/pidfd.h> lacks extern "C" (fixed in 2.37).
 bool Runner::wait_exit(pid_t pid) const {
-    ns::UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0U)));
+    UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0U)));
     if (!pidfd.valid()) return true;  // no pidfd: waitpid then waits without a timeout
     pollfd p{pidfd.get(), POLLIN, 0};
     int n = 0;

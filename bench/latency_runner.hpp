@@ -8,7 +8,7 @@
 
 #include "bench/latency_options.hpp"
 #include "common/error.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::bench {
 
@@ -44,8 +44,8 @@ private:
     [[noreturn]] void exec_child(const ExecVectors& v) const;
     bool wait_exit(pid_t pid) const;
 
-    ns::UniqueFd null_;
-    ns::UniqueFd err_;
+    UniqueFd null_;
+    UniqueFd err_;
     std::vector<char*> env_;
     char** envp_ = nullptr;
     int timeout_ms_ = 0;

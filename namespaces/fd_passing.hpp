@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "namespaces/sys_error.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::ns {
 

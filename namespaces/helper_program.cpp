@@ -17,7 +17,7 @@
 #include <memory>
 
 #include "namespaces/pidfd.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::ns {
 namespace {

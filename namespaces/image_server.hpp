@@ -23,7 +23,7 @@
 
 #include "namespaces/spare_namespaces.hpp"
 #include "namespaces/sys_error.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::ns {
 

@@ -7,7 +7,7 @@
 #include <charconv>
 #include <string>
 
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::ns {
 

@@ -3,7 +3,7 @@
 
 #include <sys/types.h>
 
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::ns {
 

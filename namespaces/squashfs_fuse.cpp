@@ -19,7 +19,7 @@
 #include "namespaces/squashfs_superblock.hpp"
 #include "namespaces/squashfuse_c.hpp"
 #include "namespaces/sys_error.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 
 namespace skiff::ns {

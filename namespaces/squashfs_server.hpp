@@ -9,7 +9,7 @@
 #include <string>
 
 #include "namespaces/sys_error.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::ns {
 

@@ -44,7 +44,7 @@ std::map<std::string, std::string> parse_status(const std::string& text) {
 }
 
 // A connection to the user's server at `name`; someone else's is refused (and said once).
-std::optional<ns::UniqueFd> connect_server(const runtime::HeldDir& directory, const std::string& name) {
+std::optional<UniqueFd> connect_server(const runtime::HeldDir& directory, const std::string& name) {
     auto connection = ns::connect_image_server(directory.fd.get(), name, ::getuid(), directory.path + "/" + name);
     if (!connection && connection.error().code == EPERM) print_warnings({connection.error().describe()});
     if (!connection) return std::nullopt;  // a server that is retiring, or died: nothing to list

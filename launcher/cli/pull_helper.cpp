@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "namespaces/sys_error.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::cli {
 namespace {
@@ -65,7 +65,7 @@ Result<std::string> run_pull_helper(const std::vector<std::string>& args) {
     if (!helper) return Unexpected(helper.error());
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) return Unexpected(ns::SysError{errno, "pipe2", ""}.to_error("image pull"));
-    ns::UniqueFd read_end(fds[0]), write_end(fds[1]);
+    UniqueFd read_end(fds[0]), write_end(fds[1]);
     auto argv = argv_for(*helper, args);
     pid_t pid = ::fork();
     if (pid < 0) return Unexpected(ns::SysError{errno, "fork", *helper}.to_error("image pull"));

@@ -16,7 +16,7 @@ namespace {
 
 Result<RegistryImage> pull_to_temporary(const std::string& value, const EnvMap& env) {
     std::string path = temporary_directory(env) + "/skiff-image-XXXXXX.sqsh";
-    ns::UniqueFd reserve(::mkostemps(path.data(), 5, O_CLOEXEC));
+    UniqueFd reserve(::mkostemps(path.data(), 5, O_CLOEXEC));
     if (!reserve.valid()) return Unexpected(ns::SysError{errno, "mkstemp", path}.to_error("image pull"));
     auto pulled = run_pull_helper({"pull", value, "-o", path});
     RegistryImage out;

@@ -10,14 +10,14 @@
 
 #include "common/env_map.hpp"
 #include "common/error.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::cli {
 
 struct RegistryImage {
     std::string path;          // a local squashfs file (or /proc/<pid>/fd/<n> when void)
     bool temporary = false;    // void: the launch must not use an image server
-    ns::UniqueFd keep;         // void: the open, unlinked file (close-on-exec)
+    UniqueFd keep;         // void: the open, unlinked file (close-on-exec)
 };
 
 // `value` is a registry reference (not a local path); errors are prefixed with `where`.

@@ -28,7 +28,7 @@ namespace {
 
 // What a launch holds open until its exec.
 struct KeptOpen {
-    ns::UniqueFd image;        // a temporary registry image
+    UniqueFd image;        // a temporary registry image
     runtime::StateDirs state;  // skiff's runtime directories, reached only through these
 };
 
@@ -81,7 +81,7 @@ Result<void> add_injections(plan::PlanRequest& request, const std::string& probe
 // A registry reference becomes a local squashfs file (registry_image.hpp); a temporary one is
 // kept open in `keep` until the exec and is served cold (an image server would outlive it).
 Result<std::string> local_image(const edf::Sourced<std::string>& value, const std::string& cwd, const EnvMap& env,
-                                bool may_pull, ns::UniqueFd& keep, bool& cold, run::Timeline& timeline) {
+                                bool may_pull, UniqueFd& keep, bool& cold, run::Timeline& timeline) {
     if (image::is_local_path(value.value)) return value.value;
     std::vector<std::string> warnings;
     auto registry = obtain_registry_image(value.value, value.origin.str(), cwd, env, may_pull, warnings);
@@ -112,7 +112,7 @@ Result<void> load_request_environment(const RunOptions& options, plan::PlanReque
 
 // The image as a local file or directory (pulled first if it is a registry reference).
 Result<void> classify_request_image(const RunOptions& options, plan::PlanRequest& request, const std::string& cwd,
-                                    run::Timeline& timeline, ns::UniqueFd& keep_image) {
+                                    run::Timeline& timeline, UniqueFd& keep_image) {
     const auto& image_value = *request.environment.image;
     request.cold = options.cold;
     auto image_path = local_image(image_value, cwd, request.host.env, !options.dry_run, keep_image, request.cold,

@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "launcher/edf/edf.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::edf {
 namespace {
@@ -17,7 +17,7 @@ namespace {
 constexpr std::array<char, 4> kSquashfsMagic{'h', 's', 'q', 's'};
 
 Result<bool> has_squashfs_magic(const std::string& path) {
-    ns::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
     if (!fd.valid()) return fail("cannot open '" + path + "': " + std::strerror(errno));
     std::array<char, 4> head{};
     ssize_t got = ::read(fd.get(), head.data(), head.size());

@@ -14,7 +14,7 @@ bool missing(int code) { return code == ENOENT || code == ENOTDIR; }
 
 class DirectorySource : public ldcache::FileSource {
 public:
-    DirectorySource(ns::UniqueFd root, std::string name) : root_(std::move(root)), name_(std::move(name)) {}
+    DirectorySource(UniqueFd root, std::string name) : root_(std::move(root)), name_(std::move(name)) {}
 
     Result<std::optional<std::string>> read(const std::string& path, std::size_t limit) override {
         // An O_PATH probe first: a FIFO or device in the image is never opened for reading.
@@ -48,7 +48,7 @@ private:
         return Unexpected(error.to_error(name_));
     }
 
-    ns::UniqueFd root_;
+    UniqueFd root_;
     std::string name_;
 };
 

@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "namespaces/sys_error.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::image {
 namespace {
@@ -41,7 +41,7 @@ void set_identity(ImageSource& source, const struct stat& st) {
 
 // O_NONBLOCK: if the file was swapped for a FIFO since stat(), open must not hang.
 Result<ImageSource> classify_file(ImageSource source, const std::string& what) {
-    ns::UniqueFd fd(::open(source.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+    UniqueFd fd(::open(source.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (!fd.valid()) return Unexpected(ns::SysError{errno, "open", source.path}.to_error(what));
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0)

@@ -50,7 +50,7 @@ Result<std::optional<std::string>> read_in_directory(int root, const std::string
 Result<FileReader> directory_reader(const ImageSource& source) {
     auto root = ns::open_root(source.path);
     if (!root) return Unexpected(root.error().to_error(context_of(source)));
-    auto shared_root = std::make_shared<ns::UniqueFd>(std::move(*root));
+    auto shared_root = std::make_shared<UniqueFd>(std::move(*root));
     return FileReader([shared_root, context = context_of(source)](const std::string& path) {
         return read_in_directory(shared_root->get(), path, context);
     });

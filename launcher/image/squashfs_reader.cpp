@@ -19,7 +19,7 @@
 #include "namespaces/squashfs_superblock.hpp"
 #include "namespaces/squashfuse_c.hpp"
 #include "namespaces/sys_error.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::image {
 namespace {
@@ -64,7 +64,7 @@ FileKind kind_of(const Inode& inode) {
 
 struct SquashfsImage::State {
     std::string image_path;
-    ns::UniqueFd fd;
+    UniqueFd fd;
     sqfs fs{};
     bool initialised = false;
 

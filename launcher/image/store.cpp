@@ -66,9 +66,9 @@ std::string store_file(const StoreLocation& store, const RegistryRef& ref, const
     return store.dir + "/" + ref.store_file_name(machine);
 }
 
-Result<ns::UniqueFd> lock_store_file(const std::string& file) {
+Result<UniqueFd> lock_store_file(const std::string& file) {
     std::string lock = file + lock_suffix;
-    ns::UniqueFd fd(::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+    UniqueFd fd(::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!fd.valid()) return Unexpected(ns::SysError{errno, "open", lock}.to_error("image store lock"));
     while (::flock(fd.get(), LOCK_EX) != 0)
         if (errno != EINTR) return Unexpected(ns::SysError{errno, "flock", lock}.to_error("image store lock"));

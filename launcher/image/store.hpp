@@ -18,7 +18,7 @@
 #include "common/env_map.hpp"
 #include "common/error.hpp"
 #include "launcher/image/reference.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::image {
 
@@ -43,7 +43,7 @@ std::string machine_architecture();
 std::string store_file(const StoreLocation& store, const RegistryRef& ref, const std::string& machine);
 
 // Takes flock(LOCK_EX) on "<file>.lock", creating it; blocks until it is ours.
-Result<ns::UniqueFd> lock_store_file(const std::string& file);
+Result<UniqueFd> lock_store_file(const std::string& file);
 
 struct StoredImage {
     std::string file;       // absolute path

@@ -49,16 +49,16 @@ bool recursive_propagation(const MountOp& op) {
 // The magic link of an O_PATH fd, for the calls of the old mount API that take a path.
 std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
 
-ns::SysResult<ns::UniqueFd> generated_file_tree(const MountOp& op, std::size_t index) {
+ns::SysResult<UniqueFd> generated_file_tree(const MountOp& op, std::size_t index) {
     std::string path = std::string(Staging::files) + "/" + std::to_string(index);
-    ns::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
     if (!fd.valid()) return ns::sys_fail("create", path);
     if (::write(fd.get(), op.content.data(), op.content.size()) != static_cast<ssize_t>(op.content.size()))
         return ns::sys_fail("write", path);
     return ns::clone_tree(path, false);
 }
 
-ns::SysResult<ns::UniqueFd> links_tree(const MountOp& op, std::size_t index) {
+ns::SysResult<UniqueFd> links_tree(const MountOp& op, std::size_t index) {
     std::string dir = std::string(Staging::files) + "/" + std::to_string(index) + ".d";
     if (auto r = ns::create_symlinks(dir, op.links); !r) return Unexpected(r.error());
     return ns::clone_tree(dir, false);
@@ -117,7 +117,7 @@ ns::SysResult<void> tmpfs_attributes(const MountOp& op, int root_fd) {
 }
 
 // The destination, made to exist as the op's create policy says (`none`: it must exist).
-ns::SysResult<ns::UniqueFd> destination(const MountOp& op, const HostSource& source, int root_fd) {
+ns::SysResult<UniqueFd> destination(const MountOp& op, const HostSource& source, int root_fd) {
     if (op.replace_symlink)
         if (auto r = ns::remove_symlink_in_root(root_fd, op.destination); !r) return Unexpected(r.error());
     if (op.create == plan::CreatePolicy::none) return ns::open_in_root(root_fd, op.destination, O_PATH);

@@ -41,8 +41,8 @@ Result<void> enter_workdir(const plan::LaunchPlan& plan) {
     return Unexpected(ns::SysError{errno, "chdir", plan.workdir}.to_error(plan.workdir_origin + ": workdir"));
 }
 
-Result<ns::UniqueFd> clone_directory_image(const plan::LaunchPlan& plan) {
-    if (plan.image.kind != image::ImageSource::Kind::directory) return ns::UniqueFd{};
+Result<UniqueFd> clone_directory_image(const plan::LaunchPlan& plan) {
+    if (plan.image.kind != image::ImageSource::Kind::directory) return UniqueFd{};
     auto tree = ns::clone_tree(plan.image.path, true);
     if (!tree) return Unexpected(tree.error().to_error("image '" + plan.image.path + "'"));
     return std::move(*tree);
@@ -92,7 +92,7 @@ struct SpareHold {
 
 // Steps 1b-8 of a launch; with `spare`, steps 1b-7 and hold_spare.
 LaunchFailure build_container(const plan::LaunchPlan& plan, WarmImage warm, Timeline& timeline,
-                              const HolderSpec* holder, ns::UniqueFd holder_base, const SpareHold* spare,
+                              const HolderSpec* holder, UniqueFd holder_base, const SpareHold* spare,
                               int builder_go) {
     std::optional<ns::SquashfsServer> image_server;
     if (!warm.tree.valid()) {
@@ -114,10 +114,10 @@ LaunchFailure build_container(const plan::LaunchPlan& plan, WarmImage warm, Time
 
     // 3. Detached clones of every host path we bind, and the hook scripts: no host path of
     //    the plan is resolved after this.
-    auto image_tree = warm.tree.valid() ? Result<ns::UniqueFd>(std::move(warm.tree)) : clone_directory_image(plan);
+    auto image_tree = warm.tree.valid() ? Result<UniqueFd>(std::move(warm.tree)) : clone_directory_image(plan);
     if (!image_tree) return setup_failure(image_tree.error());
     if (auto r = open_host_sources(plan, *sources); !r) return setup_failure(r.error());
-    Result<std::vector<ns::UniqueFd>> ssh_sources = std::vector<ns::UniqueFd>{};
+    Result<std::vector<UniqueFd>> ssh_sources = std::vector<UniqueFd>{};
     if (plan.ssh) ssh_sources = open_ssh_sources(*plan.ssh);
     if (!ssh_sources) return setup_failure(ssh_sources.error());
     auto hook_scripts = open_hook_scripts(plan);
@@ -170,7 +170,7 @@ LaunchFailure build_container(const plan::LaunchPlan& plan, WarmImage warm, Time
 }  // namespace
 
 LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const HolderSpec* holder) {
-    ns::UniqueFd holder_base;
+    UniqueFd holder_base;
     if (holder) {
         auto base = open_holder_base(*holder);
         if (!base) return setup_failure(base.error());
@@ -185,7 +185,7 @@ LaunchFailure execute(const plan::LaunchPlan& plan, Timeline& timeline, const Ho
     auto warm = warm_image(plan, spares);
     if (!warm.warning.empty()) std::fprintf(stderr, "skiff: warning: %s\n", warm.warning.c_str());
     timeline.step(warm.note);
-    ns::UniqueFd builder_go;
+    UniqueFd builder_go;
     if (warm.start_builder) {
         builder_go = start_spare_builder(plan, spares.key);
         timeline.step("started the plan's spare builder (it serves once the command runs)");

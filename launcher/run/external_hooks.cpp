@@ -130,7 +130,7 @@ void apply_hook_environ(const plan::LaunchPlan& plan, const EnvMap& prefilled, c
 Result<std::vector<HookScript>> open_hook_scripts(const plan::LaunchPlan& plan) {
     std::vector<HookScript> scripts;
     for (const auto& path : plan.external_hooks.scripts) {
-        ns::UniqueFd fd(::open(path.c_str(), O_PATH | O_CLOEXEC));
+        UniqueFd fd(::open(path.c_str(), O_PATH | O_CLOEXEC));
         if (!fd.valid()) return Unexpected(ns::SysError{errno, "open", path}.to_error("hook " + path));
         scripts.push_back({path, std::move(fd)});
     }

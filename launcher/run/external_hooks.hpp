@@ -12,13 +12,13 @@
 #include "common/error.hpp"
 #include "launcher/plan/launch_plan.hpp"
 #include "launcher/run/timeline.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::run {
 
 struct HookScript {
     std::string path;
-    ns::UniqueFd fd;  // O_PATH, opened before the staging area covered the host's /tmp
+    UniqueFd fd;  // O_PATH, opened before the staging area covered the host's /tmp
 };
 
 Result<std::vector<HookScript>> open_hook_scripts(const plan::LaunchPlan& plan);

@@ -43,16 +43,16 @@ bool write_state(int base, const std::string& relative, const std::string& state
 
 }  // namespace
 
-Result<ns::UniqueFd> open_holder_base(const HolderSpec& spec) {
+Result<UniqueFd> open_holder_base(const HolderSpec& spec) {
     std::string relative = state_below_base(spec.state_file);
     std::string base = spec.state_file.substr(0, spec.state_file.size() - relative.size());
-    ns::UniqueFd fd(::open(base.empty() ? "/" : base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd fd(::open(base.empty() ? "/" : base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd.valid()) return fail("cannot open the container state directory '" + base + "'");
     return fd;
 }
 
-void hold(const HolderSpec& spec, const plan::LaunchPlan& plan, const EnvMap& env, ns::UniqueFd base) {
-    ns::UniqueFd watched = ns::open_pidfd(spec.watch_pid);
+void hold(const HolderSpec& spec, const plan::LaunchPlan& plan, const EnvMap& env, UniqueFd base) {
+    UniqueFd watched = ns::open_pidfd(spec.watch_pid);
     (void)ns::drop_privileges();  // the tasks get their own rights from joining, not from us
     std::string relative = state_below_base(spec.state_file);
     if (!write_state(base.get(), relative, holder_state(::getpid(), plan.workdir, env))) {

@@ -10,7 +10,7 @@
 
 #include "common/error.hpp"
 #include "launcher/plan/launch_plan.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::run {
 
@@ -25,10 +25,10 @@ std::string holder_state(pid_t holder, const std::string& workdir, const EnvMap&
 
 // Before the namespaces: the directory two levels above state_file (.../slurm for
 // .../slurm/JOB.STEP/state), still reachable by fd once the holder lives in the container.
-Result<ns::UniqueFd> open_holder_base(const HolderSpec& spec);
+Result<UniqueFd> open_holder_base(const HolderSpec& spec);
 
 // After the pivot: drops privileges, writes the state (atomically), says ready, waits for
 // watch_pid to end, then removes the state and its directory. Never returns.
-[[noreturn]] void hold(const HolderSpec& spec, const plan::LaunchPlan& plan, const EnvMap& env, ns::UniqueFd base);
+[[noreturn]] void hold(const HolderSpec& spec, const plan::LaunchPlan& plan, const EnvMap& env, UniqueFd base);
 
 }  // namespace skiff::run

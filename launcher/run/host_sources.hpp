@@ -13,10 +13,10 @@
 namespace skiff::run {
 
 struct HostSource {
-    ns::UniqueFd tree;       // detached clone of the source (bind), invalid if skipped
+    UniqueFd tree;       // detached clone of the source (bind), invalid if skipped
     bool is_directory = false;
     std::optional<ns::SquashfsServer> server;  // sqsh mounts
-    ns::UniqueFd fuse;       // sqsh mounts: /dev/fuse opened inside the namespace
+    UniqueFd fuse;       // sqsh mounts: /dev/fuse opened inside the namespace
 };
 
 // The error of one mount operation: its origin (EDF key, hook, ...), source and destination.

@@ -31,9 +31,9 @@ void wait_for(pid_t pid) {
 ns::SysResult<ns::SpareNamespaces> build_one(const plan::LaunchPlan& plan, const std::string& server) {
     int ready[2], hold[2];
     if (::pipe2(ready, O_CLOEXEC) != 0) return ns::sys_fail("pipe2", "spare");
-    ns::UniqueFd ready_in(ready[0]), ready_out(ready[1]);
+    UniqueFd ready_in(ready[0]), ready_out(ready[1]);
     if (::pipe2(hold, O_CLOEXEC) != 0) return ns::sys_fail("pipe2", "spare");
-    ns::UniqueFd hold_in(hold[0]), hold_out(hold[1]);
+    UniqueFd hold_in(hold[0]), hold_out(hold[1]);
     pid_t child = ::fork();
     if (child < 0) return ns::sys_fail("fork", "spare");
     if (child == 0) {
@@ -111,10 +111,10 @@ void hand_back(const plan::LaunchPlan& plan, const std::string& key) {
 
 }  // namespace
 
-ns::UniqueFd start_spare_builder(const plan::LaunchPlan& plan, const std::string& key) {
+UniqueFd start_spare_builder(const plan::LaunchPlan& plan, const std::string& key) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) return {};  // no spares this time; a later launch is asked again
-    ns::UniqueFd go_in(fds[0]), go_out(fds[1]);
+    UniqueFd go_in(fds[0]), go_out(fds[1]);
     pid_t middle = ::fork();
     if (middle < 0) return {};
     if (middle == 0) {

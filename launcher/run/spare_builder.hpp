@@ -10,7 +10,7 @@
 #include <string>
 
 #include "launcher/plan/launch_plan.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::run {
 
@@ -19,7 +19,7 @@ namespace skiff::run {
 // closed and serves the plan only if the launch wrote "G" (spare_builder_go) and nothing
 // after: a launch that fails before or at its execve starts no spares. One that did not say
 // "G" hands the key back to the server, so that the next launch of the plan starts a builder.
-ns::UniqueFd start_spare_builder(const plan::LaunchPlan& plan, const std::string& key);
+UniqueFd start_spare_builder(const plan::LaunchPlan& plan, const std::string& key);
 
 // Just before the launch's execve ...
 void spare_builder_go(int go_fd);

@@ -31,8 +31,8 @@ std::string in_ssh_dir(const std::string& name) { return std::string(hooks::ssh_
 
 Error ssh_error(const ns::SysError& error) { return error.to_error("com.hooks.ssh"); }
 
-Result<ns::UniqueFd> tcp_socket(int port, sockaddr_in& address, bool loopback) {
-    ns::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+Result<UniqueFd> tcp_socket(int port, sockaddr_in& address, bool loopback) {
+    UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (!fd.valid()) return Unexpected(ssh_error({errno, "socket", "port " + std::to_string(port)}));
     address = {};
     address.sin_family = AF_INET;
@@ -48,7 +48,7 @@ bool accepts_connections(int port) {
 }
 
 Result<void> write_file(int dir_fd, const std::string& name, const std::string& content, mode_t mode) {
-    ns::UniqueFd fd(::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+    UniqueFd fd(::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
     bool ok = fd.valid() && ::fchmod(fd.get(), mode) == 0 &&
               ::write(fd.get(), content.data(), content.size()) == static_cast<ssize_t>(content.size());
     if (!ok) return Unexpected(ssh_error({errno, "write", in_ssh_dir(name)}));
@@ -69,7 +69,7 @@ Result<void> write_files(const plan::SshServer& ssh, int dir_fd) {
     return {};
 }
 
-Result<void> bind_host_files(const plan::SshServer& ssh, int root_fd, std::vector<ns::UniqueFd>& sources) {
+Result<void> bind_host_files(const plan::SshServer& ssh, int root_fd, std::vector<UniqueFd>& sources) {
     ns::MountAttributes read_only;
     read_only.read_only = read_only.nodev = true;
     for (std::size_t i = 0; i < ssh.host_files.size(); ++i) {
@@ -133,8 +133,8 @@ Result<void> check_ssh_port(const plan::SshServer& ssh) {
     return Unexpected(ssh_error({errno, "bind", "0.0.0.0:" + std::to_string(ssh.port)}));
 }
 
-Result<std::vector<ns::UniqueFd>> open_ssh_sources(const plan::SshServer& ssh) {
-    std::vector<ns::UniqueFd> trees;
+Result<std::vector<UniqueFd>> open_ssh_sources(const plan::SshServer& ssh) {
+    std::vector<UniqueFd> trees;
     for (const auto& [path, name] : ssh.host_files) {
         auto tree = ns::clone_tree(path, false);
         if (!tree) return Unexpected(ssh_error(tree.error()));
@@ -143,7 +143,7 @@ Result<std::vector<ns::UniqueFd>> open_ssh_sources(const plan::SshServer& ssh) {
     return trees;
 }
 
-Result<std::string> install_ssh(const plan::SshServer& ssh, int root_fd, std::vector<ns::UniqueFd>& sources) {
+Result<std::string> install_ssh(const plan::SshServer& ssh, int root_fd, std::vector<UniqueFd>& sources) {
     auto mountpoint = ns::ensure_in_root(root_fd, hooks::ssh_dir, ns::NodeKind::directory);
     if (!mountpoint) return Unexpected(ssh_error(mountpoint.error()));
     std::string where = "/proc/self/fd/" + std::to_string(mountpoint->get());

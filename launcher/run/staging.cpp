@@ -19,7 +19,7 @@ Result<void> make_directory(const char* path) {
 }
 
 Result<void> mount_image(const plan::LaunchPlan& plan, std::optional<ns::SquashfsServer>& server,
-                         ns::UniqueFd image_tree, const std::string& context) {
+                         UniqueFd image_tree, const std::string& context) {
     if (server) {
         auto fuse = ns::open_fuse_device();
         if (!fuse) return Unexpected(fuse.error().to_error(context));
@@ -71,7 +71,7 @@ Result<void> prepare_staging() {
 }
 
 Result<void> mount_root(const plan::LaunchPlan& plan, std::optional<ns::SquashfsServer>& server,
-                        ns::UniqueFd image_tree, const OverlayTools& tools, const Timeline& timeline) {
+                        UniqueFd image_tree, const OverlayTools& tools, const Timeline& timeline) {
     const std::string context = "image '" + plan.image.path + "'";
     if (auto r = mount_image(plan, server, std::move(image_tree), context); !r) return r;
     if (auto r = give_upper_the_image_root_mode(context); !r) return r;

@@ -36,6 +36,6 @@ Result<void> prepare_staging();
 // the overlay, so missing mount destinations can be created without touching the image; the
 // root is made read-only last.
 Result<void> mount_root(const plan::LaunchPlan& plan, std::optional<ns::SquashfsServer>& server,
-                        ns::UniqueFd image_tree, const OverlayTools& tools, const Timeline& timeline);
+                        UniqueFd image_tree, const OverlayTools& tools, const Timeline& timeline);
 
 }  // namespace skiff::run

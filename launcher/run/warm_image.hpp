@@ -11,13 +11,13 @@
 #include "launcher/run/spare_key.hpp"
 #include "namespaces/spare_namespaces.hpp"
 #include "namespaces/sys_error.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::run {
 
 struct WarmImage {
     std::optional<ns::SpareNamespaces> spare;  // the container, ready: join it and exec
-    ns::UniqueFd tree;                         // else the image's mount; neither: start cold
+    UniqueFd tree;                         // else the image's mount; neither: start cold
     bool start_builder = false;                // the plan has no spare builder: start one
     std::string note;
     std::string warning;                       // said even without -v
@@ -30,6 +30,6 @@ WarmImage warm_image(const plan::LaunchPlan& plan, const SpareChoice& spares);
 
 // A connection to the image server of a warm plan (none is started); EPERM: it is not the
 // user's (ns::connect_image_server).
-ns::SysResult<ns::UniqueFd> connect_server(const plan::LaunchPlan& plan);
+ns::SysResult<UniqueFd> connect_server(const plan::LaunchPlan& plan);
 
 }  // namespace skiff::run

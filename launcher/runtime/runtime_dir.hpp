@@ -23,14 +23,14 @@
 
 #include "common/env_map.hpp"
 #include "common/error.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::runtime {
 
 // A directory skiff holds open and reaches only through `fd`.
 struct HeldDir {
     std::string path;  // as the user knows it: for messages and --dry-run
-    ns::UniqueFd fd;   // O_PATH
+    UniqueFd fd;   // O_PATH
     bool valid() const { return fd.valid(); }
     // A path that resolves through `fd` (/proc/self/fd/N), for calls that only take paths.
     std::string via() const;

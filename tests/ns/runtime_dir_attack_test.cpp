@@ -71,7 +71,7 @@ pid_t start_fake_server(const std::string& socket, const std::string& tree) {
     if (!ns::enter_user_and_mount_namespace({attacker, attacker, 0, 0})) ::_exit(96);
     (void)!::write(ready[1], "R", 1);
     for (;;) {
-        ns::UniqueFd connection(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
+        UniqueFd connection(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
         if (!connection.valid()) continue;
         auto request = ns::receive_message(connection.get());
         auto clone = ns::clone_tree(tree, false);

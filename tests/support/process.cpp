@@ -34,13 +34,13 @@ struct ChildFailure {
 };
 
 struct Pipe {
-    ns::UniqueFd read, write;
+    UniqueFd read, write;
 };
 
 Pipe make_pipe() {
     std::array<int, 2> fds{};
     if (::pipe2(fds.data(), O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
-    return {ns::UniqueFd(fds[0]), ns::UniqueFd(fds[1])};
+    return {UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
 void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }

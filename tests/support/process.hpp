@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::test {
 
@@ -93,7 +93,7 @@ private:
 
     pid_t pid_ = -1;
     bool reaped_ = true;
-    ns::UniqueFd in_, out_, err_, exec_err_;
+    UniqueFd in_, out_, err_, exec_err_;
     std::string stdin_text_;
     std::size_t stdin_written_ = 0;
     Clock::time_point deadline_{};

@@ -12,7 +12,7 @@
 
 #include "launcher/image/convert/directory_layer.hpp"
 #include "namespaces/sys_error.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::image::convert {
 namespace {
@@ -155,7 +155,7 @@ Result<void> write_file_data(const Inode& file, SquashfsWriter& writer) {
     }
     if (file.data.kind != DataRef::Kind::host_file) return {};
     const std::string& path = file.data.host_path;
-    ns::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
     if (!fd.valid()) return Unexpected(ns::SysError{errno, "open", path}.to_error("image source"));
     if (auto r = writer.begin_file(file); !r) return r;
     std::vector<char> buffer(read_block);

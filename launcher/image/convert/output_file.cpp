@@ -28,7 +28,7 @@ std::string directory_of(const std::string& path) {
 
 Result<OutputFile> OutputFile::create(const std::string& final_path) {
     std::string dir = directory_of(final_path);
-    ns::UniqueFd fd(::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, file_mode));
+    UniqueFd fd(::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, file_mode));
     if (fd.valid()) return OutputFile(final_path, "", std::move(fd));
     if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
         return Unexpected(ns::SysError{errno, "open", dir}.to_error("output '" + final_path + "'"));
@@ -54,7 +54,7 @@ Result<void> OutputFile::commit() {
         std::string temp = temp_name(final_path_);
         // A unique name: mkstemp creates it, and the link replaces nothing if it is removed
         // first; linkat cannot overwrite, hence the removal.
-        ns::UniqueFd reserve(::mkostemp(temp.data(), O_CLOEXEC));
+        UniqueFd reserve(::mkostemp(temp.data(), O_CLOEXEC));
         if (!reserve.valid()) return Unexpected(ns::SysError{errno, "mkstemp", temp}.to_error(what));
         ::unlink(temp.c_str());
         std::string self = "/proc/self/fd/" + std::to_string(fd_.get());

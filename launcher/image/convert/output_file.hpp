@@ -8,7 +8,7 @@
 #include <string>
 
 #include "common/error.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::image::convert {
 
@@ -25,11 +25,11 @@ public:
     Result<void> commit();
 
 private:
-    OutputFile(std::string final_path, std::string temp_path, ns::UniqueFd fd)
+    OutputFile(std::string final_path, std::string temp_path, UniqueFd fd)
         : final_path_(std::move(final_path)), temp_path_(std::move(temp_path)), fd_(std::move(fd)) {}
     std::string final_path_;
     std::string temp_path_;  // "" while unnamed (O_TMPFILE)
-    ns::UniqueFd fd_;
+    UniqueFd fd_;
     bool committed_ = false;
 };
 

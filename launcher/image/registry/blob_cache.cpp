@@ -28,7 +28,7 @@ Result<BlobCache> BlobCache::open(const std::filesystem::path& root) {
     std::error_code ec;
     std::filesystem::create_directories(root / "sha256", ec);
     if (ec) return fail("blob cache: cannot create '" + (root / "sha256").string() + "': " + ec.message());
-    ns::UniqueFd dir(::open((root / "sha256").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd dir(::open((root / "sha256").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!dir.valid()) return fail("blob cache: open '" + (root / "sha256").string() + "': " + errno_text(errno));
     return BlobCache(root, std::move(dir));
 }
@@ -44,7 +44,7 @@ bool BlobCache::has(const std::string& digest, std::int64_t size) const {
 }
 
 Result<std::string> BlobCache::read(const std::string& digest, std::size_t limit) const {
-    ns::UniqueFd fd(::openat(dir_.get(), hex_of(digest).c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd fd(::openat(dir_.get(), hex_of(digest).c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd.valid()) return fail("blob cache: open '" + path_of(digest).string() + "': " + errno_text(errno));
     std::string out;
     std::array<char, read_chunk> buf{};
@@ -82,7 +82,7 @@ std::string BlobWriter::where() const { return "blob cache '" + dir_path_.string
 
 // O_TMPFILE needs a directory fd opened for real, not O_PATH.
 Result<void> BlobWriter::open_temp() {
-    ns::UniqueFd dir(::openat(dir_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd dir(::openat(dir_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dir.valid()) return fail(where() + ": open: " + errno_text(errno));
     fd_.reset(::openat(dir.get(), ".", O_TMPFILE | O_RDWR | O_CLOEXEC, blob_mode));
     if (fd_.valid()) return {};

@@ -19,7 +19,7 @@
 
 #include "common/error.hpp"
 #include "launcher/image/registry/sha256.hpp"
-#include "namespaces/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::image {
 
@@ -41,9 +41,9 @@ public:
     Result<BlobWriter> writer(const std::string& digest, std::int64_t size) const;
 
 private:
-    BlobCache(std::filesystem::path root, ns::UniqueFd dir) : root_(std::move(root)), dir_(std::move(dir)) {}
+    BlobCache(std::filesystem::path root, UniqueFd dir) : root_(std::move(root)), dir_(std::move(dir)) {}
     std::filesystem::path root_;
-    ns::UniqueFd dir_;  // ROOT/sha256
+    UniqueFd dir_;  // ROOT/sha256
 };
 
 class BlobWriter {
@@ -79,7 +79,7 @@ private:
     int dir_;                         // borrowed from the BlobCache, which outlives writers
     std::string digest_;
     std::int64_t size_;
-    ns::UniqueFd fd_;
+    UniqueFd fd_;
     std::string temp_name_;  // only without O_TMPFILE
     Sha256 hash_;
     std::int64_t written_ = 0;

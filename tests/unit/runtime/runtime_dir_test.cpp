@@ -13,7 +13,7 @@
 namespace skiff::runtime {
 namespace {
 
-HeldDir held(const std::string& path) { return {path, ns::UniqueFd(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC))}; }
+HeldDir held(const std::string& path) { return {path, UniqueFd(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC))}; }
 
 mode_t mode_of(const std::string& path) {
     struct stat st {};

@@ -63,7 +63,7 @@ TEST(ImageStore, LockIsExclusiveAcrossOpenFiles) {
     std::string file = tmp / "a.x86_64.sqsh";
     auto held = lock_store_file(file);
     ASSERT_TRUE(held) << held.error().message;
-    ns::UniqueFd other(::open((file + ".lock").c_str(), O_RDWR | O_CLOEXEC));
+    UniqueFd other(::open((file + ".lock").c_str(), O_RDWR | O_CLOEXEC));
     ASSERT_TRUE(other.valid());
     EXPECT_NE(::flock(other.get(), LOCK_EX | LOCK_NB), 0);  // another open file: blocked
     held->reset();

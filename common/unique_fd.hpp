@@ -5,7 +5,7 @@
 
 #include <utility>
 
-namespace skiff::ns {
+namespace skiff {
 
 class UniqueFd {
 public:
@@ -32,4 +32,4 @@ private:
     int fd_ = -1;
 };
 
-}  // namespace skiff::ns
+}  // namespace skiff
