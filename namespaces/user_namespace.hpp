@@ -2,18 +2,10 @@
 // `inside_uid`/`inside_gid` (their own ids, or 0 with --root). No newuidmap, no setuid helper.
 #pragma once
 
-#include <sys/types.h>
-
+#include "common/id_map.hpp"
 #include "namespaces/sys_error.hpp"
 
 namespace skiff::ns {
-
-struct IdMap {
-    uid_t outside_uid = 0;
-    gid_t outside_gid = 0;
-    uid_t inside_uid = 0;
-    gid_t inside_gid = 0;
-};
 
 // unshare(CLONE_NEWUSER | CLONE_NEWNS), then setgroups=deny and the two one-line maps.
 // The process must be single-threaded (the kernel refuses CLONE_NEWUSER otherwise).

@@ -10,7 +10,7 @@
 
 #include "common/env_map.hpp"
 #include "launcher/image/local.hpp"
-#include "namespaces/user_namespace.hpp"
+#include "common/id_map.hpp"
 
 namespace skiff::plan {
 
@@ -111,7 +111,7 @@ struct LaunchPlan {
     ImageServing serving;
     bool writable = true;  // false: the root is read-only once every mount is in place
     OverlayDriver overlay = OverlayDriver::automatic;  // auto: the kernel's, else fuse-overlayfs
-    ns::IdMap ids;
+    IdMap ids;
     std::vector<MountOp> mounts;  // in the order they are applied
     ExternalHooks external_hooks;
     EnvMap env;                   // the command's complete environment

@@ -14,8 +14,8 @@
 namespace skiff::plan {
 namespace {
 
-ns::IdMap id_map(const PlanRequest& request) {
-    ns::IdMap ids;
+IdMap id_map(const PlanRequest& request) {
+    IdMap ids;
     ids.outside_uid = request.host.uid;
     ids.outside_gid = request.host.gid;
     ids.inside_uid = request.map_root ? 0 : request.host.uid;

@@ -141,7 +141,7 @@ Result<std::optional<MountOp>> write_through(const MountOp& op, int root_fd, con
 }  // namespace
 
 Result<void> apply_mount(const MountOp& op, std::size_t index, HostSource& source, int root_fd,
-                         const ns::IdMap& ids, const Timeline& timeline) {
+                         const IdMap& ids, const Timeline& timeline) {
     if (op.kind == MountKind::bind && !source.tree.valid()) return {};  // skipped: missing source
     if (op.kind == MountKind::write) {
         auto bound = write_through(op, root_fd, timeline);

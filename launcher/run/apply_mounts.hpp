@@ -14,7 +14,7 @@ namespace skiff::run {
 // One mount; `index` names the files generated for it. A bind whose source was skipped is
 // skipped; so is an optional destination that cannot be created (noted under -v).
 Result<void> apply_mount(const plan::MountOp& op, std::size_t index, HostSource& source, int root_fd,
-                         const ns::IdMap& ids, const Timeline& timeline);
+                         const IdMap& ids, const Timeline& timeline);
 
 Result<void> apply_mounts(const plan::LaunchPlan& plan, std::vector<HostSource>& sources, int root_fd,
                           const Timeline& timeline);
