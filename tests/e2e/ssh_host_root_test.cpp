@@ -159,9 +159,7 @@ protected:
         auto done = container.wait(20s);
         EXPECT_EQ(done.status, 0) << done;
         EXPECT_EQ(done.out, "done\n") << done;
-        bool closed = false;
-        for (int i = 0; i < 50 && !closed; ++i, std::this_thread::sleep_for(100ms)) closed = !port_accepts(port_);
-        EXPECT_TRUE(closed) << "sshd still listens on port " << port_ << " after the command ended";
+        EXPECT_TRUE(port_closes(port_, 5s)) << "sshd still listens on port " << port_ << " after the command ended";
     }
 
     int port_ = 0;

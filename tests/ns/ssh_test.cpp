@@ -70,9 +70,7 @@ protected:
         auto done = container.wait(20s);
         EXPECT_EQ(done.status, 0) << done;
         EXPECT_EQ(done.out, "done\n") << done;
-        bool closed = false;
-        for (int i = 0; i < 50 && !closed; ++i, std::this_thread::sleep_for(100ms)) closed = !port_accepts(port_);
-        EXPECT_TRUE(closed) << "sshd still listens on port " << port_ << " after the command ended";
+        EXPECT_TRUE(port_closes(port_, 5s)) << "sshd still listens on port " << port_ << " after the command ended";
     }
 
     TempDir keys_{"sshkeys"};
@@ -127,9 +125,7 @@ TEST_P(Ssh, ServerEndsWhenTheCommandIsKilled) {
     EXPECT_NE(container.err_so_far().find("; accepting ED25519 SHA256:"), std::string::npos) << container.err_so_far();
     ASSERT_TRUE(container.send_signal(SIGKILL));  // skiff became the command: this is the command
     container.wait(10s);
-    bool closed = false;
-    for (int i = 0; i < 50 && !closed; ++i, std::this_thread::sleep_for(100ms)) closed = !port_accepts(port_);
-    EXPECT_TRUE(closed) << "sshd outlived its container";
+    EXPECT_TRUE(port_closes(port_, 5s)) << "sshd outlived its container";
 }
 
 TEST_P(Ssh, LoginWorksWithHomeMountedOver) {

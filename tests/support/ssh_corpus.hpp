@@ -1,12 +1,7 @@
 // What the SSH-hook tests send through a session and expect back byte for byte (hooks.md
-// §3.3): a corpus of hostile values, the command that prints them, and a port probe. Shared by
-// the ns tier (tests/ns/ssh_test.cpp) and the host-root e2e tests.
+// §3.3): a corpus of hostile values and the command that prints them. Shared by the ns tier
+// (tests/ns/ssh_test.cpp) and the host-root e2e tests.
 #pragma once
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <string>
 #include <utility>
@@ -41,17 +36,6 @@ inline const std::vector<std::pair<std::string, std::string>> corpus = {
     {"C_PERCENT", "%s %d %%"},
     {"PATH", "/opt/skiff test/bin:/usr/local/bin:/usr/bin:/bin"},  // Debian's /etc/profile resets it
 };
-
-inline bool port_accepts(int port) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-    ::close(fd);
-    return ok;
-}
 
 inline std::string expected_values() {
     std::string out;
