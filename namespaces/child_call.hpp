@@ -9,7 +9,7 @@
 #include <functional>
 #include <string>
 
-#include "namespaces/sys_error.hpp"
+#include "common/sys_error.hpp"
 
 namespace skiff::ns {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "common/env_map.hpp"
-#include "namespaces/sys_error.hpp"
+#include "common/sys_error.hpp"
 
 namespace skiff::ns {
 

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "namespaces/sys_error.hpp"
+#include "common/sys_error.hpp"
 
 namespace skiff::ns {
 

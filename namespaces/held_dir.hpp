@@ -16,7 +16,7 @@
 #include <initializer_list>
 #include <string>
 
-#include "namespaces/sys_error.hpp"
+#include "common/sys_error.hpp"
 #include "common/unique_fd.hpp"
 
 namespace skiff::ns {

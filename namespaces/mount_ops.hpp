@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "namespaces/sys_error.hpp"
+#include "common/sys_error.hpp"
 #include "common/unique_fd.hpp"
 
 namespace skiff::ns {

@@ -6,7 +6,7 @@
 // them above them instead (README, "Warm starts").
 #pragma once
 
-#include "namespaces/sys_error.hpp"
+#include "common/sys_error.hpp"
 
 namespace skiff::ns {
 

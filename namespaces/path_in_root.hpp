@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "namespaces/sys_error.hpp"
+#include "common/sys_error.hpp"
 #include "common/unique_fd.hpp"
 
 namespace skiff::ns {

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "common/id_map.hpp"
-#include "namespaces/sys_error.hpp"
+#include "common/sys_error.hpp"
 
 namespace skiff::ns {
 

@@ -2,7 +2,7 @@
 
 #include "hooks/ssh/ssh_hook.hpp"
 #include "launcher/cli/commands.hpp"
-#include "launcher/cli/ssh_facts.hpp"
+#include "launcher/gather/ssh_facts.hpp"
 #include "launcher/edf/edf.hpp"
 #include "launcher/image/local.hpp"
 
@@ -65,7 +65,7 @@ void check_ssh(const edf::Environment& env, char* const* envp, Diagnostics& diag
     if (!hooks::ssh_requested(env)) return;
     auto site = site::load_site_config(env_from_envp(envp));
     if (!site) return diag.error(site.error().message);
-    if (auto r = check_ssh_host(env, &*site); !r) diag.error(r.error().message);
+    if (auto r = gather::check_ssh_host(env, &*site); !r) diag.error(r.error().message);
 }
 
 int check(const std::vector<std::string>& args, char* const* envp) {

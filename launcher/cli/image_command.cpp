@@ -1,5 +1,5 @@
 // `skiff image servers` and `skiff image stop [IMAGE] [--force]`: the user's warm image
-// servers (namespaces/image_server.hpp) on this node; and the servers' own entry point.
+// servers (namespaces/image_server/image_server.hpp) on this node; and the servers' own entry point.
 #include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,9 +11,9 @@
 #include "common/exit_codes.hpp"
 #include "launcher/cli/commands.hpp"
 #include "launcher/image/local.hpp"
-#include "launcher/runtime/runtime_dir.hpp"
-#include "namespaces/image_server.hpp"
-#include "namespaces/image_server_process.hpp"
+#include "launcher/gather/runtime_dir.hpp"
+#include "namespaces/image_server/image_server.hpp"
+#include "namespaces/image_server/image_server_process.hpp"
 #include "namespaces/pidfd.hpp"
 
 namespace skiff::cli {
@@ -44,7 +44,7 @@ std::map<std::string, std::string> parse_status(const std::string& text) {
 }
 
 // A connection to the user's server at `name`; someone else's is refused (and said once).
-std::optional<UniqueFd> connect_server(const runtime::HeldDir& directory, const std::string& name) {
+std::optional<UniqueFd> connect_server(const gather::HeldDir& directory, const std::string& name) {
     auto connection = ns::connect_image_server(directory.fd.get(), name, ::getuid(), directory.path + "/" + name);
     if (!connection && connection.error().code == EPERM) print_warnings({connection.error().describe()});
     if (!connection) return std::nullopt;  // a server that is retiring, or died: nothing to list
@@ -52,7 +52,7 @@ std::optional<UniqueFd> connect_server(const runtime::HeldDir& directory, const 
 }
 
 // The socket names in the servers' directory, read through its descriptor.
-std::vector<std::string> socket_names(const runtime::HeldDir& directory) {
+std::vector<std::string> socket_names(const gather::HeldDir& directory) {
     std::vector<std::string> names;
     int listing = ::openat(directory.fd.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR* dir = listing < 0 ? nullptr : ::fdopendir(listing);
@@ -66,7 +66,7 @@ std::vector<std::string> socket_names(const runtime::HeldDir& directory) {
     return names;
 }
 
-std::vector<Server> running_servers(const runtime::HeldDir& directory) {
+std::vector<Server> running_servers(const gather::HeldDir& directory) {
     std::vector<Server> servers;
     for (const auto& name : socket_names(directory)) {
         auto connection = connect_server(directory, name);
@@ -76,8 +76,8 @@ std::vector<Server> running_servers(const runtime::HeldDir& directory) {
     return servers;
 }
 
-Result<runtime::HeldDir> servers_directory() {
-    auto dirs = runtime::state_dirs(env_from_envp(environ), ::getuid());
+Result<gather::HeldDir> servers_directory() {
+    auto dirs = gather::state_dirs(env_from_envp(environ), ::getuid());
     if (!dirs.problem.empty()) return fail(dirs.problem);
     return std::move(dirs.image_servers);
 }

@@ -6,13 +6,13 @@
 #include <ctime>
 
 #include "launcher/cli/commands.hpp"
-#include "launcher/cli/pull_helper.hpp"
+#include "launcher/image/pull_helper.hpp"
 #include "launcher/image/local.hpp"
 #include "launcher/image/metadata.hpp"
 #include "launcher/image/metadata_format.hpp"
 #include "launcher/image/squashfs_reader.hpp"
 #include "launcher/image/store.hpp"
-#include "namespaces/sys_error.hpp"
+#include "common/sys_error.hpp"
 
 namespace skiff::cli {
 namespace {
@@ -78,7 +78,7 @@ int image_rm(const std::vector<std::string>& args) {
     if (!lock) return report(lock.error().message);
     if (::unlink(file.c_str()) != 0) {
         if (errno == ENOENT) return report("image '" + args[0] + "' is not in the image store (" + file + ")");
-        return report(ns::SysError{errno, "unlink", file}.to_error("image rm").message);
+        return report(SysError{errno, "unlink", file}.to_error("image rm").message);
     }
     std::fprintf(stderr, "skiff: removed %s\n", file.c_str());
     return 0;
@@ -88,13 +88,13 @@ int image_pull(const std::vector<std::string>& args) {
     if (args.size() != 1 || args[0].starts_with('-')) return report("image pull: usage: skiff image pull REF");
     auto ref = image::classify_registry(args[0], "", current_directory());
     if (!ref) return report(ref.error().message);
-    return report(exec_pull_helper({"pull", args[0]}).message);
+    return report(image::exec_pull_helper({"pull", args[0]}).message);
 }
 
 int image_import(const std::vector<std::string>& args) {
     std::vector<std::string> helper_args{"import"};
     helper_args.insert(helper_args.end(), args.begin(), args.end());
-    return report(exec_pull_helper(helper_args).message);
+    return report(image::exec_pull_helper(helper_args).message);
 }
 
 }  // namespace skiff::cli

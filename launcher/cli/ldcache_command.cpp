@@ -13,7 +13,7 @@
 #include "common/replace_file.hpp"
 #include "launcher/cli/commands.hpp"
 #include "launcher/image/image_file_source.hpp"
-#include "launcher/runtime/runtime_dir.hpp"
+#include "launcher/gather/runtime_dir.hpp"
 #include "libfabric-bind/linker_config.hpp"
 
 namespace skiff::cli {
@@ -131,9 +131,9 @@ Result<std::vector<ldcache::InjectedDir>> injected_dirs(const BuildOptions& o, c
 // The libraries' probes are remembered where `skiff run` remembers them (probe_memo.hpp), so
 // that a second build reads only what changed; none if the runtime directory is unusable.
 // `state` holds the memo's directory open while the memo is read and written.
-std::string probe_memo_file(const BuildOptions& o, runtime::StateDirs& state) {
+std::string probe_memo_file(const BuildOptions& o, gather::StateDirs& state) {
     if (o.probe_memo) return *o.probe_memo;
-    state = runtime::state_dirs(env_from_envp(environ), ::getuid());
+    state = gather::state_dirs(env_from_envp(environ), ::getuid());
     return state.elf_probes();
 }
 
@@ -147,7 +147,7 @@ int build(const std::vector<std::string>& args) {
     if (!files) return report(files.error().message);
     auto dirs = injected_dirs(*options, *image, **files);
     if (!dirs) return report(dirs.error().message);
-    runtime::StateDirs state;
+    gather::StateDirs state;
     auto memo = ldcache::ProbeMemo::load(probe_memo_file(*options, state));
     auto plan = ldcache::plan_glibc_cache(**files, *dirs, ldcache::host_arch(), {}, {}, {}, &memo);
     if (!plan) return report(plan.error().message);

@@ -7,7 +7,7 @@
 
 #include "common/exit_codes.hpp"
 #include "launcher/cli/commands.hpp"
-#include "namespaces/image_server.hpp"
+#include "namespaces/image_server/image_server.hpp"
 
 namespace skiff::cli {
 namespace {

@@ -21,7 +21,7 @@ public:
         auto probe = ns::open_in_root(root_.get(), path, O_PATH);
         if (!probe) return absent_or_error(probe.error());
         struct stat st {};
-        if (::fstat(probe->get(), &st) != 0) return Unexpected(ns::SysError{errno, "fstat", path}.to_error(name_));
+        if (::fstat(probe->get(), &st) != 0) return Unexpected(SysError{errno, "fstat", path}.to_error(name_));
         if (!S_ISREG(st.st_mode)) return fail(name_ + ": '" + path + "' is not a regular file");
         auto data = ns::read_file_in_root(root_.get(), path, limit);
         if (!data) return absent_or_error(data.error());
@@ -38,12 +38,12 @@ public:
         char buffer[4096];
         ssize_t n = ::readlinkat(parent->get(), base.c_str(), buffer, sizeof buffer);
         if (n < 0 && (errno == EINVAL || missing(errno))) return std::optional<std::string>{};
-        if (n < 0) return Unexpected(ns::SysError{errno, "readlink", path}.to_error(name_));
+        if (n < 0) return Unexpected(SysError{errno, "readlink", path}.to_error(name_));
         return std::optional<std::string>(std::string(buffer, static_cast<std::size_t>(n)));
     }
 
 private:
-    Result<std::optional<std::string>> absent_or_error(const ns::SysError& error) const {
+    Result<std::optional<std::string>> absent_or_error(const SysError& error) const {
         if (missing(error.code)) return std::optional<std::string>{};
         return Unexpected(error.to_error(name_));
     }

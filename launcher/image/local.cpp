@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <string_view>
 
-#include "namespaces/sys_error.hpp"
+#include "common/sys_error.hpp"
 #include "common/unique_fd.hpp"
 
 namespace skiff::image {
@@ -42,13 +42,13 @@ void set_identity(ImageSource& source, const struct stat& st) {
 // O_NONBLOCK: if the file was swapped for a FIFO since stat(), open must not hang.
 Result<ImageSource> classify_file(ImageSource source, const std::string& what) {
     UniqueFd fd(::open(source.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
-    if (!fd.valid()) return Unexpected(ns::SysError{errno, "open", source.path}.to_error(what));
+    if (!fd.valid()) return Unexpected(SysError{errno, "open", source.path}.to_error(what));
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0)
-        return Unexpected(ns::SysError{errno, "fstat", source.path}.to_error(what));
+        return Unexpected(SysError{errno, "fstat", source.path}.to_error(what));
     std::array<char, squashfs_magic.size()> magic{};
     ssize_t n = S_ISREG(st.st_mode) ? ::pread(fd.get(), magic.data(), magic.size(), 0) : 0;
-    if (n < 0) return Unexpected(ns::SysError{errno, "read", source.path}.to_error(what));
+    if (n < 0) return Unexpected(SysError{errno, "read", source.path}.to_error(what));
     if (std::string_view(magic.data(), static_cast<std::size_t>(n)) != squashfs_magic)
         return fail(what + " is neither a squashfs file nor a directory");
     source.kind = ImageSource::Kind::squashfs;
@@ -63,7 +63,7 @@ Result<ImageSource> classify_local(const std::string& value, const std::string& 
     struct stat st {};
     if (::stat(source.path.c_str(), &st) != 0) {
         if (errno == ENOENT || errno == ENOTDIR) return fail(what + " does not exist");
-        return Unexpected(ns::SysError{errno, "stat", source.path}.to_error(what));
+        return Unexpected(SysError{errno, "stat", source.path}.to_error(what));
     }
     if (S_ISREG(st.st_mode)) return classify_file(std::move(source), what);
     if (!S_ISDIR(st.st_mode)) return fail(what + " is neither a squashfs file nor a directory");

@@ -40,7 +40,7 @@ Result<std::optional<std::string>> read_in_directory(int root, const std::string
     }
     struct stat st {};
     if (::fstat(probe->get(), &st) != 0)
-        return Unexpected(ns::SysError{errno, "fstat", path}.to_error(context));
+        return Unexpected(SysError{errno, "fstat", path}.to_error(context));
     if (!S_ISREG(st.st_mode)) return std::optional<std::string>();
     auto data = ns::read_file_in_root(root, path, max_metadata_file + 1);
     if (!data) return Unexpected(data.error().to_error(context));

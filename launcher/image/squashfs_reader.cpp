@@ -1,6 +1,6 @@
 // Prefix legend: sqfs_ is libsquashfuse (squashfuse/*.h), sqfs is its open-filesystem handle.
 // Every read of the image's metadata goes through skiff's bounded readers
-// (namespaces/squashfs_meta.hpp): libsquashfuse 0.1.105 trusts lengths stored in the image.
+// (namespaces/squashfs/squashfs_meta.hpp): libsquashfuse 0.1.105 trusts lengths stored in the image.
 #include "launcher/image/squashfs_reader.hpp"
 
 #include <fcntl.h>
@@ -13,12 +13,12 @@
 #include <string_view>
 #include <vector>
 
-#include "namespaces/squashfs_dir.hpp"
-#include "namespaces/squashfs_meta.hpp"
-#include "namespaces/squashfs_read.hpp"
-#include "namespaces/squashfs_superblock.hpp"
-#include "namespaces/squashfuse_c.hpp"
-#include "namespaces/sys_error.hpp"
+#include "namespaces/squashfs/squashfs_dir.hpp"
+#include "namespaces/squashfs/squashfs_meta.hpp"
+#include "namespaces/squashfs/squashfs_read.hpp"
+#include "namespaces/squashfs/squashfs_superblock.hpp"
+#include "namespaces/squashfs/squashfuse_c.hpp"
+#include "common/sys_error.hpp"
 #include "common/unique_fd.hpp"
 
 namespace skiff::image {
@@ -161,10 +161,10 @@ Result<SquashfsImage> SquashfsImage::open(const std::string& image_path) {
     state->image_path = image_path;
     state->fd.reset(::open(image_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (!state->fd.valid())
-        return Unexpected(ns::SysError{errno, "open", image_path}.to_error(state->context()));
+        return Unexpected(SysError{errno, "open", image_path}.to_error(state->context()));
     struct stat st {};
     if (::fstat(state->fd.get(), &st) != 0)
-        return Unexpected(ns::SysError{errno, "fstat", image_path}.to_error(state->context()));
+        return Unexpected(SysError{errno, "fstat", image_path}.to_error(state->context()));
     if (!S_ISREG(st.st_mode)) return fail(state->context() + ": not a squashfs file");
     if (auto problem = ns::squashfs::superblock_problem(state->fd.get()); !problem.empty())
         return fail(state->context() + ": " + problem);

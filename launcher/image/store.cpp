@@ -13,7 +13,7 @@
 #include <utility>
 
 #include "common/env_map.hpp"
-#include "namespaces/sys_error.hpp"
+#include "common/sys_error.hpp"
 
 namespace skiff::image {
 namespace {
@@ -51,7 +51,7 @@ Result<StoreLocation> locate_store(const EnvMap& env) {
     else if (std::string home = env_value(env, "HOME"); home.starts_with('/')) dir = home + "/.cache/skiff/images";
     else return StoreLocation{true, "", "no image store (neither SCRATCH, XDG_CACHE_HOME nor HOME is set)"};
     if (int code = make_directories(dir); code != 0)
-        return StoreLocation{true, "", ns::SysError{code, "mkdir", dir}.to_error("image store").message +
+        return StoreLocation{true, "", SysError{code, "mkdir", dir}.to_error("image store").message +
                                            "; pulling into a temporary file for this launch"};
     return StoreLocation{false, dir, ""};
 }
@@ -69,15 +69,15 @@ std::string store_file(const StoreLocation& store, const RegistryRef& ref, const
 Result<UniqueFd> lock_store_file(const std::string& file) {
     std::string lock = file + lock_suffix;
     UniqueFd fd(::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (!fd.valid()) return Unexpected(ns::SysError{errno, "open", lock}.to_error("image store lock"));
+    if (!fd.valid()) return Unexpected(SysError{errno, "open", lock}.to_error("image store lock"));
     while (::flock(fd.get(), LOCK_EX) != 0)
-        if (errno != EINTR) return Unexpected(ns::SysError{errno, "flock", lock}.to_error("image store lock"));
+        if (errno != EINTR) return Unexpected(SysError{errno, "flock", lock}.to_error("image store lock"));
     return fd;
 }
 
 Result<std::vector<StoredImage>> list_store(const std::string& dir) {
     std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
-    if (!d) return Unexpected(ns::SysError{errno, "opendir", dir}.to_error("image store"));
+    if (!d) return Unexpected(SysError{errno, "opendir", dir}.to_error("image store"));
     std::vector<StoredImage> images;
     while (dirent* entry = ::readdir(d.get())) {
         std::string name = entry->d_name;

@@ -48,6 +48,7 @@ struct HostFacts {
     std::string shell;
     EnvMap env;
     pid_t slurm_stepd = 0;  // the slurmstepd skiff runs under (in a Slurm step), else 0
+    std::string cwd = "/";  // where ./relative paths start
 };
 
 struct PlanRequest {
@@ -60,11 +61,11 @@ struct PlanRequest {
     std::optional<LinkerConfig> linker;  // when some mount injects libraries
     bool cold = false;                   // --cold: never use an image server
     // The user's private directory of image-server sockets, or why there is none; the caller
-    // holds it open as server_directory_fd until the exec (launcher/runtime/runtime_dir.hpp).
+    // holds it open as server_directory_fd until the exec (launcher/gather/runtime_dir.hpp).
     std::optional<std::string> server_directory;
     int server_directory_fd = -1;
     std::string server_directory_problem;
-    // The user's private directory of cold-launch read profiles (namespaces/squashfs_profile.hpp),
+    // The user's private directory of cold-launch read profiles (namespaces/squashfs/squashfs_profile.hpp),
     // as a path through a descriptor the caller holds (/proc/self/fd/N); empty: none.
     std::string read_profiles;
     // com.hooks.ssh: the server's host files and key, read by launcher/cli/ssh_facts; the

@@ -49,22 +49,22 @@ bool recursive_propagation(const MountOp& op) {
 // The magic link of an O_PATH fd, for the calls of the old mount API that take a path.
 std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
 
-ns::SysResult<UniqueFd> generated_file_tree(const MountOp& op, std::size_t index) {
+SysResult<UniqueFd> generated_file_tree(const MountOp& op, std::size_t index) {
     std::string path = std::string(Staging::files) + "/" + std::to_string(index);
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-    if (!fd.valid()) return ns::sys_fail("create", path);
+    if (!fd.valid()) return sys_fail("create", path);
     if (::write(fd.get(), op.content.data(), op.content.size()) != static_cast<ssize_t>(op.content.size()))
-        return ns::sys_fail("write", path);
+        return sys_fail("write", path);
     return ns::clone_tree(path, false);
 }
 
-ns::SysResult<UniqueFd> links_tree(const MountOp& op, std::size_t index) {
+SysResult<UniqueFd> links_tree(const MountOp& op, std::size_t index) {
     std::string dir = std::string(Staging::files) + "/" + std::to_string(index) + ".d";
     if (auto r = ns::create_symlinks(dir, op.links); !r) return Unexpected(r.error());
     return ns::clone_tree(dir, false);
 }
 
-ns::SysResult<void> attach_tree(const MountOp& op, int tree_fd, int target_fd) {
+SysResult<void> attach_tree(const MountOp& op, int tree_fd, int target_fd) {
     // Flags follow bind/rbind (an "ro" rbind makes every submount read-only); propagation
     // follows private/rprivate and slave/rslave.
     if (auto r = ns::set_attributes(tree_fd, flags_of(op), op.recursive, op.destination); !r) return r;
@@ -72,17 +72,17 @@ ns::SysResult<void> attach_tree(const MountOp& op, int tree_fd, int target_fd) {
     return ns::attach(tree_fd, target_fd, op.destination);
 }
 
-ns::SysResult<void> apply_one(const MountOp& op, std::size_t index, HostSource& source, int target_fd) {
+SysResult<void> apply_one(const MountOp& op, std::size_t index, HostSource& source, int target_fd) {
     switch (op.kind) {
         case MountKind::bind: return attach_tree(op, source.tree.get(), target_fd);
         case MountKind::file: {
             auto tree = generated_file_tree(op, index);
-            if (!tree) return ns::SysResult<void>(Unexpected(tree.error()));
+            if (!tree) return SysResult<void>(Unexpected(tree.error()));
             return attach_tree(op, tree->get(), target_fd);
         }
         case MountKind::links: {
             auto tree = links_tree(op, index);
-            if (!tree) return ns::SysResult<void>(Unexpected(tree.error()));
+            if (!tree) return SysResult<void>(Unexpected(tree.error()));
             return attach_tree(op, tree->get(), target_fd);
         }
         case MountKind::tmpfs: return ns::mount_tmpfs(fd_path(target_fd), op.options);  // nosuid,nodev
@@ -92,11 +92,11 @@ ns::SysResult<void> apply_one(const MountOp& op, std::size_t index, HostSource& 
     return {};
 }
 
-bool cannot_create(const ns::SysError& error) {
+bool cannot_create(const SysError& error) {
     return error.code == EACCES || error.code == EPERM || error.code == EROFS;
 }
 
-Error destination_error(const MountOp& op, const ns::SysError& error) {
+Error destination_error(const MountOp& op, const SysError& error) {
     Error e = mount_error(op, error);
     if (cannot_create(error))
         e.message += "; the image does not let you create '" + op.destination +
@@ -106,10 +106,10 @@ Error destination_error(const MountOp& op, const ns::SysError& error) {
 
 // A fresh tmpfs is nosuid,nodev already; ro and noexec are set on it once it is attached,
 // found again inside the root.
-ns::SysResult<void> tmpfs_attributes(const MountOp& op, int root_fd) {
+SysResult<void> tmpfs_attributes(const MountOp& op, int root_fd) {
     if (op.kind != MountKind::tmpfs || (!op.read_only && !op.noexec)) return {};
     auto mounted = ns::open_in_root(root_fd, op.destination, O_PATH);
-    if (!mounted) return ns::SysResult<void>(Unexpected(mounted.error()));
+    if (!mounted) return SysResult<void>(Unexpected(mounted.error()));
     ns::MountAttributes a;
     a.read_only = op.read_only;
     a.noexec = op.noexec;
@@ -117,7 +117,7 @@ ns::SysResult<void> tmpfs_attributes(const MountOp& op, int root_fd) {
 }
 
 // The destination, made to exist as the op's create policy says (`none`: it must exist).
-ns::SysResult<UniqueFd> destination(const MountOp& op, const HostSource& source, int root_fd) {
+SysResult<UniqueFd> destination(const MountOp& op, const HostSource& source, int root_fd) {
     if (op.replace_symlink)
         if (auto r = ns::remove_symlink_in_root(root_fd, op.destination); !r) return Unexpected(r.error());
     if (op.create == plan::CreatePolicy::none) return ns::open_in_root(root_fd, op.destination, O_PATH);

@@ -7,7 +7,7 @@
 #include "common/error.hpp"
 #include "launcher/plan/launch_plan.hpp"
 #include "launcher/run/host_sources.hpp"
-#include "launcher/run/timeline.hpp"
+#include "common/timeline.hpp"
 
 namespace skiff::run {
 

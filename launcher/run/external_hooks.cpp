@@ -131,7 +131,7 @@ Result<std::vector<HookScript>> open_hook_scripts(const plan::LaunchPlan& plan) 
     std::vector<HookScript> scripts;
     for (const auto& path : plan.external_hooks.scripts) {
         UniqueFd fd(::open(path.c_str(), O_PATH | O_CLOEXEC));
-        if (!fd.valid()) return Unexpected(ns::SysError{errno, "open", path}.to_error("hook " + path));
+        if (!fd.valid()) return Unexpected(SysError{errno, "open", path}.to_error("hook " + path));
         scripts.push_back({path, std::move(fd)});
     }
     return scripts;

@@ -11,7 +11,7 @@
 #include "common/env_map.hpp"
 #include "common/error.hpp"
 #include "launcher/plan/launch_plan.hpp"
-#include "launcher/run/timeline.hpp"
+#include "common/timeline.hpp"
 #include "common/unique_fd.hpp"
 
 namespace skiff::run {

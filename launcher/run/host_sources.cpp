@@ -5,7 +5,7 @@
 #include "namespaces/mount_ops.hpp"
 
 namespace skiff::run {
-Error mount_error(const plan::MountOp& op, const ns::SysError& error) {
+Error mount_error(const plan::MountOp& op, const SysError& error) {
     std::string what = op.source.empty() ? "'" + op.destination + "'" : "'" + op.source + "' -> '" + op.destination + "'";
     // A built-in mount's origin is "skiff" (what --dry-run prints); as a context it would read
     // "skiff: error: skiff: mount ...".

@@ -8,7 +8,7 @@
 
 #include "common/error.hpp"
 #include "launcher/plan/launch_plan.hpp"
-#include "namespaces/squashfs_server.hpp"
+#include "namespaces/squashfs/squashfs_server.hpp"
 
 namespace skiff::run {
 
@@ -20,7 +20,7 @@ struct HostSource {
 };
 
 // The error of one mount operation: its origin (EDF key, hook, ...), source and destination.
-Error mount_error(const plan::MountOp& op, const ns::SysError& error);
+Error mount_error(const plan::MountOp& op, const SysError& error);
 
 // Before the user namespace: one server per squashfs (the image first, if it is one and no
 // warm clone of it was had).

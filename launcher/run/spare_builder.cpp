@@ -6,12 +6,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "launcher/run/execute.hpp"
+#include "launcher/run/launch.hpp"
 #include "launcher/run/warm_image.hpp"
 #include "namespaces/held_dir.hpp"
-#include "namespaces/image_server.hpp"
+#include "namespaces/image_server/image_server.hpp"
 #include "namespaces/oom_score.hpp"
-#include "namespaces/spare_namespaces.hpp"
+#include "namespaces/image_server/spare_namespaces.hpp"
 
 namespace skiff::run {
 namespace {
@@ -28,14 +28,14 @@ void wait_for(pid_t pid) {
 
 // One spare: a child builds the container and stops; we open its namespaces while it lives,
 // then let it exit. The child must have built on `server`'s clone.
-ns::SysResult<ns::SpareNamespaces> build_one(const plan::LaunchPlan& plan, const std::string& server) {
+SysResult<ns::SpareNamespaces> build_one(const plan::LaunchPlan& plan, const std::string& server) {
     int ready[2], hold[2];
-    if (::pipe2(ready, O_CLOEXEC) != 0) return ns::sys_fail("pipe2", "spare");
+    if (::pipe2(ready, O_CLOEXEC) != 0) return sys_fail("pipe2", "spare");
     UniqueFd ready_in(ready[0]), ready_out(ready[1]);
-    if (::pipe2(hold, O_CLOEXEC) != 0) return ns::sys_fail("pipe2", "spare");
+    if (::pipe2(hold, O_CLOEXEC) != 0) return sys_fail("pipe2", "spare");
     UniqueFd hold_in(hold[0]), hold_out(hold[1]);
     pid_t child = ::fork();
-    if (child < 0) return ns::sys_fail("fork", "spare");
+    if (child < 0) return sys_fail("fork", "spare");
     if (child == 0) {
         ready_in.reset();
         hold_out.reset();
@@ -48,7 +48,7 @@ ns::SysResult<ns::SpareNamespaces> build_one(const plan::LaunchPlan& plan, const
     ssize_t n = ::read(ready_in.get(), report, sizeof report);
     bool built = n > 1 && report[0] == 'R' && std::string(report + 1, static_cast<std::size_t>(n - 1)) == server;
     auto spare = built ? ns::open_namespaces(child)
-                       : ns::SysResult<ns::SpareNamespaces>(ns::sys_fail("build", "spare", ECHILD));
+                       : SysResult<ns::SpareNamespaces>(sys_fail("build", "spare", ECHILD));
     hold_out.reset();  // the child exits; the namespaces live on in `spare`
     wait_for(child);
     return spare;

@@ -1,4 +1,4 @@
-// Which launches may use pre-built namespaces ("spares", namespaces/spare_pool.hpp), and the
+// Which launches may use pre-built namespaces ("spares", namespaces/image_server/spare_pool.hpp), and the
 // key that names the namespace a plan builds.
 //
 // The key is a digest of everything that decides the namespace: the rendered plan (image and

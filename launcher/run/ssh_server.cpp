@@ -29,7 +29,7 @@ constexpr std::size_t log_tail_bytes = 600;
 
 std::string in_ssh_dir(const std::string& name) { return std::string(hooks::ssh_dir) + "/" + name; }
 
-Error ssh_error(const ns::SysError& error) { return error.to_error("com.hooks.ssh"); }
+Error ssh_error(const SysError& error) { return error.to_error("com.hooks.ssh"); }
 
 Result<UniqueFd> tcp_socket(int port, sockaddr_in& address, bool loopback) {
     UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));

@@ -14,7 +14,7 @@ namespace {
 
 Result<void> make_directory(const char* path) {
     if (::mkdir(path, 0700) != 0 && errno != EEXIST)
-        return Unexpected(ns::SysError{errno, "mkdir", path}.to_error("staging"));
+        return Unexpected(SysError{errno, "mkdir", path}.to_error("staging"));
     return {};
 }
 
@@ -39,9 +39,9 @@ Result<void> mount_image(const plan::LaunchPlan& plan, std::optional<ns::Squashf
 Result<void> give_upper_the_image_root_mode(const std::string& context) {
     struct stat image_root {};
     if (::stat(Staging::lower, &image_root) != 0)
-        return Unexpected(ns::SysError{errno, "stat", Staging::lower}.to_error(context));
+        return Unexpected(SysError{errno, "stat", Staging::lower}.to_error(context));
     if (::chmod(Staging::upper, image_root.st_mode & 07777) != 0)
-        return Unexpected(ns::SysError{errno, "chmod", Staging::upper}.to_error(context));
+        return Unexpected(SysError{errno, "chmod", Staging::upper}.to_error(context));
     return {};
 }
 

@@ -8,8 +8,8 @@
 
 #include "common/error.hpp"
 #include "launcher/plan/launch_plan.hpp"
-#include "launcher/run/timeline.hpp"
-#include "namespaces/squashfs_server.hpp"
+#include "common/timeline.hpp"
+#include "namespaces/squashfs/squashfs_server.hpp"
 
 namespace skiff::run {
 

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <thread>
 
-#include "namespaces/image_server.hpp"
+#include "namespaces/image_server/image_server.hpp"
 
 namespace skiff::run {
 namespace {
@@ -28,14 +28,14 @@ ns::ImageServerConfig server_config(const plan::LaunchPlan& plan) {
                                  .retire_with = serving.retire_with};
 }
 
-bool no_server(const ns::SysError& error) { return error.code == ENOENT || error.code == ECONNREFUSED; }
+bool no_server(const SysError& error) { return error.code == ENOENT || error.code == ECONNREFUSED; }
 
-ns::SysResult<UniqueFd> connect(const ns::ImageServerConfig& config) {
+SysResult<UniqueFd> connect(const ns::ImageServerConfig& config) {
     return ns::connect_image_server(config.directory_fd, config.socket_name(), config.uid, config.socket_path());
 }
 
 // A server that another launch is starting listens within milliseconds.
-ns::SysResult<UniqueFd> connect_soon(const ns::ImageServerConfig& config) {
+SysResult<UniqueFd> connect_soon(const ns::ImageServerConfig& config) {
     auto connection = connect(config);
     for (int attempt = 0; attempt < 200 && !connection && no_server(connection.error()); ++attempt) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -44,7 +44,7 @@ ns::SysResult<UniqueFd> connect_soon(const ns::ImageServerConfig& config) {
     return connection;
 }
 
-ns::SysResult<UniqueFd> connect_or_start(const ns::ImageServerConfig& config, std::string& how) {
+SysResult<UniqueFd> connect_or_start(const ns::ImageServerConfig& config, std::string& how) {
     auto connection = connect(config);
     if (connection || !no_server(connection.error())) {
         how = "the image server at " + config.socket_path();
@@ -59,7 +59,7 @@ ns::SysResult<UniqueFd> connect_or_start(const ns::ImageServerConfig& config, st
 
 }  // namespace
 
-ns::SysResult<UniqueFd> connect_server(const plan::LaunchPlan& plan) { return connect(server_config(plan)); }
+SysResult<UniqueFd> connect_server(const plan::LaunchPlan& plan) { return connect(server_config(plan)); }
 
 WarmImage warm_image(const plan::LaunchPlan& plan, const SpareChoice& spares) {
     WarmImage warm;

@@ -1,5 +1,5 @@
 // The client side of the warm path: pre-built namespaces for the plan (a spare) or a detached
-// clone of the image's mount from the user's image server (namespaces/image_server.hpp),
+// clone of the image's mount from the user's image server (namespaces/image_server/image_server.hpp),
 // starting the server when there is none. Any failure means a cold start; the note says which
 // path was taken and why (shown by -v).
 #pragma once
@@ -9,8 +9,8 @@
 
 #include "launcher/plan/launch_plan.hpp"
 #include "launcher/run/spare_key.hpp"
-#include "namespaces/spare_namespaces.hpp"
-#include "namespaces/sys_error.hpp"
+#include "namespaces/image_server/spare_namespaces.hpp"
+#include "common/sys_error.hpp"
 #include "common/unique_fd.hpp"
 
 namespace skiff::run {
@@ -30,6 +30,6 @@ WarmImage warm_image(const plan::LaunchPlan& plan, const SpareChoice& spares);
 
 // A connection to the image server of a warm plan (none is started); EPERM: it is not the
 // user's (ns::connect_image_server).
-ns::SysResult<UniqueFd> connect_server(const plan::LaunchPlan& plan);
+SysResult<UniqueFd> connect_server(const plan::LaunchPlan& plan);
 
 }  // namespace skiff::run

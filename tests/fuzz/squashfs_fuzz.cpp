@@ -16,10 +16,10 @@
 #include <vector>
 
 #include "launcher/image/squashfs_reader.hpp"
-#include "namespaces/squashfs_dir.hpp"
-#include "namespaces/squashfs_meta.hpp"
-#include "namespaces/squashfs_read.hpp"
-#include "namespaces/squashfs_superblock.hpp"
+#include "namespaces/squashfs/squashfs_dir.hpp"
+#include "namespaces/squashfs/squashfs_meta.hpp"
+#include "namespaces/squashfs/squashfs_read.hpp"
+#include "namespaces/squashfs/squashfs_superblock.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// The image facts cache (launcher/cli/facts_cache.hpp): later launches of an unchanged squashfs
+// The image facts cache (launcher/gather/facts_cache.hpp): later launches of an unchanged squashfs
 // image skip reading its metadata; a replaced image is read again.
 #include <sys/stat.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-// Cold-launch read profiles (namespaces/squashfs_profile.hpp, squashfs_prefetch.hpp): the
+// Cold-launch read profiles (namespaces/squashfs/squashfs_profile.hpp, squashfs_prefetch.hpp): the
 // blocks a launch needed are recorded, the next cold launch's server decompresses them ahead,
 // and no profile, however wrong, changes a byte that is served.
 #include <dirent.h>
@@ -13,10 +13,10 @@
 #include <sstream>
 #include <thread>
 
-#include "namespaces/squashfs_fuse.hpp"
-#include "namespaces/squashfs_prefetch.hpp"
-#include "namespaces/squashfs_read.hpp"
-#include "namespaces/squashfuse_c.hpp"
+#include "namespaces/squashfs/squashfs_fuse.hpp"
+#include "namespaces/squashfs/squashfs_prefetch.hpp"
+#include "namespaces/squashfs/squashfs_read.hpp"
+#include "namespaces/squashfs/squashfuse_c.hpp"
 #include "tests/ns/warm_fixture.hpp"
 #include "tests/support/launch_fixture.hpp"
 

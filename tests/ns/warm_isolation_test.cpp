@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-#include "namespaces/image_server.hpp"
+#include "namespaces/image_server/image_server.hpp"
 #include "namespaces/unix_socket.hpp"
 #include "tests/support/launch_fixture.hpp"
 

@@ -1,4 +1,4 @@
-// Spares (namespaces/spare_pool.hpp): namespaces built ahead for a plan by a launch of it and
+// Spares (namespaces/image_server/spare_pool.hpp): namespaces built ahead for a plan by a launch of it and
 // entered by exactly one later launch of the same plan. Each test has a runtime directory of
 // its own, so its servers and spares are its own.
 #include <signal.h>

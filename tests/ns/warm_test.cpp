@@ -1,4 +1,4 @@
-// The warm path (namespaces/image_server.hpp): one image server per user and image, shared by
+// The warm path (namespaces/image_server/image_server.hpp): one image server per user and image, shared by
 // launches, gone after its idle timeout, never pulling a root from under a running container.
 // Each test has a runtime directory of its own, so its servers are its own.
 #include <signal.h>

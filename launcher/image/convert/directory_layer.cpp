@@ -6,7 +6,7 @@
 #include <map>
 #include <utility>
 
-#include "namespaces/sys_error.hpp"
+#include "common/sys_error.hpp"
 
 namespace skiff::image::convert {
 namespace {
@@ -41,17 +41,17 @@ Result<void> read_directory_tree(const LayerSource& layer, std::size_t index, La
     std::map<std::pair<dev_t, ino_t>, std::string> first_name;  // hard links
     struct stat root {};
     if (::stat(layer.path.c_str(), &root) != 0)
-        return Unexpected(ns::SysError{errno, "stat", layer.path}.to_error(layer.name));
+        return Unexpected(SysError{errno, "stat", layer.path}.to_error(layer.name));
     if (auto r = tree.apply(entry_for(root, ".", layer.path), index, false); !r) return fail(layer.name + ": " + r.error().message);
     std::error_code ec;
     fs::recursive_directory_iterator it(layer.path, fs::directory_options::none, ec);
-    if (ec) return Unexpected(ns::SysError{ec.value(), "opendir", layer.path}.to_error(layer.name));
+    if (ec) return Unexpected(SysError{ec.value(), "opendir", layer.path}.to_error(layer.name));
     for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (ec) return Unexpected(ns::SysError{ec.value(), "readdir", layer.path}.to_error(layer.name));
+        if (ec) return Unexpected(SysError{ec.value(), "readdir", layer.path}.to_error(layer.name));
         std::string host_path = it->path().string();
         struct stat st {};
         if (::lstat(host_path.c_str(), &st) != 0)
-            return Unexpected(ns::SysError{errno, "lstat", host_path}.to_error(layer.name));
+            return Unexpected(SysError{errno, "lstat", host_path}.to_error(layer.name));
         std::string relative = it->path().lexically_relative(layer.path).string();
         LayerEntry entry = entry_for(st, relative, host_path);
         if (entry.type == LayerEntry::Type::file && st.st_nlink > 1) {
@@ -63,7 +63,7 @@ Result<void> read_directory_tree(const LayerSource& layer, std::size_t index, La
         }
         if (auto r = tree.apply(entry, index, layer.whiteouts); !r) return fail(layer.name + ": " + r.error().message);
     }
-    if (ec) return Unexpected(ns::SysError{ec.value(), "readdir", layer.path}.to_error(layer.name));
+    if (ec) return Unexpected(SysError{ec.value(), "readdir", layer.path}.to_error(layer.name));
     return {};
 }
 

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "launcher/image/convert/image_config.hpp"
-#include "namespaces/sys_error.hpp"
+#include "common/sys_error.hpp"
 
 namespace skiff::image::convert {
 namespace {
@@ -28,7 +28,7 @@ std::string short_digest(const std::string& digest) { return digest.substr(0, 7 
 
 Result<std::string> read_text(const std::string& path, const std::string& what) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return Unexpected(ns::SysError{errno, "open", path}.to_error(what));
+    if (!in) return Unexpected(SysError{errno, "open", path}.to_error(what));
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
@@ -109,7 +109,7 @@ Result<ImportInput> from_oci_layout(const std::string& dir, const std::string& o
 
 Result<ImportInput> import_source(const std::string& path, const std::string& oci_arch) {
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return Unexpected(ns::SysError{errno, "stat", path}.to_error("import"));
+    if (::stat(path.c_str(), &st) != 0) return Unexpected(SysError{errno, "stat", path}.to_error("import"));
     ImportInput out;
     if (S_ISDIR(st.st_mode)) {
         struct stat marker {};

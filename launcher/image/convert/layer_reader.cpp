@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "launcher/image/convert/directory_layer.hpp"
-#include "namespaces/sys_error.hpp"
+#include "common/sys_error.hpp"
 #include "common/unique_fd.hpp"
 
 namespace skiff::image::convert {
@@ -156,13 +156,13 @@ Result<void> write_file_data(const Inode& file, SquashfsWriter& writer) {
     if (file.data.kind != DataRef::Kind::host_file) return {};
     const std::string& path = file.data.host_path;
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
-    if (!fd.valid()) return Unexpected(ns::SysError{errno, "open", path}.to_error("image source"));
+    if (!fd.valid()) return Unexpected(SysError{errno, "open", path}.to_error("image source"));
     if (auto r = writer.begin_file(file); !r) return r;
     std::vector<char> buffer(read_block);
     for (;;) {
         ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return Unexpected(ns::SysError{errno, "read", path}.to_error("image source"));
+        if (n < 0) return Unexpected(SysError{errno, "read", path}.to_error("image source"));
         if (n == 0) break;
         if (auto r = writer.append(buffer.data(), static_cast<std::size_t>(n)); !r) return r;
     }

@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-#include "namespaces/sys_error.hpp"
+#include "common/sys_error.hpp"
 
 namespace skiff::image::convert {
 namespace {
@@ -31,10 +31,10 @@ Result<OutputFile> OutputFile::create(const std::string& final_path) {
     UniqueFd fd(::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, file_mode));
     if (fd.valid()) return OutputFile(final_path, "", std::move(fd));
     if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-        return Unexpected(ns::SysError{errno, "open", dir}.to_error("output '" + final_path + "'"));
+        return Unexpected(SysError{errno, "open", dir}.to_error("output '" + final_path + "'"));
     std::string temp = temp_name(final_path);
     fd.reset(::mkostemp(temp.data(), O_CLOEXEC));
-    if (!fd.valid()) return Unexpected(ns::SysError{errno, "mkstemp", temp}.to_error("output '" + final_path + "'"));
+    if (!fd.valid()) return Unexpected(SysError{errno, "mkstemp", temp}.to_error("output '" + final_path + "'"));
     ::fchmod(fd.get(), file_mode);  // mkstemp makes 0600
     return OutputFile(final_path, temp, std::move(fd));
 }
@@ -49,21 +49,21 @@ OutputFile::~OutputFile() {
 
 Result<void> OutputFile::commit() {
     const std::string what = "output '" + final_path_ + "'";
-    if (::fsync(fd_.get()) != 0) return Unexpected(ns::SysError{errno, "fsync", final_path_}.to_error(what));
+    if (::fsync(fd_.get()) != 0) return Unexpected(SysError{errno, "fsync", final_path_}.to_error(what));
     if (temp_path_.empty()) {
         std::string temp = temp_name(final_path_);
         // A unique name: mkstemp creates it, and the link replaces nothing if it is removed
         // first; linkat cannot overwrite, hence the removal.
         UniqueFd reserve(::mkostemp(temp.data(), O_CLOEXEC));
-        if (!reserve.valid()) return Unexpected(ns::SysError{errno, "mkstemp", temp}.to_error(what));
+        if (!reserve.valid()) return Unexpected(SysError{errno, "mkstemp", temp}.to_error(what));
         ::unlink(temp.c_str());
         std::string self = "/proc/self/fd/" + std::to_string(fd_.get());
         if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, temp.c_str(), AT_SYMLINK_FOLLOW) != 0)
-            return Unexpected(ns::SysError{errno, "linkat", temp}.to_error(what));
+            return Unexpected(SysError{errno, "linkat", temp}.to_error(what));
         temp_path_ = temp;
     }
     if (::rename(temp_path_.c_str(), final_path_.c_str()) != 0)
-        return Unexpected(ns::SysError{errno, "rename", final_path_}.to_error(what));
+        return Unexpected(SysError{errno, "rename", final_path_}.to_error(what));
     committed_ = true;
     return {};
 }

@@ -15,7 +15,7 @@
 #include "launcher/image/convert/sqfs_fd_file.hpp"
 #include "launcher/image/convert/sqfs_ptr.hpp"
 #include "launcher/image/convert/squashfs_tables.hpp"
-#include "namespaces/sys_error.hpp"
+#include "common/sys_error.hpp"
 
 namespace skiff::image::convert {
 namespace {
@@ -68,7 +68,7 @@ SquashfsWriter::~SquashfsWriter() = default;
 
 Error SquashfsWriter::error(const std::string& what, int code) const {
     if (state_->file.error != 0)
-        return ns::SysError{state_->file.error, "write", state_->path}.to_error(what);
+        return SysError{state_->file.error, "write", state_->path}.to_error(what);
     return Error{what + ": '" + state_->path + "': " + sqfs_message(code)};
 }
 

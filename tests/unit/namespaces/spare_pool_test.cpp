@@ -1,6 +1,6 @@
-// The image server's pool of spares (namespaces/spare_pool.hpp): each handed out once, by key,
+// The image server's pool of spares (namespaces/image_server/spare_pool.hpp): each handed out once, by key,
 // expired; one builder per key, asked for exactly what is missing.
-#include "namespaces/spare_pool.hpp"
+#include "namespaces/image_server/spare_pool.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "launcher/image/squashfs_reader.hpp"
-#include "namespaces/squashfs_fuse.hpp"
+#include "namespaces/squashfs/squashfs_fuse.hpp"
 #include "tests/support/hostile_squashfs.hpp"
 #include "tests/unit/image/image_test_util.hpp"
 

@@ -1,6 +1,6 @@
-// Read profiles (namespaces/squashfs_profile.hpp): a profile is used only when it is complete,
+// Read profiles (namespaces/squashfs/squashfs_profile.hpp): a profile is used only when it is complete,
 // names the served image and every block lies inside that image.
-#include "namespaces/squashfs_profile.hpp"
+#include "namespaces/squashfs/squashfs_profile.hpp"
 
 #include <gtest/gtest.h>
 

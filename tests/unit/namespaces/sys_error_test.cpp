@@ -1,6 +1,6 @@
 // Errors from system calls become one line with the operation, the path, strerror and, for the
 // known traps, what to do.
-#include "namespaces/sys_error.hpp"
+#include "common/sys_error.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,150 @@
+#include "launcher/gather/gather.hpp"
+
+#include "hooks/external/external_settings.hpp"
+#include "hooks/external/find_hooks.hpp"
+#include "launcher/edf/annotations.hpp"
+#include "launcher/gather/hook_runner.hpp"
+#include "launcher/gather/host_facts.hpp"
+#include "launcher/gather/image_facts.hpp"
+#include "launcher/gather/linker_facts.hpp"
+#include "launcher/gather/load_environment.hpp"
+#include "launcher/gather/registry_image.hpp"
+#include "launcher/gather/ssh_facts.hpp"
+#include "launcher/image/local.hpp"
+
+namespace skiff::gather {
+namespace {
+
+// skiff's state directories, which only squashfs images use; a problem is said once.
+StateDirs state_dirs_for(const plan::HostFacts& host, const image::ImageSource& image, Diagnostics& diag) {
+    if (image.kind != image::ImageSource::Kind::squashfs) return {};
+    auto dirs = state_dirs(host.env, host.uid);
+    if (!dirs.problem.empty()) diag.warn(dirs.problem + "; no image facts cache and no image server for this launch");
+    return dirs;
+}
+
+// The hooks.d scripts of the site's and the user's directories, in the order they run.
+Result<std::vector<std::string>> find_external_hooks(const plan::PlanRequest& request) {
+    auto settings = hooks::external::read_settings(request.site, request.host.env);
+    if (!settings) return Unexpected(settings.error());
+    std::vector<std::string> scripts;
+    for (const auto& dir : {settings->system_dir, settings->user_dir}) {
+        auto found = hooks::external::find_hooks(dir);
+        if (!found) return Unexpected(found.error());
+        scripts.insert(scripts.end(), found->begin(), found->end());
+    }
+    return scripts;
+}
+
+// The EDF and the command line, merged, in `request.environment`; the hooks.d scripts found.
+Result<void> load_request_environment(const RunOptions& options, plan::PlanRequest& request, const std::string& cwd,
+                                      Diagnostics& diag, Timeline& timeline) {
+    auto hooks = find_external_hooks(request);
+    if (!hooks) return Unexpected(hooks.error());
+    request.external_hooks = std::move(*hooks);
+    edf::LoadOptions load{cwd, request.host.env, false, options.image.has_value()};
+    if (auto warning = edf::host_annotation_warning(request.host.env); !warning.empty()) diag.warn(warning);
+    auto environment = load_environment(options, load, diag);
+    if (!environment) return Unexpected(environment.error());
+    request.environment = std::move(*environment);
+    timeline.step("loaded the environment");
+    return {};
+}
+
+// A registry reference becomes a local squashfs file (registry_image.hpp); a temporary one is
+// kept open in `keep` until the exec and is served cold (an image server would outlive it).
+Result<std::string> local_image(const edf::Sourced<std::string>& value, const std::string& cwd, const EnvMap& env,
+                                bool may_pull, UniqueFd& keep, bool& cold, Diagnostics& diag, Timeline& timeline) {
+    if (image::is_local_path(value.value)) return value.value;
+    auto registry = obtain_registry_image(value.value, value.origin.str(), cwd, env, may_pull, diag.warnings);
+    if (!registry) return Unexpected(registry.error());
+    if (registry->temporary) cold = true;
+    keep = std::move(registry->keep);
+    timeline.step("found the registry image in " + registry->path);
+    return registry->path;
+}
+
+// The image as a local file or directory (pulled first if it is a registry reference).
+Result<void> classify_request_image(const RunOptions& options, plan::PlanRequest& request, const std::string& cwd,
+                                    UniqueFd& keep_image, Diagnostics& diag, Timeline& timeline) {
+    const auto& image_value = *request.environment.image;
+    request.cold = options.cold;
+    auto image_path = local_image(image_value, cwd, request.host.env, !options.dry_run, keep_image, request.cold,
+                                  diag, timeline);
+    if (!image_path) return Unexpected(image_path.error());
+    auto image = image::classify(*image_path, image_value.origin.str(), cwd);
+    if (!image) return Unexpected(image.error());
+    request.image = std::move(*image);
+    return {};
+}
+
+// The runtime directories, held in `kept`, into the request.
+void use_state_dirs(plan::PlanRequest& request, KeptOpen& kept, Diagnostics& diag) {
+    kept.state = state_dirs_for(request.host, request.image, diag);
+    const auto& state = kept.state;
+    if (state.image_servers.valid()) {
+        request.server_directory = state.image_servers.path;
+        request.server_directory_fd = state.image_servers.fd.get();
+    }
+    request.server_directory_problem = state.problem;
+    if (state.image_facts.valid()) request.read_profiles = state.image_facts.via();
+}
+
+// The image's facts, through the facts cache (which shares a directory with the read profiles).
+Result<void> read_request_image_facts(plan::PlanRequest& request, Timeline& timeline) {
+    bool cached = false;
+    auto facts = read_image_facts(request.image, request.read_profiles, cached);
+    if (!facts) return Unexpected(facts.error());
+    request.image_facts = std::move(*facts);
+    timeline.step(cached ? "read the image's metadata (cached)" : "read the image's metadata");
+    return {};
+}
+
+// The network hooks, then the linker configuration for everything they and the EDF inject.
+Result<void> gather_injections(plan::PlanRequest& request, const std::string& probe_memo, Diagnostics& diag,
+                               Timeline& timeline) {
+    std::optional<ImageLinker> linker;
+    HookInputs inputs{*request.site, request.environment, request.image, request.command};
+    auto contributions = run_network_hooks(inputs, linker, diag, timeline);
+    if (!contributions) return Unexpected(contributions.error());
+    request.contributions = std::move(*contributions);
+    auto config =
+        read_linker_config(request.environment, linker ? &*linker : nullptr, request.contributions, probe_memo, diag);
+    if (!config) return Unexpected(config.error());
+    request.linker = std::move(*config);
+    if (request.linker) timeline.step("wrote the dynamic-linker configuration for injected libraries");
+    return {};
+}
+
+// The host's sshd and the user's key, when the SSH hook is on.
+Result<void> gather_ssh(plan::PlanRequest& request, Timeline& timeline) {
+    auto ssh = read_ssh_facts(request.environment, request.map_root, request.site);
+    if (!ssh) return Unexpected(ssh.error());
+    request.ssh = std::move(*ssh);
+    if (!request.ssh) return {};
+    for (const auto& note : request.ssh->notes) timeline.note("ssh: " + note);
+    timeline.step("found the host's sshd and its " + std::to_string(request.ssh->host_files.size()) + " files");
+    return {};
+}
+
+}  // namespace
+
+Result<plan::PlanRequest> gather(const RunOptions& options, const site::SiteConfig& site, EnvMap env,
+                                 KeptOpen& kept, Diagnostics& diag, Timeline& timeline) {
+    plan::PlanRequest request;
+    request.site = &site;
+    request.host = read_host_facts(std::move(env));
+    request.command = options.command;
+    request.map_root = options.root;
+    const std::string& cwd = request.host.cwd;
+    if (auto r = load_request_environment(options, request, cwd, diag, timeline); !r) return Unexpected(r.error());
+    if (auto r = classify_request_image(options, request, cwd, kept.image, diag, timeline); !r)
+        return Unexpected(r.error());
+    use_state_dirs(request, kept, diag);
+    if (auto r = read_request_image_facts(request, timeline); !r) return Unexpected(r.error());
+    if (auto r = gather_injections(request, kept.state.elf_probes(), diag, timeline); !r) return Unexpected(r.error());
+    if (auto r = gather_ssh(request, timeline); !r) return Unexpected(r.error());
+    return request;
+}
+
+}  // namespace skiff::gather

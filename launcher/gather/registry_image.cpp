@@ -1,0 +1,56 @@
+#include "launcher/gather/registry_image.hpp"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/env_map.hpp"
+#include "launcher/image/pull_helper.hpp"
+#include "launcher/image/local.hpp"
+#include "launcher/image/store.hpp"
+#include "common/sys_error.hpp"
+
+namespace skiff::gather {
+namespace {
+
+Result<RegistryImage> pull_to_temporary(const std::string& value, const EnvMap& env) {
+    std::string path = temporary_directory(env) + "/skiff-image-XXXXXX.sqsh";
+    UniqueFd reserve(::mkostemps(path.data(), 5, O_CLOEXEC));
+    if (!reserve.valid()) return Unexpected(SysError{errno, "mkstemp", path}.to_error("image pull"));
+    auto pulled = image::run_pull_helper({"pull", value, "-o", path});
+    RegistryImage out;
+    out.keep.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    int open_errno = errno;
+    ::unlink(path.c_str());
+    if (!pulled) return Unexpected(pulled.error());
+    if (!out.keep.valid()) return Unexpected(SysError{open_errno, "open", path}.to_error("image pull"));
+    out.path = "/proc/" + std::to_string(::getpid()) + "/fd/" + std::to_string(out.keep.get());
+    out.temporary = true;
+    return out;
+}
+
+}  // namespace
+
+Result<RegistryImage> obtain_registry_image(const std::string& value, const std::string& where,
+                                            const std::string& cwd, const EnvMap& env, bool may_pull,
+                                            std::vector<std::string>& warnings) {
+    auto ref = image::classify_registry(value, where, cwd);
+    if (!ref) return Unexpected(ref.error());
+    auto store = image::locate_store(env);
+    if (!store) return fail((where.empty() ? "" : where + ": ") + store.error().message);
+    if (!store->warning.empty()) warnings.push_back(store->warning);
+    std::string file = store->is_void ? "" : image::store_file(*store, *ref, image::machine_architecture());
+    struct stat st {};
+    if (!file.empty() && ::stat(file.c_str(), &st) == 0) return RegistryImage{file, false, {}};
+    if (!may_pull)
+        return fail((where.empty() ? "" : where + ": ") + "image '" + value + "' is not in the image store" +
+                    (file.empty() ? " (EDF_IMAGESTORE=void)" : " ('" + file + "')") +
+                    " and --dry-run does not pull; run 'skiff image pull " + value + "' first");
+    if (store->is_void) return pull_to_temporary(value, env);
+    auto pulled = image::run_pull_helper({"pull", value});
+    if (!pulled) return Unexpected(pulled.error());
+    return RegistryImage{*pulled, false, {}};
+}
+
+}  // namespace skiff::gather

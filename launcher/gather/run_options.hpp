@@ -1,0 +1,27 @@
+// What `skiff run` was asked to do, as its options say (parsed in launcher/cli/run_options.cpp).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace skiff::gather {
+
+struct RunOptions {
+    std::optional<std::string> environment;  // -e/--environment NAME|PATH
+    std::optional<std::string> image;
+    std::vector<std::string> mounts;         // SRC[:DST[:FLAGS]]
+    std::vector<std::string> env;            // K=V
+    std::vector<std::string> annotations;    // K=V
+    std::optional<std::string> workdir;
+    std::optional<bool> writable;
+    std::optional<bool> entrypoint;
+    bool root = false;
+    bool dry_run = false;
+    bool cold = false;
+    bool verbose = false;
+    bool help = false;
+    std::vector<std::string> command;
+};
+
+}  // namespace skiff::gather

@@ -1,0 +1,85 @@
+#include "launcher/gather/ssh_facts.hpp"
+
+#include "common/read_small_file.hpp"
+#include "hooks/ssh/find_server.hpp"
+#include "hooks/ssh/server_closure.hpp"
+#include "hooks/ssh/ssh_files.hpp"
+#include "hooks/ssh/ssh_hook.hpp"
+
+namespace skiff::gather {
+namespace {
+
+namespace ssh = hooks::ssh;
+
+constexpr std::size_t max_key_file_bytes = 1 << 20;
+
+std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
+Result<std::string> authorized_keys(const hooks::SshSettings& settings) {
+    auto text = read_small_file(settings.key_file, max_key_file_bytes);
+    if (!text)
+        return fail(settings.key_origin + ": com.hooks.ssh.authorize_ssh_key: cannot read '" + settings.key_file +
+                    "'; give the path of a readable public key file");
+    if (auto r = hooks::check_public_keys(*text, settings.key_file); !r) return Unexpected(r.error());
+    return std::move(*text);
+}
+
+struct HostServer {
+    ssh::ServerPrograms programs;
+    ssh::ServerClosure closure;
+};
+
+Result<HostServer> find_host_server(const ssh::SshSite& site) {
+    const ssh::HostView host;
+    auto programs = ssh::find_ssh_server(site, host);
+    if (!programs) return Unexpected(programs.error());
+    std::vector<std::string> paths;
+    for (const auto& path : programs->paths)
+        if (path) paths.push_back(*path);
+    auto closure = ssh::server_closure(paths);
+    if (!closure) return Unexpected(closure.error());
+    return HostServer{std::move(*programs), std::move(*closure)};
+}
+
+}  // namespace
+
+Result<std::optional<plan::SshServer>> read_ssh_facts(const edf::Environment& environment, bool map_root,
+                                                      const site::SiteConfig* site_config) {
+    if (!hooks::ssh_requested(environment)) return std::optional<plan::SshServer>{};
+    auto site = ssh::read_ssh_site(site_config, ssh::HostView{});
+    if (!site) return Unexpected(site.error());
+    auto settings = hooks::ssh_settings(environment, map_root, site->default_port.value_or(hooks::default_ssh_port));
+    if (!settings) return Unexpected(settings.error());
+    if (!*settings) return std::optional<plan::SshServer>{};
+    plan::SshServer server;
+    server.port = (*settings)->port;
+    server.key_file = (*settings)->key_file;
+    auto keys = authorized_keys(**settings);
+    if (!keys) return Unexpected(keys.error());
+    server.authorized_keys = std::move(*keys);
+    auto host = find_host_server(*site);
+    if (!host) return Unexpected(host.error());
+    server.loader = base_name(host->closure.loader);
+    server.config = hooks::sshd_config(server.port, ssh::features_of(host->programs.version));
+    server.notes = std::move(host->programs.notes);
+    server.host_files.emplace_back(host->closure.loader, server.loader);
+    for (ssh::Program program : ssh::all_programs)
+        if (const auto& path = host->programs.path(program)) {
+            std::string name = ssh::program_info(program).name;
+            server.host_files.emplace_back(*path, name);
+            if (program != ssh::Program::sshd) server.helpers.push_back(name);
+        }
+    for (const auto& [soname, path] : host->closure.libraries) server.host_files.emplace_back(path, "lib/" + soname);
+    return std::optional<plan::SshServer>(std::move(server));
+}
+
+Result<void> check_ssh_host(const edf::Environment& environment, const site::SiteConfig* site_config) {
+    if (!hooks::ssh_requested(environment)) return {};
+    auto site = ssh::read_ssh_site(site_config, ssh::HostView{});
+    if (!site) return Unexpected(site.error());
+    auto host = find_host_server(*site);
+    if (!host) return Unexpected(host.error());
+    return {};
+}
+
+}  // namespace skiff::gather

@@ -1,0 +1,264 @@
+// Prefix legend: sqfs_ libsquashfuse, fuse_ libfuse3 low-level API. Metadata is read by skiff's
+// bounded readers (squashfs_meta.hpp, squashfs_dir.hpp), never by libsquashfuse's own.
+#include "namespaces/squashfs/squashfs_fuse.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "namespaces/squashfs/squashfs_dir.hpp"
+#include "namespaces/squashfs/squashfs_meta.hpp"
+#include "namespaces/squashfs/squashfs_read.hpp"
+#include "namespaces/squashfs/squashfs_superblock.hpp"
+#include "namespaces/squashfs/squashfuse_c.hpp"
+#include "common/sys_error.hpp"
+#include "common/unique_fd.hpp"
+
+
+namespace skiff::ns {
+
+// The FUSE userdata. libsquashfuse's ops read it as a sqfs_ll*, so `ll` must come first.
+struct SquashfsFuse {
+    sqfs_ll ll;
+    uid_t uid;
+    gid_t gid;
+    BlockSource blocks;  // the data path of reads (squashfs_read.hpp)
+    // One buffer for every read: the kernel sends at most max_pages (32) pages per request, and
+    // an allocation per read costs a launch 2-3 ms (fast-start.md).
+    char read_buffer[1 << 20];
+};
+static_assert(offsetof(SquashfsFuse, ll) == 0);
+
+namespace {
+
+// The image never changes under a mount, so the kernel may cache entries and attributes for
+// ever; without this every path walk of a launch would be a FUSE round trip.
+constexpr double forever = DBL_MAX;
+
+SquashfsFuse& state_of(fuse_req_t req) { return *static_cast<SquashfsFuse*>(fuse_req_userdata(req)); }
+
+void own(SquashfsFuse& state, struct stat& st) {
+    // Only one id is mapped in the container; reporting every file as the container user's
+    // keeps overlayfs copy-up possible (an unmapped owner makes it fail with EOVERFLOW).
+    st.st_uid = state.uid;
+    st.st_gid = state.gid;
+}
+
+// The inode behind a FUSE inode number (libsquashfuse's 64-bit mapping: the inode id itself,
+// the root as FUSE_ROOT_ID), read by skiff's bounded reader; replies EIO itself if damaged.
+bool inode_of(fuse_req_t req, fuse_ino_t ino, sqfs_inode& inode) {
+    sqfs_ll& ll = state_of(req).ll;
+    if (squashfs::read_inode(ll.fs, ll.ino_sqfs(&ll, ino), inode)) return true;
+    fuse_reply_err(req, EIO);
+    return false;
+}
+
+void op_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
+    sqfs_inode inode;
+    if (!inode_of(req, ino, inode)) return;
+    SquashfsFuse& state = state_of(req);
+    struct stat st = squashfs::stat_of(state.ll.fs, inode);
+    st.st_ino = ino;
+    own(state, st);
+    fuse_reply_attr(req, &st, forever);
+}
+
+void op_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
+    sqfs_inode directory;
+    if (!inode_of(req, parent, directory)) return;
+    if (!S_ISDIR(directory.base.mode)) {
+        fuse_reply_err(req, ENOTDIR);
+        return;
+    }
+    SquashfsFuse& state = state_of(req);
+    sqfs_name name_buffer;
+    sqfs_dir_entry entry;
+    sqfs_dentry_init(&entry, name_buffer);
+    auto found = squashfs::lookup_entry(state.ll.fs, directory, name, entry);
+    fuse_entry_param reply{};
+    reply.attr_timeout = reply.entry_timeout = forever;  // ino 0: a cached negative entry
+    sqfs_inode inode;
+    if (found == squashfs::Step::damaged ||
+        (found == squashfs::Step::entry && !squashfs::read_inode(state.ll.fs, sqfs_dentry_inode(&entry), inode))) {
+        fuse_reply_err(req, EIO);
+        return;
+    }
+    if (found == squashfs::Step::entry) {
+        reply.attr = squashfs::stat_of(state.ll.fs, inode);
+        reply.ino = state.ll.ino_register(&state.ll, &entry);
+        reply.attr.st_ino = reply.ino;
+        own(state, reply.attr);
+    }
+    fuse_reply_entry(req, &reply);
+}
+
+// The kernel asks for at most max_pages (32) pages a read; a larger request would only come
+// from a future kernel, and gets a buffer of its own.
+void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_file_info*) {
+    SquashfsFuse& state = state_of(req);
+    sqfs_inode inode;
+    if (!inode_of(req, ino, inode)) return;
+    std::vector<char> large(size > sizeof state.read_buffer ? size : 0);
+    char* buffer = large.empty() ? state.read_buffer : large.data();
+    if (!read_file_range(state.blocks, inode, offset, size, buffer)) {
+        fuse_reply_err(req, EIO);
+        return;
+    }
+    fuse_reply_buf(req, buffer, size);
+}
+
+void op_readlink(fuse_req_t req, fuse_ino_t ino) {
+    sqfs_inode inode;
+    if (!inode_of(req, ino, inode)) return;
+    std::string target;
+    if (!squashfs::read_symlink(state_of(req).ll.fs, inode, target)) {
+        fuse_reply_err(req, EIO);
+        return;
+    }
+    fuse_reply_readlink(req, target.c_str());
+}
+
+// ENOSYS from open and opendir tells the kernel (FUSE_NO_OPEN(DIR)_SUPPORT, Linux 4.19/5.1)
+// never to send OPEN, OPENDIR, RELEASE or RELEASEDIR again: four round trips fewer for every
+// file a launch opens. The kernel then keeps the page cache across opens (verified: a warm
+// launch reads nothing), as keep_cache did.
+void op_open(fuse_req_t req, fuse_ino_t, fuse_file_info*) { fuse_reply_err(req, ENOSYS); }
+
+void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_file_info*) {
+    sqfs_inode inode;
+    if (!inode_of(req, ino, inode)) return;
+    SquashfsFuse& state = state_of(req);
+    squashfs::DirReader dir;
+    if (offset < 0 || !squashfs::open_directory(state.ll.fs, inode, static_cast<std::uint64_t>(offset), dir)) {
+        fuse_reply_err(req, EINVAL);
+        return;
+    }
+    size = std::min(size, sizeof state.read_buffer);
+    std::size_t used = 0;
+    sqfs_name name;
+    sqfs_dir_entry entry;
+    sqfs_dentry_init(&entry, name);
+    squashfs::Step step;
+    while ((step = squashfs::next_entry(state.ll.fs, dir, entry)) == squashfs::Step::entry) {
+        struct stat st {};
+        st.st_mode = sqfs_dentry_mode(&entry);
+        st.st_ino = state.ll.ino_fuse_num(&state.ll, &entry);
+        auto next = static_cast<off_t>(sqfs_dentry_next_offset(&entry));
+        std::size_t n = fuse_add_direntry(req, state.read_buffer + used, size - used, name, &st, next);
+        if (n > size - used) break;  // full: the kernel asks again from `next`
+        used += n;
+    }
+    if (step == squashfs::Step::damaged) {
+        fuse_reply_err(req, EIO);
+        return;
+    }
+    fuse_reply_buf(req, state.read_buffer, used);
+}
+
+void op_init(void*, fuse_conn_info* connection) {
+    // An image's symlinks never change: the kernel may keep their targets in its page cache,
+    // which spares a warm launch one READLINK round trip per symlink on its paths (/bin, /lib).
+    if (connection->capable & FUSE_CAP_CACHE_SYMLINKS) connection->want |= FUSE_CAP_CACHE_SYMLINKS;
+}
+
+fuse_lowlevel_ops operations() {
+    fuse_lowlevel_ops ops{};
+    ops.init = op_init;
+    ops.getattr = op_getattr;
+    ops.lookup = op_lookup;
+    ops.opendir = op_open;
+    ops.readdir = op_readdir;
+    ops.open = op_open;
+    ops.read = op_read;
+    ops.readlink = op_readlink;
+    // No getxattr/listxattr: overlayfs asks the lower layer for its own xattrs on every lookup,
+    // and the kernel stops asking a FUSE server after its first ENOSYS (fc->no_getxattr),
+    // which saves a round trip per path component. File capabilities would be inert anyway
+    // (no_new_privs, empty bounding set).
+    ops.forget = sqfs_ll_op_forget;
+    ops.statfs = stfs_ll_op_statfs;
+    return ops;
+}
+
+// libsquashfuse keeps one decompressed data block. A launch's readahead interleaves the
+// loader, libc and the command, so with one slot the same block is inflated up to four times;
+// a few slots make every block inflate once (fast-start.md: 2-4 blocks, more do not help).
+constexpr std::size_t data_blocks_cached = 4;
+
+bool widen_data_cache(sqfs& fs) {
+    sqfs_cache_destroy(&fs.data_cache);
+    if (sqfs_block_cache_init(&fs.data_cache, data_blocks_cached) == SQFS_OK) return true;
+    fs.data_cache = {};  // the failed init freed its buffers but left the pointers
+    return false;
+}
+
+}  // namespace
+
+// O_NONBLOCK: a FIFO in place of the image must not hang the server (the check refuses it).
+SquashfsFuse* open_squashfs_fuse(const std::string& image, uid_t uid, gid_t gid, std::string& problem) {
+    UniqueFd fd(::open(image.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+    if (!fd.valid()) {
+        problem = SysError{errno, "open", image}.describe();
+        return nullptr;
+    }
+    problem = squashfs::superblock_problem(fd.get());
+    if (!problem.empty()) return nullptr;
+    std::unique_ptr<SquashfsFuse> state(new SquashfsFuse);  // not value-initialised: zeroing the read buffer costs page faults
+    std::memset(&state->ll, 0, sizeof state->ll);
+    state->uid = uid;
+    state->gid = gid;
+    state->blocks.fs = &state->ll.fs;
+    // The served image keeps its fd for the life of the process, as sqfs_open_image would.
+    problem = "libsquashfuse cannot read it";
+    if (sqfs_init(&state->ll.fs, fd.get(), 0) != SQFS_OK) return nullptr;  // it freed what it took
+    // After a successful init every refusal frees the image's tables and caches.
+    auto refuse = [&](const char* why) {
+        problem = why;
+        sqfs_ll_destroy(&state->ll);
+        return nullptr;
+    };
+    if (sqfs_ll_init(&state->ll) || !widen_data_cache(state->ll.fs)) return refuse("libsquashfuse cannot read it");
+    if (!squashfs::root_reads_whole(state->ll.fs)) return refuse("its root directory is damaged");
+    problem.clear();
+    (void)fd.release();
+    return state.release();
+}
+
+void close_squashfs_fuse(SquashfsFuse* fs) {
+    if (!fs) return;
+    int fd = fs->ll.fs.fd;
+    sqfs_ll_destroy(&fs->ll);
+    ::close(fd);
+    delete fs;
+}
+
+sqfs& squashfs_of(SquashfsFuse* fs) { return fs->ll.fs; }
+
+void use_read_hints(SquashfsFuse* fs, BlockPrefetch* prefetch, ReadRecorder* recorder) {
+    fs->blocks.prefetch = prefetch;
+    fs->blocks.recorder = recorder;
+}
+
+fuse_session* start_fuse_session(SquashfsFuse* fs, int fuse_fd) {
+    char arg0[] = "skiff-squashfs";
+    char* argv[] = {arg0, nullptr};
+    fuse_args args = FUSE_ARGS_INIT(1, argv);
+    auto ops = operations();
+    fuse_session* session = fuse_session_new(&args, &ops, sizeof ops, fs);
+    if (!session) return nullptr;
+    std::string device = "/dev/fd/" + std::to_string(fuse_fd);  // libfuse adopts an open fd
+    if (fuse_session_mount(session, device.c_str()) != 0) {
+        fuse_session_destroy(session);
+        return nullptr;
+    }
+    return session;
+}
+
+}  // namespace skiff::ns

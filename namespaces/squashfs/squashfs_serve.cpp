@@ -1,0 +1,106 @@
+// Prefix legend: fuse_ libfuse3 low-level API.
+#include "namespaces/squashfs/squashfs_serve.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <memory>
+#include <optional>
+
+#include "namespaces/fd_passing.hpp"
+#include "namespaces/held_dir.hpp"
+#include "namespaces/squashfs/squashfs_fuse.hpp"
+#include "namespaces/squashfs/squashfs_prefetch.hpp"
+#include "namespaces/squashfs/squashfs_read.hpp"
+#include "namespaces/squashfs/squashfuse_c.hpp"
+
+namespace skiff::ns {
+namespace {
+
+// Keeps `profiles` (at 4 or above, or -1) besides the control socket.
+void detach_from_caller(int control_fd, int profiles) {
+    ::setsid();  // terminal signals (Ctrl-C) go to the container, not to its file server
+    int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);  // never hold the caller's pipes open
+    if (control_fd != 3) {
+        ::dup2(control_fd, 3);
+        control_fd = 3;
+    }
+    close_descriptors_from(4, {profiles});
+}
+
+// The caller names the directory of read profiles through a descriptor of its own
+// (/proc/self/fd/N, held_dir.hpp), which detach_from_caller() closes: hold it as ours, above
+// the control socket's number.
+UniqueFd hold_profile_directory(const std::string& path) {
+    if (path.empty()) return {};
+    UniqueFd opened(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!opened.valid()) return {};
+    return UniqueFd(::fcntl(opened.get(), F_DUPFD_CLOEXEC, 4));
+}
+
+std::optional<ImageIdentity> identity_of(sqfs& fs) {
+    struct stat st {};
+    if (::fstat(fs.fd, &st) != 0) return std::nullopt;
+    return ImageIdentity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+                         static_cast<std::uint64_t>(st.st_size),
+                         static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+                         fs.sb.bytes_used, fs.sb.block_size};
+}
+
+// The read profile of one served image: the last launch's blocks, prefetched now, and this
+// launch's, recorded for the next one.
+struct ProfileUse {
+    std::string directory;
+    ImageIdentity image;
+    std::vector<BlockRef> loaded;
+    std::unique_ptr<BlockPrefetch> prefetch;
+    std::unique_ptr<ReadRecorder> recorder;
+
+    void save() const {
+        if (recorder->blocks().empty() || recorder->blocks() == loaded) return;
+        store_profile(directory, {image, recorder->blocks()});
+    }
+};
+
+std::unique_ptr<ProfileUse> start_profile(SquashfsFuse* fs, const std::string& directory) {
+    if (directory.empty()) return nullptr;
+    auto identity = identity_of(squashfs_of(fs));
+    if (!identity) return nullptr;
+    auto use = std::make_unique<ProfileUse>();
+    use->directory = directory;
+    use->image = *identity;
+    if (auto profile = load_profile(directory, *identity)) use->loaded = std::move(profile->blocks);
+    if (!use->loaded.empty()) use->prefetch = std::make_unique<BlockPrefetch>(squashfs_of(fs), use->loaded);
+    use->recorder = std::make_unique<ReadRecorder>(profile_block_limit(*identity));
+    use_read_hints(fs, use->prefetch.get(), use->recorder.get());
+    return use;
+}
+
+}  // namespace
+
+void serve_squashfs(int control_fd, const std::string& image, uid_t uid, gid_t gid, const std::string& profile_directory) {
+    UniqueFd profiles = hold_profile_directory(profile_directory);
+    detach_from_caller(control_fd, profiles.get());
+    control_fd = 3;
+    std::string problem;
+    SquashfsFuse* fs = open_squashfs_fuse(image, uid, gid, problem);
+    if (!fs) {
+        (void)send_message(control_fd, "E" + problem);
+        ::_exit(1);
+    }
+    // Before answering: the helper decompresses while the launcher builds its namespaces.
+    auto profile = start_profile(fs, profiles.valid() ? path_through(profiles.get()) : "");
+    (void)send_message(control_fd, "R");
+    auto message = receive_message(control_fd);
+    if (!message || !message->fd.valid()) ::_exit(0);  // the launcher gave up before mounting
+    fuse_session* session = start_fuse_session(fs, message->fd.release());
+    if (!session) ::_exit(1);
+    int rc = fuse_session_loop(session);  // returns when the mount is gone (ENODEV)
+    fuse_session_unmount(session);
+    if (profile) profile->save();
+    ::_exit(rc < 0 ? 1 : 0);
+}
+
+}  // namespace skiff::ns
