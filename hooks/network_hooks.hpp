@@ -42,6 +42,15 @@ bool host_file_exists(const std::string& path);
 Result<std::vector<ActiveHook>> active_network_hooks(const NetworkSettings& settings, const Annotations& annotations,
                                                      Diagnostics& diag, const FileExists& exists = host_file_exists);
 
+// What both network hooks gather once (hook.hpp, SharedFacts).
+struct NetworkFacts {
+    NetworkSettings settings;
+    // The hooks that are on; none when the image's linker cannot be read and no hook was asked
+    // for by an annotation (a warning says so).
+    std::vector<ActiveHook> active;
+    ldcache::HostLibraryIndex host_libraries;  // the host's ld.so.cache, for the image's architecture
+};
+
 // One hook's contribution under the failure policy: nullopt (with a warning in diag) when a
 // hook on by site default cannot deliver. Its own warnings (musl) go to diag too.
 Result<std::optional<Contribution>> contribute(const ActiveHook& active, const NetworkSettings& settings,

@@ -57,9 +57,21 @@ Result<SlurmContribution> slurm_hook(const edf::Environment& environment, const 
     return out;
 }
 
-void apply_slurm_env(const SlurmContribution& contribution, EnvMap& env) {
-    for (const auto& [name, value] : contribution.env)
-        if (!env.contains(name)) env[name] = value;
+Result<std::optional<HookFacts>> gather_slurm(const plan::PlanRequest& request, SharedFacts&, Diagnostics&) {
+    auto slurm = slurm_hook(request.environment, request.host.env, request.host.uid);
+    if (!slurm) return Unexpected(slurm.error());
+    if (slurm->mounts.empty()) return std::optional<HookFacts>{};  // off, or outside a step
+    return std::optional<HookFacts>(std::move(*slurm));
+}
+
+Result<Contribution> contribute_slurm(const HookFacts& facts, const plan::PlanRequest&) {
+    const auto& slurm = std::any_cast<const SlurmContribution&>(facts);
+    Contribution c;
+    c.hook = "slurm";
+    c.place = plan::MountPlace::before_edf;  // after the /tmp tmpfs, whose PMIx directories it binds
+    c.mounts = slurm.mounts;
+    c.env_defaults = slurm.env;
+    return c;
 }
 
 }  // namespace skiff::hooks

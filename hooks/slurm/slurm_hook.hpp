@@ -11,7 +11,7 @@
 #include "common/env_map.hpp"
 #include "common/error.hpp"
 #include "launcher/edf/edf.hpp"
-#include "launcher/plan/launch_plan.hpp"
+#include "hooks/hook.hpp"
 
 namespace skiff::hooks {
 
@@ -24,7 +24,9 @@ struct SlurmContribution {
 // [env] ENROOT_SLURM_HOOK); `uid` names the PMIx client directory.
 Result<SlurmContribution> slurm_hook(const edf::Environment& environment, const EnvMap& host, uid_t uid);
 
-// The contribution's variables, where `env` (the container's, after the EDF) has none.
-void apply_slurm_env(const SlurmContribution& contribution, EnvMap& env);
+// The hook contract (hook.hpp): gather_slurm is pure too; its variables are set only where
+// the container's environment has none.
+Result<std::optional<HookFacts>> gather_slurm(const plan::PlanRequest& request, SharedFacts&, Diagnostics&);
+Result<Contribution> contribute_slurm(const HookFacts& facts, const plan::PlanRequest& request);
 
 }  // namespace skiff::hooks

@@ -1,6 +1,7 @@
 // The SSH hook (hooks.md §3): com.hooks.ssh.enabled, .authorize_ssh_key and .port become the
 // settings of one OpenSSH server per container. Pure: the key file is read by the caller
-// (launcher/cli), and the server is started by the executor (launcher/run/ssh_server).
+// (ssh_gather.cpp, while gathering), and the server is started by the executor
+// (launcher/run/ssh_server).
 #pragma once
 
 #include <optional>

@@ -3,6 +3,7 @@
 #include <array>
 #include <string_view>
 
+#include "hooks/ssh/ssh_hook.hpp"
 #include "launcher/plan/identity_files.hpp"
 #include "launcher/site/site_table.hpp"
 
@@ -36,13 +37,25 @@ MountOp generated_file(std::string destination, std::string content) {
 Contribution mounts_only(std::string hook, std::vector<MountOp> mounts) {
     Contribution c;
     c.hook = std::move(hook);
+    c.place = plan::MountPlace::before_edf;
     c.mounts = std::move(mounts);
+    c.notes.push_back("standard hook, on ([hooks.standard])");
     return c;
+}
+
+// The hook's facts: none, or whether /dev/shm is shared (shm, always on).
+template <bool Switches::*on>
+Result<std::optional<HookFacts>> gather_switched(const plan::PlanRequest& request) {
+    auto switches = read_switches(request.site);
+    if (!switches) return Unexpected(switches.error());
+    if (on == &Switches::shm) return std::optional<HookFacts>(HookFacts((*switches).*on));
+    if (!((*switches).*on)) return std::optional<HookFacts>{};
+    return std::optional<HookFacts>(HookFacts{});
 }
 
 Contribution passwd(const plan::PlanRequest& request) {
     return mounts_only("passwd", {generated_file("/etc/passwd", plan::passwd_content(request)),
-                                 generated_file("/etc/group", plan::group_content(request))});
+                                 generated_file("/etc/group", plan::group_content(request, ssh_requested(request.environment)))});
 }
 
 // Images often make /etc/localtime a symlink into /usr/share/zoneinfo; the symlink is
@@ -86,7 +99,9 @@ Contribution shm(bool shared) {
     } else {
         op.options = "mode=1777";
     }
-    return mounts_only("shm", {op});
+    Contribution c = mounts_only("shm", {op});
+    if (!shared) c.notes = {"standard hook, off ([hooks.standard]): a private tmpfs on /dev/shm"};
+    return c;
 }
 
 }  // namespace
@@ -104,13 +119,24 @@ Result<Switches> read_switches(const site::SiteConfig* site) {
     return s;
 }
 
-std::vector<Contribution> contribute(const plan::PlanRequest& request, const Switches& switches) {
-    std::vector<Contribution> out;
-    out.push_back(shm(switches.shm));
-    if (switches.passwd) out.push_back(passwd(request));
-    if (switches.localtime) out.push_back(localtime());
-    if (switches.home) out.push_back(home(request));
-    return out;
+Result<std::optional<HookFacts>> gather_shm(const plan::PlanRequest& request, SharedFacts&, Diagnostics&) {
+    return gather_switched<&Switches::shm>(request);
 }
+Result<std::optional<HookFacts>> gather_passwd(const plan::PlanRequest& request, SharedFacts&, Diagnostics&) {
+    return gather_switched<&Switches::passwd>(request);
+}
+Result<std::optional<HookFacts>> gather_localtime(const plan::PlanRequest& request, SharedFacts&, Diagnostics&) {
+    return gather_switched<&Switches::localtime>(request);
+}
+Result<std::optional<HookFacts>> gather_home(const plan::PlanRequest& request, SharedFacts&, Diagnostics&) {
+    return gather_switched<&Switches::home>(request);
+}
+
+Result<Contribution> contribute_shm(const HookFacts& shared, const plan::PlanRequest&) {
+    return shm(std::any_cast<bool>(shared));
+}
+Result<Contribution> contribute_passwd(const HookFacts&, const plan::PlanRequest& request) { return passwd(request); }
+Result<Contribution> contribute_localtime(const HookFacts&, const plan::PlanRequest&) { return localtime(); }
+Result<Contribution> contribute_home(const HookFacts&, const plan::PlanRequest& request) { return home(request); }
 
 }  // namespace skiff::hooks::standard

@@ -12,8 +12,7 @@
 #include <vector>
 
 #include "common/error.hpp"
-#include "hooks/contribution.hpp"
-#include "launcher/plan/planner.hpp"
+#include "hooks/hook.hpp"
 
 namespace skiff::hooks::standard {
 
@@ -27,9 +26,16 @@ struct Switches {
 // [hooks.standard] of the site configuration (nullptr or no table: the defaults above).
 Result<Switches> read_switches(const site::SiteConfig* site);
 
-// The contributions (mounts only) of the switched-on hooks, in this order: shm, passwd, localtime, home.
-// Their mounts come after skiff's own (/dev, /proc, /sys, /tmp, hosts, resolv.conf) and before
-// the EDF's, so an EDF can still mount inside the home directory.
-std::vector<Contribution> contribute(const plan::PlanRequest& request, const Switches& switches);
+// The hook contract (hook.hpp) of each: mounts only, after skiff's own (/dev, /proc, /sys, /tmp,
+// hosts, resolv.conf) and before the EDF's, so that an EDF can still mount inside the home
+// directory. Pure: the switches come from the site configuration, already read.
+Result<std::optional<HookFacts>> gather_shm(const plan::PlanRequest& request, SharedFacts&, Diagnostics&);
+Result<std::optional<HookFacts>> gather_passwd(const plan::PlanRequest& request, SharedFacts&, Diagnostics&);
+Result<std::optional<HookFacts>> gather_localtime(const plan::PlanRequest& request, SharedFacts&, Diagnostics&);
+Result<std::optional<HookFacts>> gather_home(const plan::PlanRequest& request, SharedFacts&, Diagnostics&);
+Result<Contribution> contribute_shm(const HookFacts& facts, const plan::PlanRequest& request);
+Result<Contribution> contribute_passwd(const HookFacts& facts, const plan::PlanRequest& request);
+Result<Contribution> contribute_localtime(const HookFacts& facts, const plan::PlanRequest& request);
+Result<Contribution> contribute_home(const HookFacts& facts, const plan::PlanRequest& request);
 
 }  // namespace skiff::hooks::standard

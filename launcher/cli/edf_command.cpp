@@ -2,7 +2,8 @@
 
 #include "hooks/ssh/ssh_hook.hpp"
 #include "launcher/cli/commands.hpp"
-#include "launcher/gather/ssh_facts.hpp"
+#include "hooks/hook.hpp"
+#include "hooks/ssh/ssh_gather.hpp"
 #include "launcher/edf/edf.hpp"
 #include "launcher/image/local.hpp"
 
@@ -33,6 +34,7 @@ std::optional<edf::Environment> load_checked(const std::string& arg, const edf::
         if (diag.errors.empty()) diag.error(env.error().message);
         return std::nullopt;
     }
+    for (auto& warning : hooks::annotation_warnings(*env)) diag.warn(std::move(warning));
     if (env->image)
         if (auto problem = image_problem(*env->image, load.cwd); !problem.empty()) diag.error(problem);
     return std::move(*env);
@@ -65,7 +67,7 @@ void check_ssh(const edf::Environment& env, char* const* envp, Diagnostics& diag
     if (!hooks::ssh_requested(env)) return;
     auto site = site::load_site_config(env_from_envp(envp));
     if (!site) return diag.error(site.error().message);
-    if (auto r = gather::check_ssh_host(env, &*site); !r) diag.error(r.error().message);
+    if (auto r = hooks::check_ssh_host(env, &*site); !r) diag.error(r.error().message);
 }
 
 int check(const std::vector<std::string>& args, char* const* envp) {

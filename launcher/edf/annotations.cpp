@@ -1,37 +1,12 @@
 #include "launcher/edf/annotations.hpp"
 
-#include <array>
-#include <vector>
-
-#include "launcher/edf/suggest.hpp"
-
 namespace skiff::edf {
 namespace {
 
-constexpr std::string_view kHookPrefix = "com.hooks.";
 constexpr std::string_view kEnvPrefix = "OCI_ANNOTATION_";
-
-// The settings each built-in hook reads (hooks.md).
-struct BuiltinHook {
-    std::string_view name;
-    std::array<std::string_view, 3> settings;  // unused slots are empty
-};
-
-constexpr std::array<BuiltinHook, 4> kBuiltinHooks{{
-    {"ssh", {"enabled", "authorize_ssh_key", "port"}},
-    {"cxi", {"enabled", "", ""}},
-    {"aws_ofi_nccl", {"enabled", "variant", ""}},
-    {"slurm", {"enabled", "", ""}},
-}};
 
 bool is_key_char(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
-const BuiltinHook* find_hook(std::string_view name) {
-    for (const BuiltinHook& hook : kBuiltinHooks)
-        if (hook.name == name) return &hook;
-    return nullptr;
 }
 
 }  // namespace
@@ -50,26 +25,6 @@ std::string annotation_key_problem(std::string_view key) {
         pos = dot + 1;
     }
     return {};
-}
-
-std::string hook_key_warning(std::string_view key) {
-    if (!key.starts_with(kHookPrefix)) return {};
-    std::string_view rest = key.substr(kHookPrefix.size());
-    std::size_t dot = rest.find('.');
-    if (dot == std::string_view::npos) return {};
-    const BuiltinHook* hook = find_hook(rest.substr(0, dot));
-    if (!hook) return {};
-    std::string_view setting = rest.substr(dot + 1);
-    std::vector<std::string_view> known;
-    for (std::string_view name : hook->settings) {
-        if (name.empty()) continue;
-        if (name == setting) return {};
-        known.push_back(name);
-    }
-    std::string valid;
-    for (std::string_view name : known) valid += (valid.empty() ? "" : " ") + std::string(name);
-    return "annotation '" + std::string(key) + "' is not a setting of the built-in " + std::string(hook->name) +
-           " hook" + did_you_mean(setting, known) + "; valid: " + valid;
 }
 
 std::string annotation_env_name(std::string_view key) {

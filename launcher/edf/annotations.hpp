@@ -1,5 +1,5 @@
-// Annotation keys (edf.md §9): validation of flattened keys and the typo check for the
-// built-in hooks' settings. Shared with --annotation K=V on the command line.
+// Annotation keys (edf.md §9): validation of flattened keys, shared with --annotation K=V on
+// the command line. The typo check of the built-in hooks' settings is hooks/hook_table.cpp's.
 #pragma once
 
 #include <string>
@@ -12,10 +12,6 @@ namespace skiff::edf {
 // "" if `key` is a valid flattened key (dot-separated parts of A-Z a-z 0-9 _ -), else the
 // message, e.g. "annotation key 'com.x/y' may only use letters, digits, '_' and '-' per part".
 std::string annotation_key_problem(std::string_view key);
-
-// A warning for com.hooks.<hook>.<setting> when <hook> is built in and does not know
-// <setting> (e.g. com.hooks.ssh.enable), else "". Other keys pass: external hooks use them.
-std::string hook_key_warning(std::string_view key);
 
 // The variable an external hook receives for `key`: "OCI_ANNOTATION_" + key with each '.'
 // replaced by "__" and each '-' by '_' (com.hooks.ssh.port -> OCI_ANNOTATION_com__hooks__ssh__port).

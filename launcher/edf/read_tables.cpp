@@ -54,11 +54,8 @@ void add_annotation(const Leaf& leaf, ReadContext& ctx) {
     auto text = string_like(value, field, ctx);
     if (!text) return;
     auto [it, inserted] = ctx.data.annotations.try_emplace(leaf.key, Text{*text, ctx.at(value), field});
-    if (!inserted) {
+    if (!inserted)
         ctx.error(value, "annotation '" + leaf.key + "' is also defined at line " + std::to_string(it->second.origin.line));
-        return;
-    }
-    if (std::string warning = hook_key_warning(leaf.key); !warning.empty()) ctx.warn(value, warning);
 }
 
 }  // namespace

@@ -3,13 +3,13 @@
 #include "hooks/external/external_settings.hpp"
 #include "hooks/external/find_hooks.hpp"
 #include "launcher/edf/annotations.hpp"
-#include "launcher/gather/hook_runner.hpp"
+#include "hooks/external/hook_environment.hpp"
+#include "hooks/hook.hpp"
+#include "launcher/gather/hooks.hpp"
 #include "launcher/gather/host_facts.hpp"
 #include "launcher/gather/image_facts.hpp"
-#include "launcher/gather/linker_facts.hpp"
 #include "launcher/gather/load_environment.hpp"
 #include "launcher/gather/registry_image.hpp"
-#include "launcher/gather/ssh_facts.hpp"
 #include "launcher/image/local.hpp"
 
 namespace skiff::gather {
@@ -23,17 +23,19 @@ StateDirs state_dirs_for(const plan::HostFacts& host, const image::ImageSource& 
     return dirs;
 }
 
-// The hooks.d scripts of the site's and the user's directories, in the order they run.
-Result<std::vector<std::string>> find_external_hooks(const plan::PlanRequest& request) {
+// The hooks.d scripts of the site's and the user's directories, in the order they run, with
+// their settings; the planner adds which variables they may not change.
+Result<plan::ExternalHooks> find_external_hooks(const plan::PlanRequest& request) {
     auto settings = hooks::external::read_settings(request.site, request.host.env);
     if (!settings) return Unexpected(settings.error());
-    std::vector<std::string> scripts;
+    plan::ExternalHooks hooks;
     for (const auto& dir : {settings->system_dir, settings->user_dir}) {
         auto found = hooks::external::find_hooks(dir);
         if (!found) return Unexpected(found.error());
-        scripts.insert(scripts.end(), found->begin(), found->end());
+        hooks.scripts.insert(hooks.scripts.end(), found->begin(), found->end());
     }
-    return scripts;
+    hooks.timeout_s = settings->timeout_s;
+    return hooks;
 }
 
 // The EDF and the command line, merged, in `request.environment`; the hooks.d scripts found.
@@ -47,6 +49,10 @@ Result<void> load_request_environment(const RunOptions& options, plan::PlanReque
     auto environment = load_environment(options, load, diag);
     if (!environment) return Unexpected(environment.error());
     request.environment = std::move(*environment);
+    for (auto& warning : hooks::annotation_warnings(request.environment)) diag.warn(std::move(warning));
+    if (!request.external_hooks.scripts.empty())
+        request.external_hooks.environment =
+            hooks::external::hook_environment(request.host.env, request.environment.annotations);
     timeline.step("loaded the environment");
     return {};
 }
@@ -100,33 +106,6 @@ Result<void> read_request_image_facts(plan::PlanRequest& request, Timeline& time
     return {};
 }
 
-// The network hooks, then the linker configuration for everything they and the EDF inject.
-Result<void> gather_injections(plan::PlanRequest& request, const std::string& probe_memo, Diagnostics& diag,
-                               Timeline& timeline) {
-    std::optional<ImageLinker> linker;
-    HookInputs inputs{*request.site, request.environment, request.image, request.command};
-    auto contributions = run_network_hooks(inputs, linker, diag, timeline);
-    if (!contributions) return Unexpected(contributions.error());
-    request.contributions = std::move(*contributions);
-    auto config =
-        read_linker_config(request.environment, linker ? &*linker : nullptr, request.contributions, probe_memo, diag);
-    if (!config) return Unexpected(config.error());
-    request.linker = std::move(*config);
-    if (request.linker) timeline.step("wrote the dynamic-linker configuration for injected libraries");
-    return {};
-}
-
-// The host's sshd and the user's key, when the SSH hook is on.
-Result<void> gather_ssh(plan::PlanRequest& request, Timeline& timeline) {
-    auto ssh = read_ssh_facts(request.environment, request.map_root, request.site);
-    if (!ssh) return Unexpected(ssh.error());
-    request.ssh = std::move(*ssh);
-    if (!request.ssh) return {};
-    for (const auto& note : request.ssh->notes) timeline.note("ssh: " + note);
-    timeline.step("found the host's sshd and its " + std::to_string(request.ssh->host_files.size()) + " files");
-    return {};
-}
-
 }  // namespace
 
 Result<plan::PlanRequest> gather(const RunOptions& options, const site::SiteConfig& site, EnvMap env,
@@ -142,8 +121,7 @@ Result<plan::PlanRequest> gather(const RunOptions& options, const site::SiteConf
         return Unexpected(r.error());
     use_state_dirs(request, kept, diag);
     if (auto r = read_request_image_facts(request, timeline); !r) return Unexpected(r.error());
-    if (auto r = gather_injections(request, kept.state.elf_probes(), diag, timeline); !r) return Unexpected(r.error());
-    if (auto r = gather_ssh(request, timeline); !r) return Unexpected(r.error());
+    if (auto r = gather_hooks(request, kept.state.elf_probes(), diag, timeline); !r) return Unexpected(r.error());
     return request;
 }
 

@@ -1,9 +1,6 @@
 #include "launcher/gather/linker_facts.hpp"
 
-#include "launcher/image/image_file_source.hpp"
-#include "libfabric-bind/cache_reader.hpp"
 #include "libfabric-bind/linker_config.hpp"
-#include "libfabric-bind/remembering_file_source.hpp"
 
 namespace skiff::gather {
 namespace {
@@ -21,7 +18,7 @@ Result<std::vector<ldcache::InjectedDir>> injected_dirs(const edf::Environment& 
 }
 
 // The hooks' libraries as cache keys: each under its name and its aliases.
-std::vector<ldcache::InjectedFile> injected_files(const std::vector<hooks::Contribution>& contributions) {
+std::vector<ldcache::InjectedFile> injected_files(const std::vector<plan::Contribution>& contributions) {
     std::vector<ldcache::InjectedFile> files;
     for (const auto& c : contributions)
         for (const auto& lib : c.libraries) {
@@ -37,7 +34,7 @@ void warn_all(const std::vector<std::string>& warnings, Diagnostics& diag) {
 
 // musl needs each library under its soname; skiff keeps those links in one directory of its
 // own, listed first in the path file, because the injected directories are read-only binds.
-// The hooks' libraries already have their sonames as file names in hooks::library_dir.
+// The hooks' libraries already have their sonames as file names in plan::library_dir.
 void use_links_dir(const ldcache::MuslPlan& musl, bool hook_libraries, plan::LinkerConfig& config) {
     config.musl_path_file = musl.path;
     config.musl_path_content = musl.content;
@@ -54,46 +51,15 @@ void use_links_dir(const ldcache::MuslPlan& musl, bool hook_libraries, plan::Lin
         std::size_t at = 0;
         for (std::size_t skip = musl.injected.size() + (musl.links.empty() ? 0 : 1); skip > 0; --skip)
             at = config.musl_path_content.find('\n', at) + 1;
-        config.musl_path_content.insert(at, std::string(hooks::library_dir) + "\n");
+        config.musl_path_content.insert(at, std::string(plan::library_dir) + "\n");
     }
-}
-
-std::vector<ldcache::CacheEntry> image_cache_entries(ldcache::FileSource& files, const ldcache::ArchInfo& arch) {
-    auto bytes = files.read("/etc/ld.so.cache", ldcache::image_cache_limit);
-    if (!bytes || !*bytes) return {};
-    auto parsed = ldcache::read_cache(**bytes, arch.byte_order);
-    if (!parsed) return {};
-    return std::move(parsed->entries);
 }
 
 }  // namespace
 
-bool has_ldcache_mounts(const edf::Environment& environment) {
-    for (const auto& spec : environment.mounts)
-        if (spec.flags.ldcache) return true;
-    return false;
-}
-
-Result<ImageLinker> read_image_linker(const image::ImageSource& image, const std::vector<std::string>& command,
-                                      Diagnostics& diag) {
-    ImageLinker linker;
-    auto files = image::open_file_source(image);
-    if (!files) return Unexpected(files.error());
-    linker.files = std::make_unique<ldcache::RememberingFileSource>(std::move(*files),
-                                                                    std::set<std::string>{"/etc/ld.so.cache"});
-    ldcache::DetectOptions options;
-    if (!command.empty()) options.command = command.front();
-    auto libc = ldcache::detect_libc(*linker.files, options);
-    if (!libc) return Unexpected(libc.error());
-    warn_all(libc->warnings, diag);
-    linker.libc = std::move(*libc);
-    if (linker.libc.glibc && linker.libc.arch) linker.cache = image_cache_entries(*linker.files, *linker.libc.arch);
-    return linker;
-}
-
 Result<std::optional<plan::LinkerConfig>> read_linker_config(const edf::Environment& environment,
-                                                             ImageLinker* linker,
-                                                             const std::vector<hooks::Contribution>& contributions,
+                                                             hooks::ImageLinker* linker,
+                                                             const std::vector<plan::Contribution>& contributions,
                                                              const std::string& probe_memo, Diagnostics& diag) {
     auto dirs = injected_dirs(environment);
     if (!dirs) return Unexpected(dirs.error());

@@ -60,9 +60,9 @@ std::string without_tty_group(const std::string& content) {
 
 }  // namespace
 
-std::string group_content(const PlanRequest& request) {
+std::string group_content(const PlanRequest& request, bool without_tty) {
     std::string content = with_newline(request.image_facts.group.value_or(""));
-    if (request.ssh) content = without_tty_group(content);
+    if (without_tty) content = without_tty_group(content);
     auto gid = std::to_string(request.map_root ? 0 : request.host.gid);
     if (!has_entry(content, 2, gid)) {
         std::string name = request.map_root ? "root" : request.host.group;

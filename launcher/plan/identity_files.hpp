@@ -9,6 +9,6 @@
 namespace skiff::plan {
 
 std::string passwd_content(const PlanRequest& request);
-std::string group_content(const PlanRequest& request);
+std::string group_content(const PlanRequest& request, bool without_tty);
 
 }  // namespace skiff::plan

@@ -66,7 +66,7 @@ struct ImageServing {
     bool warm = false;
     std::string cold_reason;       // why not warm (-v, --dry-run)
     std::string server_directory;  // the user's private directory of server sockets
-    int server_directory_fd = -1;  // the same, held open by the CLI: the only way skiff reaches it
+    int server_directory_fd = -1;  // the same, held open by launcher/gather: the only way skiff reaches it
     std::string server_name;       // the image identity (and Slurm job): one server each
     int idle_seconds = 600;        // SKIFF_SERVER_IDLE
     pid_t retire_with = 0;         // a Slurm step's slurmstepd: the server retires when it exits
@@ -87,8 +87,8 @@ struct SshServer {
     // loader: "sftp-server", and by version "sshd-session", "sshd-auth".
     std::vector<std::string> helpers;
     std::string config;           // /.skiff/ssh/sshd_config (hooks/ssh/ssh_files.hpp)
-    std::vector<std::string> notes;  // how each program was found, for -v
-    std::string environment;      // /.skiff/ssh/environment (hooks/ssh/ssh_files.hpp)
+    // /.skiff/ssh/environment is the command's environment, written by the executor in the
+    // format of hooks/ssh/ssh_files.hpp.
 };
 
 // The enroot-compatible hooks.d scripts (hooks.md §6): run after every mount and before the

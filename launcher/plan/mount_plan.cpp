@@ -76,27 +76,30 @@ MountOp from_edf(const edf::MountSpec& spec) {
     return op;
 }
 
-std::vector<MountOp> hook_mounts(const std::vector<hooks::Contribution>& contributions) {
+std::vector<MountOp> hook_mounts(const std::vector<Contribution>& all, MountPlace place) {
+    std::vector<const Contribution*> contributions;
+    for (const auto& c : all)
+        if (c.place == place) contributions.push_back(&c);
     std::vector<MountOp> mounts;
     bool libraries = false;
-    for (const auto& c : contributions) libraries = libraries || !c.libraries.empty();
+    for (const auto* c : contributions) libraries = libraries || !c->libraries.empty();
     if (libraries) {
-        MountOp private_dir = builtin(MountKind::tmpfs, "", hooks::private_dir);
-        private_dir.options = "mode=0755";
-        private_dir.create = CreatePolicy::directory;
-        mounts.push_back(std::move(private_dir));
+        MountOp skiff_dir = builtin(MountKind::tmpfs, "", private_dir);
+        skiff_dir.options = "mode=0755";
+        skiff_dir.create = CreatePolicy::directory;
+        mounts.push_back(std::move(skiff_dir));
     }
-    for (const auto& c : contributions) {
-        for (const auto& lib : c.libraries) {
+    for (const auto* c : contributions) {
+        for (const auto& lib : c->libraries) {
             MountOp op = builtin(MountKind::bind, lib.host_path, lib.container_path());
             op.read_only = true;
             op.recursive = false;
             op.create = CreatePolicy::file;
             op.ldcache = true;
-            op.origin = "hook " + c.hook + ": " + lib.reason;
+            op.origin = "hook " + c->hook + ": " + lib.reason;
             mounts.push_back(std::move(op));
         }
-        mounts.insert(mounts.end(), c.mounts.begin(), c.mounts.end());
+        mounts.insert(mounts.end(), c->mounts.begin(), c->mounts.end());
     }
     return mounts;
 }

@@ -3,11 +3,6 @@
 #include <algorithm>
 #include <charconv>
 
-#include "hooks/external/external_settings.hpp"
-#include "hooks/external/hook_environment.hpp"
-#include "hooks/slurm/slurm_hook.hpp"
-#include "hooks/ssh/ssh_files.hpp"
-#include "hooks/standard/standard_hooks.hpp"
 #include "launcher/plan/environment_layers.hpp"
 #include "launcher/plan/mount_plan.hpp"
 
@@ -75,7 +70,9 @@ Result<ImageServing> image_serving(const PlanRequest& request) {
     serving.spares = std::min(*spares, 64);
     if (request.image.kind != image::ImageSource::Kind::squashfs) serving.cold_reason = "a directory image needs no server";
     else if (request.cold) serving.cold_reason = "--cold";
-    else if (!request.server_directory) serving.cold_reason = request.server_directory_problem;
+    else if (!request.server_directory)
+        serving.cold_reason = request.server_directory_problem.empty() ? "no runtime directory for image servers"
+                                                                        : request.server_directory_problem;
     if (!serving.cold_reason.empty()) {
         if (request.image.kind == image::ImageSource::Kind::squashfs) serving.read_profiles = request.read_profiles;
         return serving;
@@ -101,47 +98,35 @@ void choose_workdir(const PlanRequest& request, LaunchPlan& plan) {
     }
 }
 
-// Through the writable layer, or bound read-only on a read-only root (hooks.md §3.4).
-MountOp ssh_profile_mount(bool writable_root) {
-    MountOp op;
-    op.kind = writable_root ? MountKind::write : MountKind::file;
-    op.destination = hooks::ssh_profile_path;
-    op.read_only = true;
-    op.create = CreatePolicy::file;
-    op.content = hooks::ssh_profile_snippet();
-    op.optional_destination = true;
-    op.origin = "ssh hook";
-    return op;
+// skiff's own mounts, the hooks' before the EDF's (standard, Slurm: after the /tmp tmpfs), the
+// EDF's, the hooks' after them (network), the linker configuration's, the hooks' last (SSH).
+std::vector<MountOp> plan_mounts(const PlanRequest& request, bool writable) {
+    std::vector<MountOp> mounts = standard_mounts();
+    auto add = [&mounts](std::vector<MountOp> more) {
+        for (auto& op : more) mounts.push_back(std::move(op));
+    };
+    add(hook_mounts(request.contributions, MountPlace::before_edf));
+    for (const auto& spec : request.environment.mounts) mounts.push_back(from_edf(spec));
+    add(hook_mounts(request.contributions, MountPlace::after_edf));
+    if (request.linker) add(linker_mounts(*request.linker, writable));
+    add(hook_mounts(request.contributions, MountPlace::last));
+    return mounts;
 }
 
-// skiff's own mounts, then the standard hooks' (switched in the site configuration), the Slurm
-// hook's (after the /tmp tmpfs), the EDF's, the network hooks' and the linker configuration's.
-Result<void> plan_mounts(const PlanRequest& request, const std::vector<MountOp>& slurm_mounts, LaunchPlan& plan) {
-    plan.mounts = standard_mounts();
-    auto switches = hooks::standard::read_switches(request.site);
-    if (!switches) return Unexpected(switches.error());
-    for (auto& contribution : hooks::standard::contribute(request, *switches)) {
-        plan.hooks.push_back({contribution.hook, {"standard hook, on ([hooks.standard])"}});
-        for (auto& op : contribution.mounts) plan.mounts.push_back(std::move(op));
+// What the hooks report (--dry-run, -v), their variables set where the container has none,
+// and the server one of them starts.
+void add_hook_results(const PlanRequest& request, LaunchPlan& plan) {
+    for (const auto& c : request.contributions) {
+        plan.hooks.push_back({c.hook, c.notes});
+        for (const auto& [name, value] : c.env_defaults)
+            if (!plan.env.contains(name)) plan.env[name] = value;
+        if (c.ssh) plan.ssh = c.ssh;
     }
-    for (const auto& op : slurm_mounts) plan.mounts.push_back(op);
-    for (const auto& spec : request.environment.mounts) plan.mounts.push_back(from_edf(spec));
-    for (auto& op : hook_mounts(request.contributions)) plan.mounts.push_back(std::move(op));
-    for (const auto& c : request.contributions) plan.hooks.push_back({c.hook, c.notes});
-    if (request.linker)
-        for (auto& op : linker_mounts(*request.linker, plan.writable)) plan.mounts.push_back(std::move(op));
-    return {};
 }
 
-Result<ExternalHooks> external_hooks(const PlanRequest& request) {
-    ExternalHooks hooks;
-    if (request.external_hooks.empty()) return hooks;
-    auto settings = hooks::external::read_settings(request.site, request.host.env);
-    if (!settings) return Unexpected(settings.error());
-    hooks.scripts = request.external_hooks;
-    hooks.environment = hooks::external::hook_environment(request.host.env, request.environment.annotations);
-    hooks.fixed_env = names_above_hooks(request);
-    hooks.timeout_s = settings->timeout_s;
+ExternalHooks external_hooks(const PlanRequest& request) {
+    ExternalHooks hooks = request.external_hooks;
+    if (!hooks.scripts.empty()) hooks.fixed_env = names_above_hooks(request);
     return hooks;
 }
 
@@ -158,21 +143,12 @@ Result<LaunchPlan> make_plan(const PlanRequest& request) {
     if (!overlay) return Unexpected(overlay.error());
     plan.overlay = *overlay;
     plan.ids = id_map(request);
-    auto slurm = hooks::slurm_hook(request.environment, request.host.env, request.host.uid);
-    if (!slurm) return Unexpected(slurm.error());
-    if (auto r = plan_mounts(request, slurm->mounts, plan); !r) return Unexpected(r.error());
-    auto external = external_hooks(request);
-    if (!external) return Unexpected(external.error());
-    plan.external_hooks = std::move(*external);
+    plan.mounts = plan_mounts(request, plan.writable);
+    plan.external_hooks = external_hooks(request);
     auto env = container_environment(request);
     if (!env) return Unexpected(env.error());
     plan.env = std::move(*env);
-    hooks::apply_slurm_env(*slurm, plan.env);
-    if (request.ssh) {
-        plan.ssh = request.ssh;
-        plan.ssh->environment = hooks::ssh_environment_file(plan.env);
-        plan.mounts.push_back(ssh_profile_mount(plan.writable));
-    }
+    add_hook_results(request, plan);
     plan.argv = command_line(request);
     choose_workdir(request, plan);
     return plan;

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "common/error.hpp"
-#include "hooks/contribution.hpp"
 #include "launcher/edf/edf.hpp"
+#include "launcher/plan/contribution.hpp"
 #include "launcher/plan/launch_plan.hpp"
 #include "launcher/site/site_config.hpp"
 
@@ -68,12 +68,9 @@ struct PlanRequest {
     // The user's private directory of cold-launch read profiles (namespaces/squashfs/squashfs_profile.hpp),
     // as a path through a descriptor the caller holds (/proc/self/fd/N); empty: none.
     std::string read_profiles;
-    // com.hooks.ssh: the server's host files and key, read by launcher/cli/ssh_facts; the
-    // planner adds the environment file.
-    std::optional<SshServer> ssh;
-    const site::SiteConfig* site = nullptr;  // loaded once by the CLI; nullptr: none
-    std::vector<std::string> external_hooks;  // hooks.d scripts found on the host, in order
-    std::vector<hooks::Contribution> contributions;  // the network hooks', in hook order
+    const site::SiteConfig* site = nullptr;  // loaded once per launch; nullptr: none
+    ExternalHooks external_hooks;  // hooks.d scripts found on the host, in order; fixed_env unset
+    std::vector<Contribution> contributions;  // the built-in hooks' (hooks/hook.hpp), in table order
 };
 
 Result<LaunchPlan> make_plan(const PlanRequest& request);

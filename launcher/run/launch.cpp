@@ -134,7 +134,7 @@ Result<void> mount_image(const plan::LaunchPlan& plan, Container& c, Timeline& t
 // Step 5b.
 Result<void> install_ssh_files(const plan::LaunchPlan& plan, Container& c) {
     if (!plan.ssh) return {};
-    auto keys = install_ssh(*plan.ssh, c.root.get(), c.ssh_sources);
+    auto keys = install_ssh(*plan.ssh, plan.env, c.root.get(), c.ssh_sources);
     if (!keys) return Unexpected(keys.error());
     c.ssh_keys = std::move(*keys);
     return {};

@@ -55,10 +55,10 @@ Result<void> write_file(int dir_fd, const std::string& name, const std::string& 
     return {};
 }
 
-Result<void> write_files(const plan::SshServer& ssh, int dir_fd) {
+Result<void> write_files(const plan::SshServer& ssh, const EnvMap& env, int dir_fd) {
     const std::string sshd_self = in_ssh_dir("sshd");
     const std::pair<const char*, std::string> private_files[] = {
-        {"authorized_keys", ssh.authorized_keys}, {"environment", ssh.environment}, {"sshd_config", ssh.config}};
+        {"authorized_keys", ssh.authorized_keys}, {"environment", hooks::ssh_environment_file(env)}, {"sshd_config", ssh.config}};
     std::vector<std::pair<std::string, std::string>> scripts = {
         {"session", hooks::ssh_session_script()}, {"sshd", hooks::ssh_loader_script(ssh.loader, "sshd", sshd_self)}};
     for (const auto& helper : ssh.helpers) scripts.emplace_back(helper, hooks::ssh_loader_script(ssh.loader, helper, ""));
@@ -143,14 +143,15 @@ Result<std::vector<UniqueFd>> open_ssh_sources(const plan::SshServer& ssh) {
     return trees;
 }
 
-Result<std::string> install_ssh(const plan::SshServer& ssh, int root_fd, std::vector<UniqueFd>& sources) {
+Result<std::string> install_ssh(const plan::SshServer& ssh, const EnvMap& env, int root_fd,
+                                std::vector<UniqueFd>& sources) {
     auto mountpoint = ns::ensure_in_root(root_fd, hooks::ssh_dir, ns::NodeKind::directory);
     if (!mountpoint) return Unexpected(ssh_error(mountpoint.error()));
     std::string where = "/proc/self/fd/" + std::to_string(mountpoint->get());
     if (auto r = ns::mount_tmpfs(where, "mode=0755,size=1m"); !r) return Unexpected(ssh_error(r.error()));
     auto dir = ns::open_in_root(root_fd, hooks::ssh_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (!dir) return Unexpected(ssh_error(dir.error()));
-    if (auto r = write_files(ssh, dir->get()); !r) return Unexpected(r.error());
+    if (auto r = write_files(ssh, env, dir->get()); !r) return Unexpected(r.error());
     if (auto r = generate_host_key(dir->get(), host_key); !r) return Unexpected(r.error());
     if (auto r = bind_host_files(ssh, root_fd, sources); !r) return Unexpected(r.error());
     auto fingerprints = key_fingerprints(dir->get(), "authorized_keys");

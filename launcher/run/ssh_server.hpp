@@ -19,9 +19,10 @@ Result<void> check_ssh_port(const plan::SshServer& ssh);
 Result<std::vector<UniqueFd>> open_ssh_sources(const plan::SshServer& ssh);
 
 // Step 5, after every other mount: a tmpfs on /.skiff/ssh with the configuration, the key
-// files, the environment and the scripts; the host files bound read-only under host/.
+// files, `env` (the command's environment) and the scripts; the host files bound read-only under host/.
 // Returns the fingerprints of the authorized keys (ssh-keygen -l), for -v.
-Result<std::string> install_ssh(const plan::SshServer& ssh, int root_fd, std::vector<UniqueFd>& sources);
+Result<std::string> install_ssh(const plan::SshServer& ssh, const EnvMap& env, int root_fd,
+                                std::vector<UniqueFd>& sources);
 
 // After the pivot, before dropping privileges: starts sshd and waits until its port accepts
 // connections; an error quotes the end of sshd.log if it exits first.

@@ -1,4 +1,5 @@
 #include "hooks/slurm/slurm_hook.hpp"
+#include "tests/unit/hooks/run_hooks.hpp"
 
 #include <gtest/gtest.h>
 
@@ -40,23 +41,29 @@ TEST(SlurmHook, BindsThePmixDirectoriesAtTheSamePath) {
 TEST(SlurmHook, MapsPmixVariablesOnlyWhereTheContainerHasNone) {
     auto out = slurm_hook({}, step_env(), 1000);
     ASSERT_TRUE(out);
-    EnvMap env{{"PMIX_MCA_gds", "hash"}};
-    apply_slurm_env(*out, env);
-    EXPECT_EQ(env["PMIX_MCA_ptl"], "tcp,usock");
-    EXPECT_EQ(env["PMIX_MCA_gds"], "hash") << "the EDF's value wins";
-    EXPECT_EQ(env["PMIX_MCA_psec"], "native") << "munge is dropped: its socket is not in the container";
+    plan::PlanRequest request;
+    request.host.env = step_env();
+    request.host.uid = 1000;
+    request.environment.env["PMIX_MCA_gds"] = {"hash", {"a.toml", 3}};
+    auto plan = test::plan_with_hooks(request);
+    ASSERT_TRUE(plan) << plan.error().message;
+    EXPECT_EQ(plan->env["PMIX_MCA_ptl"], "tcp,usock");
+    EXPECT_EQ(plan->env["PMIX_MCA_gds"], "hash") << "the EDF's value wins";
+    EXPECT_EQ(plan->env["PMIX_MCA_psec"], "native") << "munge is dropped: its socket is not in the container";
 }
 
 TEST(SlurmHook, MungeOnlySecurityBecomesNative) {
     auto host = step_env();
     host["PMIX_SECURITY_MODE"] = "munge";
-    EnvMap env;
-    apply_slurm_env(*slurm_hook({}, host, 1), env);
-    EXPECT_EQ(env["PMIX_MCA_psec"], "native");
+    auto psec = [](const EnvMap& step) {
+        auto slurm = slurm_hook({}, step, 1);
+        for (const auto& [name, value] : slurm->env)
+            if (name == "PMIX_MCA_psec") return value;
+        return std::string();
+    };
+    EXPECT_EQ(psec(host), "native");
     host["PMIX_SECURITY_MODE"] = "native,munge,none";
-    env.clear();
-    apply_slurm_env(*slurm_hook({}, host, 1), env);
-    EXPECT_EQ(env["PMIX_MCA_psec"], "native,none");
+    EXPECT_EQ(psec(host), "native,none");
 }
 
 TEST(SlurmHook, SwitchedOffByAnnotationOrTheCeVariable) {

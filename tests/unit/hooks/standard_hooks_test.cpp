@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "launcher/site/site_table.hpp"
+#include "tests/unit/hooks/run_hooks.hpp"
 #include "tests/unit/hooks/site_text.hpp"
 
 namespace skiff::hooks::standard {
@@ -14,6 +15,18 @@ plan::PlanRequest request() {
     r.host = {1000, 100, "alice", "users", "/home/alice", "/bin/bash", {{"HOME", "/users/alice"}}};
     r.image_facts.passwd = "root:x:0:0:root:/root:/bin/sh\n";
     return r;
+}
+
+// The standard hooks' contributions under `s`, through the hook table as a launch runs them.
+std::vector<Contribution> contribute(plan::PlanRequest r, const Switches& s) {
+    auto yes = [](bool on) { return on ? std::string("true") : std::string("false"); };
+    auto site = test::site_text("[hooks.standard]\npasswd = " + yes(s.passwd) + "\nlocaltime = " + yes(s.localtime) +
+                                "\nhome = " + yes(s.home) + "\nshm = " + yes(s.shm) + "\n");
+    r.site = &site;
+    constexpr std::string_view standard[] = {"shm", "passwd", "localtime", "home"};
+    auto contributions = test::run_hooks(r, standard);
+    EXPECT_TRUE(contributions) << contributions.error().message;
+    return contributions ? *contributions : std::vector<Contribution>{};
 }
 
 std::vector<std::string> names(const std::vector<Contribution>& contributions) {
@@ -111,6 +124,8 @@ TEST(StandardHooks, ShmIsTheHostsOrAPrivateTmpfs) {
     EXPECT_EQ(own.kind, plan::MountKind::tmpfs);
     EXPECT_EQ(own.destination, "/dev/shm");
     EXPECT_EQ(own.options, "mode=1777");
+    EXPECT_EQ(c[0].notes, std::vector<std::string>{"standard hook, off ([hooks.standard]): a private tmpfs on /dev/shm"})
+        << "--dry-run must not say 'on' for a switched-off shm";
 }
 
 TEST(SwitchWords, AcceptedAndRefused) {

@@ -5,6 +5,9 @@
 #include <algorithm>
 
 #include "launcher/plan/planner.hpp"
+#include "hooks/external/external_settings.hpp"
+#include "hooks/external/hook_environment.hpp"
+#include "tests/unit/hooks/run_hooks.hpp"
 #include "launcher/plan/render.hpp"
 #include "tests/unit/hooks/site_text.hpp"
 
@@ -47,7 +50,7 @@ TEST(PlannerHooks, StandardHooksComeAfterSkiffsMountsAndBeforeTheEdfs) {
     auto site = test::site_text("[hooks.standard]\nhome = true\n");
     auto r = request();
     r.site = &site;
-    auto plan = make_plan(r);
+    auto plan = test::plan_with_hooks(r);
     ASSERT_TRUE(plan) << plan.error().message;
     EXPECT_EQ(destinations(*plan),
               (std::vector<std::string>{"/dev", "/proc", "/sys", "/tmp", "/etc/hosts", "/etc/resolv.conf", "/dev/shm",
@@ -61,7 +64,7 @@ TEST(PlannerHooks, SwitchedOffHooksContributeNothing) {
     auto site = test::site_text("[hooks.standard]\npasswd = false\nlocaltime = false\n");
     auto r = request();
     r.site = &site;
-    auto plan = make_plan(r);
+    auto plan = test::plan_with_hooks(r);
     ASSERT_TRUE(plan) << plan.error().message;
     auto d = destinations(*plan);
     EXPECT_EQ(std::count(d.begin(), d.end(), "/etc/passwd"), 0);
@@ -73,7 +76,7 @@ TEST(PlannerHooks, SiteConfigurationErrorsStopThePlan) {
     auto site = test::site_text("[hooks.standard]\nshm = \"maybe\"\n");
     auto r = request();
     r.site = &site;
-    auto plan = make_plan(r);
+    auto plan = test::plan_with_hooks(r);
     ASSERT_FALSE(plan);
     EXPECT_EQ(plan.error().message, "/etc/skiff/skiff.toml:2: hooks.standard.shm must be true or false, not 'maybe'");
 }
@@ -82,11 +85,14 @@ TEST(PlannerHooks, ExternalHooksGetAnnotationsAndCannotChangeEnvOrTaskVariables)
     auto site = test::site_text("[hooks.external]\ntimeout_s = 9\n");
     auto r = request();
     r.site = &site;
-    r.external_hooks = {"/etc/skiff/hooks.d/10-a.sh", "/users/alice/.config/enroot/hooks.d/10-b.sh"};
-    auto plan = make_plan(r);
+    // As launcher/gather fills them in.
+    r.external_hooks.scripts = {"/etc/skiff/hooks.d/10-a.sh", "/users/alice/.config/enroot/hooks.d/10-b.sh"};
+    r.external_hooks.timeout_s = hooks::external::read_settings(&site, r.host.env)->timeout_s;
+    r.external_hooks.environment = hooks::external::hook_environment(r.host.env, r.environment.annotations);
+    auto plan = test::plan_with_hooks(r);
     ASSERT_TRUE(plan) << plan.error().message;
     const auto& hooks = plan->external_hooks;
-    EXPECT_EQ(hooks.scripts, r.external_hooks);
+    EXPECT_EQ(hooks.scripts, r.external_hooks.scripts);
     EXPECT_EQ(hooks.timeout_s, 9);
     EXPECT_EQ(hooks.environment.at("OCI_ANNOTATION_com__site__dcgm"), "on");
     EXPECT_EQ(hooks.environment.at("HOME"), "/users/alice");
@@ -101,7 +107,7 @@ TEST(PlannerHooks, ExternalHooksGetAnnotationsAndCannotChangeEnvOrTaskVariables)
 }
 
 TEST(PlannerHooks, NoExternalHooksNoHookEnvironment) {
-    auto plan = make_plan(request());
+    auto plan = test::plan_with_hooks(request());
     ASSERT_TRUE(plan);
     EXPECT_TRUE(plan->external_hooks.scripts.empty());
     EXPECT_TRUE(plan->external_hooks.environment.empty());

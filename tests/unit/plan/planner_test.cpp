@@ -1,6 +1,8 @@
 // The pure planner: golden --dry-run output and each rule of the environment, identity,
 // command and workdir decisions.
 #include "launcher/plan/planner.hpp"
+#include "hooks/ssh/ssh_files.hpp"
+#include "tests/unit/hooks/run_hooks.hpp"
 
 #include <gtest/gtest.h>
 
@@ -57,14 +59,14 @@ std::string golden(const std::string& name, const std::string& actual) {
 }
 
 TEST(Planner, GoldenDryRun) {
-    auto plan = make_plan(basic_request());
+    auto plan = test::plan_with_hooks(basic_request());
     ASSERT_TRUE(plan) << plan.error().message;
     auto text = render(*plan);
     EXPECT_EQ(text, golden("plan_basic.txt", text)) << "set SKIFF_UPDATE_GOLDEN=1 to accept a deliberate change";
 }
 
 TEST(Planner, EnvironmentLayers) {
-    auto plan = make_plan(basic_request());
+    auto plan = test::plan_with_hooks(basic_request());
     ASSERT_TRUE(plan);
     const auto& env = plan->env;
     EXPECT_EQ(env.at("PATH"), "/opt/app/bin:/usr/bin:/bin") << "[env] ${PATH} extends the image's PATH";
@@ -79,7 +81,7 @@ TEST(Planner, DefaultPathWhenImageSetsNone) {
     auto request = basic_request();
     request.image_facts.env.clear();
     request.environment.env.erase("PATH");
-    auto plan = make_plan(request);
+    auto plan = test::plan_with_hooks(request);
     ASSERT_TRUE(plan);
     EXPECT_EQ(plan->env.at("PATH"), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 }
@@ -87,7 +89,7 @@ TEST(Planner, DefaultPathWhenImageSetsNone) {
 TEST(Planner, EnvValueMayOverrideATaskVariable) {
     auto request = basic_request();
     request.environment.env["SLURM_JOB_ID"] = {"pinned", at(9)};
-    auto plan = make_plan(request);
+    auto plan = test::plan_with_hooks(request);
     ASSERT_TRUE(plan);
     EXPECT_EQ(plan->env.at("SLURM_JOB_ID"), "pinned");
 }
@@ -95,14 +97,14 @@ TEST(Planner, EnvValueMayOverrideATaskVariable) {
 TEST(Planner, UndefinedVariableInEnvIsAnErrorWithItsLocation) {
     auto request = basic_request();
     request.environment.env["X"] = {"${NOT_SET_ANYWHERE}", at(10)};
-    auto plan = make_plan(request);
+    auto plan = test::plan_with_hooks(request);
     ASSERT_FALSE(plan);
     EXPECT_NE(plan.error().message.find("/u/.edf/job.toml:10"), std::string::npos) << plan.error().message;
     EXPECT_NE(plan.error().message.find("NOT_SET_ANYWHERE"), std::string::npos) << plan.error().message;
 }
 
 TEST(Planner, UserGetsAPasswdAndGroupEntry) {
-    auto plan = make_plan(basic_request());
+    auto plan = test::plan_with_hooks(basic_request());
     ASSERT_TRUE(plan);
     std::string passwd, group;
     for (const auto& op : plan->mounts) {
@@ -119,7 +121,7 @@ TEST(Planner, AnImageEntryForTheIdsIsKeptAndNotDuplicated) {
     // with the uid in another field must not count as matches for the group.
     request.image_facts.passwd = "root:x:0:0:root:/root:/bin/sh\nbob:x:1000:1000::/home/bob:/bin/sh";
     request.image_facts.group = "short\n\nstaff:x:50:100\n";
-    auto plan = make_plan(request);
+    auto plan = test::plan_with_hooks(request);
     ASSERT_TRUE(plan);
     std::string passwd, group;
     for (const auto& op : plan->mounts) {
@@ -133,7 +135,7 @@ TEST(Planner, AnImageEntryForTheIdsIsKeptAndNotDuplicated) {
 TEST(Planner, RootMapsToZeroAndReusesTheImagesRootEntry) {
     auto request = basic_request();
     request.map_root = true;
-    auto plan = make_plan(request);
+    auto plan = test::plan_with_hooks(request);
     ASSERT_TRUE(plan);
     EXPECT_EQ(plan->ids.inside_uid, 0u);
     EXPECT_EQ(plan->ids.inside_gid, 0u);
@@ -148,32 +150,32 @@ TEST(Planner, RootMapsToZeroAndReusesTheImagesRootEntry) {
 TEST(Planner, EntrypointPrefixesTheCommand) {
     auto request = basic_request();
     request.image_facts.entrypoint = {"/etc/rc"};
-    EXPECT_EQ(make_plan(request)->argv, (std::vector<std::string>{"python", "train.py"})) << "off by default";
+    EXPECT_EQ(test::plan_with_hooks(request)->argv, (std::vector<std::string>{"python", "train.py"})) << "off by default";
     request.environment.entrypoint = {true, at(5)};
-    EXPECT_EQ(make_plan(request)->argv, (std::vector<std::string>{"/etc/rc", "python", "train.py"}));
+    EXPECT_EQ(test::plan_with_hooks(request)->argv, (std::vector<std::string>{"/etc/rc", "python", "train.py"}));
 }
 
 TEST(Planner, NoCommandRunsTheImagesCmdElseAShell) {
     auto request = basic_request();
     request.command.clear();
-    EXPECT_EQ(make_plan(request)->argv, (std::vector<std::string>{"/bin/sh"}));
+    EXPECT_EQ(test::plan_with_hooks(request)->argv, (std::vector<std::string>{"/bin/sh"}));
     request.image_facts.cmd = {"/usr/bin/app", "--serve"};
-    EXPECT_EQ(make_plan(request)->argv, (std::vector<std::string>{"/usr/bin/app", "--serve"}));
+    EXPECT_EQ(test::plan_with_hooks(request)->argv, (std::vector<std::string>{"/usr/bin/app", "--serve"}));
 }
 
 TEST(Planner, WorkdirFromEdfElseImageElseRoot) {
     auto request = basic_request();
     request.image_facts.workdir = "/opt";
-    EXPECT_EQ(make_plan(request)->workdir, "/work");
-    EXPECT_EQ(make_plan(request)->workdir_origin, "/u/.edf/job.toml:2");
+    EXPECT_EQ(test::plan_with_hooks(request)->workdir, "/work");
+    EXPECT_EQ(test::plan_with_hooks(request)->workdir_origin, "/u/.edf/job.toml:2");
     request.environment.workdir.reset();
-    EXPECT_EQ(make_plan(request)->workdir, "/opt");
+    EXPECT_EQ(test::plan_with_hooks(request)->workdir, "/opt");
     request.image_facts.workdir.reset();
-    EXPECT_EQ(make_plan(request)->workdir, "/");
+    EXPECT_EQ(test::plan_with_hooks(request)->workdir, "/");
 }
 
 TEST(Planner, MountsKeepEdfOrderAfterTheStandardOnes) {
-    auto plan = make_plan(basic_request());
+    auto plan = test::plan_with_hooks(basic_request());
     ASSERT_TRUE(plan);
     ASSERT_GE(plan->mounts.size(), 2u);
     const auto& data = plan->mounts[plan->mounts.size() - 2];
@@ -189,7 +191,7 @@ TEST(Planner, MountsKeepEdfOrderAfterTheStandardOnes) {
 TEST(Planner, ReadOnlyRoot) {
     auto request = basic_request();
     request.environment.writable = {false, at(3)};
-    EXPECT_FALSE(make_plan(request)->writable);
+    EXPECT_FALSE(test::plan_with_hooks(request)->writable);
 }
 
 }  // namespace
@@ -199,7 +201,7 @@ namespace skiff::plan {
 namespace {
 
 TEST(PlannerServing, SquashfsImageGoesWarmThroughOneServerPerIdentityAndJob) {
-    auto plan = make_plan(basic_request());
+    auto plan = test::plan_with_hooks(basic_request());
     ASSERT_TRUE(plan) << plan.error().message;
     EXPECT_TRUE(plan->serving.warm);
     EXPECT_EQ(plan->serving.server_directory, "/run/user/1000/skiff/servers");
@@ -210,28 +212,28 @@ TEST(PlannerServing, SquashfsImageGoesWarmThroughOneServerPerIdentityAndJob) {
 TEST(PlannerServing, ColdWhenAskedForWhenADirectoryOrWithoutRuntimeDirectory) {
     auto request = basic_request();
     request.cold = true;
-    EXPECT_EQ(make_plan(request)->serving.cold_reason, "--cold");
+    EXPECT_EQ(test::plan_with_hooks(request)->serving.cold_reason, "--cold");
     request = basic_request();
     request.image.kind = image::ImageSource::Kind::directory;
-    EXPECT_FALSE(make_plan(request)->serving.warm);
+    EXPECT_FALSE(test::plan_with_hooks(request)->serving.warm);
     request = basic_request();
     request.server_directory.reset();
     request.server_directory_problem = "runtime directory is not private";
-    auto plan = make_plan(request);
+    auto plan = test::plan_with_hooks(request);
     EXPECT_FALSE(plan->serving.warm);
     EXPECT_EQ(plan->serving.cold_reason, "runtime directory is not private");
 }
 
 TEST(PlannerServing, SparesFromTheEnvironment) {
     auto request = basic_request();
-    EXPECT_EQ(make_plan(request)->serving.spares, 2);
+    EXPECT_EQ(test::plan_with_hooks(request)->serving.spares, 2);
     request.host.env["SKIFF_WARM_SPARES"] = "0";
-    EXPECT_EQ(make_plan(request)->serving.spares, 0);
+    EXPECT_EQ(test::plan_with_hooks(request)->serving.spares, 0);
     request.host.env["SKIFF_WARM_SPARES"] = "1000";
-    EXPECT_EQ(make_plan(request)->serving.spares, 64);
+    EXPECT_EQ(test::plan_with_hooks(request)->serving.spares, 64);
     for (const char* bad : {"two", "-1", "2x"}) {
         request.host.env["SKIFF_WARM_SPARES"] = bad;
-        auto plan = make_plan(request);
+        auto plan = test::plan_with_hooks(request);
         ASSERT_FALSE(plan) << bad;
         EXPECT_EQ(plan.error().message, std::string("SKIFF_WARM_SPARES='") + bad + "' is not a number of spares (0: none)");
     }
@@ -240,10 +242,10 @@ TEST(PlannerServing, SparesFromTheEnvironment) {
 TEST(PlannerServing, IdleTimeoutFromTheEnvironment) {
     auto request = basic_request();
     request.host.env["SKIFF_SERVER_IDLE"] = "5";
-    EXPECT_EQ(make_plan(request)->serving.idle_seconds, 5);
+    EXPECT_EQ(test::plan_with_hooks(request)->serving.idle_seconds, 5);
     for (const char* bad : {"5s", "-1", "x", "99999999999"}) {
         request.host.env["SKIFF_SERVER_IDLE"] = bad;
-        auto plan = make_plan(request);
+        auto plan = test::plan_with_hooks(request);
         ASSERT_FALSE(plan) << bad;
         EXPECT_EQ(plan.error().message, std::string("SKIFF_SERVER_IDLE='") + bad + "' is not a number of seconds");
     }
@@ -259,28 +261,34 @@ TEST(Planner, SshServerGetsTheEnvironmentAProfileSnippetAndNoTtyGroup) {
     auto request = basic_request();
     request.image_facts.group = "root:x:0:\ntty:x:5:\nusers:x:100:\n";
     request.environment.env["NCCL_NET"] = {"AWS Libfabric", at(9)};
-    request.ssh = SshServer{};
-    request.ssh->port = 2222;
-    request.ssh->key_file = "/home/alice/.ssh/id.pub";
-    auto plan = make_plan(request);
+    request.environment.annotations["com.hooks.ssh.enabled"] = {"true", at(10)};
+    Contribution ssh;
+    ssh.hook = "ssh";
+    ssh.place = MountPlace::last;
+    ssh.ssh = SshServer{};
+    ssh.ssh->port = 2222;
+    ssh.ssh->key_file = "/home/alice/.ssh/id.pub";
+    ssh.mounts.push_back(MountOp{});
+    ssh.mounts.back().destination = "/etc/profile.d/zz-skiff-ssh.sh";
+    request.contributions.push_back(ssh);
+    auto plan = test::plan_with_hooks(request);
     ASSERT_TRUE(plan) << plan.error().message;
     ASSERT_TRUE(plan->ssh);
-    EXPECT_NE(plan->ssh->environment.find("export NCCL_NET='AWS Libfabric'\n"), std::string::npos);
-    EXPECT_EQ(plan->ssh->environment.find("SLURM_PROCID"), std::string::npos);
-    bool profile = false;
+    std::string environment = hooks::ssh_environment_file(plan->env);
+    EXPECT_NE(environment.find("export NCCL_NET='AWS Libfabric'\n"), std::string::npos);
+    EXPECT_EQ(environment.find("SLURM_PROCID"), std::string::npos);
     for (const auto& op : plan->mounts) {
         if (op.destination == "/etc/group") {
             EXPECT_EQ(op.content, "root:x:0:\nusers:x:100:\n");
         }
-        profile = profile || (op.destination == "/etc/profile.d/zz-skiff-ssh.sh" && op.kind == MountKind::write);
     }
-    EXPECT_TRUE(profile);
+    EXPECT_EQ(plan->mounts.back().destination, "/etc/profile.d/zz-skiff-ssh.sh") << "the SSH hook's mounts come last";
     EXPECT_NE(render(*plan).find("ssh      sshd on 0.0.0.0:2222, key /home/alice/.ssh/id.pub"), std::string::npos);
 }
 
 // A cxi and an aws_ofi_nccl contribution as the hooks would make them.
-std::vector<hooks::Contribution> network_contributions() {
-    hooks::Contribution cxi{"cxi", {}, {}, {{"FI_PROVIDER_PATH", "/.skiff/lib/libfabric"}}, {}, {}};
+std::vector<plan::Contribution> network_contributions() {
+    plan::Contribution cxi{"cxi", {}, {}, {{"FI_PROVIDER_PATH", "/.skiff/lib/libfabric"}}, {}, {}};
     cxi.libraries = {{"/usr/lib64/libfabric.so.1.22.0", "libfabric.so.1", {}, "site library"},
                      {"/usr/lib64/libcxi.so.1.5.0", "libcxi.so.1", {}, "needed by libfabric.so.1"}};
     MountOp device;
@@ -290,7 +298,7 @@ std::vector<hooks::Contribution> network_contributions() {
     device.origin = "hook cxi: device";
     cxi.mounts = {device};
     cxi.notes = {"on: site default (/etc/skiff/skiff.toml)", "device /dev/cxi0"};
-    hooks::Contribution nccl{"aws_ofi_nccl", {}, {}, {{"NCCL_NET", "AWS Libfabric"}, {"NCCL_PROTO", "^LL128"}}, {}, {}};
+    plan::Contribution nccl{"aws_ofi_nccl", {}, {}, {{"NCCL_NET", "AWS Libfabric"}, {"NCCL_PROTO", "^LL128"}}, {}, {}};
     nccl.libraries = {{"/opt/ofi/dl/lib/libnccl-net.so", "libnccl-net.so", {"libnccl-net-ofi.so"}, "NCCL plugin"}};
     nccl.notes = {"on: com.hooks.aws_ofi_nccl.enabled=true (command line)"};
     return {cxi, nccl};
@@ -299,7 +307,7 @@ std::vector<hooks::Contribution> network_contributions() {
 TEST(PlannerHooks, GoldenDryRunWithNetworkHooks) {
     auto request = basic_request();
     request.contributions = network_contributions();
-    auto plan = make_plan(request);
+    auto plan = test::plan_with_hooks(request);
     ASSERT_TRUE(plan) << plan.error().message;
     auto text = render(*plan);
     EXPECT_EQ(text, golden("plan_hooks.txt", text)) << "set SKIFF_UPDATE_GOLDEN=1 to accept a deliberate change";
@@ -308,7 +316,7 @@ TEST(PlannerHooks, GoldenDryRunWithNetworkHooks) {
 TEST(PlannerHooks, LibrariesGoToTheirPrivateTmpfsAfterTheEdfMounts) {
     auto request = basic_request();
     request.contributions = network_contributions();
-    auto plan = make_plan(request);
+    auto plan = test::plan_with_hooks(request);
     ASSERT_TRUE(plan);
     std::vector<std::string> tail;
     for (std::size_t i = plan->mounts.size() - 5; i < plan->mounts.size(); ++i) tail.push_back(plan->mounts[i].destination);
@@ -325,20 +333,20 @@ TEST(PlannerHooks, HookEnvironmentOverridesHostAndImageAndTheEdfOverridesIt) {
     request.contributions = network_contributions();
     request.host.env["NCCL_NET"] = "Socket";
     request.image_facts.env.push_back({"NCCL_PROTO", "Simple"});
-    auto plan = make_plan(request);
+    auto plan = test::plan_with_hooks(request);
     ASSERT_TRUE(plan);
     EXPECT_EQ(plan->env.at("NCCL_NET"), "AWS Libfabric");
     EXPECT_EQ(plan->env.at("NCCL_PROTO"), "^LL128");
     request.environment.env["NCCL_PROTO"] = {"LL", at(11)};
     request.environment.env["FI_PROVIDER_PATH"] = {"", at(12)};
-    plan = make_plan(request);
+    plan = test::plan_with_hooks(request);
     ASSERT_TRUE(plan);
     EXPECT_EQ(plan->env.at("NCCL_PROTO"), "LL") << "the EDF has the last word";
     EXPECT_FALSE(plan->env.contains("FI_PROVIDER_PATH"));
 }
 
 TEST(PlannerHooks, NoHooksNoPrivateTmpfs) {
-    auto plan = make_plan(basic_request());
+    auto plan = test::plan_with_hooks(basic_request());
     ASSERT_TRUE(plan);
     for (const auto& op : plan->mounts) EXPECT_NE(op.destination, "/.skiff");
     for (const auto& hook : plan->hooks) EXPECT_EQ(hook.notes, (std::vector<std::string>{"standard hook, on ([hooks.standard])"}));

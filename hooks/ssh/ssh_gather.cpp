@@ -1,4 +1,4 @@
-#include "launcher/gather/ssh_facts.hpp"
+#include "hooks/ssh/ssh_gather.hpp"
 
 #include "common/read_small_file.hpp"
 #include "hooks/ssh/find_server.hpp"
@@ -6,21 +6,19 @@
 #include "hooks/ssh/ssh_files.hpp"
 #include "hooks/ssh/ssh_hook.hpp"
 
-namespace skiff::gather {
+namespace skiff::hooks {
 namespace {
-
-namespace ssh = hooks::ssh;
 
 constexpr std::size_t max_key_file_bytes = 1 << 20;
 
 std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
-Result<std::string> authorized_keys(const hooks::SshSettings& settings) {
+Result<std::string> authorized_keys(const SshSettings& settings) {
     auto text = read_small_file(settings.key_file, max_key_file_bytes);
     if (!text)
         return fail(settings.key_origin + ": com.hooks.ssh.authorize_ssh_key: cannot read '" + settings.key_file +
                     "'; give the path of a readable public key file");
-    if (auto r = hooks::check_public_keys(*text, settings.key_file); !r) return Unexpected(r.error());
+    if (auto r = check_public_keys(*text, settings.key_file); !r) return Unexpected(r.error());
     return std::move(*text);
 }
 
@@ -41,17 +39,22 @@ Result<HostServer> find_host_server(const ssh::SshSite& site) {
     return HostServer{std::move(*programs), std::move(*closure)};
 }
 
-}  // namespace
+// The server and how its programs were found.
+struct SshFacts {
+    plan::SshServer server;
+    std::vector<std::string> notes;
+};
 
-Result<std::optional<plan::SshServer>> read_ssh_facts(const edf::Environment& environment, bool map_root,
+Result<std::optional<SshFacts>> read_ssh_facts(const edf::Environment& environment, bool map_root,
                                                       const site::SiteConfig* site_config) {
-    if (!hooks::ssh_requested(environment)) return std::optional<plan::SshServer>{};
+    if (!ssh_requested(environment)) return std::optional<SshFacts>{};
     auto site = ssh::read_ssh_site(site_config, ssh::HostView{});
     if (!site) return Unexpected(site.error());
-    auto settings = hooks::ssh_settings(environment, map_root, site->default_port.value_or(hooks::default_ssh_port));
+    auto settings = ssh_settings(environment, map_root, site->default_port.value_or(default_ssh_port));
     if (!settings) return Unexpected(settings.error());
-    if (!*settings) return std::optional<plan::SshServer>{};
-    plan::SshServer server;
+    if (!*settings) return std::optional<SshFacts>{};
+    SshFacts facts;
+    plan::SshServer& server = facts.server;
     server.port = (*settings)->port;
     server.key_file = (*settings)->key_file;
     auto keys = authorized_keys(**settings);
@@ -60,8 +63,8 @@ Result<std::optional<plan::SshServer>> read_ssh_facts(const edf::Environment& en
     auto host = find_host_server(*site);
     if (!host) return Unexpected(host.error());
     server.loader = base_name(host->closure.loader);
-    server.config = hooks::sshd_config(server.port, ssh::features_of(host->programs.version));
-    server.notes = std::move(host->programs.notes);
+    server.config = sshd_config(server.port, ssh::features_of(host->programs.version));
+    facts.notes = std::move(host->programs.notes);
     server.host_files.emplace_back(host->closure.loader, server.loader);
     for (ssh::Program program : ssh::all_programs)
         if (const auto& path = host->programs.path(program)) {
@@ -70,11 +73,44 @@ Result<std::optional<plan::SshServer>> read_ssh_facts(const edf::Environment& en
             if (program != ssh::Program::sshd) server.helpers.push_back(name);
         }
     for (const auto& [soname, path] : host->closure.libraries) server.host_files.emplace_back(path, "lib/" + soname);
-    return std::optional<plan::SshServer>(std::move(server));
+    return std::optional<SshFacts>(std::move(facts));
+}
+
+// Through the writable layer, or bound read-only on a read-only root (hooks.md §3.4).
+plan::MountOp ssh_profile_mount(bool writable_root) {
+    plan::MountOp op;
+    op.kind = writable_root ? plan::MountKind::write : plan::MountKind::file;
+    op.destination = ssh_profile_path;
+    op.read_only = true;
+    op.create = plan::CreatePolicy::file;
+    op.content = ssh_profile_snippet();
+    op.optional_destination = true;
+    op.origin = "ssh hook";
+    return op;
+}
+
+}  // namespace
+
+Result<std::optional<HookFacts>> gather_ssh(const plan::PlanRequest& request, SharedFacts&, Diagnostics&) {
+    auto facts = read_ssh_facts(request.environment, request.map_root, request.site);
+    if (!facts) return Unexpected(facts.error());
+    if (!*facts) return std::optional<HookFacts>{};
+    return std::optional<HookFacts>(std::move(**facts));
+}
+
+Result<Contribution> contribute_ssh(const HookFacts& facts, const plan::PlanRequest& request) {
+    const auto& ssh = std::any_cast<const SshFacts&>(facts);
+    Contribution c;
+    c.hook = "ssh";
+    c.place = plan::MountPlace::last;
+    c.ssh = ssh.server;
+    c.mounts.push_back(ssh_profile_mount(request.environment.writable.value));
+    c.notes = ssh.notes;
+    return c;
 }
 
 Result<void> check_ssh_host(const edf::Environment& environment, const site::SiteConfig* site_config) {
-    if (!hooks::ssh_requested(environment)) return {};
+    if (!ssh_requested(environment)) return {};
     auto site = ssh::read_ssh_site(site_config, ssh::HostView{});
     if (!site) return Unexpected(site.error());
     auto host = find_host_server(*site);
@@ -82,4 +118,4 @@ Result<void> check_ssh_host(const edf::Environment& environment, const site::Sit
     return {};
 }
 
-}  // namespace skiff::gather
+}  // namespace skiff::hooks

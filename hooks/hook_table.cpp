@@ -1,0 +1,71 @@
+#include <algorithm>
+#include <array>
+#include <tuple>
+
+#include "hooks/hook.hpp"
+#include "hooks/network_gather.hpp"
+#include "hooks/slurm/slurm_hook.hpp"
+#include "hooks/ssh/ssh_gather.hpp"
+#include "hooks/standard/standard_hooks.hpp"
+#include "launcher/edf/suggest.hpp"
+
+namespace skiff::hooks {
+namespace {
+
+constexpr std::array<std::string_view, 1> enabled_only = {"enabled"};
+constexpr std::array<std::string_view, 2> nccl_settings = {"enabled", "variant"};
+constexpr std::array<std::string_view, 3> ssh_settings = {"enabled", "authorize_ssh_key", "port"};
+
+// The built-in hooks, in the order they contribute (hooks.md). The standard hooks' mounts come
+// before the EDF's, the network hooks' after them, and the SSH hook's last.
+constexpr std::array<Hook, 8> hook_table{{
+    {"shm", {}, "hooks.standard", standard::gather_shm, standard::contribute_shm},
+    {"passwd", {}, "hooks.standard", standard::gather_passwd, standard::contribute_passwd},
+    {"localtime", {}, "hooks.standard", standard::gather_localtime, standard::contribute_localtime},
+    {"home", {}, "hooks.standard", standard::gather_home, standard::contribute_home},
+    {"slurm", enabled_only, "", gather_slurm, contribute_slurm},
+    {"cxi", enabled_only, "hooks.cxi", gather_cxi, gathered_contribution},
+    {"aws_ofi_nccl", nccl_settings, "hooks.aws_ofi_nccl", gather_nccl, gathered_contribution},
+    {"ssh", ssh_settings, "hooks.ssh", gather_ssh, contribute_ssh},
+}};
+
+constexpr std::string_view hook_prefix = "com.hooks.";
+
+const Hook* find_hook(std::string_view name) {
+    for (const Hook& hook : hook_table)
+        if (hook.name == name && !hook.settings.empty()) return &hook;
+    return nullptr;
+}
+
+}  // namespace
+
+std::span<const Hook> builtin_hooks() { return hook_table; }
+
+std::string setting_warning(std::string_view key) {
+    if (!key.starts_with(hook_prefix)) return {};
+    std::string_view rest = key.substr(hook_prefix.size());
+    std::size_t dot = rest.find('.');
+    if (dot == std::string_view::npos) return {};
+    const Hook* hook = find_hook(rest.substr(0, dot));
+    if (!hook) return {};
+    std::string_view setting = rest.substr(dot + 1);
+    if (std::find(hook->settings.begin(), hook->settings.end(), setting) != hook->settings.end()) return {};
+    std::string valid;
+    for (std::string_view name : hook->settings) valid += (valid.empty() ? "" : " ") + std::string(name);
+    return "annotation '" + std::string(key) + "' is not a setting of the built-in " + std::string(hook->name) +
+           " hook" + edf::did_you_mean(setting, hook->settings) + "; valid: " + valid;
+}
+
+std::vector<std::string> annotation_warnings(const edf::Environment& environment) {
+    std::vector<std::pair<edf::Origin, std::string>> found;
+    for (const auto& [key, value] : environment.annotations)
+        if (std::string warning = setting_warning(key); !warning.empty()) found.emplace_back(value.origin, warning);
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.first.file, a.first.line) < std::tie(b.first.file, b.first.line);
+    });
+    std::vector<std::string> warnings;
+    for (const auto& [origin, warning] : found) warnings.push_back(origin.str() + ": " + warning);
+    return warnings;
+}
+
+}  // namespace skiff::hooks
