@@ -11,6 +11,7 @@
 #include "namespaces/image_server/image_server.hpp"
 #include "namespaces/image_server/spare_namespaces.hpp"
 #include "namespaces/oom_score.hpp"
+#include "namespaces/process_title.hpp"
 #include "namespaces/spawn.hpp"
 
 namespace skiff::run {
@@ -76,8 +77,10 @@ SysResult<ns::SpareNamespaces> build_one(const plan::LaunchPlan& plan, const std
 }
 
 // Keeps only `go` and the servers' directory (fd 3 and up) of the launch: not its
-// connection, clone or spare.
+// connection, clone or spare. In ps it is no longer the launch it was forked from (a command
+// that has long finished, seemingly still running) but the image's builder.
 void detach(const plan::LaunchPlan& plan, int go) {
+    (void)ns::set_process_title({"skiff", "__spare-builder", plan.image.path}, "skiff-spare");
     ns::close_descriptors_from(3, {go, plan.serving.server_directory_fd});
     int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);
