@@ -17,6 +17,8 @@
 namespace skiff::spank {
 namespace {
 
+constexpr int holder_ready_fd = 3;  // `skiff __container-holder READY_FD ...`: it says "R" there
+
 bool private_dir(const std::string& path, std::string& error) {
     if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
         error = "cannot create " + path + ": " + std::strerror(errno);
@@ -38,8 +40,8 @@ Result<run::HolderState> running_holder(const std::string& file) {
 }
 
 // The holder is nobody's child (no task waits for it), in a session of its own. It gets the
-// task's stdout and stderr, /dev/null as stdin and the ready pipe as fd 3, and nothing else:
-// never the task's PMI socket or pipes.
+// task's stdout and stderr, /dev/null as stdin and the ready pipe, and nothing else: never the
+// task's PMI socket or pipes.
 bool start_holder(const Settings& settings, const std::string& value, const Environment& job_env,
                   const std::string& state, pid_t stepd, std::string& error) {
     int pipe_fds[2];
@@ -50,9 +52,10 @@ bool start_holder(const Settings& settings, const std::string& value, const Envi
     UniqueFd ready_in(pipe_fds[0]), ready_out(pipe_fds[1]);
     UniqueFd null_fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
     ns::SpawnSpec spec{settings.skiff,
-                       {"skiff", "__container-holder", "3", std::to_string(stepd), state, "-e", value},
+                       {"skiff", "__container-holder", std::to_string(holder_ready_fd), std::to_string(stepd), state,
+                        "-e", value},
                        job_env,
-                       {{null_fd.get(), STDIN_FILENO}, {ready_out.get(), 3}}};
+                       {{null_fd.get(), STDIN_FILENO}, {ready_out.get(), holder_ready_fd}}};
     auto started = ns::spawn_detached(spec);
     ready_out.reset();
     if (!started) {
