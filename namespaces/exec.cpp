@@ -12,8 +12,14 @@
 
 namespace skiff::ns {
 
+namespace {
+// The bounding set is dropped up to here, not to this build's CAP_LAST_CAP: the kernel may know
+// capabilities that the headers skiff was built with do not (64: the width of its masks).
+constexpr unsigned long highest_capability = 63;
+}  // namespace
+
 SysResult<void> drop_privileges() {
-    for (unsigned long cap = 0; cap <= CAP_LAST_CAP; ++cap) {
+    for (unsigned long cap = 0; cap <= highest_capability; ++cap) {
         // EINVAL: a capability this kernel does not know; nothing to drop.
         if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
             return sys_fail("prctl PR_CAPBSET_DROP", std::to_string(cap));

@@ -9,7 +9,7 @@ namespace {
 
 constexpr std::array<const char*, 2> main_files = {"/etc/ssh/sshd_config", "/usr/etc/ssh/sshd_config"};
 constexpr const char* config_dir = "/etc/ssh/";
-constexpr const char* fix_hint = "; fix the file, or name the programs in [hooks.ssh] of the site configuration";
+constexpr const char* config_fix_hint = "; fix the file, or name the programs in [hooks.ssh] of the site configuration";
 
 bool blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -31,7 +31,7 @@ void keep_first(std::optional<ConfigValue>& slot, const std::string& value, cons
 
 Result<void> Reader::read_file(const std::string& path, int depth, const std::string& included_at) {
     if (++files > max_config_files)
-        return fail(included_at + ": sshd_config includes more than " + std::to_string(max_config_files) + " files" + fix_hint);
+        return fail(included_at + ": sshd_config includes more than " + std::to_string(max_config_files) + " files" + config_fix_hint);
     return use(host.read_config(path, max_config_bytes), path, depth);
 }
 
@@ -42,9 +42,9 @@ Result<void> Reader::use(const ConfigText& text, const std::string& path, int de
     case ConfigText::State::unreadable:
         facts.notes.push_back("cannot read " + path + " (" + text.why + "); its settings are not used");
         return {};
-    case ConfigText::State::not_regular: return fail("'" + path + "' is not a regular file" + fix_hint);
+    case ConfigText::State::not_regular: return fail("'" + path + "' is not a regular file" + config_fix_hint);
     case ConfigText::State::too_large:
-        return fail("'" + path + "' is larger than " + std::to_string(max_config_bytes >> 20) + " MiB" + fix_hint);
+        return fail("'" + path + "' is larger than " + std::to_string(max_config_bytes >> 20) + " MiB" + config_fix_hint);
     }
     return {};
 }
@@ -59,7 +59,7 @@ Result<void> Reader::read_text(const std::string& text, const std::string& path,
         start = end + 1;
         std::string where = path + ":" + std::to_string(++line_number);
         auto words = split_config_line(line);
-        if (!words) return fail(where + ": " + words.error().message + fix_hint);
+        if (!words) return fail(where + ": " + words.error().message + config_fix_hint);
         if (words->empty()) continue;
         if (ascii_lower(words->front()) == "match") {
             in_match = !(words->size() == 2 && ascii_lower((*words)[1]) == "all");
@@ -83,7 +83,7 @@ Result<void> Reader::apply(const std::vector<std::string>& words, const std::str
 
 Result<void> Reader::include(const std::vector<std::string>& words, const std::string& where, int depth) {
     if (depth + 1 > max_include_depth)
-        return fail(where + ": Include nests deeper than " + std::to_string(max_include_depth) + " files" + fix_hint);
+        return fail(where + ": Include nests deeper than " + std::to_string(max_include_depth) + " files" + config_fix_hint);
     for (std::size_t i = 1; i < words.size(); ++i) {
         std::string pattern = words[i].starts_with("/") ? words[i] : config_dir + words[i];
         for (const auto& file : host.glob(pattern, max_config_files + 1))

@@ -1,6 +1,5 @@
 #include "launcher/image/pull_helper.hpp"
 
-#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,7 +7,7 @@
 #include <filesystem>
 
 #include "common/sys_error.hpp"
-#include "common/unique_fd.hpp"
+#include "namespaces/spawn.hpp"
 
 namespace skiff::image {
 namespace {
@@ -20,17 +19,6 @@ std::vector<char*> argv_for(const std::string& program, const std::vector<std::s
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     return argv;
-}
-
-std::string read_all(int fd) {
-    std::string out;
-    char buffer[4096];
-    for (;;) {
-        ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return out;
-        out.append(buffer, static_cast<std::size_t>(n));
-    }
 }
 
 std::string last_line(std::string text) {
@@ -63,24 +51,12 @@ Error exec_pull_helper(const std::vector<std::string>& args) {
 Result<std::string> run_pull_helper(const std::vector<std::string>& args) {
     auto helper = find_pull_helper();
     if (!helper) return Unexpected(helper.error());
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return Unexpected(SysError{errno, "pipe2", ""}.to_error("image pull"));
-    UniqueFd read_end(fds[0]), write_end(fds[1]);
-    auto argv = argv_for(*helper, args);
-    pid_t pid = ::fork();
-    if (pid < 0) return Unexpected(SysError{errno, "fork", *helper}.to_error("image pull"));
-    if (pid == 0) {
-        ::dup2(write_end.get(), STDOUT_FILENO);
-        ::execve(helper->c_str(), argv.data(), environ);
-        ::_exit(127);
-    }
-    write_end.reset();
-    std::string out = read_all(read_end.get());
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return fail("");  // skiff-pull printed the one error line
-    return last_line(out);
+    std::vector<std::string> argv{*helper};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto pull = ns::spawn_and_capture({*helper, std::move(argv), ns::current_environment(), {}}, ns::Capture::stdout_only);
+    if (!pull) return Unexpected(pull.error().to_error("image pull"));
+    if (!WIFEXITED(pull->status) || WEXITSTATUS(pull->status) != 0) return fail("");  // skiff-pull printed the one error line
+    return last_line(pull->output);
 }
 
 }  // namespace skiff::image

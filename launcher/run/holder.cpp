@@ -6,22 +6,11 @@
 
 #include <cstdio>
 
+#include "launcher/run/holder_state.hpp"
 #include "namespaces/exec.hpp"
 #include "namespaces/pidfd.hpp"
 
 namespace skiff::run {
-
-std::string holder_state(pid_t holder, const std::string& workdir, const EnvMap& env) {
-    std::string state = std::to_string(holder);
-    state += '\0';
-    state += workdir;
-    state += '\0';
-    for (const auto& [name, value] : env) {
-        state += name + "=" + value;
-        state += '\0';
-    }
-    return state;
-}
 
 namespace {
 
@@ -55,8 +44,10 @@ void hold(const HolderSpec& spec, const plan::LaunchPlan& plan, const EnvMap& en
     UniqueFd watched = ns::open_pidfd(spec.watch_pid);
     (void)ns::drop_privileges();  // the tasks get their own rights from joining, not from us
     std::string relative = state_below_base(spec.state_file);
-    if (!write_state(base.get(), relative, holder_state(::getpid(), plan.workdir, env))) {
-        std::fprintf(stderr, "skiff: error: cannot write the container state '%s'\n", spec.state_file.c_str());
+    auto state = format_holder_state(::getpid(), plan.workdir, env);
+    if (!state || !write_state(base.get(), relative, *state)) {
+        std::string why = state ? "" : ": " + state.error().message;
+        std::fprintf(stderr, "skiff: error: cannot write the container state '%s'%s\n", spec.state_file.c_str(), why.c_str());
         ::_exit(125);
     }
     (void)!::write(spec.ready_fd, "R", 1);

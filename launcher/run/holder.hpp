@@ -17,11 +17,8 @@ namespace skiff::run {
 struct HolderSpec {
     int ready_fd = -1;       // gets "R" once the container is built (errors go to stderr)
     pid_t watch_pid = -1;    // the holder exits when this process does (slurmstepd)
-    std::string state_file;  // written before the container is built, read by the tasks
+    std::string state_file;  // written before the container is built, read by the tasks (holder_state.hpp)
 };
-
-// The state tasks need to join: "PID\0WORKDIR\0K=V\0K=V\0...".
-std::string holder_state(pid_t holder, const std::string& workdir, const EnvMap& env);
 
 // Before the namespaces: the directory two levels above state_file (.../slurm for
 // .../slurm/JOB.STEP/state), still reachable by fd once the holder lives in the container.

@@ -3,15 +3,16 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "launcher/run/launch.hpp"
 #include "launcher/run/warm_image.hpp"
 #include "namespaces/held_dir.hpp"
 #include "namespaces/image_server/image_server.hpp"
-#include "namespaces/oom_score.hpp"
 #include "namespaces/image_server/spare_namespaces.hpp"
+#include "namespaces/oom_score.hpp"
+#include "namespaces/process_title.hpp"
+#include "namespaces/spawn.hpp"
 
 namespace skiff::run {
 namespace {
@@ -21,10 +22,6 @@ constexpr int builder_niceness = 10;
 // Requests are gathered until none has come for this long: a burst of launches (the tasks of a
 // job step) gets the CPU before their replacements are built.
 constexpr int settle_ms = 10;
-
-void wait_for(pid_t pid) {
-    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {}
-}
 
 // One spare: a child builds the container and stops; we open its namespaces while it lives,
 // then let it exit. The child must have built on `server`'s clone.
@@ -50,7 +47,7 @@ SysResult<ns::SpareNamespaces> build_one(const plan::LaunchPlan& plan, const std
     auto spare = built ? ns::open_namespaces(child)
                        : SysResult<ns::SpareNamespaces>(sys_fail("build", "spare", ECHILD));
     hold_out.reset();  // the child exits; the namespaces live on in `spare`
-    wait_for(child);
+    (void)ns::wait_status(child);
     return spare;
 }
 
@@ -80,9 +77,10 @@ SysResult<ns::SpareNamespaces> build_one(const plan::LaunchPlan& plan, const std
 }
 
 // Keeps only `go` and the servers' directory (fd 3 and up) of the launch: not its
-// connection, clone or spare.
+// connection, clone or spare. In ps it is no longer the launch it was forked from (a command
+// that has long finished, seemingly still running) but the image's builder.
 void detach(const plan::LaunchPlan& plan, int go) {
-    ::setsid();
+    (void)ns::set_process_title({"skiff", "__spare-builder", plan.image.path}, "skiff-spare");
     ns::close_descriptors_from(3, {go, plan.serving.server_directory_fd});
     int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);
@@ -115,18 +113,14 @@ UniqueFd start_spare_builder(const plan::LaunchPlan& plan, const std::string& ke
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) return {};  // no spares this time; a later launch is asked again
     UniqueFd go_in(fds[0]), go_out(fds[1]);
-    pid_t middle = ::fork();
-    if (middle < 0) return {};
-    if (middle == 0) {
-        if (::fork() == 0) {
-            int go = ::fcntl(go_in.get(), F_DUPFD_CLOEXEC, 3);  // above the standard streams
-            detach(plan, go);
-            if (launch_runs_its_command(go)) serve_as_builder(plan, key);
-            hand_back(plan, key);
-        }
-        ::_exit(0);
-    }
-    wait_for(middle);
+    auto middle = ns::fork_detached([&] {
+        int go = ::fcntl(go_in.get(), F_DUPFD_CLOEXEC, 3);  // above the standard streams
+        detach(plan, go);
+        if (launch_runs_its_command(go)) serve_as_builder(plan, key);
+        hand_back(plan, key);
+    });
+    if (!middle) return {};
+    (void)ns::wait_status(*middle);
     return go_out;
 }
 

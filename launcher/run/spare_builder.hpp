@@ -4,7 +4,7 @@
 // the server asks, each by a child that runs the launch's own steps up to the pivot
 // (launch.hpp, build_spare). It starts serving only once that launch has executed its
 // command, and ends when the server lets it go (the key unused for the spares' lifetime, or
-// the server retired or died).
+// the server retired or died). It shows in ps as `skiff __spare-builder IMAGE`.
 #pragma once
 
 #include <string>

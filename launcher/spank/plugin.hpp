@@ -4,7 +4,9 @@
 // code as `skiff run`) and every task joins its namespaces before slurmstepd execs it, so the
 // tasks stay ordinary Slurm tasks. The plugin drives the skiff binary instead of linking the
 // engine: slurmstepd then loads no FUSE or namespace code, and Debian's static libraries of
-// squashfuse and libfuse cannot go into a shared object anyway.
+// squashfuse and libfuse cannot go into a shared object anyway. It links skiff_sys (spawning,
+// the capability drop, the holder's state format) and exports only the symbols Slurm looks up
+// (spank_skiff.lds).
 //
 // Nothing here throws or crashes into Slurm: every failure is one slurm_error line and -1.
 #pragma once
@@ -14,11 +16,10 @@
 #include <string>
 #include <vector>
 
-namespace skiff::spank {
+#include "launcher/run/holder_state.hpp"
+#include "launcher/spank/plugin_args.hpp"
 
-struct Settings {
-    std::string skiff = "/usr/local/bin/skiff";  // plugin argument skiff=PATH
-};
+namespace skiff::spank {
 
 // The environment to run a program with, as KEY=VALUE strings.
 using Environment = std::vector<std::string>;
@@ -26,18 +27,13 @@ using Environment = std::vector<std::string>;
 // Runs `skiff edf check VALUE` with `env`; empty on success, else its error lines.
 std::string check_environment(const Settings& settings, const std::string& value, const Environment& env);
 
-// The container of this step on this node: the holder's state (started if needed).
-struct Container {
-    pid_t holder = -1;
-    std::string workdir;
-    Environment env;
-};
+// The container of this step on this node: the holder's state (the holder started if needed).
 // Errors: one line (the holder's own messages went to the task's stderr already).
 bool find_or_start_container(const Settings& settings, const std::string& value, const Environment& job_env,
-                             const std::string& step_key, pid_t stepd, Container& out, std::string& error);
+                             const std::string& step_key, pid_t stepd, run::HolderState& out, std::string& error);
 
 // In the task process: joins the holder's user and mount namespaces, enters the workdir and
 // drops every privilege.
-bool join_container(const Container& container, std::string& error);
+bool join_container(const run::HolderState& container, std::string& error);
 
 }  // namespace skiff::spank

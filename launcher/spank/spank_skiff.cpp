@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <set>
+#include <string_view>
 
 #include "launcher/spank/plugin.hpp"
 
@@ -38,11 +40,12 @@ spank_option environment_option{const_cast<char*>("environment"), const_cast<cha
                                  const_cast<char*>("run each task in the skiff environment NAME or the EDF at PATH"), 1, 0,
                                  on_environment};
 
-skiff::spank::Settings settings_from(int argc, char** argv) {
-    skiff::spank::Settings settings;
-    for (int i = 0; i < argc; ++i)
-        if (std::strncmp(argv[i], "skiff=", 6) == 0) settings.skiff = argv[i] + 6;
-    return settings;
+// The plugstack.conf arguments, or nullopt after one slurm_error line.
+std::optional<skiff::spank::Settings> settings_from(int argc, char** argv) {
+    auto settings = skiff::spank::parse_plugin_arguments({argv, argv + argc});
+    if (settings) return std::move(*settings);
+    slurm_error("skiff: %s", settings.error().message.c_str());
+    return std::nullopt;
 }
 
 Environment job_environment(spank_t sp) {
@@ -106,7 +109,7 @@ int check_in_srun(const skiff::spank::Settings& settings) {
 int allow_in_allocator(const skiff::spank::Settings& settings) {
     char name[32] = {};
     FILE* comm = std::fopen("/proc/self/comm", "r");
-    bool salloc = comm && std::fgets(name, sizeof name, comm) && std::strncmp(name, "salloc", 6) == 0;
+    bool salloc = comm && std::fgets(name, sizeof name, comm) && std::string_view(name).starts_with("salloc");
     if (comm) std::fclose(comm);
     if (!salloc) {
         slurm_error("skiff: --environment is for srun and salloc: a batch script runs on the host; "
@@ -124,7 +127,7 @@ int enter_container(spank_t sp, const skiff::spank::Settings& settings) {
     spank_get_item(sp, S_JOB_ID, &job);
     spank_get_item(sp, S_JOB_STEPID, &step);
     std::string key = std::to_string(job) + "." + std::to_string(step);
-    skiff::spank::Container container;
+    skiff::run::HolderState container;
     std::string error;
     bool ok = skiff::spank::find_or_start_container(settings, value, job_environment(sp), key, ::getppid(), container, error) &&
               skiff::spank::join_container(container, error);
@@ -145,16 +148,18 @@ extern "C" int slurm_spank_init(spank_t sp, int, char**) {
             return spank_option_register(sp, &environment_option) == ESPANK_SUCCESS ? 0 : -1;
         return 0;
     } catch (...) {
+        slurm_error("skiff: internal error while registering --environment");
         return -1;
     }
 }
 
 extern "C" int slurm_spank_init_post_opt(spank_t, int argc, char** argv) {
     try {
-        if (requested.empty()) return 0;
-        if (spank_context() == S_CTX_ALLOCATOR) return allow_in_allocator(settings_from(argc, argv));
-        if (spank_context() == S_CTX_LOCAL) return check_in_srun(settings_from(argc, argv));
-        return 0;
+        spank_context_t context = spank_context();
+        if (requested.empty() || (context != S_CTX_ALLOCATOR && context != S_CTX_LOCAL)) return 0;
+        auto settings = settings_from(argc, argv);
+        if (!settings) return -1;
+        return context == S_CTX_ALLOCATOR ? allow_in_allocator(*settings) : check_in_srun(*settings);
     } catch (...) {
         slurm_error("skiff: internal error while checking --environment");
         return -1;
@@ -164,7 +169,8 @@ extern "C" int slurm_spank_init_post_opt(spank_t, int argc, char** argv) {
 extern "C" int slurm_spank_task_init(spank_t sp, int argc, char** argv) {
     try {
         if (requested.empty() || spank_context() != S_CTX_REMOTE) return 0;
-        return enter_container(sp, settings_from(argc, argv));
+        auto settings = settings_from(argc, argv);
+        return settings ? enter_container(sp, *settings) : -1;
     } catch (...) {
         slurm_error("skiff: internal error while entering the container");
         return -1;

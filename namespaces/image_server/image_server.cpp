@@ -2,12 +2,12 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
 
 #include "namespaces/fd_passing.hpp"
+#include "namespaces/spawn.hpp"
 #include "namespaces/unix_socket.hpp"
 
 namespace skiff::ns {
@@ -40,29 +40,13 @@ SysResult<bool> spawn_image_server(const ImageServerConfig& config) {
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return sys_fail("pipe2", "image server");
     UniqueFd ours(pipe_fds[0]), theirs(pipe_fds[1]);
-    auto argv = image_server_argv(config);
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    char* no_environment[] = {nullptr};
-    // Double fork: the server is nobody's child, so no command ever waits for it. It is
+    // Detached: the server is nobody's child, so no command ever waits for it. It is
     // re-executed so that its command line names the server and its image, not the launch.
-    pid_t middle = ::fork();
-    if (middle < 0) return sys_fail("fork", "image server");
-    if (middle == 0) {
-        if (::fork() == 0) {
-            // Copied above 4 first, so that neither dup2 closes the other's source; dup2 onto
-            // another number clears close-on-exec.
-            int ready = ::fcntl(theirs.get(), F_DUPFD_CLOEXEC, image_server_directory_fd + 1);
-            int directory = ::fcntl(config.directory_fd, F_DUPFD_CLOEXEC, image_server_directory_fd + 1);
-            ::dup2(ready, image_server_ready_fd);
-            ::dup2(directory, image_server_directory_fd);
-            ::execve("/proc/self/exe", args.data(), no_environment);
-        }
-        ::_exit(0);
-    }
+    SpawnSpec spec{"/proc/self/exe", image_server_argv(config), {},
+                   {{theirs.get(), image_server_ready_fd}, {config.directory_fd, image_server_directory_fd}}};
+    auto started = spawn_detached(spec);
     theirs.reset();
-    while (::waitpid(middle, nullptr, 0) < 0 && errno == EINTR) {}
+    if (!started) return Unexpected(started.error());
     auto answer = await_ready(ours.get(), config.image);
     if (!answer) return Unexpected(answer.error());
     if (*answer == "R") return true;

@@ -4,46 +4,30 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/mount.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <utility>
 
 #include "namespaces/fd_passing.hpp"
+#include "namespaces/spawn.hpp"
 #include "namespaces/squashfs/squashfs_serve.hpp"
 
 namespace skiff::ns {
-namespace {
-
-// Double fork: the server must not be a child of the user's command, or a command that waits
-// for all its children (a shell's `wait`) would wait for the server forever.
-// The middle process is reaped later, in mount_squashfs(), so that the launcher does not wait
-// for it to be scheduled; it must be reaped before the exec, or the command inherits it.
-SysResult<pid_t> spawn_detached(int control_fd, int launcher_fd, const std::string& image,
-                                uid_t uid, gid_t gid, const std::string& profile_directory) {
-    pid_t middle = ::fork();
-    if (middle < 0) return sys_fail("fork", "squashfs server");
-    if (middle == 0) {
-        ::close(launcher_fd);
-        pid_t server = ::fork();
-        if (server == 0) serve_squashfs(control_fd, image, uid, gid, profile_directory);
-        ::_exit(server < 0 ? 1 : 0);
-    }
-    return middle;
-}
-
-void reap(pid_t pid) {
-    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {}
-}
-
-}  // namespace
 
 SysResult<SquashfsServer> start_squashfs_server(const std::string& image, uid_t uid, gid_t gid,
                                                 const std::string& profile_directory) {
     auto pair = seqpacket_pair();
     if (!pair) return Unexpected(pair.error());
     auto& [ours, theirs] = *pair;
-    auto spawner = spawn_detached(theirs.get(), ours.get(), image, uid, gid, profile_directory);
+    const int launcher_end = ours.get(), server_end = theirs.get();
+    // Detached: the server must not be a child of the user's command, or a command that waits
+    // for all its children (a shell's `wait`) would wait for the server forever. The middle
+    // process is reaped later, in mount_squashfs(), so that the launcher does not wait for it
+    // to be scheduled; it must be reaped before the exec, or the command inherits it.
+    auto spawner = fork_detached([&] {
+        ::close(launcher_end);
+        serve_squashfs(server_end, image, uid, gid, profile_directory);
+    });
     if (!spawner) return Unexpected(spawner.error());
     theirs.reset();
     // Not waiting for the server here lets it read the image's tables while the launcher
@@ -63,7 +47,7 @@ void await_exit(int control_fd) {
 }
 
 SysResult<void> await_ready(SquashfsServer& server) {
-    if (server.spawner > 0) reap(std::exchange(server.spawner, -1));
+    if (server.spawner > 0) (void)wait_status(std::exchange(server.spawner, -1));
     auto ready = receive_message(server.control.get());
     if (!ready) return Unexpected(ready.error());
     if (ready->payload == "R") return {};

@@ -246,6 +246,30 @@ TEST_F(WarmSpare, ContainersAndBuildersRankAboveTheServerForTheOomKiller) {
     for (pid_t pid : builders) EXPECT_EQ(adj(pid), ours + 1) << "builder " << pid;
 }
 
+// The builder is forked from the plan's first launch, without an exec. In ps it must not
+// look like that launch (`skiff run ... -- true`, a command long finished but seemingly still
+// running) but like what it is: the image's builder of spares.
+TEST_F(WarmSpare, TheBuilderShowsInPsAsTheImagesBuilder) {
+    ASSERT_EQ(launch("true").status, 0);
+    ASSERT_TRUE(spares_reach(2));
+    auto server = static_cast<pid_t>(servers().at(0).pid);
+    auto proc_file = [](pid_t pid, const std::string& name) {
+        std::ifstream file("/proc/" + std::to_string(pid) + "/" + name, std::ios::binary);
+        return std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    };
+    const std::string expected = std::string("skiff\0__spare-builder\0", 22) + image("debian.sqsh");
+    int builders = 0;
+    for (pid_t pid : processes_using(runtime_.path())) {
+        if (pid == server) continue;
+        ++builders;
+        std::string cmdline = proc_file(pid, "cmdline");
+        while (!cmdline.empty() && cmdline.back() == '\0') cmdline.pop_back();  // the old argv's room
+        EXPECT_EQ(cmdline, expected) << "process " << pid;
+        EXPECT_EQ(proc_file(pid, "comm"), "skiff-spare\n") << "process " << pid;
+    }
+    EXPECT_EQ(builders, 1) << "the plan's builder";
+}
+
 // Whether process `pid` has an open file descriptor on `ns` (a readlink of /proc/*/ns/*).
 bool holds_namespace(pid_t pid, const std::string& ns) {
     std::error_code ec;
