@@ -12,9 +12,9 @@
 namespace skiff::hooks {
 namespace {
 
-constexpr std::array<std::string_view, 1> enabled_only = {"enabled"};
-constexpr std::array<std::string_view, 2> nccl_settings = {"enabled", "variant"};
-constexpr std::array<std::string_view, 3> ssh_settings = {"enabled", "authorize_ssh_key", "port"};
+constexpr std::array<std::string_view, 1> enabled_setting_only = {"enabled"};
+constexpr std::array<std::string_view, 2> nccl_setting_names = {"enabled", "variant"};
+constexpr std::array<std::string_view, 3> ssh_setting_names = {"enabled", "authorize_ssh_key", "port"};
 
 // The built-in hooks, in the order they contribute (hooks.md). The standard hooks' mounts come
 // before the EDF's, the network hooks' after them, and the SSH hook's last.
@@ -23,10 +23,10 @@ constexpr std::array<Hook, 8> hook_table{{
     {"passwd", {}, "hooks.standard", standard::gather_passwd, standard::contribute_passwd},
     {"localtime", {}, "hooks.standard", standard::gather_localtime, standard::contribute_localtime},
     {"home", {}, "hooks.standard", standard::gather_home, standard::contribute_home},
-    {"slurm", enabled_only, "", gather_slurm, contribute_slurm},
-    {"cxi", enabled_only, "hooks.cxi", gather_cxi, gathered_contribution},
-    {"aws_ofi_nccl", nccl_settings, "hooks.aws_ofi_nccl", gather_nccl, gathered_contribution},
-    {"ssh", ssh_settings, "hooks.ssh", gather_ssh, contribute_ssh},
+    {"slurm", enabled_setting_only, "", gather_slurm, contribute_slurm},
+    {"cxi", enabled_setting_only, "hooks.cxi", gather_cxi, gathered_contribution},
+    {"aws_ofi_nccl", nccl_setting_names, "hooks.aws_ofi_nccl", gather_nccl, gathered_contribution},
+    {"ssh", ssh_setting_names, "hooks.ssh", gather_ssh, contribute_ssh},
 }};
 
 constexpr std::string_view hook_prefix = "com.hooks.";
