@@ -18,22 +18,13 @@
 
 #include "namespaces/pidfd.hpp"
 #include "common/unique_fd.hpp"
+#include "namespaces/spawn.hpp"
 
 namespace skiff::ns {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t tail_limit = 4096;
-
-struct Pipe {
-    UniqueFd read, write;
-};
-
-SysResult<Pipe> make_pipe(const std::string& what) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return sys_fail("pipe2", what);
-    return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
-}
 
 // execve's arrays, built before fork.
 struct ExecArgs {

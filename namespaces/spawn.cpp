@@ -36,16 +36,6 @@ struct Prepared {
     }
 };
 
-struct Pipe {
-    UniqueFd read, write;
-};
-
-SysResult<Pipe> make_pipe(const std::string& what) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return sys_fail("pipe2", what);
-    return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
-}
-
 [[noreturn]] void fail_in_child(int error_pipe, Step step) {
     ChildFailure failure{errno, step};
     (void)!::write(error_pipe, &failure, sizeof failure);
@@ -94,6 +84,12 @@ std::string read_to_end(int fd) {
 }
 
 }  // namespace
+
+SysResult<Pipe> make_pipe(const std::string& what) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) return sys_fail("pipe2", what);
+    return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
 
 SysResult<pid_t> spawn(const SpawnSpec& spec) {
     Prepared prepared(spec);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/sys_error.hpp"
+#include "common/unique_fd.hpp"
 
 namespace skiff::ns {
 
@@ -36,6 +37,12 @@ struct SpawnSpec {
 // The program's pid; the caller reaps it (wait_status). A failed execve (or dup2) is an error
 // here, SysError{errno, "execve", file}, and its child is reaped already.
 SysResult<pid_t> spawn(const SpawnSpec& spec);
+
+// A close-on-exec pipe; `what` names it in errors.
+struct Pipe {
+    UniqueFd read, write;
+};
+SysResult<Pipe> make_pipe(const std::string& what);
 
 // The double fork: a middle process starts a new session (setsid: no terminal's signals, and
 // no controlling terminal ever again), forks `body` and exits at once, so that `body` is
