@@ -1,8 +1,8 @@
 // The external hooks step of a launch (hooks.md §6): the enroot-compatible hooks.d scripts run
 // in order, as the user, in skiff's user and mount namespaces with their capabilities, the root
 // at ENROOT_ROOTFS; then skiff applies what they wrote: ENROOT_MOUNTS confined to the root,
-// ENROOT_ENVIRON to the command's environment. While they run, /tmp is skiff's private staging
-// area (the root is /tmp/root), not the host's /tmp.
+// ENROOT_ENVIRON to the command's environment. They see the host's file system, /tmp
+// included; skiff's staging area covers only /root (staging.hpp).
 #pragma once
 
 #include <string>
@@ -18,7 +18,7 @@ namespace skiff::run {
 
 struct HookScript {
     std::string path;
-    UniqueFd fd;  // O_PATH, opened before the staging area covered the host's /tmp
+    UniqueFd fd;  // O_PATH, opened with the other host paths (launch step 3)
 };
 
 Result<std::vector<HookScript>> open_hook_scripts(const plan::LaunchPlan& plan);

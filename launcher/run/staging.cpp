@@ -65,7 +65,7 @@ OverlayTools find_overlay_tools(const plan::LaunchPlan& plan) {
 
 Result<void> prepare_staging() {
     if (auto r = ns::mount_tmpfs(Staging::base, "mode=0700"); !r) return Unexpected(r.error().to_error("staging"));
-    for (const char* dir : {Staging::lower, "/tmp/rw", Staging::upper, Staging::work, Staging::files, Staging::root})
+    for (const char* dir : {Staging::lower, Staging::rw, Staging::upper, Staging::work, Staging::files, Staging::root})
         if (auto r = make_directory(dir); !r) return r;
     return {};
 }

@@ -1,6 +1,14 @@
-// The staging area: a private tmpfs mounted over /tmp inside the new mount namespace (the host
-// never sees it). It holds the image mount, the overlay's writable layer, the files skiff
-// generates and the new root, and is dropped with the old root at the final pivot.
+// The staging area: a private tmpfs mounted inside the new mount namespace (the host never sees
+// it). It holds the image mount, the overlay's writable layer, the files skiff generates and
+// the new root, and is dropped with the old root at the final pivot.
+//
+// It is mounted over /root, where it hides nothing the user could see: hooks.d scripts run
+// before the pivot, as the user, and expect the host's file system (enroot's hooks see the
+// host's /tmp). /root exists on every host and only root may read it (0700 on Debian, 0550 on
+// RHEL); the namespace's capabilities do not change that, since they grant nothing over files
+// whose owner is not mapped (user_namespaces(7), "Capabilities"). The exception, a launch by
+// the host's root, loses /root for its hooks. Not chosen: a directory of skiff's own (it would
+// have to be created on the host) and a detached tmpfs (fsmount), which gives hooks no path.
 #pragma once
 
 #include <optional>
@@ -14,15 +22,16 @@
 namespace skiff::run {
 
 struct Staging {
-    static constexpr const char* base = "/tmp";
-    static constexpr const char* lower = "/tmp/lower";
-    static constexpr const char* upper = "/tmp/rw/upper";
-    static constexpr const char* work = "/tmp/rw/work";
-    static constexpr const char* files = "/tmp/files";
-    static constexpr const char* root = "/tmp/root";
+    static constexpr const char* base = "/root";
+    static constexpr const char* lower = "/root/lower";
+    static constexpr const char* rw = "/root/rw";
+    static constexpr const char* upper = "/root/rw/upper";
+    static constexpr const char* work = "/root/rw/work";
+    static constexpr const char* files = "/root/files";
+    static constexpr const char* root = "/root/rootfs";  // ENROOT_ROOTFS for hooks.d scripts
 };
 
-// Host programs the root may need, found before the staging tmpfs covers the host's /tmp.
+// Host programs the root may need, found before the namespaces are entered.
 struct OverlayTools {
     std::string fuse_overlayfs;  // empty: not installed (or not needed: SKIFF_OVERLAY=kernel)
 };

@@ -12,9 +12,7 @@ namespace skiff::test {
 
 class HookSite {
 public:
-    // `base`: where the directories go; /tmp (the default) is covered by skiff's staging area
-    // while hooks run, so scripts there are run through their file descriptors.
-    explicit HookSite(const std::string& base = "/tmp") : dir_("hooks", base) {
+    HookSite() : dir_("hooks") {
         ::mkdir(system_dir().c_str(), 0755);
         ::mkdir(user_dir().c_str(), 0755);
     }

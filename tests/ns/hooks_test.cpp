@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <fstream>
 #include <regex>
 
 #include "tests/ns/hook_site.hpp"
@@ -16,7 +17,7 @@ class Hooks : public NsTest {};
 
 TEST_F(Hooks, MountAFileAddEnvironmentReadAnAnnotation) {
     HookSite site;
-    TempDir data("hookdata", "/var/tmp");  // outside /tmp: hooks see the host there
+    TempDir data("hookdata");
     auto source = data.write_file("site.conf", "from the site\n");
     site.hook("system", "10-site.sh", "set -e\n"
               "echo '" + source + " /etc/site.conf none x-create=file,bind,ro' >> \"$ENROOT_MOUNTS\"\n"
@@ -31,8 +32,24 @@ echo "FIXTURE=$(cat "$ENROOT_ROOTFS/skiff-fixture")" >> "$ENROOT_ENVIRON"
 ! touch /etc/site.conf 2>/dev/null && echo ro)SH",
                 {"--annotation", "com.site.dcgm-enabled=yes"}, site.options());
     ASSERT_EQ(r.status, 0) << r;
-    EXPECT_EQ(r.out, "from the site\nfrom-hook yes /tmp/root musl\nsame-pid\nro\n")
+    EXPECT_EQ(r.out, "from the site\nfrom-hook yes /root/rootfs musl\nsame-pid\nro\n")
         << "ENROOT_PID is skiff's pid, which becomes the command";
+}
+
+TEST_F(Hooks, SeeTheHostsTmp) {
+    HookSite site;
+    TempDir data("hookdata", "/tmp");
+    auto source = data.write_file("site.conf", "from the host's /tmp\n");
+    site.hook("system", "10-tmp.sh", "set -e\n"
+              "cp '" + source + "' \"$ENROOT_ROOTFS/copied.conf\"\n"
+              "echo '" + source + " /etc/site.conf none x-create=file,bind,ro' >> \"$ENROOT_MOUNTS\"\n"
+              "echo written > '" + data.path() + "/from-hook'\n");
+    auto r = sh(image("musl.sqsh"), "cat /copied.conf /etc/site.conf", {}, site.options());
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "from the host's /tmp\nfrom the host's /tmp\n") << "read by the hook, then mounted by skiff";
+    std::string written;
+    std::getline(std::ifstream(data / "from-hook"), written);
+    EXPECT_EQ(written, "written") << "the hook's write reaches the host's /tmp";
 }
 
 TEST_F(Hooks, RunInByteOrderSystemDirectoryFirstAndOnlyExecutableShFiles) {
@@ -47,8 +64,8 @@ TEST_F(Hooks, RunInByteOrderSystemDirectoryFirstAndOnlyExecutableShFiles) {
     EXPECT_EQ(r.out, "10-a\n20-b\n05-c\n");
 }
 
-TEST_F(Hooks, ScriptsOutsideTmpRunByTheirPath) {
-    HookSite site("/var/tmp");
+TEST_F(Hooks, ScriptsRunByTheirPath) {
+    HookSite site;
     auto path = site.hook("user", "10-name.sh", R"SH(echo "HOOK_NAME=$0" >> "$ENROOT_ENVIRON")SH" "\n");
     auto r = sh(image("musl.sqsh"), "echo $HOOK_NAME", {}, site.options());
     ASSERT_EQ(r.status, 0) << r;
@@ -90,7 +107,7 @@ TEST_F(Hooks, MountThroughASymlinkIsConfinedToTheRootfs) {
     struct stat st {};
     ASSERT_NE(::lstat(host_target.c_str(), &st), 0) << host_target << " must not exist before the test";
     HookSite site;
-    TempDir data("hookdata", "/var/tmp");
+    TempDir data("hookdata");
     auto source = data.write_file("payload", "inside\n");
     site.hook("system", "10-escape.sh",
               "echo '" + source + " /mnt/escape/a none x-create=file,bind' >> \"$ENROOT_MOUNTS\"\n"

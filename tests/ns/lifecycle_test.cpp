@@ -68,7 +68,7 @@ TEST_F(Lifecycle, NothingLeftAfterSigkill) {
     auto r = p.wait(10s);
     EXPECT_EQ(r.term_signal, SIGKILL) << r;
     EXPECT_TRUE(gone_within(marker, 3s)) << "left behind: " << live_processes(marker).size() << " processes";
-    EXPECT_TRUE(mounts_under("/tmp/lower").empty());
+    EXPECT_TRUE(mounts_under("/root/lower").empty());
 }
 
 TEST_F(Lifecycle, FailedLaunchLeavesNoServer) {

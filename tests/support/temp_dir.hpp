@@ -11,8 +11,7 @@ class TempDir {
 public:
     // Creates "$TMPDIR/skiff-test-<tag>-XXXXXX" (TMPDIR defaults to /tmp), mode 0700.
     explicit TempDir(const std::string& tag = "tmp");
-    // Creates "<base>/skiff-test-<tag>-XXXXXX", e.g. under /var/tmp for paths that must stay
-    // visible to skiff's hooks (skiff's private staging area covers /tmp while they run).
+    // Creates "<base>/skiff-test-<tag>-XXXXXX", e.g. under /var/tmp.
     TempDir(const std::string& tag, const std::string& base);
     TempDir(TempDir&& other) noexcept;
     TempDir& operator=(TempDir&& other) noexcept;
