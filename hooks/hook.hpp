@@ -19,6 +19,7 @@
 #include "hooks/contribution.hpp"
 #include "hooks/image_linker.hpp"
 #include "hooks/network_hooks.hpp"
+#include "hooks/standard/standard_switches.hpp"
 #include "launcher/plan/planner.hpp"
 
 namespace skiff::hooks {
@@ -30,7 +31,8 @@ using HookFacts = std::any;
 // What several hooks read once and share.
 struct SharedFacts {
     ImageLinkerCache linker;
-    std::optional<NetworkFacts> network;  // the network hooks' choice and host libraries
+    std::optional<NetworkFacts> network = std::nullopt;  // the network hooks' choice and host libraries
+    std::optional<standard::Switches> standard = std::nullopt;  // the standard hooks' [hooks.standard]
 };
 
 struct Hook {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common/unique_fd.hpp"
+#include "namespaces/spawn.hpp"
 
 namespace skiff::ns {
 namespace {
@@ -21,24 +22,13 @@ namespace {
     ::_exit(0);  // no destructors or atexit handlers of the caller's state
 }
 
-// Reads until the child closes its end; false past `limit`.
-bool receive(int in, std::size_t limit, std::string& bytes) {
-    char buffer[16384];
-    for (;;) {
-        ssize_t n = ::read(in, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return true;
-        bytes.append(buffer, static_cast<std::size_t>(n));
-        if (bytes.size() > limit) return false;
-    }
-}
-
 }  // namespace
 
 SysResult<ChildOutput> call_in_child(const std::function<std::string()>& work, std::size_t limit) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return sys_fail("pipe2", "image reader");
-    UniqueFd in(fds[0]), out(fds[1]);
+    auto pipe = make_pipe("image reader");
+    if (!pipe) return Unexpected(pipe.error());
+    UniqueFd& in = pipe->read;
+    UniqueFd& out = pipe->write;
     pid_t child = ::fork();
     if (child < 0) return sys_fail("fork", "image reader");
     if (child == 0) {
@@ -47,10 +37,10 @@ SysResult<ChildOutput> call_in_child(const std::function<std::string()>& work, s
     }
     out.reset();
     ChildOutput result;
-    if (!receive(in.get(), limit, result.bytes)) ::kill(child, SIGKILL);
-    int status = 0;
-    while (::waitpid(child, &status, 0) < 0)
-        if (errno != EINTR) return sys_fail("waitpid", "image reader");
+    if (!read_to_end(in.get(), result.bytes, limit)) ::kill(child, SIGKILL);
+    auto waited = wait_status(child);
+    if (!waited) return Unexpected(waited.error());
+    const int status = *waited;
     if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
     if (WIFEXITED(status) && WEXITSTATUS(status) != 0) result.bytes.clear();
     return result;

@@ -72,23 +72,23 @@ std::optional<SysError> read_failure(int error_pipe, const std::string& file) {
     return SysError{failure.code, step_names[failure.step == dup_step ? dup_step : exec_step], file};
 }
 
-std::string read_to_end(int fd) {
-    std::string out;
-    char buffer[4096];
-    for (;;) {
-        ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return out;
-        out.append(buffer, static_cast<std::size_t>(n));
-    }
-}
-
 }  // namespace
 
 SysResult<Pipe> make_pipe(const std::string& what) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) return sys_fail("pipe2", what);
     return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+bool read_to_end(int fd, std::string& bytes, std::size_t limit) {
+    char buffer[16384];
+    for (;;) {
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return true;
+        bytes.append(buffer, static_cast<std::size_t>(n));
+        if (bytes.size() > limit) return false;
+    }
 }
 
 SysResult<pid_t> spawn(const SpawnSpec& spec) {
@@ -152,7 +152,7 @@ SysResult<Captured> spawn_and_capture(SpawnSpec spec, Capture what) {
     if (!pid) return Unexpected(pid.error());
     out->write.reset();
     Captured captured;
-    captured.output = read_to_end(out->read.get());
+    read_to_end(out->read.get(), captured.output);
     auto status = wait_status(*pid);
     if (!status) return Unexpected(status.error());
     captured.status = *status;

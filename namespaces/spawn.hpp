@@ -44,6 +44,10 @@ struct Pipe {
 };
 SysResult<Pipe> make_pipe(const std::string& what);
 
+// Appends what `fd` yields until end of file (or an error) to `bytes`; false once `bytes`
+// holds more than `limit`.
+bool read_to_end(int fd, std::string& bytes, std::size_t limit = static_cast<std::size_t>(-1));
+
 // The double fork: a middle process starts a new session (setsid: no terminal's signals, and
 // no controlling terminal ever again), forks `body` and exits at once, so that `body` is
 // reparented and is nobody's child. `body` should not return (if it does, it exits with 0).

@@ -45,11 +45,15 @@ Contribution mounts_only(std::string hook, std::vector<MountOp> mounts) {
 
 // The hook's facts: none, or whether /dev/shm is shared (shm, always on).
 template <bool Switches::*on>
-Result<std::optional<HookFacts>> gather_switched(const plan::PlanRequest& request) {
-    auto switches = read_switches(request.site);
-    if (!switches) return Unexpected(switches.error());
-    if (on == &Switches::shm) return std::optional<HookFacts>(HookFacts((*switches).*on));
-    if (!((*switches).*on)) return std::optional<HookFacts>{};
+Result<std::optional<HookFacts>> gather_switched(const plan::PlanRequest& request, SharedFacts& shared) {
+    if (!shared.standard) {
+        auto switches = read_switches(request.site);
+        if (!switches) return Unexpected(switches.error());
+        shared.standard = *switches;
+    }
+    const Switches& switches = *shared.standard;
+    if (on == &Switches::shm) return std::optional<HookFacts>(HookFacts(switches.*on));
+    if (!(switches.*on)) return std::optional<HookFacts>{};
     return std::optional<HookFacts>(HookFacts{});
 }
 
@@ -119,17 +123,17 @@ Result<Switches> read_switches(const site::SiteConfig* site) {
     return s;
 }
 
-Result<std::optional<HookFacts>> gather_shm(const plan::PlanRequest& request, SharedFacts&, Diagnostics&) {
-    return gather_switched<&Switches::shm>(request);
+Result<std::optional<HookFacts>> gather_shm(const plan::PlanRequest& request, SharedFacts& shared, Diagnostics&) {
+    return gather_switched<&Switches::shm>(request, shared);
 }
-Result<std::optional<HookFacts>> gather_passwd(const plan::PlanRequest& request, SharedFacts&, Diagnostics&) {
-    return gather_switched<&Switches::passwd>(request);
+Result<std::optional<HookFacts>> gather_passwd(const plan::PlanRequest& request, SharedFacts& shared, Diagnostics&) {
+    return gather_switched<&Switches::passwd>(request, shared);
 }
-Result<std::optional<HookFacts>> gather_localtime(const plan::PlanRequest& request, SharedFacts&, Diagnostics&) {
-    return gather_switched<&Switches::localtime>(request);
+Result<std::optional<HookFacts>> gather_localtime(const plan::PlanRequest& request, SharedFacts& shared, Diagnostics&) {
+    return gather_switched<&Switches::localtime>(request, shared);
 }
-Result<std::optional<HookFacts>> gather_home(const plan::PlanRequest& request, SharedFacts&, Diagnostics&) {
-    return gather_switched<&Switches::home>(request);
+Result<std::optional<HookFacts>> gather_home(const plan::PlanRequest& request, SharedFacts& shared, Diagnostics&) {
+    return gather_switched<&Switches::home>(request, shared);
 }
 
 Result<Contribution> contribute_shm(const HookFacts& shared, const plan::PlanRequest&) {

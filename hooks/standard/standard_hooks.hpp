@@ -13,18 +13,9 @@
 
 #include "common/error.hpp"
 #include "hooks/hook.hpp"
+#include "hooks/standard/standard_switches.hpp"
 
 namespace skiff::hooks::standard {
-
-struct Switches {
-    bool passwd = true;
-    bool localtime = true;
-    bool home = false;
-    bool shm = true;
-};
-
-// [hooks.standard] of the site configuration (nullptr or no table: the defaults above).
-Result<Switches> read_switches(const site::SiteConfig* site);
 
 // The hook contract (hook.hpp) of each: mounts only, after skiff's own (/dev, /proc, /sys, /tmp,
 // hosts, resolv.conf) and before the EDF's, so that an EDF can still mount inside the home

@@ -35,7 +35,7 @@ Result<void> gather_linker_config(plan::PlanRequest& request, hooks::ImageLinker
 
 Result<void> gather_hooks(plan::PlanRequest& request, const std::string& probe_memo, Diagnostics& diag,
                           Timeline& timeline) {
-    hooks::SharedFacts shared{hooks::ImageLinkerCache(request.image, request.command), {}};
+    hooks::SharedFacts shared{hooks::ImageLinkerCache(request.image, request.command)};
     for (const hooks::Hook& hook : hooks::builtin_hooks()) {
         auto facts = hook.gather(request, shared, diag);
         if (!facts) return Unexpected(facts.error());

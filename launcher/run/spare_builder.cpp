@@ -26,11 +26,12 @@ constexpr int settle_ms = 10;
 // One spare: a child builds the container and stops; we open its namespaces while it lives,
 // then let it exit. The child must have built on `server`'s clone.
 SysResult<ns::SpareNamespaces> build_one(const plan::LaunchPlan& plan, const std::string& server) {
-    int ready[2], hold[2];
-    if (::pipe2(ready, O_CLOEXEC) != 0) return sys_fail("pipe2", "spare");
-    UniqueFd ready_in(ready[0]), ready_out(ready[1]);
-    if (::pipe2(hold, O_CLOEXEC) != 0) return sys_fail("pipe2", "spare");
-    UniqueFd hold_in(hold[0]), hold_out(hold[1]);
+    auto ready = ns::make_pipe("spare");
+    if (!ready) return Unexpected(ready.error());
+    auto hold = ns::make_pipe("spare");
+    if (!hold) return Unexpected(hold.error());
+    UniqueFd &ready_in = ready->read, &ready_out = ready->write;
+    UniqueFd &hold_in = hold->read, &hold_out = hold->write;
     pid_t child = ::fork();
     if (child < 0) return sys_fail("fork", "spare");
     if (child == 0) {
@@ -110,9 +111,9 @@ void hand_back(const plan::LaunchPlan& plan, const std::string& key) {
 }  // namespace
 
 UniqueFd start_spare_builder(const plan::LaunchPlan& plan, const std::string& key) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return {};  // no spares this time; a later launch is asked again
-    UniqueFd go_in(fds[0]), go_out(fds[1]);
+    auto go_pipe = ns::make_pipe("spare builder");
+    if (!go_pipe) return {};  // no spares this time; a later launch is asked again
+    UniqueFd &go_in = go_pipe->read, &go_out = go_pipe->write;
     auto middle = ns::fork_detached([&] {
         int go = ::fcntl(go_in.get(), F_DUPFD_CLOEXEC, 3);  // above the standard streams
         detach(plan, go);
@@ -121,7 +122,7 @@ UniqueFd start_spare_builder(const plan::LaunchPlan& plan, const std::string& ke
     });
     if (!middle) return {};
     (void)ns::wait_status(*middle);
-    return go_out;
+    return std::move(go_out);
 }
 
 void spare_builder_go(int go_fd) {

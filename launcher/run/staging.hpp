@@ -3,7 +3,7 @@
 // the new root, and is dropped with the old root at the final pivot.
 //
 // It is mounted over /root, where it hides nothing the user could see: hooks.d scripts run
-// before the pivot, as the user, and expect the host's file system (enroot's hooks see the
+// before the pivot, as the user, and expect the host's filesystem (enroot's hooks see the
 // host's /tmp). /root exists on every host and only root may read it (0700 on Debian, 0550 on
 // RHEL); the namespace's capabilities do not change that, since they grant nothing over files
 // whose owner is not mapped (user_namespaces(7), "Capabilities"). The exception, a launch by

@@ -44,12 +44,12 @@ Result<run::HolderState> running_holder(const std::string& file) {
 // task's PMI socket or pipes.
 bool start_holder(const Settings& settings, const std::string& value, const Environment& job_env,
                   const std::string& state, pid_t stepd, std::string& error) {
-    int pipe_fds[2];
-    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
-        error = "cannot start the container: pipe failed";
+    auto ready = ns::make_pipe("holder");
+    if (!ready) {
+        error = "cannot start the container: " + ready.error().describe();
         return false;
     }
-    UniqueFd ready_in(pipe_fds[0]), ready_out(pipe_fds[1]);
+    UniqueFd &ready_in = ready->read, &ready_out = ready->write;
     UniqueFd null_fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
     ns::SpawnSpec spec{settings.skiff,
                        {"skiff", "__container-holder", std::to_string(holder_ready_fd), std::to_string(stepd), state,

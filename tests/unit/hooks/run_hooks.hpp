@@ -18,7 +18,7 @@ inline constexpr std::string_view pure_hooks[] = {"shm", "passwd", "localtime", 
 // The contributions of the hooks of `names` that are on, in table order.
 inline Result<std::vector<plan::Contribution>> run_hooks(const plan::PlanRequest& request,
                                                          std::span<const std::string_view> names = pure_hooks) {
-    hooks::SharedFacts shared{hooks::ImageLinkerCache(request.image, request.command), {}};
+    hooks::SharedFacts shared{hooks::ImageLinkerCache(request.image, request.command)};
     Diagnostics diag;
     std::vector<plan::Contribution> out;
     for (const hooks::Hook& hook : hooks::builtin_hooks()) {
