@@ -56,7 +56,7 @@ TEST_F(Pull, PulledImageRunsWithItsLayersMergedAndItsConfig) {
 // -v gives the true reason of a cold launch: without a store the image is a temporary file,
 // and --cold was not given (issue 24, wrong 6).
 TEST_F(Pull, VoidStoreSaysWhyTheLaunchIsCold) {
-    auto run = skiff({"run", "-v", "--image", repo_http("multi") + ":1", "--", "/bin/true"}, true, "void");
+    auto run = skiff({"run", "-v", "--image", repo_http("multi") + ":1", "--", "/bin/cat", "/skiff-fixture"}, true, "void");
     ASSERT_EQ(run.status, 0) << run;
     EXPECT_NE(run.err.find("cold: the registry image is a temporary file (EDF_IMAGESTORE=void) that an image server "
                            "would outlive"),
