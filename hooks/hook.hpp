@@ -21,6 +21,7 @@
 #include "hooks/network_hooks.hpp"
 #include "hooks/standard/standard_switches.hpp"
 #include "launcher/plan/planner.hpp"
+#include "launcher/site/site_config.hpp"
 
 namespace skiff::hooks {
 
@@ -47,6 +48,12 @@ struct Hook {
 
 // The built-in hooks, in the order they contribute.
 std::span<const Hook> builtin_hooks();
+
+// The site configuration's tables that skiff reads: each built-in hook's, then [hooks.external].
+std::vector<std::string_view> site_tables();
+
+// An error for a table or top-level key of `site` that site_tables() does not name.
+Result<void> check_site_tables(const site::SiteConfig& site);
 
 // A warning for each annotation com.hooks.<hook>.<setting> of `environment` whose <hook> is
 // built in and does not know <setting> (com.hooks.ssh.enable), in file order. Other keys

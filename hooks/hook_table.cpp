@@ -2,12 +2,14 @@
 #include <array>
 #include <tuple>
 
+#include "hooks/external/external_settings.hpp"
 #include "hooks/hook.hpp"
 #include "hooks/network_gather.hpp"
 #include "hooks/slurm/slurm_hook.hpp"
 #include "hooks/ssh/ssh_gather.hpp"
 #include "hooks/standard/standard_hooks.hpp"
 #include "launcher/edf/suggest.hpp"
+#include "launcher/site/known_tables.hpp"
 
 namespace skiff::hooks {
 namespace {
@@ -40,6 +42,19 @@ const Hook* find_hook(std::string_view name) {
 }  // namespace
 
 std::span<const Hook> builtin_hooks() { return hook_table; }
+
+std::vector<std::string_view> site_tables() {
+    std::vector<std::string_view> tables;
+    for (const Hook& hook : hook_table)
+        if (!hook.site_table.empty() && std::find(tables.begin(), tables.end(), hook.site_table) == tables.end())
+            tables.push_back(hook.site_table);
+    tables.push_back(external::site_table);
+    return tables;
+}
+
+Result<void> check_site_tables(const site::SiteConfig& site) {
+    return site::check_known_tables(site, site_tables());
+}
 
 std::string setting_warning(std::string_view key) {
     if (!key.starts_with(hook_prefix)) return {};

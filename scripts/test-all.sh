@@ -232,7 +232,8 @@ step_fuzz() {
 # Debug (-O0): with ASan+UBSan, -O2 compiles 5-10x slower here (toml11-heavy files took 40-55 s
 # each instead of 6 s), and the unit tier runs in seconds either way.
 step_asan_build() {
-  build_as_user "$ASAN_BUILD" -DSKIFF_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -- unit_tests
+  # skiff too: unit.ReadmeExamples runs it.
+  build_as_user "$ASAN_BUILD" -DSKIFF_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -- unit_tests skiff
 }
 step_asan_test() {
   EXTRA_ENV=("UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")

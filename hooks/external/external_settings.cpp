@@ -39,7 +39,7 @@ Result<std::string> expand_home(const std::string& dir, const std::string& where
 }  // namespace
 
 Result<Settings> read_settings(const site::SiteConfig* site, const EnvMap& host_env) {
-    auto table = site::SiteTable::open(site, "hooks.external", known_keys);
+    auto table = site::SiteTable::open(site, std::string(site_table), known_keys);
     if (!table) return Unexpected(table.error());
     Settings settings;
     auto system = table->string_value("system_dir", default_system_dir);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "common/env_map.hpp"
 #include "common/error.hpp"
@@ -14,6 +15,7 @@
 
 namespace skiff::hooks::external {
 
+inline constexpr std::string_view site_table = "hooks.external";
 inline constexpr const char* default_system_dir = "/etc/skiff/hooks.d";
 inline constexpr int default_timeout_s = 120;
 

@@ -110,11 +110,8 @@ Result<Contribution> contribute_ssh(const HookFacts& facts, const plan::PlanRequ
 }
 
 Result<void> check_ssh_host(const edf::Environment& environment, const site::SiteConfig* site_config) {
-    if (!ssh_requested(environment)) return {};
-    auto site = ssh::read_ssh_site(site_config, ssh::HostView{});
-    if (!site) return Unexpected(site.error());
-    auto host = find_host_server(*site);
-    if (!host) return Unexpected(host.error());
+    auto facts = read_ssh_facts(environment, false, site_config);
+    if (!facts) return Unexpected(facts.error());
     return {};
 }
 

@@ -19,7 +19,8 @@ namespace skiff::hooks {
 Result<std::optional<HookFacts>> gather_ssh(const plan::PlanRequest& request, SharedFacts&, Diagnostics&);
 Result<Contribution> contribute_ssh(const HookFacts& facts, const plan::PlanRequest& request);
 
-// For `edf check` of an EDF that switches the hook on: is there a usable OpenSSH server here?
+// For `edf check` of an EDF that switches the hook on: everything gather_ssh checks (the
+// settings, the key file, a usable OpenSSH server on this node) but --root.
 Result<void> check_ssh_host(const edf::Environment& environment, const site::SiteConfig* site);
 
 }  // namespace skiff::hooks

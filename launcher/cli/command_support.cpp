@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -20,6 +21,15 @@ int report(const std::string& message) {
 
 void print_warnings(const std::vector<std::string>& warnings) {
     for (const auto& w : warnings) std::fprintf(stderr, "skiff: warning: %s\n", w.c_str());
+}
+
+bool asks_for_help(const std::vector<std::string>& args) {
+    return std::any_of(args.begin(), args.end(), [](const std::string& a) { return a == "--help" || a == "-h"; });
+}
+
+int help_reply(const std::string& usage) {
+    std::fputs(usage.c_str(), stdout);
+    return 0;
 }
 
 }  // namespace skiff::cli

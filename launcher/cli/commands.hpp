@@ -27,4 +27,9 @@ std::string current_directory();
 int report(const std::string& message);
 void print_warnings(const std::vector<std::string>& warnings);
 
+// True when `args` holds --help or -h: the subcommand answers with help_reply.
+bool asks_for_help(const std::vector<std::string>& args);
+// Prints `usage` to stdout and returns 0.
+int help_reply(const std::string& usage);
+
 }  // namespace skiff::cli

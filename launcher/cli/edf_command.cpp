@@ -1,18 +1,22 @@
 #include <cstdio>
 
-#include "hooks/ssh/ssh_hook.hpp"
-#include "launcher/cli/commands.hpp"
+#include "hooks/check_hooks.hpp"
 #include "hooks/hook.hpp"
-#include "hooks/ssh/ssh_gather.hpp"
+#include "launcher/cli/commands.hpp"
 #include "launcher/edf/edf.hpp"
 #include "launcher/image/local.hpp"
+#include "launcher/plan/environment_layers.hpp"
+#include "launcher/site/site_config.hpp"
 
 namespace skiff::cli {
 namespace {
 
-constexpr const char* edf_usage =
-    "usage: skiff edf show NAME|PATH [--json]   print the environment after inheritance and expansion\n"
-    "       skiff edf check NAME|PATH...        report every problem; exit 0 if there is none\n";
+constexpr const char* edf_show_usage =
+    "usage: skiff edf show NAME|PATH [--json]   print the environment after inheritance and expansion\n";
+constexpr const char* edf_check_usage =
+    "usage: skiff edf check NAME|PATH...        report every problem skiff run would meet before the\n"
+    "                                           command starts, but those of the image's contents and\n"
+    "                                           of the launch itself; exit 0 if there is none\n";
 
 edf::LoadOptions load_options(char* const* envp) { return {current_directory(), env_from_envp(envp), false}; }
 
@@ -62,12 +66,22 @@ int show(const std::vector<std::string>& args, char* const* envp) {
     return 0;
 }
 
-// An EDF that switches the SSH hook on needs a usable OpenSSH server on this node.
-void check_ssh(const edf::Environment& env, char* const* envp, Diagnostics& diag) {
-    if (!hooks::ssh_requested(env)) return;
-    auto site = site::load_site_config(env_from_envp(envp));
+// [env] values as `skiff run` expands them, against this shell's environment: the image's
+// variables are not known here.
+void check_env_values(const edf::Environment& env, const EnvMap& host_env, Diagnostics& diag) {
+    auto values = edf::expand_env_values(env, plan::base_environment(host_env, {}));
+    if (!values)
+        diag.error(values.error().message + " (edf check does not read the image: if the image sets it, write ${NAME:-})");
+}
+
+// What `skiff run` checks before the command beyond the EDF itself, except what needs the image's
+// contents or a launch (hooks/check_hooks.hpp): the site configuration, the hooks'
+// annotations, the SSH key and server, the [env] values.
+void check_for_run(const edf::Environment& env, const EnvMap& host_env, Diagnostics& diag) {
+    auto site = site::load_site_config(host_env);
     if (!site) return diag.error(site.error().message);
-    if (auto r = hooks::check_ssh_host(env, &*site); !r) diag.error(r.error().message);
+    hooks::check_hooks(env, *site, host_env, diag);
+    check_env_values(env, host_env, diag);
 }
 
 int check(const std::vector<std::string>& args, char* const* envp) {
@@ -75,7 +89,8 @@ int check(const std::vector<std::string>& args, char* const* envp) {
     int status = 0;
     for (const auto& arg : args) {
         Diagnostics diag;
-        if (auto env = load_checked(arg, load_options(envp), diag); env && diag.ok()) check_ssh(*env, envp, diag);
+        auto load = load_options(envp);
+        if (auto env = load_checked(arg, load, diag); env && diag.ok()) check_for_run(*env, load.host_env, diag);
         print_errors(diag);
         if (!diag.ok()) status = 1;
         else std::printf("%s: ok\n", arg.c_str());
@@ -86,13 +101,16 @@ int check(const std::vector<std::string>& args, char* const* envp) {
 }  // namespace
 
 int edf_command(const std::vector<std::string>& words, char* const* envp) {
-    if (words.empty() || words[0] == "--help" || words[0] == "-h") {
-        std::fputs(edf_usage, words.empty() ? stderr : stdout);
-        return words.empty() ? 2 : 0;
+    std::string usage = std::string(edf_show_usage) + edf_check_usage;
+    if (words.empty()) {
+        std::fputs(usage.c_str(), stderr);
+        return 2;
     }
+    if (words[0] == "--help" || words[0] == "-h") return help_reply(usage);
     std::vector<std::string> rest(words.begin() + 1, words.end());
-    if (words[0] == "show") return show(rest, envp);
-    if (words[0] == "check") return check(rest, envp);
+    bool help = asks_for_help(rest);
+    if (words[0] == "show") return help ? help_reply(edf_show_usage) : show(rest, envp);
+    if (words[0] == "check") return help ? help_reply(edf_check_usage) : check(rest, envp);
     return report("edf: unknown subcommand '" + words[0] + "'; use show or check");
 }
 

@@ -4,9 +4,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <string_view>
+#include <utility>
 
 #include "common/exit_codes.hpp"
 #include "launcher/cli/commands.hpp"
@@ -22,6 +25,26 @@ namespace {
 constexpr const char* image_usage =
     "usage: skiff image pull REF | import DIR|TARBALL -o FILE.sqsh [--gzip] | ls | rm REF\n"
     "       skiff image servers | skiff image stop [IMAGE] [--force]\n";
+
+// What `skiff image SUBCOMMAND --help` prints.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 6> subcommand_usages = {{
+    {"pull", "usage: skiff image pull REF   pull a registry image into the image store\n"},
+    {"import", "usage: skiff image import DIR|TARBALL -o FILE.sqsh [--gzip]\n"
+               "  an OCI layout, a root file system directory or tarball as one squashfs file\n"
+               "  (zstd; --gzip for gzip)\n"},
+    {"ls", "usage: skiff image ls   the image store's images: reference, arch, size, date\n"},
+    {"rm", "usage: skiff image rm REF   remove an image from the image store\n"},
+    {"servers", "usage: skiff image servers   your warm image servers on this node\n"},
+    {"stop", "usage: skiff image stop [IMAGE] [--force]   stop your image servers (of IMAGE), after their\n"
+             "  containers end; --force: at once\n"},
+}};
+
+// The usage of `subcommand`, or the whole usage for an unknown one.
+std::string usage_of(const std::string& subcommand) {
+    for (const auto& [name, usage] : subcommand_usages)
+        if (name == subcommand) return std::string(usage);
+    return image_usage;
+}
 
 struct Server {
     std::string name;                           // of its socket, in the servers' directory
@@ -139,6 +162,7 @@ int image_server_main(const std::vector<std::string>& args) {
 
 int image_command(const std::vector<std::string>& words) {
     if (words.empty()) return report(std::string("image: ") + image_usage);
+    if (asks_for_help(words)) return help_reply(usage_of(words[0]));
     std::vector<std::string> rest(words.begin() + 1, words.end());
     if (words[0] == "servers" && rest.empty()) return list();
     if (words[0] == "stop") return stop(rest);

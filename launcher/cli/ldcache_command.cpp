@@ -165,6 +165,7 @@ int build(const std::vector<std::string>& args) {
 
 int ldcache_command(const std::vector<std::string>& words) {
     std::vector<std::string> rest(words.empty() ? words.end() : words.begin() + 1, words.end());
+    if (asks_for_help(words)) return help_reply(ldcache_usage);
     if (!words.empty() && words[0] == "build") return build(rest);
     if (!words.empty() && words[0] == "print") return ldcache_print_command(rest);
     std::fputs(ldcache_usage, stderr);

@@ -18,7 +18,8 @@ constexpr std::array<OptionSpec, 16> option_table{{
     {"--environment", "-e", "NAME|PATH", [](RunOptions& o, const std::string& v) { o.environment = v; },
      "EDF by name (searched in EDF_PATH, default ~/.edf) or by path"},
     {"--image", "", "IMAGE", [](RunOptions& o, const std::string& v) { o.image = v; },
-     "squashfs file or directory (./ for relative paths); overrides the EDF's"},
+     "squashfs file, directory (./ for relative paths) or registry reference (ubuntu:24.04,\n"
+     "                          pulled into the image store first); overrides the EDF's"},
     {"--mount", "-m", "SRC[:DST[:FLAGS]]", [](RunOptions& o, const std::string& v) { o.mounts.push_back(v); },
      "add a mount, as in the EDF (repeatable)"},
     {"--env", "", "K=V", [](RunOptions& o, const std::string& v) { o.env.push_back(v); },

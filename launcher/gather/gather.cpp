@@ -60,11 +60,14 @@ Result<void> load_request_environment(const RunOptions& options, plan::PlanReque
 // A registry reference becomes a local squashfs file (registry_image.hpp); a temporary one is
 // kept open in `keep` until the exec and is served cold (an image server would outlive it).
 Result<std::string> local_image(const edf::Sourced<std::string>& value, const std::string& cwd, const EnvMap& env,
-                                bool may_pull, UniqueFd& keep, bool& cold, Diagnostics& diag, Timeline& timeline) {
+                                bool may_pull, UniqueFd& keep, std::string& cold_reason, Diagnostics& diag,
+                                Timeline& timeline) {
     if (image::is_local_path(value.value)) return value.value;
     auto registry = obtain_registry_image(value.value, value.origin.str(), cwd, env, may_pull, diag.warnings);
     if (!registry) return Unexpected(registry.error());
-    if (registry->temporary) cold = true;
+    if (registry->temporary && cold_reason.empty())
+        cold_reason = "the registry image is a temporary file (" + registry->why_temporary +
+                      ") that an image server would outlive";
     keep = std::move(registry->keep);
     timeline.step("found the registry image in " + registry->path);
     return registry->path;
@@ -74,8 +77,8 @@ Result<std::string> local_image(const edf::Sourced<std::string>& value, const st
 Result<void> classify_request_image(const RunOptions& options, plan::PlanRequest& request, const std::string& cwd,
                                     UniqueFd& keep_image, Diagnostics& diag, Timeline& timeline) {
     const auto& image_value = *request.environment.image;
-    request.cold = options.cold;
-    auto image_path = local_image(image_value, cwd, request.host.env, !options.dry_run, keep_image, request.cold,
+    request.cold_reason = options.cold ? "--cold" : "";
+    auto image_path = local_image(image_value, cwd, request.host.env, !options.dry_run, keep_image, request.cold_reason,
                                   diag, timeline);
     if (!image_path) return Unexpected(image_path.error());
     auto image = image::classify(*image_path, image_value.origin.str(), cwd);
@@ -110,6 +113,7 @@ Result<void> read_request_image_facts(plan::PlanRequest& request, Timeline& time
 
 Result<plan::PlanRequest> gather(const RunOptions& options, const site::SiteConfig& site, EnvMap env,
                                  KeptOpen& kept, Diagnostics& diag, Timeline& timeline) {
+    if (auto r = hooks::check_site_tables(site); !r) return Unexpected(r.error());
     plan::PlanRequest request;
     request.site = &site;
     request.host = read_host_facts(std::move(env));

@@ -42,15 +42,19 @@ Result<RegistryImage> obtain_registry_image(const std::string& value, const std:
     if (!store->warning.empty()) warnings.push_back(store->warning);
     std::string file = store->is_void ? "" : image::store_file(*store, *ref, image::machine_architecture());
     struct stat st {};
-    if (!file.empty() && ::stat(file.c_str(), &st) == 0) return RegistryImage{file, false, {}};
+    if (!file.empty() && ::stat(file.c_str(), &st) == 0) return RegistryImage{file, false, {}, {}};
     if (!may_pull)
         return fail((where.empty() ? "" : where + ": ") + "image '" + value + "' is not in the image store" +
                     (file.empty() ? " (EDF_IMAGESTORE=void)" : " ('" + file + "')") +
                     " and --dry-run does not pull; run 'skiff image pull " + value + "' first");
-    if (store->is_void) return pull_to_temporary(value, env);
+    if (store->is_void) {
+        auto temporary = pull_to_temporary(value, env);
+        if (temporary) temporary->why_temporary = store->warning.empty() ? "EDF_IMAGESTORE=void" : "no usable image store";
+        return temporary;
+    }
     auto pulled = image::run_pull_helper({"pull", value});
     if (!pulled) return Unexpected(pulled.error());
-    return RegistryImage{*pulled, false, {}};
+    return RegistryImage{*pulled, false, {}, {}};
 }
 
 }  // namespace skiff::gather

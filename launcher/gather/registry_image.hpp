@@ -17,6 +17,7 @@ namespace skiff::gather {
 struct RegistryImage {
     std::string path;          // a local squashfs file (or /proc/<pid>/fd/<n> when void)
     bool temporary = false;    // void: the launch must not use an image server
+    std::string why_temporary; // for -v: "EDF_IMAGESTORE=void" or why the store cannot be used
     UniqueFd keep;         // void: the open, unlinked file (close-on-exec)
 };
 

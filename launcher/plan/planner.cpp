@@ -69,7 +69,7 @@ Result<ImageServing> image_serving(const PlanRequest& request) {
     if (!spares) return Unexpected(spares.error());
     serving.spares = std::min(*spares, 64);
     if (request.image.kind != image::ImageSource::Kind::squashfs) serving.cold_reason = "a directory image needs no server";
-    else if (request.cold) serving.cold_reason = "--cold";
+    else if (!request.cold_reason.empty()) serving.cold_reason = request.cold_reason;
     else if (!request.server_directory)
         serving.cold_reason = request.server_directory_problem.empty() ? "no runtime directory for image servers"
                                                                         : request.server_directory_problem;

@@ -59,7 +59,9 @@ struct PlanRequest {
     std::vector<std::string> command;  // may be empty: the image's CMD, else /bin/sh
     bool map_root = false;             // --root: the user appears as uid 0
     std::optional<LinkerConfig> linker;  // when some mount injects libraries
-    bool cold = false;                   // --cold: never use an image server
+    // Not empty: never use an image server, and why ("--cold", a registry image pulled into a
+    // temporary file that a server would outlive); -v prints it.
+    std::string cold_reason;
     // The user's private directory of image-server sockets, or why there is none; the caller
     // holds it open as server_directory_fd until the exec (launcher/gather/runtime_dir.hpp).
     std::optional<std::string> server_directory;

@@ -13,9 +13,9 @@ namespace fs = std::filesystem;
 class Pull : public Registry {
 protected:
     // skiff with the store in this test's directory and the plain-HTTP registry allowed.
-    ProcessResult skiff(const std::vector<std::string>& args, bool allow_http = true) {
+    ProcessResult skiff(const std::vector<std::string>& args, bool allow_http = true, const std::string& store = "") {
         EnvMap env = current_environment();
-        env["EDF_IMAGESTORE"] = store_;
+        env["EDF_IMAGESTORE"] = store.empty() ? store_ : store;
         env["SKIFF_INSECURE_REGISTRIES"] = allow_http ? http() : "";
         std::vector<std::string> argv{skiff_binary()};
         argv.insert(argv.end(), args.begin(), args.end());
@@ -51,6 +51,18 @@ TEST_F(Pull, PulledImageRunsWithItsLayersMergedAndItsConfig) {
         << "whiteouts, the opaque directory, the plain-tar layer, Env and WorkingDir";
     auto ls = skiff({"image", "ls"});
     EXPECT_NE(ls.out.find("+test+multi+1."), std::string::npos) << ls;
+}
+
+// -v gives the true reason of a cold launch: without a store the image is a temporary file,
+// and --cold was not given (issue 24, wrong 6).
+TEST_F(Pull, VoidStoreSaysWhyTheLaunchIsCold) {
+    auto run = skiff({"run", "-v", "--image", repo_http("multi") + ":1", "--", "/bin/cat", "/skiff-fixture"}, true, "void");
+    ASSERT_EQ(run.status, 0) << run;
+    EXPECT_NE(run.err.find("cold: the registry image is a temporary file (EDF_IMAGESTORE=void) that an image server "
+                           "would outlive"),
+              std::string::npos)
+        << run;
+    EXPECT_EQ(run.err.find("--cold"), std::string::npos) << run;
 }
 
 // Four pulls of one image at once: one image file, no temporary left, every pull succeeds.

@@ -211,7 +211,7 @@ TEST(PlannerServing, SquashfsImageGoesWarmThroughOneServerPerIdentityAndJob) {
 
 TEST(PlannerServing, ColdWhenAskedForWhenADirectoryOrWithoutRuntimeDirectory) {
     auto request = basic_request();
-    request.cold = true;
+    request.cold_reason = "--cold";
     EXPECT_EQ(test::plan_with_hooks(request)->serving.cold_reason, "--cold");
     request = basic_request();
     request.image.kind = image::ImageSource::Kind::directory;
