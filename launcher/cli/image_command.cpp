@@ -14,6 +14,7 @@
 #include "common/exit_codes.hpp"
 #include "launcher/cli/commands.hpp"
 #include "launcher/image/local.hpp"
+#include "launcher/image/store.hpp"
 #include "launcher/gather/runtime_dir.hpp"
 #include "namespaces/image_server/image_server.hpp"
 #include "namespaces/image_server/image_server_process.hpp"
@@ -120,6 +121,27 @@ int list() {
     return 0;
 }
 
+// The image's file: a local path as given, a registry reference as the store names it (never
+// pulled: a reference not in the store has no server).
+Result<image::ImageSource> image_to_stop(const std::string& value) {
+    if (image::is_local_path(value)) return image::classify(value, "command line", current_directory());
+    auto ref = image::classify_registry(value, "command line", current_directory());
+    if (!ref) return Unexpected(ref.error());
+    auto store = image::locate_store(env_from_envp(environ), image::MissingStore::leave);
+    if (!store) return Unexpected(store.error());
+    if (store->is_void) return fail("image stop: image '" + value + "': there is no image store, so no server serves it");
+    return image::classify(image::store_file(*store, *ref, image::machine_architecture()), "command line", "/");
+}
+
+// A server's socket is named after its image's identity (plan/planner.cpp server_name), so
+// another path to the same file (a symlink, a bind mount) finds the same server.
+bool serves(const std::string& socket, const image::ImageSource& image) {
+    std::string identity = std::to_string(image.device) + "-" + std::to_string(image.inode) + "-" +
+                           std::to_string(image.size) + "-" + std::to_string(image.mtime_ns);
+    return socket.starts_with(identity) && socket.size() > identity.size() &&
+           (socket[identity.size()] == '.' || socket[identity.size()] == '-');
+}
+
 int stop(const std::vector<std::string>& args) {
     bool force = false;
     std::optional<std::string> image;
@@ -128,17 +150,17 @@ int stop(const std::vector<std::string>& args) {
         else if (!a.starts_with("-") && !image) image = a;
         else return report("image stop: unexpected argument '" + a + "'; " + image_usage);
     }
-    std::string wanted;
+    std::optional<image::ImageSource> wanted;
     if (image) {
-        auto source = image::classify(*image, "command line", current_directory());
+        auto source = image_to_stop(*image);
         if (!source) return report(source.error().message);
-        wanted = source->path;
+        wanted = std::move(*source);
     }
     auto directory = servers_directory();
     if (!directory) return report(directory.error().message);
     int stopped = 0;
     for (const auto& server : running_servers(*directory)) {
-        if (!wanted.empty() && server.status.at("image") != wanted) continue;
+        if (wanted && !serves(server.name, *wanted)) continue;
         auto connection = connect_server(*directory, server.name);
         if (!connection || !ns::request_stop(connection->get(), force)) continue;
         if (!force && server.status.at("clients") != "0")

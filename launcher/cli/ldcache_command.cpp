@@ -1,6 +1,7 @@
 // `skiff ldcache build`: the glibc linker cache skiff would install for an image and a set of
 // injected library directories, written to a file. For inspection (`skiff ldcache print FILE`,
 // `ldconfig -p -C FILE`) and for bench/ldcache; `skiff run` computes the same bytes in-process.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -11,6 +12,7 @@
 
 #include "common/env_map.hpp"
 #include "common/replace_file.hpp"
+#include "common/sys_error.hpp"
 #include "launcher/cli/commands.hpp"
 #include "launcher/image/image_file_source.hpp"
 #include "launcher/gather/runtime_dir.hpp"
@@ -108,6 +110,15 @@ Result<BuildOptions> parse(const std::vector<std::string>& args) {
     return o;
 }
 
+// A directory named on the command line must be one: a typo would otherwise build a cache
+// without the libraries the user asked for, and exit 0.
+Result<void> check_directory(const std::string& path, const std::string& option) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return Unexpected(SysError{errno, "stat", path}.to_error(option));
+    if (!S_ISDIR(st.st_mode)) return fail(option + ": '" + path + "' is not a directory");
+    return {};
+}
+
 // --add-dir DIR reads ROOT/<DIR with its symlinks resolved inside the root>, so that an
 // absolute link in the image (lib -> /usr/lib) never leads to the host's directory.
 Result<std::vector<ldcache::InjectedDir>> injected_dirs(const BuildOptions& o, const image::ImageSource& image,
@@ -115,6 +126,8 @@ Result<std::vector<ldcache::InjectedDir>> injected_dirs(const BuildOptions& o, c
     std::vector<ldcache::InjectedDir> dirs;
     for (const DirArg& d : o.dirs) {
         if (!d.inside_root) {
+            if (auto r = check_directory(d.host, "ldcache build: --inject " + d.host + ":" + d.container); !r)
+                return Unexpected(r.error());
             dirs.push_back({d.host, d.container});
             continue;
         }
@@ -123,7 +136,9 @@ Result<std::vector<ldcache::InjectedDir>> injected_dirs(const BuildOptions& o, c
                         image.path + "' use --inject HOSTDIR:" + d.container);
         auto resolved = ldcache::resolve_in_image(files, d.container);
         if (!resolved) return Unexpected(resolved.error());
-        dirs.push_back({image.path + (*resolved == "/" ? "" : *resolved), d.container});
+        std::string host = image.path + (*resolved == "/" ? "" : *resolved);
+        if (auto r = check_directory(host, "ldcache build: --add-dir " + d.container); !r) return Unexpected(r.error());
+        dirs.push_back({std::move(host), d.container});
     }
     return dirs;
 }

@@ -11,14 +11,17 @@
 #include "launcher/gather/load_environment.hpp"
 #include "launcher/gather/registry_image.hpp"
 #include "launcher/image/local.hpp"
+#include "launcher/plan/environment_layers.hpp"
 
 namespace skiff::gather {
 namespace {
 
-// skiff's state directories, which only squashfs images use; a problem is said once.
-StateDirs state_dirs_for(const plan::HostFacts& host, const image::ImageSource& image, Diagnostics& diag) {
+// skiff's state directories, which only squashfs images use; a problem is said once. A dry
+// run creates none: one that does not exist yet has its path and no descriptor.
+StateDirs state_dirs_for(const plan::HostFacts& host, const image::ImageSource& image, bool dry_run,
+                         Diagnostics& diag) {
     if (image.kind != image::ImageSource::Kind::squashfs) return {};
-    auto dirs = state_dirs(host.env, host.uid);
+    auto dirs = state_dirs(host.env, host.uid, dry_run ? Missing::leave : Missing::create);
     if (!dirs.problem.empty()) diag.warn(dirs.problem + "; no image facts cache and no image server for this launch");
     return dirs;
 }
@@ -50,6 +53,8 @@ Result<void> load_request_environment(const RunOptions& options, plan::PlanReque
     if (!environment) return Unexpected(environment.error());
     request.environment = std::move(*environment);
     for (auto& warning : hooks::annotation_warnings(request.environment)) diag.warn(std::move(warning));
+    for (auto& warning : plan::task_variable_warnings(request.environment, request.host.env))
+        diag.warn(std::move(warning));
     if (!request.external_hooks.scripts.empty())
         request.external_hooks.environment =
             hooks::external::hook_environment(request.host.env, request.environment.annotations);
@@ -87,11 +92,12 @@ Result<void> classify_request_image(const RunOptions& options, plan::PlanRequest
     return {};
 }
 
-// The runtime directories, held in `kept`, into the request.
-void use_state_dirs(plan::PlanRequest& request, KeptOpen& kept, Diagnostics& diag) {
-    kept.state = state_dirs_for(request.host, request.image, diag);
+// The runtime directories, held in `kept`, into the request. Under --dry-run the servers'
+// directory may not exist yet: the plan names it all the same, as the launch would use it.
+void use_state_dirs(plan::PlanRequest& request, KeptOpen& kept, bool dry_run, Diagnostics& diag) {
+    kept.state = state_dirs_for(request.host, request.image, dry_run, diag);
     const auto& state = kept.state;
-    if (state.image_servers.valid()) {
+    if (state.image_servers.valid() || (dry_run && !state.image_servers.path.empty())) {
         request.server_directory = state.image_servers.path;
         request.server_directory_fd = state.image_servers.fd.get();
     }
@@ -99,10 +105,12 @@ void use_state_dirs(plan::PlanRequest& request, KeptOpen& kept, Diagnostics& dia
     if (state.image_facts.valid()) request.read_profiles = state.image_facts.via();
 }
 
-// The image's facts, through the facts cache (which shares a directory with the read profiles).
-Result<void> read_request_image_facts(plan::PlanRequest& request, Timeline& timeline) {
+// The image's facts, through the facts cache (which shares a directory with the read profiles);
+// a dry run reads the cache but never writes it.
+Result<void> read_request_image_facts(plan::PlanRequest& request, bool dry_run, Timeline& timeline) {
     bool cached = false;
-    auto facts = read_image_facts(request.image, request.read_profiles, cached);
+    auto facts = read_image_facts(request.image, request.read_profiles, cached,
+                                  dry_run ? CacheMiss::leave : CacheMiss::store);
     if (!facts) return Unexpected(facts.error());
     request.image_facts = std::move(*facts);
     timeline.step(cached ? "read the image's metadata (cached)" : "read the image's metadata");
@@ -123,9 +131,11 @@ Result<plan::PlanRequest> gather(const RunOptions& options, const site::SiteConf
     if (auto r = load_request_environment(options, request, cwd, diag, timeline); !r) return Unexpected(r.error());
     if (auto r = classify_request_image(options, request, cwd, kept.image, diag, timeline); !r)
         return Unexpected(r.error());
-    use_state_dirs(request, kept, diag);
-    if (auto r = read_request_image_facts(request, timeline); !r) return Unexpected(r.error());
-    if (auto r = gather_hooks(request, kept.state.elf_probes(), diag, timeline); !r) return Unexpected(r.error());
+    use_state_dirs(request, kept, options.dry_run, diag);
+    if (auto r = read_request_image_facts(request, options.dry_run, timeline); !r) return Unexpected(r.error());
+    // The probe memo is written back after a scan; a dry run scans without it.
+    std::string probe_memo = options.dry_run ? std::string() : kept.state.elf_probes();
+    if (auto r = gather_hooks(request, probe_memo, diag, timeline); !r) return Unexpected(r.error());
     return request;
 }
 

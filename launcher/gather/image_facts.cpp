@@ -53,7 +53,8 @@ Result<plan::ImageFacts> read_facts_in_child(const image::ImageSource& image) {
 
 }  // namespace
 
-Result<plan::ImageFacts> read_image_facts(const image::ImageSource& image, const std::string& cache_dir, bool& from_cache) {
+Result<plan::ImageFacts> read_image_facts(const image::ImageSource& image, const std::string& cache_dir, bool& from_cache,
+                                          CacheMiss miss) {
     from_cache = false;
     if (image.kind != image::ImageSource::Kind::squashfs) return read_image_facts(image);
     if (!cache_dir.empty()) {
@@ -63,7 +64,7 @@ Result<plan::ImageFacts> read_image_facts(const image::ImageSource& image, const
         }
     }
     auto facts = read_facts_in_child(image);
-    if (facts && !cache_dir.empty()) store_cached_facts(cache_dir, image, *facts);
+    if (facts && !cache_dir.empty() && miss == CacheMiss::store) store_cached_facts(cache_dir, image, *facts);
     return facts;
 }
 

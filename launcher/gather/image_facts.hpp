@@ -11,8 +11,12 @@ namespace skiff::gather {
 
 Result<plan::ImageFacts> read_image_facts(const image::ImageSource& image);
 
+// Whether a facts-cache miss stores what was read (a launch) or not (--dry-run writes nothing).
+enum class CacheMiss { store, leave };
+
 // The same, through the facts cache in `cache_dir` (facts_cache.hpp) for squashfs images;
 // an empty `cache_dir` reads the image. `from_cache` tells which happened.
-Result<plan::ImageFacts> read_image_facts(const image::ImageSource& image, const std::string& cache_dir, bool& from_cache);
+Result<plan::ImageFacts> read_image_facts(const image::ImageSource& image, const std::string& cache_dir, bool& from_cache,
+                                          CacheMiss miss = CacheMiss::store);
 
 }  // namespace skiff::gather

@@ -30,6 +30,17 @@ Result<RegistryImage> pull_to_temporary(const std::string& value, const EnvMap& 
     return out;
 }
 
+// Why --dry-run cannot plan with a registry image, and what works: without a store (void),
+// `skiff image pull` refuses too, and only a launch pulls (into a temporary file).
+std::string not_pulled(const std::string& value, const std::string& file) {
+    if (file.empty())
+        return "image '" + value + "' cannot be planned with --dry-run: there is no image store (EDF_IMAGESTORE=void, " +
+               "or no usable store directory), so only a launch pulls it; run without --dry-run, or set " +
+               "EDF_IMAGESTORE to a directory and run 'skiff image pull " + value + "' first";
+    return "image '" + value + "' is not in the image store ('" + file + "') and --dry-run does not pull; run 'skiff " +
+           "image pull " + value + "' first";
+}
+
 }  // namespace
 
 Result<RegistryImage> obtain_registry_image(const std::string& value, const std::string& where,
@@ -37,16 +48,13 @@ Result<RegistryImage> obtain_registry_image(const std::string& value, const std:
                                             std::vector<std::string>& warnings) {
     auto ref = image::classify_registry(value, where, cwd);
     if (!ref) return Unexpected(ref.error());
-    auto store = image::locate_store(env);
+    auto store = image::locate_store(env, may_pull ? image::MissingStore::create : image::MissingStore::leave);
     if (!store) return fail((where.empty() ? "" : where + ": ") + store.error().message);
     if (!store->warning.empty()) warnings.push_back(store->warning);
     std::string file = store->is_void ? "" : image::store_file(*store, *ref, image::machine_architecture());
     struct stat st {};
     if (!file.empty() && ::stat(file.c_str(), &st) == 0) return RegistryImage{file, false, {}, {}};
-    if (!may_pull)
-        return fail((where.empty() ? "" : where + ": ") + "image '" + value + "' is not in the image store" +
-                    (file.empty() ? " (EDF_IMAGESTORE=void)" : " ('" + file + "')") +
-                    " and --dry-run does not pull; run 'skiff image pull " + value + "' first");
+    if (!may_pull) return fail((where.empty() ? "" : where + ": ") + not_pulled(value, file));
     if (store->is_void) {
         auto temporary = pull_to_temporary(value, env);
         if (temporary) temporary->why_temporary = store->warning.empty() ? "EDF_IMAGESTORE=void" : "no usable image store";

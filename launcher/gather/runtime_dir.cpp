@@ -39,9 +39,11 @@ Result<std::optional<HeldDir>> open_xdg(const EnvMap& env, uid_t uid) {
 }
 
 // Opens `name` in the directory `parent` (absolute: AT_FDCWD), creating it first if it is
-// missing, and checks that it is private.
-Result<HeldDir> private_directory(int parent, const std::string& name, const std::string& path, uid_t uid) {
+// missing (Missing::leave: a HeldDir without a descriptor), and checks that it is private.
+Result<HeldDir> private_directory(int parent, const std::string& name, const std::string& path, uid_t uid,
+                                  Missing missing) {
     auto fd = ns::open_directory(parent, name, path);
+    if (!fd && fd.error().code == ENOENT && missing == Missing::leave) return HeldDir{path, {}};
     if (!fd && fd.error().code == ENOENT) {
         auto made = ns::make_directory(parent, name, 0700, path);
         if (!made && made.error().code != EEXIST)
@@ -67,24 +69,27 @@ StateDirs unusable(const Error& error) {
 
 std::string HeldDir::via() const { return ns::path_through(fd.get()); }
 
-Result<HeldDir> private_runtime_dir(const EnvMap& host_env, uid_t uid, const std::string& fallback_parent) {
+Result<HeldDir> private_runtime_dir(const EnvMap& host_env, uid_t uid, const std::string& fallback_parent,
+                                    Missing missing) {
     auto xdg = open_xdg(host_env, uid);
     if (!xdg) return Unexpected(xdg.error());
-    if (*xdg) return private_subdir(**xdg, "skiff", uid);
+    if (*xdg) return private_subdir(**xdg, "skiff", uid, missing);
     std::string path = fallback_parent + "/skiff-" + std::to_string(uid);
-    return private_directory(AT_FDCWD, path, path, uid);
+    return private_directory(AT_FDCWD, path, path, uid, missing);
 }
 
-Result<HeldDir> private_subdir(const HeldDir& parent, const std::string& name, uid_t uid) {
-    return private_directory(parent.fd.get(), name, parent.path + "/" + name, uid);
+Result<HeldDir> private_subdir(const HeldDir& parent, const std::string& name, uid_t uid, Missing missing) {
+    std::string path = parent.path + "/" + name;
+    if (!parent.valid()) return HeldDir{path, {}};  // Missing::leave, and the parent is missing
+    return private_directory(parent.fd.get(), name, path, uid, missing);
 }
 
-StateDirs state_dirs(const EnvMap& host_env, uid_t uid) {
-    auto runtime = private_runtime_dir(host_env, uid);
+StateDirs state_dirs(const EnvMap& host_env, uid_t uid, Missing missing) {
+    auto runtime = private_runtime_dir(host_env, uid, "/tmp", missing);
     if (!runtime) return unusable(runtime.error());
-    auto facts = private_subdir(*runtime, "image-facts", uid);
+    auto facts = private_subdir(*runtime, "image-facts", uid, missing);
     if (!facts) return unusable(facts.error());
-    auto servers = private_subdir(*runtime, "servers", uid);
+    auto servers = private_subdir(*runtime, "servers", uid, missing);
     if (!servers) return unusable(servers.error());
     return {std::move(*runtime), std::move(*facts), std::move(*servers), {}};
 }

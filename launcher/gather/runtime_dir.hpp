@@ -27,7 +27,8 @@
 
 namespace skiff::gather {
 
-// A directory skiff holds open and reaches only through `fd`.
+// A directory skiff holds open and reaches only through `fd`; with Missing::leave, one that
+// does not exist yet has its path and no descriptor.
 struct HeldDir {
     std::string path;  // as the user knows it: for messages and --dry-run
     UniqueFd fd;   // O_PATH
@@ -36,12 +37,18 @@ struct HeldDir {
     std::string via() const;
 };
 
+// What to do with a directory that does not exist: create it (a launch), or leave it so
+// (--dry-run, which writes nothing).
+enum class Missing { create, leave };
+
 // Opens (creating it 0700 if needed) and checks skiff's runtime directory. `fallback_parent`
 // holds skiff-<uid> when XDG_RUNTIME_DIR is unset, relative, or not a directory of the user's.
-Result<HeldDir> private_runtime_dir(const EnvMap& host_env, uid_t uid, const std::string& fallback_parent = "/tmp");
+Result<HeldDir> private_runtime_dir(const EnvMap& host_env, uid_t uid, const std::string& fallback_parent = "/tmp",
+                                    Missing missing = Missing::create);
 
 // Opens (creating it 0700 if needed) `name` inside a private directory, with the same checks.
-Result<HeldDir> private_subdir(const HeldDir& parent, const std::string& name, uid_t uid);
+Result<HeldDir> private_subdir(const HeldDir& parent, const std::string& name, uid_t uid,
+                               Missing missing = Missing::create);
 
 // The subdirectories of the runtime directory a launch uses, held open; none of them (and
 // `problem` set) when the runtime directory cannot be used.
@@ -54,6 +61,6 @@ struct StateDirs {
     // image_facts; "" when there is none.
     std::string elf_probes() const;
 };
-StateDirs state_dirs(const EnvMap& host_env, uid_t uid);
+StateDirs state_dirs(const EnvMap& host_env, uid_t uid, Missing missing = Missing::create);
 
 }  // namespace skiff::gather

@@ -72,12 +72,15 @@ Result<ImageSource> classify_local(const std::string& value, const std::string& 
     return source;
 }
 
-// §7.1 rule 6, the pyxis trap: "app.sqsh" is a valid Docker Hub name, but hardly ever meant.
+// §7.1 rule 6, the pyxis trap: "app.sqsh" is a valid Docker Hub name, but hardly ever meant;
+// nor is "rootfs" where ./rootfs exists (a file or a directory): a pull would first spend
+// seconds on registry retries.
 bool looks_like_file(const std::string& value, const std::string& cwd) {
     for (std::string_view suffix : squashfs_suffixes)
         if (value.ends_with(suffix)) return true;
     struct stat st {};
-    return !cwd.empty() && ::stat((cwd + "/" + value).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    return !cwd.empty() && ::stat((cwd + "/" + value).c_str(), &st) == 0 &&
+           (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode));
 }
 
 }  // namespace
@@ -91,8 +94,8 @@ Result<RegistryRef> classify_registry(const std::string& value, const std::strin
                                       const std::string& cwd) {
     bool has_scheme = value.find("://") != std::string::npos;
     if (!has_scheme && looks_like_file(value, cwd))
-        return fail(prefix(where, value) + " is read as a registry name; use ./" + value +
-                    " for a local file");
+        return fail(prefix(where, value) + " is read as a registry name: did you mean ./" + value +
+                    "? (docker://" + value + " names the registry image)");
     auto ref = parse_reference(value);
     if (!ref) return fail((where.empty() ? std::string() : where + ": ") + ref.error().message);
     return ref;

@@ -38,9 +38,10 @@ bool is_local_path(const std::string& value);
 Result<ImageSource> classify(const std::string& value, const std::string& where, const std::string& cwd);
 
 // The registry half of classify(): the scheme check (rule 5), the "looks like a file" hint
-// (rule 6) and parse_reference(), with errors prefixed by `where`. The hint is skipped when the
-// value starts with docker://: that is how a user names a Docker Hub image that shares its
-// name with a file in the working directory.
+// (rule 6: a squashfs suffix, or a file or directory of that name in `cwd`: "did you mean
+// ./NAME?") and parse_reference(), with errors prefixed by `where`. The hint is skipped when
+// the value starts with docker://: that is how a user names a Docker Hub image that shares
+// its name with a file or directory in the working directory.
 Result<RegistryRef> classify_registry(const std::string& value, const std::string& where,
                                       const std::string& cwd);
 

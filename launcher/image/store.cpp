@@ -43,13 +43,14 @@ Result<StoreLocation> explicit_store(const std::string& value) {
 
 }  // namespace
 
-Result<StoreLocation> locate_store(const EnvMap& env) {
+Result<StoreLocation> locate_store(const EnvMap& env, MissingStore missing) {
     if (env.contains("EDF_IMAGESTORE")) return explicit_store(env_value(env, "EDF_IMAGESTORE"));
     std::string dir;
     if (std::string scratch = env_value(env, "SCRATCH"); !scratch.empty()) dir = scratch + "/.edf_imagestore";
     else if (std::string cache = env_value(env, "XDG_CACHE_HOME"); cache.starts_with('/')) dir = cache + "/skiff/images";
     else if (std::string home = env_value(env, "HOME"); home.starts_with('/')) dir = home + "/.cache/skiff/images";
     else return StoreLocation{true, "", "no image store (neither SCRATCH, XDG_CACHE_HOME nor HOME is set)"};
+    if (missing == MissingStore::leave) return StoreLocation{false, dir, ""};
     if (int code = make_directories(dir); code != 0)
         return StoreLocation{true, "", SysError{code, "mkdir", dir}.to_error("image store").message +
                                            "; pulling into a temporary file for this launch"};

@@ -32,10 +32,14 @@ struct StoreLocation {
     std::string warning;    // why a default directory could not be used ("" if none)
 };
 
+// Whether locate_store() creates a default directory that does not exist (a pull, a launch)
+// or leaves it so (--dry-run writes nothing; the store is then simply empty).
+enum class MissingStore { create, leave };
+
 // EDF_IMAGESTORE (an existing absolute directory, or "void"; else an error), then
 // ${SCRATCH}/.edf_imagestore, then ${XDG_CACHE_HOME:-$HOME/.cache}/skiff/images. Default
 // directories are created (mode 0700); if that fails the store is void, with a warning.
-Result<StoreLocation> locate_store(const EnvMap& env);
+Result<StoreLocation> locate_store(const EnvMap& env, MissingStore missing = MissingStore::create);
 
 // The node's architecture as uname -m says it ("x86_64"); in OCI terms: registry/platform.hpp.
 std::string machine_architecture();

@@ -3,6 +3,8 @@
 #include <array>
 #include <string_view>
 
+#include "common/task_variables.hpp"
+
 namespace skiff::plan {
 namespace {
 
@@ -22,8 +24,9 @@ namespace {
 constexpr std::array<std::string_view, 4> host_only = {"PATH", "GCONV_PATH", "GETCONF_DIR", "LOCPATH"};
 constexpr std::string_view host_only_prefix = "LD_";
 
-// Values that differ per task and per step; an image must never freeze stale ones.
-constexpr std::array<std::string_view, 4> task_prefixes = {"SLURM_", "PMIX_", "PMI_", "SLINGSHOT_"};
+// What a hook receives as an annotation (edf.md §9). The host's are ignored, as the
+// launcher's warning says (edf::host_annotation_warning), so they do not reach the command.
+constexpr std::string_view annotation_prefix = "OCI_ANNOTATION_";
 
 bool is_host_only(const std::string& name) {
     if (name.starts_with(host_only_prefix)) return true;
@@ -32,18 +35,17 @@ bool is_host_only(const std::string& name) {
     return false;
 }
 
-bool is_task_variable(const std::string& name) {
-    for (auto p : task_prefixes)
-        if (name.starts_with(p)) return true;
-    return false;
-}
+bool is_inherited(const std::string& name) { return !is_host_only(name) && !name.starts_with(annotation_prefix); }
+
+// The task sets `name`, so its value wins over the EDF's (common/task_variables.hpp).
+bool task_sets(const EnvMap& host, const std::string& name) { return is_task_variable(name) && host.contains(name); }
 
 }  // namespace
 
 EnvMap base_environment(const EnvMap& host, const ImageFacts& image) {
     EnvMap env;
     for (const auto& [name, value] : host)
-        if (!is_host_only(name)) env[name] = value;
+        if (is_inherited(name)) env[name] = value;
     for (const auto& [name, value] : image.env) env[name] = value;
     if (!env.contains("PATH")) env["PATH"] = default_path;
     return env;
@@ -56,12 +58,23 @@ Result<EnvMap> container_environment(const PlanRequest& request) {
     auto edf_values = edf::expand_env_values(request.environment, env);
     if (!edf_values) return Unexpected(edf_values.error());
     for (const auto& [name, value] : *edf_values) {
+        if (task_sets(request.host.env, name)) continue;  // task_variable_warnings() says so
         if (value.empty()) env.erase(name);  // "" unsets, whatever set it below
         else env[name] = value;
     }
     for (const auto& [name, value] : request.host.env)
-        if (is_task_variable(name) && !request.environment.env.contains(name)) env[name] = value;
+        if (is_task_variable(name)) env[name] = value;
     return env;
+}
+
+std::vector<std::string> task_variable_warnings(const edf::Environment& environment, const EnvMap& host) {
+    std::vector<std::string> warnings;
+    for (const auto& [name, value] : environment.env)
+        if (task_sets(host, name))
+            warnings.push_back(value.origin.str() + ": ignoring " + name +
+                               ": the task sets it, and the task's SLURM_*, PMI_*, PMIX_*, SLINGSHOT_* and PALS_* "
+                               "variables always win; remove it from [env] or --env");
+    return warnings;
 }
 
 std::set<std::string> names_above_hooks(const PlanRequest& request) {

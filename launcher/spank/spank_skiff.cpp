@@ -10,6 +10,7 @@
 #include <set>
 #include <string_view>
 
+#include "common/task_variables.hpp"
 #include "launcher/spank/plugin.hpp"
 
 // Debian's spank.h declares its functions without extern "C".
@@ -25,6 +26,7 @@ extern const unsigned int spank_plugin_version = 1;
 
 namespace {
 
+using skiff::is_task_variable;
 using skiff::spank::Environment;
 
 std::string requested;  // --environment's value, in every context
@@ -62,28 +64,21 @@ Environment own_environment() {
     return out;
 }
 
-// Launcher and per-task variables stay the task's own (hooks.md §4).
-bool task_variable(const std::string& name) {
-    for (const char* prefix : {"SLURM_", "PMI_", "PMIX_", "SLINGSHOT_", "PALS_"})
-        if (name.starts_with(prefix)) return true;
-    return false;
-}
-
 std::string name_of(const std::string& entry) { return entry.substr(0, entry.find('=')); }
 
-// The task's environment becomes the container's, but the task keeps its own Slurm, PMI and
-// PMIx variables (the container's came from the first task): they are per task.
+// The task's environment becomes the container's, but the task keeps its own task variables
+// (common/task_variables.hpp; the container's came from the first task): they are per task.
 void apply_environment(spank_t sp, const Environment& container) {
     std::set<std::string> in_container, in_task;
     for (const auto& entry : container) in_container.insert(name_of(entry));
     for (const auto& entry : job_environment(sp)) {
         std::string name = name_of(entry);
         in_task.insert(name);
-        if (!task_variable(name) && !in_container.contains(name)) spank_unsetenv(sp, name.c_str());
+        if (!is_task_variable(name) && !in_container.contains(name)) spank_unsetenv(sp, name.c_str());
     }
     for (const auto& entry : container) {
         std::string name = name_of(entry);
-        if (!task_variable(name) || !in_task.contains(name))
+        if (!is_task_variable(name) || !in_task.contains(name))
             spank_setenv(sp, name.c_str(), entry.substr(name.size() + 1).c_str(), 1);
     }
 }

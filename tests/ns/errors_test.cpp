@@ -1,6 +1,9 @@
 // Bad input: one clear "skiff: error:" line naming the file, key or path, exit status 125,
 // and nothing left behind.
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <chrono>
 
 #include "tests/support/launch_fixture.hpp"
 
@@ -37,7 +40,23 @@ TEST_F(Errors, ImageThatLooksLikeAFile) {
     RunOptions in_dir;
     in_dir.cwd = dir.path();
     expect_error({"run", "--image", "app.sqsh", "--", "true"},
-                 "command line: image 'app.sqsh' is read as a registry name; use ./app.sqsh for a local file", in_dir);
+                 "command line: image 'app.sqsh' is read as a registry name: did you mean ./app.sqsh? "
+                 "(docker://app.sqsh names the registry image)",
+                 in_dir);
+}
+
+// ./rootfs exists: the bare name gets the hint at once, not seconds of registry retries.
+TEST_F(Errors, ImageThatIsALocalDirectory) {
+    TempDir dir("looks");
+    ASSERT_EQ(::mkdir((dir / "rootfs").c_str(), 0755), 0);
+    RunOptions in_dir;
+    in_dir.cwd = dir.path();
+    auto start = std::chrono::steady_clock::now();
+    expect_error({"run", "--image", "rootfs", "--", "true"},
+                 "command line: image 'rootfs' is read as a registry name: did you mean ./rootfs? "
+                 "(docker://rootfs names the registry image)",
+                 in_dir);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2)) << "no registry was asked";
 }
 
 TEST_F(Errors, NoImageAtAll) {

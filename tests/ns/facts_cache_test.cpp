@@ -63,5 +63,26 @@ TEST_F(FactsCache, ForeignRuntimeDirectoryIsReportedAndNotUsed) {
     EXPECT_FALSE(std::filesystem::exists(runtime_ / "skiff/image-facts"));
 }
 
+// --dry-run writes nothing: no runtime directory, no facts cache, no image store; it still
+// names the server a launch would use. After a launch, a dry run reads the launch's cache.
+TEST_F(FactsCache, DryRunWritesNothing) {
+    TempDir home("home");
+    RunOptions o = options();
+    (*o.env)["HOME"] = home.path();
+    for (const char* name : {"XDG_CACHE_HOME", "SCRATCH", "EDF_IMAGESTORE"}) o.env->erase(name);
+    auto dry = run_process({skiff_binary(), "run", "--dry-run", "-v", "--image", image_path_, "--", "true"}, o);
+    ASSERT_EQ(dry.status, 0) << dry;
+    EXPECT_NE(dry.out.find("server   warm: the image server at " + runtime_ / "skiff/servers/"), std::string::npos)
+        << dry.out;
+    auto registry = run_process({skiff_binary(), "run", "--dry-run", "--image", "ubuntu:24.04", "--", "true"}, o);
+    EXPECT_EQ(registry.status, 125) << registry;
+    EXPECT_TRUE(std::filesystem::is_empty(runtime_.path())) << "no runtime directory";
+    EXPECT_TRUE(std::filesystem::is_empty(home.path())) << "no image store";
+    ASSERT_EQ(launch("true").status, 0);
+    auto again = run_process({skiff_binary(), "run", "--dry-run", "-v", "--image", image_path_, "--", "true"}, o);
+    ASSERT_EQ(again.status, 0) << again;
+    EXPECT_TRUE(cached(again)) << again.err;
+}
+
 }  // namespace
 }  // namespace skiff::test

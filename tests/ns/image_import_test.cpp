@@ -215,6 +215,19 @@ TEST_F(ImageImport, DryRunDoesNotPull) {
     EXPECT_TRUE(names_in(store.path()).empty());
 }
 
+// Without a store, `skiff image pull` refuses too: the dry run suggests what works.
+TEST_F(ImageImport, DryRunWithoutAStoreSuggestsWhatWorks) {
+    RunOptions opts;
+    opts.env = current_environment();
+    (*opts.env)["EDF_IMAGESTORE"] = "void";
+    auto run = run_in("127.0.0.1:1/skiff/missing:1", {"--dry-run"}, {"/bin/true"}, opts);
+    EXPECT_EQ(run.status, 125) << run;
+    EXPECT_EQ(run.err, "skiff: error: command line: image '127.0.0.1:1/skiff/missing:1' cannot be planned with "
+                       "--dry-run: there is no image store (EDF_IMAGESTORE=void, or no usable store directory), so "
+                       "only a launch pulls it; run without --dry-run, or set EDF_IMAGESTORE to a directory and run "
+                       "'skiff image pull 127.0.0.1:1/skiff/missing:1' first\n");
+}
+
 }  // namespace
 }  // namespace skiff::test
 

@@ -128,5 +128,21 @@ TEST_F(Launch, HostLoaderVariablesStayOnTheHost) {
     EXPECT_EQ(r.err.find("ld.so"), std::string::npos) << r;
 }
 
+// A task's own task variables beat an [env] or --env value of the same name, with one warning
+// naming it; host OCI_ANNOTATION_* are ignored, as their warning says, so they do not enter.
+TEST_F(Launch, TheTasksVariablesWinAndHostAnnotationsStayOut) {
+    RunOptions task;
+    task.env = current_environment();
+    (*task.env)["PMIX_RANK"] = "3";
+    (*task.env)["OCI_ANNOTATION_com__site__x"] = "1";
+    auto r = sh(image("debian.sqsh"), "env | grep -E '^(PMIX_RANK|OCI_ANNOTATION_)' | sort",
+                {"--env", "PMIX_RANK=0"}, task);
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "PMIX_RANK=3\n");
+    EXPECT_NE(r.err.find("skiff: warning: command line: ignoring PMIX_RANK: the task sets it"), std::string::npos)
+        << r;
+    EXPECT_NE(r.err.find("ignoring host variables OCI_ANNOTATION_com__site__x"), std::string::npos) << r;
+}
+
 }  // namespace
 }  // namespace skiff::test

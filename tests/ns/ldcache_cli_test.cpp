@@ -97,6 +97,27 @@ TEST_F(LdcacheCli, AddDirEqualsInjectFromTheRoot) {
         << relative;
 }
 
+// A directory that is not there is a typo, not an empty directory: one line and 125, no file.
+TEST_F(LdcacheCli, AMissingDirectoryIsAnError) {
+    TempDir tmp("ldmissing");
+    auto inject = run_process({skiff_binary(), "ldcache", "build", "--root", root_, "--inject",
+                               tmp / "nope" + ":/opt/lib", "-o", tmp / "i.cache"});
+    EXPECT_EQ(inject.status, 125) << inject;
+    EXPECT_EQ(inject.err, "skiff: error: ldcache build: --inject " + (tmp / "nope") + ":/opt/lib: stat '" +
+                              (tmp / "nope") + "': No such file or directory\n");
+    auto add = run_process({skiff_binary(), "ldcache", "build", "--root", root_, "--add-dir", "/no/such/dir", "-o",
+                            tmp / "a.cache"});
+    EXPECT_EQ(add.status, 125) << add;
+    EXPECT_EQ(add.err, "skiff: error: ldcache build: --add-dir /no/such/dir: stat '" + root_ +
+                           "/no/such/dir': No such file or directory\n");
+    std::string file = tmp.write_file("plain", "x");
+    auto not_dir = run_process({skiff_binary(), "ldcache", "build", "--root", root_, "--inject", file + ":/opt/lib",
+                                "-o", tmp / "f.cache"});
+    EXPECT_EQ(not_dir.status, 125) << not_dir;
+    EXPECT_NE(not_dir.err.find("'" + file + "' is not a directory"), std::string::npos) << not_dir;
+    for (const char* name : {"i.cache", "a.cache", "f.cache"}) EXPECT_FALSE(std::filesystem::exists(tmp / name));
+}
+
 // Directories `ldconfig -v` reports processing, in order ("DIR: (from FILE:LINE)").
 std::vector<std::string> processed_dirs(const std::string& verbose) {
     std::vector<std::string> dirs;

@@ -156,7 +156,10 @@ protected:
 
     // The name of musl.sqsh's server socket, from a --dry-run with a private XDG_RUNTIME_DIR
     // `xdg` (which creates skiff/servers there, as the owner's earlier launches would have).
+    // The socket a launch would use, in skiff's directories, which exist afterwards (a dry run
+    // creates nothing; `image servers` creates them, as a launch would).
     std::string socket_name(const std::string& xdg) const {
+        EXPECT_EQ(as_owner(xdg, {"image", "servers"}).status, 0);
         auto r = as_owner(xdg, {"run", "--dry-run", "--image", image("musl.sqsh"), "--", "true"});
         EXPECT_EQ(r.status, 0) << r;
         std::string prefix = "the image server at " + xdg + "/skiff/servers/";

@@ -117,6 +117,21 @@ TEST_F(Warm, RunningContainerKeepsItsRootPastIdleAndStop) {
     EXPECT_TRUE(servers().empty());
 }
 
+// `image stop IMAGE` finds the server by the file's identity, not the path as written: a
+// symlink to the image stops the server the image's own path started.
+TEST_F(Warm, StopByAnotherPathToTheSameFile) {
+    TempDir links("links");
+    std::filesystem::create_symlink(image("musl.sqsh"), links / "alias.sqsh");
+    ASSERT_EQ(launch(image("musl.sqsh"), "true").status, 0);
+    ASSERT_EQ(servers().size(), 1u);
+    auto other = skiff({"image", "stop", image("debian.sqsh")});
+    EXPECT_NE(other.err.find("stopped 0 image server(s)"), std::string::npos) << other;
+    auto stop = skiff({"image", "stop", links / "alias.sqsh"});
+    EXPECT_EQ(stop.status, 0) << stop;
+    EXPECT_NE(stop.err.find("stopped 1 image server(s)"), std::string::npos) << stop;
+    EXPECT_TRUE(servers().empty());
+}
+
 TEST_F(Warm, KilledServerIsReplacedByTheNextLaunch) {
     ASSERT_EQ(launch(image("musl.sqsh"), "true").status, 0);
     auto list = servers();

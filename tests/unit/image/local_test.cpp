@@ -90,14 +90,21 @@ TEST_F(ImageClassify, FifoIsRefusedWithoutBlocking) {
               where + ": image '" + (dir / "fifo") + "' is neither a squashfs file nor a directory");
 }
 
-TEST_F(ImageClassify, FileLikeNamesGetTheHint) {
-    for (std::string name : {"app.sqsh", "data.squashfs", "missing.sqsh", "tiny"})
-        EXPECT_EQ(message(classify(name, where, dir.path())),
-                  where + ": image '" + name + "' is read as a registry name; use ./" + name + " for a local file");
+std::string did_you_mean(const std::string& name) {
+    return "image '" + name + "' is read as a registry name: did you mean ./" + name + "? (docker://" + name +
+           " names the registry image)";
 }
 
-TEST_F(ImageClassify, DirectoriesInCwdAndExplicitSchemeGetNoHint) {
-    EXPECT_EQ(message(classify("rootfs", where, dir.path())), where + ": image 'rootfs'" + not_local);
+// A file or directory of the working directory is what a bare name means far more often than
+// a Docker Hub image: the hint comes at once, before any registry is asked.
+TEST_F(ImageClassify, FileLikeNamesAndLocalDirectoriesGetTheHint) {
+    for (std::string name : {"app.sqsh", "data.squashfs", "missing.sqsh", "tiny", "rootfs"})
+        EXPECT_EQ(message(classify(name, where, dir.path())), where + ": " + did_you_mean(name));
+    EXPECT_EQ(message(classify("nothere", where, dir.path())), where + ": image 'nothere'" + not_local);
+}
+
+TEST_F(ImageClassify, AnExplicitSchemeGetsNoHint) {
+    EXPECT_EQ(message(classify("docker://rootfs", where, dir.path())), where + ": image 'docker://rootfs'" + not_local);
     EXPECT_EQ(message(classify("docker://tiny", where, dir.path())), where + ": image 'docker://tiny'" + not_local);
     EXPECT_EQ(message(classify("docker://app.sqsh", where, dir.path())),
               where + ": image 'docker://app.sqsh'" + not_local);
@@ -125,8 +132,7 @@ TEST_F(ImageClassify, RegistryHalfReturnsTheReference) {
     EXPECT_EQ(ref->canonical(), "nvcr.io/nvidia/pytorch:25.01-py3");
     auto hinted = classify_registry("app.sqsh", where, dir.path());
     ASSERT_FALSE(hinted);
-    EXPECT_EQ(hinted.error().message,
-              where + ": image 'app.sqsh' is read as a registry name; use ./app.sqsh for a local file");
+    EXPECT_EQ(hinted.error().message, where + ": " + did_you_mean("app.sqsh"));
 }
 
 TEST(ImageLocalPath, Rule1) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 namespace skiff::image {
 namespace {
 
@@ -91,6 +94,40 @@ TEST(ImageReference, StoreFileNameUsesTheArchitecture) {
     ASSERT_TRUE(ref);
     EXPECT_EQ(ref->store_file_name("aarch64"), "nvcr.io+nvidia+pytorch+25.01-py3.aarch64.sqsh");
     EXPECT_TRUE(ref->store_file_name("x86_64") != ref->store_file_name("aarch64"));
+}
+
+// The README's examples of store file names are what the store names files: existing stores
+// stay readable only as long as this rule does not change.
+std::string readme_text() {
+    std::ifstream in(std::string(SKIFF_TEST_DATA) + "/../../../README.md");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string flat;  // lines joined, indentation dropped: a reflow keeps the examples
+    for (std::string line; std::getline(text, line);)
+        flat += line.substr(std::min(line.find_first_not_of(' '), line.size())) + " ";
+    return flat;
+}
+
+TEST(ImageReference, StoreFileNamesAreTheReadmesExamples) {
+    std::string readme = readme_text();
+    ASSERT_FALSE(readme.empty());
+    const std::pair<std::string, std::string> examples[] = {
+        {"ubuntu:24.04", "ubuntu+24.04.x86_64.sqsh"},
+        {"acme/tool", "acme+tool+latest.x86_64.sqsh"},
+        {"nvcr.io#nvidia/pytorch:25.01-py3", "nvcr.io+nvidia+pytorch+25.01-py3.x86_64.sqsh"},
+        {"localhost:5000/team/app:v1", "localhost_5000+team+app+v1.x86_64.sqsh"},
+        {"ubuntu@sha256:<hex>", "ubuntu+sha256-<hex>.x86_64.sqsh"},
+    };
+    for (const auto& [text, name] : examples) {
+        std::string reference = text;
+        if (auto at = reference.find("<hex>"); at != std::string::npos) reference.replace(at, 5, hex64);
+        auto ref = parse_reference(reference);
+        ASSERT_TRUE(ref) << ref.error().message;
+        std::string stored = ref->store_file_name("x86_64");
+        if (auto at = stored.find(hex64); at != std::string::npos) stored.replace(at, hex64.size(), "<hex>");
+        EXPECT_EQ(stored, name) << text;
+        EXPECT_NE(readme.find("`" + text + "` → `" + name + "`"), std::string::npos) << "README: " << text;
+    }
 }
 
 TEST(ImageReference, DockerHubFlag) {

@@ -86,12 +86,12 @@ TEST(Planner, DefaultPathWhenImageSetsNone) {
     EXPECT_EQ(plan->env.at("PATH"), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 }
 
-TEST(Planner, EnvValueMayOverrideATaskVariable) {
+TEST(Planner, TheTasksValueOfATaskVariableBeatsTheEnvs) {
     auto request = basic_request();
     request.environment.env["SLURM_JOB_ID"] = {"pinned", at(9)};
     auto plan = test::plan_with_hooks(request);
     ASSERT_TRUE(plan);
-    EXPECT_EQ(plan->env.at("SLURM_JOB_ID"), "pinned");
+    EXPECT_EQ(plan->env.at("SLURM_JOB_ID"), "42");
 }
 
 TEST(Planner, UndefinedVariableInEnvIsAnErrorWithItsLocation) {
