@@ -16,6 +16,7 @@
 #include "launcher/image/local.hpp"
 #include "launcher/image/store.hpp"
 #include "launcher/gather/runtime_dir.hpp"
+#include "namespaces/image_server/abandoned_files.hpp"
 #include "namespaces/image_server/image_server.hpp"
 #include "namespaces/image_server/image_server_process.hpp"
 #include "namespaces/pidfd.hpp"
@@ -37,7 +38,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 6> subcomman
     {"rm", "usage: skiff image rm REF   remove an image from the image store\n"},
     {"servers", "usage: skiff image servers   your warm image servers on this node\n"},
     {"stop", "usage: skiff image stop [IMAGE] [--force]   stop your image servers (of IMAGE), after their\n"
-             "  containers end; --force: at once\n"},
+             "  containers end; --force: at once, and remove the socket and lock files dead servers left\n"},
 }};
 
 // The usage of `subcommand`, or the whole usage for an unknown one.
@@ -133,13 +134,23 @@ Result<image::ImageSource> image_to_stop(const std::string& value) {
     return image::classify(image::store_file(*store, *ref, image::machine_architecture()), "command line", "/");
 }
 
-// A server's socket is named after its image's identity (plan/planner.cpp server_name), so
-// another path to the same file (a symlink, a bind mount) finds the same server.
-bool serves(const std::string& socket, const image::ImageSource& image) {
+// A server is named after its image's identity (plan/planner.cpp server_name), so another
+// path to the same file (a symlink, a bind mount) finds the same server. `name` is the socket's
+// or the lock's file name without its suffix.
+bool serves(const std::string& name, const image::ImageSource& image) {
     std::string identity = std::to_string(image.device) + "-" + std::to_string(image.inode) + "-" +
                            std::to_string(image.size) + "-" + std::to_string(image.mtime_ns);
-    return socket.starts_with(identity) && socket.size() > identity.size() &&
-           (socket[identity.size()] == '.' || socket[identity.size()] == '-');
+    return name == identity || name.starts_with(identity + "-");
+}
+
+std::string server_name(const std::string& socket) { return socket.substr(0, socket.size() - 5); }  // ".sock"
+
+// --force also clears what killed servers left (abandoned_files.hpp).
+void remove_abandoned(const gather::HeldDir& directory, const std::optional<image::ImageSource>& wanted) {
+    auto removed = ns::remove_abandoned_server_files(
+        directory.fd.get(), [&wanted](const std::string& name) { return !wanted || serves(name, *wanted); });
+    if (!removed.empty())
+        std::fprintf(stderr, "skiff: removed the socket and lock of %zu dead image server(s)\n", removed.size());
 }
 
 int stop(const std::vector<std::string>& args) {
@@ -160,7 +171,7 @@ int stop(const std::vector<std::string>& args) {
     if (!directory) return report(directory.error().message);
     int stopped = 0;
     for (const auto& server : running_servers(*directory)) {
-        if (wanted && !serves(server.name, *wanted)) continue;
+        if (wanted && !serves(server_name(server.name), *wanted)) continue;
         auto connection = connect_server(*directory, server.name);
         if (!connection || !ns::request_stop(connection->get(), force)) continue;
         if (!force && server.status.at("clients") != "0")
@@ -170,6 +181,7 @@ int stop(const std::vector<std::string>& args) {
         ns::wait_for_exit(static_cast<pid_t>(std::stol(server.status.at("pid"))));
         ++stopped;
     }
+    if (force) remove_abandoned(*directory, wanted);
     std::fprintf(stderr, "skiff: stopped %d image server(s)\n", stopped);
     return 0;
 }

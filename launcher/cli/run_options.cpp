@@ -14,7 +14,7 @@ struct OptionSpec {
     std::string_view help;
 };
 
-constexpr std::array<OptionSpec, 16> option_table{{
+constexpr std::array<OptionSpec, 17> option_table{{
     {"--environment", "-e", "NAME|PATH", [](RunOptions& o, const std::string& v) { o.environment = v; },
      "EDF by name (searched in EDF_PATH, default ~/.edf) or by path"},
     {"--image", "", "IMAGE", [](RunOptions& o, const std::string& v) { o.image = v; },
@@ -22,6 +22,8 @@ constexpr std::array<OptionSpec, 16> option_table{{
      "                          pulled into the image store first); overrides the EDF's"},
     {"--mount", "-m", "SRC[:DST[:FLAGS]]", [](RunOptions& o, const std::string& v) { o.mounts.push_back(v); },
      "add a mount, as in the EDF (repeatable)"},
+    {"--device", "", "NAME", [](RunOptions& o, const std::string& v) { o.devices.push_back(v); },
+     "add a device: a CDI name (nvidia.com/gpu=0, nvidia.com/gpu=all) or a /dev path (repeatable)"},
     {"--env", "", "K=V", [](RunOptions& o, const std::string& v) { o.env.push_back(v); },
      "set a variable in the container (repeatable); K= unsets it"},
     {"--annotation", "", "K=V", [](RunOptions& o, const std::string& v) { o.annotations.push_back(v); },

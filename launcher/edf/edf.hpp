@@ -54,6 +54,9 @@ struct Environment {
     Sourced<bool> entrypoint{false, {}};
     Sourced<bool> writable{true, {}};
     std::vector<MountSpec> mounts;
+    // Devices (README, EDF "Devices"): CDI names "vendor/class=name" and host device
+    // paths "/dev/...", each once, in order; hooks/devices resolves them on the node.
+    std::vector<Sourced<std::string>> devices;
     // [env] values are kept *unexpanded*: they are expanded per task against host+image (§4)
     // by expand_env_values(). "" is the unset marker.
     std::map<std::string, Sourced<std::string>> env;

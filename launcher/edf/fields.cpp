@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "common/device_name.hpp"
 #include "launcher/edf/expand.hpp"
 #include "launcher/edf/paths.hpp"
 
@@ -68,6 +69,19 @@ public:
         mounts.push_back(std::move(spec));
     }
 
+    // Appends a device request unless the same one came earlier.
+    void add_device(std::vector<Sourced<std::string>>& devices, const Text& text) const {
+        auto expanded = expand_field(text);
+        if (!expanded) return;
+        if (auto problem = device_request_problem(expanded->value); !problem.empty()) {
+            error(text, problem);
+            return;
+        }
+        for (const auto& earlier : devices)
+            if (earlier.value == expanded->value) return;
+        devices.push_back({expanded->value, text.origin});
+    }
+
     // [env] values stay unexpanded (each task expands them), but their syntax is checked now.
     void check_env(const std::map<std::string, Text>& env) const {
         for (const auto& [name, text] : env) {
@@ -114,6 +128,7 @@ Environment finalize(Merged merged, const std::string& top_path, bool complete, 
     env.writable = merged.writable;
     for (const Text& text : merged.mounts)
         if (auto spec = step.mount(text)) step.add_mount(env.mounts, std::move(*spec));
+    for (const Text& text : merged.devices) step.add_device(env.devices, text);
     step.check_env(merged.env);
     for (auto& [name, text] : merged.env) env.env.emplace(name, Sourced<std::string>{text.value, text.origin});
     env.annotations = step.annotations(merged.annotations);

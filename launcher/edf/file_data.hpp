@@ -28,6 +28,7 @@ struct FileData {
     std::optional<Sourced<bool>> entrypoint;
     std::optional<Sourced<bool>> writable;
     std::vector<Text> mounts;
+    std::vector<Text> devices;
     std::map<std::string, Text> env;          // name -> raw value
     std::map<std::string, Text> annotations;  // flattened key -> raw value
 };
@@ -39,6 +40,7 @@ struct Merged {
     Sourced<bool> entrypoint{false, {}};
     Sourced<bool> writable{true, {}};
     std::vector<Text> mounts;
+    std::vector<Text> devices;
     std::map<std::string, Text> env;
     std::map<std::string, Text> annotations;
     std::vector<std::string> files;

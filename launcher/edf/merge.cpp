@@ -27,6 +27,7 @@ Merged merge(std::vector<FileData> files) {
         take_if_present(file.entrypoint, merged.entrypoint);
         take_if_present(file.writable, merged.writable);
         for (Text& mount : file.mounts) merged.mounts.push_back(std::move(mount));
+        for (Text& device : file.devices) merged.devices.push_back(std::move(device));
         merge_map(file.env, merged.env);
         merge_map(file.annotations, merged.annotations);
         merged.files.push_back(file.path);

@@ -54,6 +54,15 @@ void read_mounts(const TomlValue& value, ReadContext& ctx) {
     ctx.error(value, must_be("mounts", "an array of strings", value) + hint);
 }
 
+void read_devices(const TomlValue& value, ReadContext& ctx) {
+    if (value.is_array()) {
+        ctx.data.devices = string_array(value, "devices", ctx);
+        return;
+    }
+    std::string hint = value.is_string() ? "; write devices = [\"" + value.as_string().str + "\"]" : "";
+    ctx.error(value, must_be("devices", "an array of strings", value) + hint);
+}
+
 // A string or an array of strings; "" and [] mean none (§1).
 void read_bases(const TomlValue& value, ReadContext& ctx) {
     std::vector<Text> entries;
@@ -71,13 +80,14 @@ struct KeyRule {
     KeyReader read;
 };
 
-constexpr std::array<KeyRule, 8> kKeys{{
+constexpr std::array<KeyRule, 9> kKeys{{
     {"base_environment", read_bases},
     {"image", read_image},
     {"workdir", read_workdir},
     {"entrypoint", read_entrypoint},
     {"writable", read_writable},
     {"mounts", read_mounts},
+    {"devices", read_devices},
     {"env", read_env},
     {"annotations", read_annotations},
 }};

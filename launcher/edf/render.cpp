@@ -99,6 +99,11 @@ std::string to_text(const Environment& env) {
     out += "mounts = [";
     for (const MountSpec& mount : env.mounts) out += "\n  " + quote(mount_string(mount)) + "," + comment(mount.origin);
     out += env.mounts.empty() ? "]\n" : "\n]\n";
+    if (!env.devices.empty()) {
+        out += "devices = [";
+        for (const auto& device : env.devices) out += "\n  " + quote(device.value) + "," + comment(device.origin);
+        out += "\n]\n";
+    }
     text_table(out, "env", env.env);
     text_table(out, "annotations", env.annotations);
     return out;
@@ -113,6 +118,8 @@ std::string to_json(const Environment& env) {
     out += "  \"entrypoint\": " + json_sourced(bool_text(env.entrypoint.value), env.entrypoint.origin) + ",\n";
     out += "  \"writable\": " + json_sourced(bool_text(env.writable.value), env.writable.origin) + ",\n";
     out += "  \"mounts\": " + json_array(env.mounts, json_mount) + ",\n";
+    auto device = [](const Sourced<std::string>& d) { return json_sourced(quote(d.value), d.origin); };
+    out += "  \"devices\": " + json_array(env.devices, device) + ",\n";
     out += "  \"env\": " + json_table(env.env) + ",\n";
     out += "  \"annotations\": " + json_table(env.annotations) + "\n";
     return out + "}\n";

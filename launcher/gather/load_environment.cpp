@@ -1,5 +1,7 @@
 #include "launcher/gather/load_environment.hpp"
 
+#include "common/device_name.hpp"
+
 namespace skiff::gather {
 namespace {
 
@@ -28,6 +30,17 @@ Result<void> apply_mounts(const RunOptions& options, const edf::LoadOptions& loa
         if (!spec) return Unexpected(spec.error());
         if (auto r = edf::check_mount_source(*spec); !r) return r;
         env.mounts.push_back(std::move(*spec));
+    }
+    return {};
+}
+
+Result<void> apply_devices(const RunOptions& options, edf::Environment& env) {
+    for (const auto& text : options.devices) {
+        if (auto problem = device_request_problem(text); !problem.empty())
+            return fail("command line: --device: " + problem);
+        bool repeated = false;
+        for (const auto& earlier : env.devices) repeated = repeated || earlier.value == text;
+        if (!repeated) env.devices.push_back({text, command_line});
     }
     return {};
 }
@@ -70,6 +83,7 @@ Result<edf::Environment> load_environment(const RunOptions& options, const edf::
     }
     if (auto r = apply_scalars(options, env); !r) return Unexpected(r.error());
     if (auto r = apply_mounts(options, load, env); !r) return Unexpected(r.error());
+    if (auto r = apply_devices(options, env); !r) return Unexpected(r.error());
     if (auto r = apply_assignments(options, env); !r) return Unexpected(r.error());
     if (!env.image) return fail("no image: pass --environment NAME or --image IMAGE");
     return env;

@@ -11,6 +11,7 @@ struct RunOptions {
     std::optional<std::string> environment;  // -e/--environment NAME|PATH
     std::optional<std::string> image;
     std::vector<std::string> mounts;         // SRC[:DST[:FLAGS]]
+    std::vector<std::string> devices;        // CDI names and /dev paths
     std::vector<std::string> env;            // K=V
     std::vector<std::string> annotations;    // K=V
     std::optional<std::string> workdir;

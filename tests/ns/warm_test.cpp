@@ -144,6 +144,37 @@ TEST_F(Warm, KilledServerIsReplacedByTheNextLaunch) {
     EXPECT_TRUE(says(r, "warm (clone): started the image server")) << r.err;
 }
 
+// A killed server leaves its socket and lock; `image stop --force` removes them, and only
+// those of the image named, while a live server's files stay.
+TEST_F(Warm, ForcedStopRemovesWhatKilledServersLeft) {
+    ASSERT_EQ(launch(image("musl.sqsh"), "true").status, 0);
+    ASSERT_EQ(launch(image("debian.sqsh"), "true").status, 0);
+    auto list = servers();
+    ASSERT_EQ(list.size(), 2u);
+    for (const auto& line : list) {
+        ASSERT_EQ(::kill(server_pid(line), SIGKILL), 0);
+        ASSERT_TRUE(gone_within(server_pid(line), 5s));
+    }
+    TempDir images("images");
+    std::filesystem::copy_file(image("musl.sqsh"), images / "copy.sqsh");
+    ASSERT_EQ(launch(images / "copy.sqsh", "true").status, 0);  // a live server, of another file
+    auto files = [this] {
+        auto entries = std::filesystem::directory_iterator(servers_dir());
+        return std::distance(begin(entries), end(entries));
+    };
+    ASSERT_EQ(files(), 6) << "three sockets and three locks";
+    auto plain = skiff({"image", "stop", image("musl.sqsh")});
+    EXPECT_EQ(plain.status, 0) << plain;
+    EXPECT_EQ(files(), 6) << "without --force, dead servers' files stay";
+    auto one = skiff({"image", "stop", "--force", image("musl.sqsh")});
+    EXPECT_EQ(one.status, 0) << one;
+    EXPECT_NE(one.err.find("removed the socket and lock of 1 dead image server(s)"), std::string::npos) << one;
+    EXPECT_EQ(files(), 4);
+    auto all = skiff({"image", "stop", "--force"});
+    EXPECT_NE(all.err.find("stopped 1 image server(s)"), std::string::npos) << all;
+    EXPECT_TRUE(std::filesystem::is_empty(servers_dir())) << all;
+}
+
 TEST_F(Warm, ReplacedImageGetsANewServer) {
     TempDir images("images");
     std::string path = images / "image.sqsh";

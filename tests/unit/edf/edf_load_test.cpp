@@ -99,12 +99,12 @@ TEST_F(EdfLoad, LoadReturnsTheFirstErrorAndCollectsAll) {
 }
 
 TEST_F(EdfLoad, UnknownKeysWarnWithDidYouMean) {
-    std::string path = edf("a", "image = \"x\"\n\nmount = []\ndevices = [\"/dev/fuse\"]\nwritabel = true\n");
+    std::string path = edf("a", "image = \"x\"\n\nmount = []\nvolumes = [\"/data\"]\nwritabel = true\n");
     auto env = load("a");
     ASSERT_TRUE(env) << first_error();
     EXPECT_EQ(diag.warnings, (std::vector<std::string>{
                                  path + ":3: unknown key 'mount' ignored (did you mean 'mounts'?)",
-                                 path + ":4: unknown key 'devices' ignored",
+                                 path + ":4: unknown key 'volumes' ignored",
                                  path + ":5: unknown key 'writabel' ignored (did you mean 'writable'?)",
                              }));
 }

@@ -16,6 +16,7 @@ Environment sample() {
     mount.origin = {"/e/app.toml", 4};
     mount.text = "/s:/d:ro";
     env.mounts.push_back(mount);
+    env.devices.push_back({"nvidia.com/gpu=0", {"/e/app.toml", 5}});
     env.env["NOTE"] = Sourced<std::string>{"say \"hi\"\n\tand \\ \x01", {"/e/app.toml", 6}};
     env.env["GONE"] = Sourced<std::string>{"", {"/e/app.toml", 7}};
     env.annotations["com.hooks.ssh.port"] = Sourced<std::string>{"15300", {"/e/base.toml", 9}};
@@ -31,6 +32,9 @@ entrypoint = false  # default
 writable = false  # /e/app.toml:3
 mounts = [
   "/s:/d:ro",  # /e/app.toml:4
+]
+devices = [
+  "nvidia.com/gpu=0",  # /e/app.toml:5
 ]
 
 [env]
@@ -55,6 +59,9 @@ TEST(EdfRender, Json) {
   "mounts": [
     {"source": "/s", "destination": "/d", "flags": ["ro", "rbind", "rprivate"], "origin": "/e/app.toml:4", "text": "/s:/d:ro"}
   ],
+  "devices": [
+    {"value": "nvidia.com/gpu=0", "origin": "/e/app.toml:5"}
+  ],
   "env": {
     "GONE": {"value": "", "origin": "/e/app.toml:7"},
     "NOTE": {"value": "say \"hi\"\n\tand \\ \u0001", "origin": "/e/app.toml:6"}
@@ -71,6 +78,8 @@ TEST(EdfRender, EmptyEnvironment) {
     EXPECT_NE(json.find("\"files\": [],"), std::string::npos);
     EXPECT_NE(json.find("\"image\": null,"), std::string::npos);
     EXPECT_NE(json.find("\"mounts\": [],"), std::string::npos);
+    EXPECT_NE(json.find("\"devices\": [],"), std::string::npos);
+    EXPECT_EQ(to_text(Environment{}).find("devices"), std::string::npos) << "shown only when there are some";
     EXPECT_NE(json.find("\"annotations\": {}\n"), std::string::npos);
     EXPECT_NE(to_text(Environment{}).find("mounts = []\n"), std::string::npos);
 }
