@@ -6,6 +6,7 @@
 #include "hooks/external/external_settings.hpp"
 #include "hooks/hook.hpp"
 #include "hooks/network_gather.hpp"
+#include "hooks/nvidia/nvidia_hook.hpp"
 #include "hooks/slurm/slurm_hook.hpp"
 #include "hooks/ssh/ssh_gather.hpp"
 #include "hooks/standard/standard_hooks.hpp"
@@ -21,7 +22,7 @@ constexpr std::array<std::string_view, 3> ssh_setting_names = {"enabled", "autho
 
 // The built-in hooks, in the order they contribute (hooks.md). The standard hooks' mounts come
 // before the EDF's, the network hooks' after them, and the SSH hook's last.
-constexpr std::array<Hook, 9> hook_table{{
+constexpr std::array<Hook, 10> hook_table{{
     {"shm", {}, "hooks.standard", standard::gather_shm, standard::contribute_shm},
     {"passwd", {}, "hooks.standard", standard::gather_passwd, standard::contribute_passwd},
     {"localtime", {}, "hooks.standard", standard::gather_localtime, standard::contribute_localtime},
@@ -30,6 +31,7 @@ constexpr std::array<Hook, 9> hook_table{{
     {"cxi", enabled_setting_only, "hooks.cxi", gather_cxi, gathered_contribution},
     {"aws_ofi_nccl", nccl_setting_names, "hooks.aws_ofi_nccl", gather_nccl, gathered_contribution},
     {"devices", {}, "", gather_devices, contribute_devices},
+    {"nvidia", enabled_setting_only, "hooks.nvidia", gather_nvidia, contribute_nvidia},
     {"ssh", ssh_setting_names, "hooks.ssh", gather_ssh, contribute_ssh},
 }};
 

@@ -28,6 +28,7 @@ public:
     static HostLibraryIndex from_cache_file(const std::string& path, const ArchInfo& arch);
     std::optional<std::string> find(const std::string& soname) const;
     void add(const std::string& soname, const std::string& path) { paths_.emplace(soname, path); }
+    const std::map<std::string, std::string>& entries() const { return paths_; }  // soname -> path
 
 private:
     std::map<std::string, std::string> paths_;

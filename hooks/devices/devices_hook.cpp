@@ -44,13 +44,15 @@ Result<std::optional<HookFacts>> gather_devices(const plan::PlanRequest& request
     if (request.environment.devices.empty()) return std::optional<HookFacts>{};
     DeviceFacts facts;
     for (const auto& request_device : request.environment.devices) {
+        if (request_device.value.starts_with("nvidia.com/gpu=")) continue;  // the nvidia hook's
         if (!request_device.value.starts_with("/"))
             return fail(request_device.origin.str() + ": device '" + request_device.value +
-                        "': CDI devices are not supported yet");
+                        "': CDI devices are not supported yet; nvidia.com/gpu=... is");
         auto device = host_device(request_device);
         if (!device) return Unexpected(device.error());
         facts.host_devices.push_back(std::move(*device));
     }
+    if (facts.host_devices.empty()) return std::optional<HookFacts>{};
     return std::optional<HookFacts>(std::move(facts));
 }
 

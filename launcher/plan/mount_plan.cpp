@@ -41,11 +41,44 @@ Propagation propagation_of(edf::Propagation p) {
     return Propagation::rprivate;
 }
 
+// A host device node or directory at the same path: read-write, never exec or setuid, and
+// left out where the host has none.
+MountOp host_device(const char* path, CreatePolicy create) {
+    MountOp op = builtin(MountKind::bind, path, path);
+    op.nosuid = true;
+    op.noexec = true;
+    op.recursive = create == CreatePolicy::directory;
+    op.create = create;
+    op.missing = MissingSource::skip;
+    return op;
+}
+
+// The container's own /dev (README "Devices"): a directory skiff makes, with the links every
+// program expects, the host's basic nodes and terminals, InfiniBand's nodes, and AMD's GPU
+// nodes (until a hook chooses among them). Other devices come from hooks and the EDF's
+// `devices`; a host device not listed is not in the container, so binding only the chosen
+// NVIDIA GPUs keeps tasks apart.
+void add_dev(std::vector<MountOp>& mounts) {
+    MountOp dev = builtin(MountKind::links, "", "/dev");
+    dev.links = {{"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
+                 {"stderr", "/proc/self/fd/2"}};
+    dev.nosuid = true;
+    dev.noexec = true;
+    dev.create = CreatePolicy::directory;
+    mounts.push_back(std::move(dev));
+    for (const char* node : {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty",
+                             "/dev/ptmx", "/dev/kfd"})
+        mounts.push_back(host_device(node, CreatePolicy::file));
+    // /dev/ptmx opens the devpts instance at the pts next to it: the host's, bound here.
+    for (const char* dir : {"/dev/pts", "/dev/mqueue", "/dev/hugepages", "/dev/infiniband", "/dev/dri"})
+        mounts.push_back(host_device(dir, CreatePolicy::directory));
+}
+
 }  // namespace
 
 std::vector<MountOp> standard_mounts() {
     std::vector<MountOp> mounts;
-    mounts.push_back(builtin(MountKind::bind, "/dev", "/dev"));
+    add_dev(mounts);
     mounts.push_back(builtin(MountKind::bind, "/proc", "/proc"));
     MountOp sys = builtin(MountKind::bind, "/sys", "/sys");
     sys.read_only = true;

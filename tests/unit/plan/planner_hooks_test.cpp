@@ -53,8 +53,10 @@ TEST(PlannerHooks, StandardHooksComeAfterSkiffsMountsAndBeforeTheEdfs) {
     auto plan = test::plan_with_hooks(r);
     ASSERT_TRUE(plan) << plan.error().message;
     EXPECT_EQ(destinations(*plan),
-              (std::vector<std::string>{"/dev", "/proc", "/sys", "/tmp", "/etc/hosts", "/etc/resolv.conf", "/dev/shm",
-                                        "/etc/passwd", "/etc/group", "/etc/localtime", "/users/alice",
+              (std::vector<std::string>{"/dev", "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+                                        "/dev/tty", "/dev/ptmx", "/dev/kfd", "/dev/pts", "/dev/mqueue",
+                                        "/dev/hugepages", "/dev/infiniband", "/dev/dri", "/proc", "/sys", "/tmp",
+                                        "/etc/hosts", "/etc/resolv.conf", "/dev/shm", "/etc/passwd", "/etc/group", "/etc/localtime", "/users/alice",
                                         "/users/alice/scratch"}))
         << "the EDF can mount inside the home directory";
     EXPECT_EQ(hook_names(*plan), (std::vector<std::string>{"shm", "passwd", "localtime", "home"}));

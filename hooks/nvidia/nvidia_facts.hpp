@@ -1,0 +1,29 @@
+// What the NVIDIA hook's gather() found, for its contribute(). Internal to hooks/nvidia.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hooks/contribution.hpp"
+#include "hooks/nvidia/driver_info.hpp"
+#include "hooks/nvidia/gpu_request.hpp"
+
+namespace skiff::hooks::nvidia {
+
+struct NvidiaFacts {
+    GpuRequest request;
+    std::string driver_version;                 // "" when the node has no driver
+    std::vector<Gpu> selected;                  // the GPUs the container gets
+    std::vector<Gpu> masked;                    // the node's other GPUs, left out
+    bool renumber = false;                      // CUDA_VISIBLE_DEVICES=0..n-1 inside
+    std::vector<InjectedLibrary> libraries;
+    std::vector<std::string> programs;          // host paths, bound at /usr/bin/<name>
+    std::vector<std::string> devices;           // host paths of control and capability nodes
+    std::string devices_dir;                    // where the host's nodes are ("/dev")
+    std::optional<std::string> firmware;        // the driver's firmware directory, if any
+    std::vector<std::string> notes;
+};
+
+}  // namespace skiff::hooks::nvidia

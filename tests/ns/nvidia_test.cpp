@@ -1,0 +1,150 @@
+// The built-in NVIDIA hook on a stand-in driver tree made at test time (CI has no GPU): stub
+// driver libraries with the real sonames and versioned file names in a cache made by ldconfig,
+// a stub nvidia-smi, `information` files in a stand-in /proc/driver/nvidia, and FIFOs standing
+// in for the device nodes. [hooks.nvidia] points the hook at them.
+#include <sys/stat.h>
+
+#include "tests/support/launch_fixture.hpp"
+
+namespace skiff::test {
+namespace {
+
+const std::string kVersion = "550.54.15";
+
+class Nvidia : public NsTest {
+protected:
+    void SetUp() override {
+        NsTest::SetUp();
+        if (IsSkipped()) return;
+        SKIFF_REQUIRE(::access("/usr/bin/cc", X_OK) == 0 && ::access("/sbin/ldconfig", X_OK) == 0,
+                      "cc and ldconfig are needed to make the stand-in driver (scripts/install-deps.sh)");
+        make_libraries();
+        make_proc();
+        ASSERT_EQ(run_process({"mkdir", "-p", tree_ / "dev", tree_ / "bin", tree_ / "firmware/" + kVersion}).status, 0);
+        for (const char* node : {"nvidia0", "nvidia1", "nvidiactl", "nvidia-uvm"})
+            ASSERT_EQ(::mkfifo((tree_ / "dev/" + node).c_str(), 0666), 0);
+        auto smi = tree_.write_file("bin/nvidia-smi", "#!/bin/sh\necho \"stub nvidia-smi $NVIDIA_VISIBLE_DEVICES\"\n");
+        ::chmod(smi.c_str(), 0755);
+        site_ = tree_.write_file("skiff.toml", "[hooks.nvidia]\ndriver_proc = \"" + tree_ / "proc" + "\"\ndevices_dir = \"" +
+                                                   tree_ / "dev" + "\"\nld_cache = \"" + tree_ / "ld.so.cache" +
+                                                   "\"\nprograms_dirs = [\"" + tree_ / "bin" + "\"]\nfirmware_dir = \"" +
+                                                   tree_ / "firmware" + "\"\n");
+    }
+
+    void make_libraries() {
+        // glibc-linked, as the real ones are: it calls getenv.
+        auto source = tree_.write_file("stub.c", "#include <stdlib.h>\nint cuInit(unsigned f) { return getenv(\"X\") ? (int)f : 0; }\n");
+        ASSERT_EQ(run_process({"mkdir", "-p", tree_ / "lib"}).status, 0);
+        for (const char* soname : {"libcuda.so.1", "libnvidia-ml.so.1", "libnvidia-ptxjitcompiler.so.1"}) {
+            std::string name(soname);
+            std::string file = tree_ / "lib/" + name.substr(0, name.size() - 2) + "." + kVersion;
+            auto cc = run_process({"cc", "-shared", "-fPIC", "-Wl,-soname," + name, "-o", file, source});
+            ASSERT_EQ(cc.status, 0) << cc;
+        }
+        tree_.write_file("ld.so.conf", tree_ / "lib\n");
+        auto cache = run_process({"/sbin/ldconfig", "-C", tree_ / "ld.so.cache", "-f", tree_ / "ld.so.conf"});
+        ASSERT_EQ(cache.status, 0) << cache;
+    }
+
+    // NVML's index follows the bus: index 0 is /dev/nvidia1 here, index 1 is /dev/nvidia0.
+    void make_proc() {
+        tree_.write_file("proc/version", "NVRM version: NVIDIA UNIX x86_64 Kernel Module  " + kVersion + "  Tue Mar 5\n");
+        tree_.write_file("proc/gpus/0000:01:00.0/information", "Model: \t\t Stub\nGPU UUID: \t GPU-first\nDevice Minor: \t 1\n");
+        tree_.write_file("proc/gpus/0000:02:00.0/information", "Model: \t\t Stub\nGPU UUID: \t GPU-second\nDevice Minor: \t 0\n");
+    }
+
+    RunOptions with_site(const EnvMap& extra = {}) const {
+        RunOptions run;
+        run.env = current_environment();
+        (*run.env)["SKIFF_CONFIG"] = site_;
+        for (const auto& [k, v] : extra) (*run.env)[k] = v;
+        return run;
+    }
+
+    static constexpr const char* probe =
+        "ls /dev | grep nvidia | tr '\\n' ' '; echo; echo CUDA_VISIBLE_DEVICES=${CUDA_VISIBLE_DEVICES-unset}; "
+        "ldconfig -p | grep -E 'libcuda|libnvidia-ml' | sed 's/ (.*=>/ =>/; s/^\\t//'; nvidia-smi 2>&1 | head -1";
+
+    TempDir tree_{"nvidia"};
+    std::string site_;
+};
+
+TEST_F(Nvidia, AnIndexGetsThatGpuItsDriverAndItsPrograms) {
+    auto r = sh(image("debian.sqsh"), probe, {"--env", "NVIDIA_VISIBLE_DEVICES=0"}, with_site());
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "nvidia-uvm nvidia1 nvidiactl \nCUDA_VISIBLE_DEVICES=0\n"
+                     "libnvidia-ml.so.1 => /.skiff/lib/libnvidia-ml.so.1\nlibcuda.so.1 => /.skiff/lib/libcuda.so.1\n"
+                     "stub nvidia-smi 0\n") << r;
+}
+
+TEST_F(Nvidia, NothingAskedNothingGiven) {
+    auto r = sh(image("debian.sqsh"), probe, {}, with_site());
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "\nCUDA_VISIBLE_DEVICES=unset\n/bin/sh: 1: nvidia-smi: not found\n") << r;
+}
+
+TEST_F(Nvidia, AllFromTheHostAndDevicesByName) {
+    auto all = sh(image("debian.sqsh"), "ls /dev | grep nvidia | tr '\\n' ' '; echo ${CUDA_VISIBLE_DEVICES-unset}", {},
+                  with_site({{"NVIDIA_VISIBLE_DEVICES", "all"}}));
+    ASSERT_EQ(all.status, 0) << all;
+    EXPECT_EQ(all.out, "nvidia-uvm nvidia0 nvidia1 nvidiactl unset\n") << all;
+    auto named = sh(image("debian.sqsh"), "ls /dev | grep nvidia | tr '\\n' ' '; echo $CUDA_VISIBLE_DEVICES",
+                    {"--device", "nvidia.com/gpu=GPU-second"}, with_site());
+    ASSERT_EQ(named.status, 0) << named;
+    EXPECT_EQ(named.out, "nvidia-uvm nvidia0 nvidiactl 0\n") << named;
+}
+
+TEST_F(Nvidia, SlurmStepGpusAreDeviceMinors) {
+    auto r = sh(image("debian.sqsh"), "ls /dev | grep nvidia | tr '\\n' ' '; echo $CUDA_VISIBLE_DEVICES", {},
+                with_site({{"SLURM_STEP_GPUS", "0"}, {"CUDA_VISIBLE_DEVICES", "0"}}));
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "nvidia-uvm nvidia0 nvidiactl 0\n") << r;
+}
+
+TEST_F(Nvidia, AGpuTheNodeLacksIsOneLine) {
+    auto r = sh(image("debian.sqsh"), "true", {"--device", "nvidia.com/gpu=2"}, with_site());
+    EXPECT_EQ(r.status, 125) << r;
+    EXPECT_EQ(r.err, "skiff: error: nvidia hook: nvidia.com/gpu=2 (command line): this node has no GPU '2' (it has "
+                     "0=GPU-first (/dev/nvidia1) 1=GPU-second (/dev/nvidia0))\n") << r;
+}
+
+// The network hooks' musl rule: asked for, an error; the job's default, one warning.
+TEST_F(Nvidia, MuslImagesFailWhenAskedAndWarnOtherwise) {
+    auto asked = sh(image("musl.sqsh"), "true", {"--env", "NVIDIA_VISIBLE_DEVICES=all"}, with_site());
+    EXPECT_EQ(asked.status, 125) << asked;
+    EXPECT_EQ(asked.err, "skiff: error: nvidia hook: NVIDIA_VISIBLE_DEVICES=all (command line): the image uses musl, "
+                         "and the driver's libraries need glibc\n") << asked;
+    auto by_default = sh(image("musl.sqsh"), "ls /dev | grep -c nvidia", {}, with_site({{"SLURM_STEP_GPUS", "1"}}));
+    EXPECT_EQ(by_default.out, "0\n") << by_default;
+    EXPECT_EQ(by_default.err, "skiff: warning: nvidia hook: the image uses musl, and the driver's libraries need glibc; "
+                              "no GPU for this container (SLURM_STEP_GPUS=1 (Slurm))\n") << by_default;
+}
+
+TEST_F(Nvidia, ANodeWithoutTheDriver) {
+    auto site = tree_.write_file("nodriver.toml", "[hooks.nvidia]\ndriver_proc = \"" + tree_ / "nothing" + "\"\n");
+    auto run = with_site({{"SKIFF_CONFIG", site}});
+    auto asked = sh(image("debian.sqsh"), "true", {"--device", "nvidia.com/gpu=all"}, run);
+    EXPECT_EQ(asked.status, 125) << asked;
+    EXPECT_EQ(asked.err, "skiff: error: nvidia hook: nvidia.com/gpu=all (command line): this node has no NVIDIA driver "
+                         "(no " + tree_ / "nothing" + "/version)\n") << asked;
+    (*run.env)["NVIDIA_VISIBLE_DEVICES"] = "all";
+    auto image_default = sh(image("debian.sqsh"), "echo ran", {}, run);
+    EXPECT_EQ(image_default.status, 0) << image_default;
+    EXPECT_EQ(image_default.out, "ran\n");
+}
+
+TEST_F(Nvidia, DryRunSaysWhatAndWhy) {
+    auto r = run_in(image("debian.sqsh"), {"--dry-run", "--env", "NVIDIA_VISIBLE_DEVICES=1"}, {"true"}, with_site());
+    ASSERT_EQ(r.status, 0) << r;
+    for (const std::string line : {"hook     nvidia: driver 550.54.15, NVIDIA_VISIBLE_DEVICES=1 (command line)",
+                                   "hook     nvidia: GPU 0: 0000:02:00.0 GPU-second (/dev/nvidia0)",
+                                   "hook     nvidia: not in the container: 0000:01:00.0 GPU-first (/dev/nvidia1)",
+                                   "-> /usr/bin/nvidia-smi [ro,bind,nosuid,nodev,rprivate]",
+                                   "-> /.skiff/lib/libcuda.so.1 [ro,bind,rprivate,ldcache] create=file missing-source=error (hook nvidia: driver 550.54.15)",
+                                   "-> /lib/firmware/nvidia/550.54.15 [ro,bind,nosuid,nodev,rprivate]",
+                                   "env      CUDA_VISIBLE_DEVICES=\"0\""})
+        EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
+}
+
+}  // namespace
+}  // namespace skiff::test
