@@ -125,7 +125,10 @@ Result<std::optional<HookFacts>> gather_nvidia(const plan::PlanRequest& request,
     if (!files) return Unexpected(files.error());
     auto driver = nvidia::read_driver_info(settings->driver_proc);
     if (!driver) return Unexpected(driver.error());
-    if (!*driver) return decline(facts, "this node has no NVIDIA driver (no " + settings->driver_proc + "/version)", diag);
+    if (!*driver) {  // a CUDA image's NVIDIA_VISIBLE_DEVICES=all on a login node: nothing to say
+        if (!facts.request.explicit_request) return std::optional<HookFacts>{};
+        return decline(facts, "this node has no NVIDIA driver (no " + settings->driver_proc + "/version)", diag);
+    }
     facts.driver_version = (*driver)->version;
     if (auto chosen = choose_gpus(**driver, facts); !chosen) return decline(facts, chosen.error().message, diag);
     std::string soft;

@@ -131,6 +131,7 @@ TEST_F(Nvidia, ANodeWithoutTheDriver) {
     auto image_default = sh(image("debian.sqsh"), "echo ran", {}, run);
     EXPECT_EQ(image_default.status, 0) << image_default;
     EXPECT_EQ(image_default.out, "ran\n");
+    EXPECT_EQ(image_default.err, "") << "a CUDA image on a node without GPUs is not worth a warning";
 }
 
 TEST_F(Nvidia, DryRunSaysWhatAndWhy) {
