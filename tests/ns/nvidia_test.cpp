@@ -1,6 +1,7 @@
 // The built-in NVIDIA hook on a stand-in driver tree made at test time (CI has no GPU): stub
-// driver libraries with the real sonames and versioned file names in a cache made by ldconfig,
-// a stub nvidia-smi, `information` files in a stand-in /proc/driver/nvidia, and FIFOs standing
+// driver libraries with the real sonames and versioned file names in a cache made by ldconfig
+// (libcuda is tests/gpu/stub_libcuda.c, whose GPUs are the container's /dev/nvidiaN), a stub
+// nvidia-smi, `information` files in a stand-in /proc/driver/nvidia, and FIFOs standing
 // in for the device nodes. [hooks.nvidia] points the hook at them.
 #include <sys/stat.h>
 
@@ -33,14 +34,18 @@ protected:
 
     void make_libraries() {
         // glibc-linked, as the real ones are: it calls getenv.
-        auto source = tree_.write_file("stub.c", "#include <stdlib.h>\nint cuInit(unsigned f) { return getenv(\"X\") ? (int)f : 0; }\n");
+        auto other = tree_.write_file("stub.c", "#include <stdlib.h>\nint stub(void) { return getenv(\"X\") != 0; }\n");
+        std::string gpu_sources = SKIFF_GPU_TEST_SOURCES;
         ASSERT_EQ(run_process({"mkdir", "-p", tree_ / "lib"}).status, 0);
         for (const char* soname : {"libcuda.so.1", "libnvidia-ml.so.1", "libnvidia-ptxjitcompiler.so.1"}) {
             std::string name(soname);
             std::string file = tree_ / "lib/" + name.substr(0, name.size() - 2) + "." + kVersion;
+            std::string source = name == "libcuda.so.1" ? gpu_sources + "/stub_libcuda.c" : other;
             auto cc = run_process({"cc", "-shared", "-fPIC", "-Wl,-soname," + name, "-o", file, source});
             ASSERT_EQ(cc.status, 0) << cc;
         }
+        auto smoke = run_process({"cc", "-O2", "-o", tree_ / "gpu-smoke", gpu_sources + "/gpu_smoke.c", "-ldl"});
+        ASSERT_EQ(smoke.status, 0) << smoke;
         tree_.write_file("ld.so.conf", tree_ / "lib\n");
         auto cache = run_process({"/sbin/ldconfig", "-C", tree_ / "ld.so.cache", "-f", tree_ / "ld.so.conf"});
         ASSERT_EQ(cache.status, 0) << cache;
@@ -75,6 +80,18 @@ TEST_F(Nvidia, AnIndexGetsThatGpuItsDriverAndItsPrograms) {
     EXPECT_EQ(r.out, "nvidia-uvm nvidia1 nvidiactl \nCUDA_VISIBLE_DEVICES=0\n"
                      "libnvidia-ml.so.1 => /.skiff/lib/libnvidia-ml.so.1\nlibcuda.so.1 => /.skiff/lib/libcuda.so.1\n"
                      "stub nvidia-smi 0\n") << r;
+}
+
+// tests/gpu/gpu_smoke.c, the program tests/gpu/real-gpu.sh runs on a real GPU, finds libcuda.so.1
+// through the image's linker cache and sees exactly the chosen GPU.
+TEST_F(Nvidia, TheDriverApiSmokeTestSeesTheChosenGpu) {
+    auto r = run_in(image("debian.sqsh"), {"--device", "nvidia.com/gpu=0", "--mount", tree_ / "gpu-smoke:/usr/local/bin/gpu-smoke:ro"},
+                    {"gpu-smoke"}, with_site());
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "GPU 0 stub /dev/nvidia1: round trip ok\n") << r;
+    auto none = run_in(image("debian.sqsh"), {"--mount", tree_ / "gpu-smoke:/usr/local/bin/gpu-smoke:ro"}, {"gpu-smoke"},
+                       with_site());
+    EXPECT_EQ(none.status, 2) << "no libcuda without a GPU request: " << none;
 }
 
 TEST_F(Nvidia, NothingAskedNothingGiven) {
