@@ -1,8 +1,8 @@
 #include "launcher/image/convert/oci_layout.hpp"
 
+#include <cerrno>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "common/sys_error.hpp"
 #include "launcher/image/convert/image_config.hpp"
@@ -17,18 +17,23 @@ constexpr const char* index_media_type = "application/vnd.oci.image.index.v1+jso
 constexpr const char* docker_list_media_type = "application/vnd.docker.distribution.manifest.list.v2+json";
 constexpr std::size_t sha256_hex_length = 64;
 constexpr int max_index_depth = 4;
+constexpr std::size_t max_layout_json_bytes = 4 << 20;
 
 bool valid_digest(const std::string& digest) {
     if (!digest.starts_with("sha256:") || digest.size() != 7 + sha256_hex_length) return false;
     return digest.find_first_not_of("0123456789abcdef", 7) == std::string::npos;
 }
 
+// Index, manifest and config JSON; a layout from elsewhere is as untrusted as a registry.
 Result<std::string> read_text(const std::string& path, const std::string& what) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return Unexpected(SysError{errno, "open", path}.to_error(what));
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    std::string text(max_layout_json_bytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    if (in.bad()) return Unexpected(SysError{EIO, "read", path}.to_error(what));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_layout_json_bytes) return fail(what + ": '" + path + "' is larger than 4 MiB");
+    return text;
 }
 
 Result<Json> read_json(const std::string& path, const std::string& what) {

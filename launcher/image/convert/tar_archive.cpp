@@ -73,10 +73,13 @@ std::string normal_member_name(const std::string& name) {
 
 TarArchive::TarArchive() = default;
 TarArchive::TarArchive(TarArchive&&) noexcept = default;
-TarArchive& TarArchive::operator=(TarArchive&&) noexcept = default;
-TarArchive::~TarArchive() {
-    inner_.reset();  // before the outer archive it reads from
+// The old inner archive goes before the outer one it reads from.
+TarArchive& TarArchive::operator=(TarArchive&& other) noexcept {
+    inner_ = std::move(other.inner_);
+    outer_ = std::move(other.outer_);
+    return *this;
 }
+TarArchive::~TarArchive() = default;
 
 Result<TarArchive> TarArchive::open(const std::string& path, const std::string& name) {
     auto a = open_file(path, name);

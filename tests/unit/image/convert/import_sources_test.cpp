@@ -1,5 +1,6 @@
 // The pure parts of `skiff image import SRC`: splitting PATH:TAG, a Docker save archive's
 // manifest.json (untrusted), and picking a manifest out of an OCI index.
+#include <fstream>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -8,6 +9,8 @@
 #include "launcher/image/convert/image_config.hpp"
 #include "launcher/image/convert/import_path.hpp"
 #include "launcher/image/convert/oci_index.hpp"
+#include "launcher/image/convert/oci_layout.hpp"
+#include "tests/unit/image/image_test_util.hpp"
 
 namespace skiff::image::convert {
 namespace {
@@ -125,6 +128,15 @@ TEST(OciIndex, TagsPickImagesAndPlatformsPickVariants) {
     EXPECT_EQ(pick(Json::array({descriptor("a", "", "arm64"), descriptor("b", "", "s390x")}), "", &error), "");
     EXPECT_EQ(error, "L: no manifest for architecture 'amd64'");
     EXPECT_EQ(pick(Json::array({descriptor("only", "v1", "arm64")}), ""), "only") << "one manifest: the caller checks its arch";
+}
+
+TEST(OciLayout, OversizeIndexIsAnError) {
+    image::test::TempDir tmp;
+    std::ofstream(tmp / "oci-layout") << R"({"imageLayoutVersion":"1.0.0"})";
+    std::ofstream(tmp / "index.json") << R"({"manifests":[])" << std::string(5 << 20, ' ') << "]}";
+    auto r = oci_layout_source(tmp.path(), "", "amd64");
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("index.json' is larger than 4 MiB"), std::string::npos) << r.error().message;
 }
 
 TEST(ImageConfig, ArchitectureCheckNamesBoth) {
