@@ -3,7 +3,8 @@
 // Config and layers are read straight from the outer tar (LayerSource::Kind::archive_member),
 // never extracted. A tarball is taken for such an archive when every member lies at most three
 // levels deep ("blobs/sha256/<hex>") and its top-level manifest.json is a Docker manifest;
-// anything else is a root file system tarball.
+// anything else is a root file system tarball. Prefixes of the wrapped C library: archive_
+// (libarchive).
 #pragma once
 
 #include <optional>
