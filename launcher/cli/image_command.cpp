@@ -25,15 +25,16 @@ namespace skiff::cli {
 namespace {
 
 constexpr const char* image_usage =
-    "usage: skiff image pull REF | import DIR|TARBALL -o FILE.sqsh [--gzip] | ls | rm REF\n"
+    "usage: skiff image pull REF | import PATH[:TAG] -o FILE.sqsh [--gzip] | ls | rm REF\n"
     "       skiff image servers | skiff image stop [IMAGE] [--force]\n";
 
 // What `skiff image SUBCOMMAND --help` prints.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 6> subcommand_usages = {{
     {"pull", "usage: skiff image pull REF   pull a registry image into the image store\n"},
-    {"import", "usage: skiff image import DIR|TARBALL -o FILE.sqsh [--gzip]\n"
-               "  an OCI layout, a root file system directory or tarball as one squashfs file\n"
-               "  (zstd; --gzip for gzip)\n"},
+    {"import", "usage: skiff image import PATH[:TAG] -o FILE.sqsh [--gzip]\n"
+               "  an OCI layout, a Docker save archive, a root file system directory or tarball\n"
+               "  as one squashfs file (zstd; --gzip for gzip). TAG picks one of several images:\n"
+               "  DIR:TAG for an OCI layout, PATH:REPO:TAG or PATH:@N for a Docker save archive\n"},
     {"ls", "usage: skiff image ls   the image store's images: reference, arch, size, date\n"},
     {"rm", "usage: skiff image rm REF   remove an image from the image store\n"},
     {"servers", "usage: skiff image servers   your warm image servers on this node\n"},

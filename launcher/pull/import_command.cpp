@@ -1,4 +1,4 @@
-// `skiff image import DIR|TARBALL -o FILE.sqsh [--gzip]`.
+// `skiff image import PATH[:TAG] -o FILE.sqsh [--gzip]`.
 #include <cstdio>
 #include <optional>
 
@@ -20,7 +20,7 @@ int import_command(const std::vector<std::string>& args) {
         else if (!args[i].starts_with('-') && !source) source = args[i];
         else return report("image import: unexpected argument '" + args[i] + "'");
     }
-    if (!source || !output) return report("image import: usage: skiff image import DIR|TARBALL -o FILE.sqsh [--gzip]");
+    if (!source || !output) return report("image import: usage: skiff image import PATH[:TAG] -o FILE.sqsh [--gzip]");
     auto input = image::convert::import_source(*source, image::host_platform().architecture);
     if (!input) return report(input.error().message);
     for (const auto& w : input->warnings) std::fprintf(stderr, "skiff: warning: %s\n", w.c_str());

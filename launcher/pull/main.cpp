@@ -19,7 +19,7 @@ namespace {
 
 constexpr const char* usage =
     "usage: skiff-pull pull REF [-o FILE]            (run by skiff image pull and skiff run)\n"
-    "       skiff-pull import DIR|TARBALL -o FILE.sqsh [--gzip]\n";
+    "       skiff-pull import PATH[:TAG] -o FILE.sqsh [--gzip]\n";
 
 int dispatch(const std::vector<std::string>& words) {
     if (words.empty()) {

@@ -1,87 +1,12 @@
 // `skiff image import|ls|rm` and `skiff run` with registry references, with the real skiff and
 // skiff-pull binaries: a root file system directory and a multi-layer OCI layout built here
 // (tar, sha256sum and JSON written by the test) become squashfs images that skiff runs.
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 
-#include "tests/support/launch_fixture.hpp"
+#include "tests/ns/image_import_fixture.hpp"
 
 namespace skiff::test {
 namespace {
-
-namespace fs = std::filesystem;
-
-std::vector<std::string> names_in(const std::string& dir) {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
-class ImageImport : public NsTest {
-protected:
-    void SetUp() override {
-        NsTest::SetUp();
-        if (IsSkipped() || HasFatalFailure()) return;
-        SKIFF_REQUIRE(test_image("musl-rootfs").has_value(), "fixture musl-rootfs missing; run tests/fixtures/build-images.sh");
-    }
-
-    static ProcessResult skiff(const std::vector<std::string>& args, const RunOptions& run = {}) {
-        std::vector<std::string> argv{skiff_binary()};
-        argv.insert(argv.end(), args.begin(), args.end());
-        return run_process(argv, run);
-    }
-
-    // "sha256:<hex>" of a file, by sha256sum.
-    static std::string digest(const std::string& path) {
-        auto r = run_process({"sha256sum", path});
-        EXPECT_EQ(r.status, 0) << r;
-        return "sha256:" + r.out.substr(0, 64);
-    }
-
-    // Moves `file` into the layout's blobs by its digest; returns a descriptor.
-    static std::string add_blob(const std::string& layout, const std::string& file, const std::string& media_type) {
-        std::string d = digest(file);
-        fs::create_directories(layout + "/blobs/sha256");
-        fs::rename(file, layout + "/blobs/sha256/" + d.substr(7));
-        return R"({"mediaType":")" + media_type + R"(","digest":")" + d + R"(","size":)" +
-               std::to_string(fs::file_size(layout + "/blobs/sha256/" + d.substr(7))) + "}";
-    }
-
-    // An OCI layout: the musl root file system, then a layer that deletes /skiff-fixture,
-    // makes /opt opaque and adds /opt/new and /work.
-    std::string build_layout(const TempDir& dir, bool corrupt_upper = false) {
-        std::string layout = dir / "layout";
-        fs::create_directories(layout);
-        auto base = run_process({"tar", "-C", image("musl-rootfs"), "-czf", dir / "l0.tar.gz", "."});
-        EXPECT_EQ(base.status, 0) << base;
-        std::string upper = dir / "upper";
-        fs::create_directories(upper + "/opt");
-        fs::create_directories(upper + "/work");
-        std::ofstream(upper + "/.wh.skiff-fixture") << "";
-        std::ofstream(upper + "/opt/.wh..wh..opq") << "";
-        std::ofstream(upper + "/opt/new") << "from the upper layer\n";
-        auto up = run_process({"tar", "-C", upper, "-czf", dir / "l1.tar.gz", "."});
-        EXPECT_EQ(up.status, 0) << up;
-        if (corrupt_upper) fs::resize_file(dir / "l1.tar.gz", fs::file_size(dir / "l1.tar.gz") / 2);
-        std::string gz = "application/vnd.oci.image.layer.v1.tar+gzip";
-        std::string l0 = add_blob(layout, dir / "l0.tar.gz", gz);
-        std::string l1 = add_blob(layout, dir / "l1.tar.gz", gz);
-        std::ofstream(dir / "config.json")
-            << R"({"architecture":"amd64","os":"linux","config":{"Env":["PATH=/bin:/usr/bin","FROM_CONFIG=yes"],)"
-            << R"("WorkingDir":"/work","Cmd":["/bin/sh"]},"rootfs":{"type":"layers","diff_ids":[]}})";
-        std::string config = add_blob(layout, dir / "config.json", "application/vnd.oci.image.config.v1+json");
-        std::ofstream(dir / "manifest.json") << R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":)"
-                                             << config << R"(,"layers":[)" << l0 << "," << l1 << "]}";
-        std::string manifest = add_blob(layout, dir / "manifest.json", "application/vnd.oci.image.manifest.v1+json");
-        std::ofstream(layout + "/index.json") << R"({"schemaVersion":2,"manifests":[)" << manifest << "]}";
-        std::ofstream(layout + "/oci-layout") << R"({"imageLayoutVersion":"1.0.0"})";
-        return layout;
-    }
-};
 
 TEST_F(ImageImport, RootfsDirectoryRuns) {
     TempDir dir("import-dir", "/var/tmp");

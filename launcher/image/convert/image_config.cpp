@@ -71,4 +71,9 @@ Result<ImageConfig> parse_image_config(const std::string& json, const std::strin
     return out;
 }
 
+Result<void> check_architecture(const std::string& image_arch, const std::string& host_arch, const std::string& what) {
+    if (image_arch.empty() || image_arch == host_arch) return {};
+    return fail(what + ": the image is for architecture '" + image_arch + "', but this host is '" + host_arch + "'");
+}
+
 }  // namespace skiff::image::convert

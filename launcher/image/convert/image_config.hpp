@@ -19,4 +19,8 @@ struct ImageConfig {
 // `what` names the config in errors ("image config sha256:...").
 Result<ImageConfig> parse_image_config(const std::string& json, const std::string& what);
 
+// An error naming both architectures when an image for `image_arch` ("" = unknown, accepted)
+// would be imported on a host of `host_arch`: its programs could not run here.
+Result<void> check_architecture(const std::string& image_arch, const std::string& host_arch, const std::string& what);
+
 }  // namespace skiff::image::convert

@@ -2,125 +2,50 @@
 
 #include <sys/stat.h>
 
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
-
-#include "launcher/image/convert/image_config.hpp"
 #include "common/sys_error.hpp"
+#include "launcher/image/convert/docker_archive.hpp"
+#include "launcher/image/convert/image_config.hpp"
+#include "launcher/image/convert/import_path.hpp"
+#include "launcher/image/convert/oci_layout.hpp"
 
 namespace skiff::image::convert {
 namespace {
 
-using Json = nlohmann::json;
-
-constexpr const char* index_media_type = "application/vnd.oci.image.index.v1+json";
-constexpr const char* docker_list_media_type = "application/vnd.docker.distribution.manifest.list.v2+json";
-constexpr std::size_t sha256_hex_length = 64;
-constexpr int max_index_depth = 4;
-
-bool valid_digest(const std::string& digest) {
-    if (!digest.starts_with("sha256:") || digest.size() != 7 + sha256_hex_length) return false;
-    return digest.find_first_not_of("0123456789abcdef", 7) == std::string::npos;
+bool exists(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0;
 }
 
-std::string short_digest(const std::string& digest) { return digest.substr(0, 7 + 12); }
-
-Result<std::string> read_text(const std::string& path, const std::string& what) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Unexpected(SysError{errno, "open", path}.to_error(what));
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-Result<Json> read_json(const std::string& path, const std::string& what) {
-    auto text = read_text(path, what);
-    if (!text) return Unexpected(text.error());
-    Json doc = Json::parse(*text, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) return fail(what + ": '" + path + "' is not a JSON object");
-    return doc;
-}
-
-struct Layout {
-    std::string dir;
-    Result<std::string> blob(const Json& descriptor) const {
-        std::string digest = descriptor.value("digest", "");
-        if (!valid_digest(digest)) return fail("OCI layout '" + dir + "': bad digest '" + digest + "'");
-        return dir + "/blobs/sha256/" + digest.substr(7);
-    }
-};
-
-// The manifest descriptor for this host: the only one, or the one for `oci_arch`.
-Result<Json> pick_manifest(const Json& index, const std::string& oci_arch, const std::string& what) {
-    auto manifests = index.find("manifests");
-    if (manifests == index.end() || !manifests->is_array() || manifests->empty())
-        return fail(what + ": the index lists no manifests");
-    if (manifests->size() == 1) return manifests->front();
-    for (const auto& m : *manifests)
-        if (m.contains("platform") && m["platform"].value("architecture", "") == oci_arch) return m;
-    return fail(what + ": no manifest for architecture '" + oci_arch + "'");
-}
-
-Result<ImportInput> from_manifest(const Layout& layout, const Json& manifest, const std::string& what) {
+Result<ImportInput> from_tarball(const std::string& path, const std::string& tag, const std::string& oci_arch) {
+    auto docker = docker_archive_source(path, tag, oci_arch);
+    if (!docker) return Unexpected(docker.error());
+    if (*docker) return std::move(**docker);
+    if (!tag.empty()) return fail("import: '" + path + "' is a root file system tarball, which holds no image '" + tag + "'");
     ImportInput out;
-    auto config_path = layout.blob(manifest.value("config", Json::object()));
-    if (!config_path) return Unexpected(config_path.error());
-    auto config_text = read_text(*config_path, what + ": config");
-    if (!config_text) return Unexpected(config_text.error());
-    auto config = parse_image_config(*config_text, what + ": config");
-    if (!config) return Unexpected(config.error());
-    out.convert.metadata = config->metadata;
-    out.warnings = config->warnings;
-    auto layers = manifest.value("layers", Json::array());
-    for (std::size_t i = 0; i < layers.size(); ++i) {
-        std::string media_type = layers[i].value("mediaType", "");
-        if (auto r = check_layer_media_type(media_type); !r) return fail(what + ": " + r.error().message);
-        auto path = layout.blob(layers[i]);
-        if (!path) return Unexpected(path.error());
-        out.convert.layers.push_back({LayerSource::Kind::archive, *path,
-                                      "layer " + short_digest(layers[i].value("digest", "")), true});
-    }
+    out.convert.layers.push_back({LayerSource::Kind::archive, path, "tarball '" + path + "'", false, ""});
     return out;
 }
 
-Result<ImportInput> from_oci_layout(const std::string& dir, const std::string& oci_arch) {
-    Layout layout{dir};
-    std::string what = "OCI layout '" + dir + "'";
-    auto index = read_json(dir + "/index.json", what);
-    if (!index) return Unexpected(index.error());
-    Json current = std::move(*index);
-    for (int depth = 0; depth < max_index_depth; ++depth) {
-        auto descriptor = pick_manifest(current, oci_arch, what);
-        if (!descriptor) return Unexpected(descriptor.error());
-        auto path = layout.blob(*descriptor);
-        if (!path) return Unexpected(path.error());
-        auto doc = read_json(*path, what);
-        if (!doc) return Unexpected(doc.error());
-        std::string type = descriptor->value("mediaType", doc->value("mediaType", ""));
-        if (type != index_media_type && type != docker_list_media_type && !doc->contains("manifests"))
-            return from_manifest(layout, *doc, what);
-        current = std::move(*doc);
-    }
-    return fail(what + ": indexes nested too deeply");
+Result<ImportInput> from_directory(const std::string& path, const std::string& tag, const std::string& oci_arch) {
+    if (exists(path + "/oci-layout")) return oci_layout_source(path, tag, oci_arch);
+    if (!tag.empty()) return fail("import: '" + path + "' is a root file system directory, which holds no image '" + tag + "'");
+    ImportInput out;
+    out.convert.layers.push_back({LayerSource::Kind::directory, path, "directory '" + path + "'", false, ""});
+    return out;
 }
 
 }  // namespace
 
-Result<ImportInput> import_source(const std::string& path, const std::string& oci_arch) {
+Result<ImportInput> import_source(const std::string& arg, const std::string& oci_arch) {
+    auto [path, tag] = split_import_path(arg, exists);
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return Unexpected(SysError{errno, "stat", path}.to_error("import"));
-    ImportInput out;
-    if (S_ISDIR(st.st_mode)) {
-        struct stat marker {};
-        if (::stat((path + "/oci-layout").c_str(), &marker) == 0) return from_oci_layout(path, oci_arch);
-        out.convert.layers.push_back({LayerSource::Kind::directory, path, "directory '" + path + "'", false});
-        return out;
-    }
-    if (!S_ISREG(st.st_mode)) return fail("import: '" + path + "' is neither a directory nor a tarball");
-    out.convert.layers.push_back({LayerSource::Kind::archive, path, "tarball '" + path + "'", false});
-    return out;
+    if (S_ISDIR(st.st_mode)) return from_directory(path, tag, oci_arch);
+    if (S_ISREG(st.st_mode)) return from_tarball(path, tag, oci_arch);
+    return fail("import: '" + path + "' is neither a directory nor a tarball");
 }
+
+std::string short_digest(const std::string& digest) { return digest.substr(0, 7 + 12); }
 
 Result<ImportInput> fetched_source(const FetchedImage& image) {
     ImportInput out;
@@ -132,7 +57,7 @@ Result<ImportInput> fetched_source(const FetchedImage& image) {
         const auto& layer = image.layers[i];
         std::string name = "layer " + short_digest(layer.digest);
         if (auto r = check_layer_media_type(layer.media_type); !r) return fail(name + ": " + r.error().message);
-        out.convert.layers.push_back({LayerSource::Kind::archive, layer.blob.string(), name, true});
+        out.convert.layers.push_back({LayerSource::Kind::archive, layer.blob.string(), name, true, ""});
     }
     return out;
 }

@@ -1,8 +1,8 @@
 // What `skiff image import SRC` and `skiff image pull` convert: the layers and metadata of
-//  - an OCI image layout directory (oci-layout + index.json; an index picks the host's
-//    architecture, or its only manifest);
+//  - an OCI image layout directory (oci_layout.hpp; DIR:TAG picks one of several images);
+//  - a Docker `save` archive (docker_archive.hpp; PATH:REPO:TAG picks one of several images);
 //  - any other directory: a root file system, as one layer without whiteouts or metadata;
-//  - a file: a root file system tarball (any compression libarchive reads), likewise;
+//  - any other file: a root file system tarball (any compression libarchive reads), likewise;
 //  - a fetched registry image (registry/fetched_image.hpp).
 #pragma once
 
@@ -20,9 +20,13 @@ struct ImportInput {
     std::vector<std::string> warnings;
 };
 
-// `oci_arch` is the host's architecture in OCI terms ("amd64", "arm64", ...).
-Result<ImportInput> import_source(const std::string& path, const std::string& oci_arch);
+// `arg` is PATH, or PATH:TAG / PATH:REPO:TAG (import_path.hpp). `oci_arch` is the host's
+// architecture in OCI terms ("amd64", "arm64", ...); an image for another one is an error.
+Result<ImportInput> import_source(const std::string& arg, const std::string& oci_arch);
 
 Result<ImportInput> fetched_source(const FetchedImage& image);
+
+// "sha256:0123456789ab": how messages name a layer blob.
+std::string short_digest(const std::string& digest);
 
 }  // namespace skiff::image::convert

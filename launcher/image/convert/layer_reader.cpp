@@ -1,7 +1,5 @@
 #include "launcher/image/convert/layer_reader.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -11,6 +9,7 @@
 #include <vector>
 
 #include "launcher/image/convert/directory_layer.hpp"
+#include "launcher/image/convert/tar_archive.hpp"
 #include "common/sys_error.hpp"
 #include "common/unique_fd.hpp"
 
@@ -18,7 +17,6 @@ namespace skiff::image::convert {
 namespace {
 
 constexpr std::size_t read_block = 1 << 17;
-constexpr std::size_t archive_buffer = 1 << 16;
 
 constexpr std::array<std::string_view, 9> layer_media_types = {
     "application/vnd.oci.image.layer.v1.tar",
@@ -32,26 +30,14 @@ constexpr std::array<std::string_view, 9> layer_media_types = {
     "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
 };
 
-struct ArchiveFree {
-    void operator()(archive* a) const { archive_read_free(a); }
-};
-using Archive = std::unique_ptr<archive, ArchiveFree>;
-
-std::string archive_message(archive* a) {
-    const char* text = archive_error_string(a);
-    return text ? text : "unknown libarchive error";
+std::string where(const LayerSource& layer) {
+    if (layer.kind == LayerSource::Kind::archive_member) return "'" + layer.path + "' member '" + layer.member + "'";
+    return "'" + layer.path + "'";
 }
 
-// Every filter libarchive knows (a rootfs tarball may be .tar.xz); only tar formats.
-Result<Archive> open_archive(const LayerSource& layer) {
-    Archive a(archive_read_new());
-    if (!a) return fail(layer.name + ": out of memory");
-    archive_read_support_filter_all(a.get());
-    archive_read_support_format_tar(a.get());
-    archive_read_support_format_gnutar(a.get());
-    if (archive_read_open_filename(a.get(), layer.path.c_str(), archive_buffer) != ARCHIVE_OK)
-        return fail(layer.name + ": corrupt or unreadable layer archive '" + layer.path + "': " + archive_message(a.get()));
-    return a;
+Result<TarArchive> open_archive(const LayerSource& layer) {
+    if (layer.kind == LayerSource::Kind::archive_member) return TarArchive::open_member(layer.path, layer.member, layer.name);
+    return TarArchive::open(layer.path, layer.name);
 }
 
 // ARCHIVE_WARN (an unknown pax keyword, ...) is not fatal; EOF gives false.
@@ -59,7 +45,7 @@ Result<bool> next_header(archive* a, archive_entry*& entry, const LayerSource& l
     int r = archive_read_next_header(a, &entry);
     if (r == ARCHIVE_EOF) return false;
     if (r == ARCHIVE_OK || r == ARCHIVE_WARN) return true;
-    return fail(layer.name + ": corrupt or unreadable layer archive '" + layer.path + "': " + archive_message(a));
+    return fail(layer.name + ": corrupt or unreadable layer archive " + where(layer) + ": " + archive_message(a));
 }
 
 std::string entry_path(archive_entry* entry) {
@@ -101,7 +87,7 @@ Result<void> copy_entry_data(archive* a, const LayerSource& layer, SquashfsWrite
     for (;;) {
         la_ssize_t n = archive_read_data(a, buffer.data(), buffer.size());
         if (n == 0) return {};
-        if (n < 0) return fail(layer.name + ": corrupt layer archive '" + layer.path + "': " + archive_message(a));
+        if (n < 0) return fail(layer.name + ": corrupt layer archive " + where(layer) + ": " + archive_message(a));
         if (auto r = writer.append(buffer.data(), static_cast<std::size_t>(n)); !r) return r;
     }
 }
@@ -137,7 +123,7 @@ Result<void> stream_layer_data(const LayerSource& layer, const WantedEntries& wa
     for (std::size_t ordinal = 0; ordinal <= last; ++ordinal) {
         auto more = next_header(a->get(), entry, layer);
         if (!more) return Unexpected(more.error());
-        if (!*more) return fail(layer.name + ": '" + layer.path + "' changed while it was read");
+        if (!*more) return fail(layer.name + ": " + where(layer) + " changed while it was read");
         auto it = wanted.find(ordinal);
         if (it == wanted.end()) continue;
         if (auto r = writer.begin_file(*it->second); !r) return r;

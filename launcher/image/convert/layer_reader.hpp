@@ -1,5 +1,5 @@
-// Reading layers: tar archives (plain, gzip or zstd; libarchive detects which) and plain
-// directories (a root file system imported as one layer). Two passes over each layer: the
+// Reading layers: tar archives (plain, gzip or zstd; libarchive detects which), tar archives
+// that are members of an outer tar (Docker `save` archives), and plain directories (a root file system imported as one layer). Two passes over each layer: the
 // first builds the merged tree (LayerTree), the second streams the bytes of the files that
 // survived into the squashfs writer. Prefixes of the wrapped C library: archive_ (libarchive).
 #pragma once
@@ -15,11 +15,12 @@
 namespace skiff::image::convert {
 
 struct LayerSource {
-    enum class Kind { archive, directory };
+    enum class Kind { archive, directory, archive_member };
     Kind kind = Kind::archive;
-    std::string path;       // the blob, tarball or directory
+    std::string path;       // the blob, tarball or directory; archive_member: the outer tar
     std::string name;       // for messages: "layer sha256:..." or the file
     bool whiteouts = true;  // false for a root file system, whose ".wh." files are just files
+    std::string member;     // archive_member: the layer's member name in the outer tar
 };
 
 // OCI and Docker layer media types: tar, tar+gzip, tar+zstd (and their non-distributable

@@ -111,8 +111,10 @@ Result<std::shared_ptr<Inode>> make_inode(const LayerEntry& entry) {
 }  // namespace
 
 Result<std::vector<std::string>> split_layer_path(const std::string& path) {
-    if (path.starts_with('/')) return fail("'" + path + "' is an absolute path; layers hold relative paths only");
     auto parts = split(path);
+    // umoci and some other writers name the root directory "/" rather than "./".
+    if (path.starts_with('/') && !parts.empty())
+        return fail("'" + path + "' is an absolute path; layers hold relative paths only");
     for (const auto& part : parts)
         if (part == "..") return fail("'" + path + "' contains '..'; a layer may not write outside the image");
     return parts;

@@ -84,8 +84,9 @@ private:
     std::size_t skipped_ = 0;
 };
 
-// Splits an archive path into components: "./a//b/" -> {"a", "b"}; "." -> {} (the root).
-// Absolute paths and ".." components are errors: a layer can never write outside the image.
+// Splits an archive path into components: "./a//b/" -> {"a", "b"}; "." and "/" -> {} (the
+// root). Other absolute paths and ".." components are errors: a layer can never write outside
+// the image.
 Result<std::vector<std::string>> split_layer_path(const std::string& path);
 
 }  // namespace skiff::image::convert

@@ -28,7 +28,7 @@ protected:
     image::test::TempDir tmp;
     std::string out = tmp / "out.sqsh";
 
-    LayerSource layer(const std::string& name) { return {LayerSource::Kind::archive, tmp / name, "layer " + name, true}; }
+    LayerSource layer(const std::string& name) { return {LayerSource::Kind::archive, tmp / name, "layer " + name, true, ""}; }
 
     Result<ConvertResult> convert(const ConvertInput& input) {
         auto file = OutputFile::create(out);
@@ -157,7 +157,7 @@ TEST_F(Convert, DirectoryLayerKeepsHardLinksAndSymlinks) {
     std::filesystem::create_hard_link(tmp / "root/etc/a", tmp / "root/etc/b");
     std::filesystem::create_symlink("/etc/a", tmp / "root/link");
     std::ofstream(tmp / "root/.wh.kept") << "plain file\n";
-    ConvertInput input{{{LayerSource::Kind::directory, tmp / "root", "dir", false}}, std::nullopt, ""};
+    ConvertInput input{{{LayerSource::Kind::directory, tmp / "root", "dir", false, ""}}, std::nullopt, ""};
     auto r = convert(input);
     ASSERT_TRUE(r) << r.error().message;
     EXPECT_EQ(read("/etc/b"), "content\n");

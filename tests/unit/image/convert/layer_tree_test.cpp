@@ -134,6 +134,22 @@ TEST(LayerTree, PathsOutsideTheImageAreRejected) {
     EXPECT_TRUE(find(tree, {"etc"}) == nullptr);
 }
 
+// umoci writes the root directory as "/"; it is the root, not an absolute path.
+TEST(LayerTree, SlashEntryIsTheRootDirectory) {
+    LayerTree tree;
+    for (const char* root : {"/", "./", "//", "/."}) {
+        LayerEntry e = dir(root);
+        e.mode = 0750;
+        e.mtime = 42;
+        apply(tree, e, 0);
+        EXPECT_EQ(tree.root()->permissions, 0750u) << root;
+        EXPECT_EQ(tree.root()->mtime, 42) << root;
+    }
+    EXPECT_TRUE(tree.root()->children.empty());
+    for (const char* bad : {"/..", "/x", "//etc"}) EXPECT_FALSE(tree.apply(dir(bad), 0, true)) << bad;
+    EXPECT_FALSE(tree.apply(file("/"), 0, true)) << "the root must be a directory";
+}
+
 TEST(LayerTree, SpecialFilesAreCountedAndSkipped) {
     LayerTree tree;
     LayerEntry fifo = file("dev/fifo");
