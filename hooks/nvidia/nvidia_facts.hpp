@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hooks/contribution.hpp"
+#include "hooks/nvidia/cuda_compat.hpp"
 #include "hooks/nvidia/driver_info.hpp"
 #include "hooks/nvidia/gpu_request.hpp"
 
@@ -19,6 +20,7 @@ struct NvidiaFacts {
     std::vector<Gpu> masked;                    // the node's other GPUs, left out
     bool renumber = false;                      // CUDA_VISIBLE_DEVICES=0..n-1 inside
     std::vector<InjectedLibrary> libraries;
+    std::optional<CudaCompat> compat;           // the image's newer libcuda, which wins
     std::vector<std::string> programs;          // host paths, bound at /usr/bin/<name>
     std::vector<std::string> devices;           // host paths of control and capability nodes
     std::string devices_dir;                    // where the host's nodes are ("/dev")

@@ -46,11 +46,23 @@ Result<std::vector<InjectedLibrary>> driver_libraries(const plan::PlanRequest& r
         return std::vector<InjectedLibrary>{};
     }
     const auto& arch = linker->libc.arch ? *linker->libc.arch : ldcache::host_arch();
+    if (linker->libc.glibc) {
+        auto compat = nvidia::newer_cuda_compat(*linker->files, facts.driver_version);
+        if (!compat) return fail("nvidia hook: the image's /usr/local/cuda/compat: " + compat.error().message);
+        facts.compat = std::move(*compat);
+    }
+    auto from_compat = [&facts](const std::string& soname) {
+        if (!facts.compat) return false;
+        for (const auto& [name, path] : facts.compat->libraries)
+            if (name == soname) return true;
+        return false;
+    };
     auto host = ldcache::HostLibraryIndex::from_cache_file(settings.ld_cache, arch);
     std::vector<std::string> roots;
     for (const auto& [soname, path] : host.entries()) {
         std::string real = host_real_path(path);
-        if (nvidia::is_driver_library(files, soname) && real.ends_with("." + facts.driver_version)) roots.push_back(real);
+        if (nvidia::is_driver_library(files, soname) && real.ends_with("." + facts.driver_version) && !from_compat(soname))
+            roots.push_back(real);
     }
     if (roots.empty()) {
         soft = "no driver library of version " + facts.driver_version + " in " + settings.ld_cache;

@@ -44,6 +44,9 @@ struct Contribution {
     // Set last, and only where the container's environment has no value (the Slurm hook's).
     std::vector<std::pair<std::string, std::string>> env_defaults = {};
     std::optional<SshServer> ssh = std::nullopt;  // a server the executor starts before the command
+    // Libraries the image itself has that the linker cache resolves first under these sonames
+    // (the nvidia hook's CUDA forward-compatibility copies): soname -> container path.
+    std::vector<std::pair<std::string, std::string>> image_libraries = {};
 };
 
 }  // namespace skiff::plan
