@@ -153,6 +153,28 @@ SysResult<void> remove_symlink_in_root(int root_fd, const std::string& path) {
     return {};
 }
 
+SysResult<bool> symlink_in_root(int root_fd, const std::string& path, const std::string& target) {
+    auto slash = path.rfind('/');
+    std::string parent = slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+    std::string name = path.substr(slash == std::string::npos ? 0 : slash + 1);
+    if (auto made = ensure_in_root(root_fd, parent, NodeKind::directory); !made) return Unexpected(made.error());
+    auto dir = open_in_root(root_fd, parent, O_RDONLY | O_DIRECTORY);
+    if (!dir) return Unexpected(dir.error());
+    struct stat st {};
+    if (::fstatat(dir->get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (!S_ISLNK(st.st_mode)) return false;
+        if (symlink_target(root_fd, parent, name) == target) return true;
+    } else if (errno != ENOENT) {
+        return sys_fail("stat", path);
+    }
+    // A new link under a temporary name, renamed over the old one: the path never goes missing.
+    std::string temporary = "." + name + ".skiff-link";
+    ::unlinkat(dir->get(), temporary.c_str(), 0);
+    if (::symlinkat(target.c_str(), dir->get(), temporary.c_str()) != 0) return sys_fail("symlink", parent + "/" + temporary);
+    if (::renameat(dir->get(), temporary.c_str(), dir->get(), name.c_str()) != 0) return sys_fail("rename", path);
+    return true;
+}
+
 SysResult<void> create_symlinks(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& links) {
     if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return sys_fail("mkdir", dir);
     for (const auto& [name, target] : links)

@@ -17,7 +17,8 @@ Result<std::vector<ldcache::InjectedDir>> injected_dirs(const edf::Environment& 
     return dirs;
 }
 
-// The hooks' libraries as cache keys: each under its name and its aliases.
+// The hooks' libraries as cache keys: each under its name and its aliases; then the files
+// their binds put in the container (CDI's update-ldcache).
 std::vector<ldcache::InjectedFile> injected_files(const std::vector<plan::Contribution>& contributions) {
     std::vector<ldcache::InjectedFile> files;
     for (const auto& c : contributions)
@@ -25,6 +26,8 @@ std::vector<ldcache::InjectedFile> injected_files(const std::vector<plan::Contri
             files.push_back({lib.name, lib.container_path()});
             for (const auto& alias : lib.aliases) files.push_back({alias, lib.container_path()});
         }
+    for (const auto& c : contributions)
+        for (const auto& entry : c.cache_entries) files.push_back({entry.key, entry.container_path});
     return files;
 }
 
