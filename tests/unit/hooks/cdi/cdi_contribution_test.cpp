@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "launcher/plan/planner.hpp"
+#include "launcher/plan/render.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/unit/ldcache/elf_builder.hpp"
 
@@ -155,6 +157,38 @@ TEST_F(CdiContributionTest, AMissingHostNodeIsAnError) {
     ASSERT_FALSE(c);
     EXPECT_EQ(c.error().message,
               "CDI nvidia.com/gpu=0 (" + spec_file() + "): device node '" + host / "dev/nvidia9" + "' does not exist on this host");
+}
+
+// What --dry-run prints: the hook's notes, then its mounts among the others.
+TEST_F(CdiContributionTest, ShowsInTheDryRun) {
+    write_spec(R"({"env":["NVIDIA_VISIBLE_DEVICES=void"],
+        "mounts":[{"hostPath":")" + libcuda + R"(","containerPath":"/usr/lib64/libcuda.so.550.54.15","options":["ro","nosuid","nodev","bind"]}],
+        "hooks":[{"hookName":"createContainer","path":"/usr/bin/nvidia-cdi-hook","args":["nvidia-cdi-hook","create-symlinks","--link","libcuda.so.1::/usr/lib64/libcuda.so"]}]})",
+               device_edits());
+    auto c = contribute();
+    ASSERT_TRUE(c) << c.error().message;
+    plan::PlanRequest r;
+    r.image.kind = image::ImageSource::Kind::directory;
+    r.image.path = "/images/app";
+    r.host = {1000, 100, "alice", "users", "/users/alice", "/bin/bash", {}};
+    r.command = {"true"};
+    r.contributions.push_back(*c);
+    auto plan = plan::make_plan(r);
+    ASSERT_TRUE(plan) << plan.error().message;
+    auto text = plan::render(*plan);
+    std::string label = "nvidia.com/gpu (" + spec_file() + ")";
+    for (const std::string& line : std::vector<std::string>{
+             "hook     cdi: device nvidia.com/gpu=0\n",
+             "hook     cdi: " + label + ": env NVIDIA_VISIBLE_DEVICES=void\n",
+             "hook     cdi: symlink /usr/lib64/libcuda.so -> libcuda.so.1\n",
+             "mount    bind  " + libcuda + " -> /usr/lib64/libcuda.so.550.54.15 [ro,bind,nosuid,nodev,rprivate] "
+                 "create=like-source missing-source=error (cdi " + label + ")\n",
+             "mount    bind  " + node + " -> /dev/nvidia0 [rw,bind,nosuid,noexec,rprivate] create=file "
+                 "missing-source=error (cdi nvidia.com/gpu=0 (" + spec_file() + "): device)\n",
+             "mount    symlink libcuda.so.1 -> /usr/lib64/libcuda.so [symlink] create=like-source "
+                 "missing-source=error (cdi: create-symlinks)\n",
+             "env      NVIDIA_VISIBLE_DEVICES=\"void\"\n"})
+        EXPECT_NE(text.find(line), std::string::npos) << line << "\nin:\n" << text;
 }
 
 TEST_F(CdiContributionTest, AtimeOptionsAreNoted) {
