@@ -4,6 +4,7 @@
 
 #include "hooks/cdi/cdi_mounts.hpp"
 #include "hooks/cdi/nvidia_hooks.hpp"
+#include "hooks/cdi/one_line.hpp"
 #include "libfabric-bind/elf_probe.hpp"
 
 namespace skiff::cdi {
@@ -72,8 +73,11 @@ std::string parent_of(const std::string& path) {
     return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-// update-ldcache: each library a mount puts into one of the folders, under its soname.
-void add_cache_entries(const std::vector<std::string>& folders, Contribution& out) {
+// update-ldcache: each library a mount puts into one of the folders joins the cache under its
+// soname, and, as ldconfig does, gets its soname link in that folder (libcuda.so.1 ->
+// libcuda.so.550.54.15), which the .so links of create-symlinks point to.
+void add_cache_entries(const std::vector<std::string>& folders, Contribution& out,
+                       std::vector<std::pair<std::string, std::string>>& links) {
     for (const auto& op : out.mounts) {
         if (std::find(folders.begin(), folders.end(), parent_of(op.destination)) == folders.end()) continue;
         elf::ProbeOptions quick{.versions = false, .needed = false};
@@ -81,6 +85,8 @@ void add_cache_entries(const std::vector<std::string>& folders, Contribution& ou
         if (!info || !info->soname) continue;  // not a library: ldconfig would skip it too
         out.cache_entries.push_back({*info->soname, op.destination});
         out.notes.push_back("linker cache: " + *info->soname + " -> " + op.destination);
+        std::string name = op.destination.substr(op.destination.rfind('/') + 1);
+        if (name != *info->soname) links.emplace_back(name, parent_of(op.destination) + "/" + *info->soname);
     }
 }
 
@@ -89,7 +95,7 @@ MountOp symlink_op(const std::string& target, const std::string& link) {
     op.kind = plan::MountKind::symlink;
     op.source = target;
     op.destination = link;
-    op.origin = "cdi: create-symlinks";
+    op.origin = "cdi: NVIDIA hooks";
     return op;
 }
 
@@ -101,13 +107,15 @@ Result<Contribution> cdi_contribution(const Resolution& resolution) {
     for (const auto& device : resolution.devices) out.notes.push_back("device " + device);
     Collected all;
     for (const auto& r : resolution.edits)
-        if (auto ok = collect(r, all, out); !ok) return Unexpected(ok.error());
+        if (auto ok = collect(r, all, out); !ok) return fail(one_line(ok.error().message));
     std::stable_sort(all.mounts.begin(), all.mounts.end(),
                      [](const MountOp& a, const MountOp& b) { return depth(a.destination) < depth(b.destination); });
     out.mounts = std::move(all.mounts);
-    add_cache_entries(all.hooks.ldcache_folders, out);
+    std::vector<std::pair<std::string, std::string>> links;
+    add_cache_entries(all.hooks.ldcache_folders, out, links);
     out.mounts.insert(out.mounts.end(), all.nodes.begin(), all.nodes.end());
-    for (const auto& [target, link] : all.hooks.symlinks) {
+    links.insert(links.end(), all.hooks.symlinks.begin(), all.hooks.symlinks.end());
+    for (const auto& [target, link] : links) {
         out.mounts.push_back(symlink_op(target, link));
         out.notes.push_back("symlink " + link + " -> " + target);
     }

@@ -6,8 +6,9 @@
 //
 // The contribution (hook "cdi") holds, in order: the env "K=V" of the edits (spec-level first,
 // then each device's); the mounts of the edits sorted by the depth of their container paths,
-// as CDI does; the device nodes; the symlinks of NVIDIA's create-symlinks hooks; and, for
-// update-ldcache, linker-cache entries for the libraries the mounts put into its folders. Its
+// as CDI does; the device nodes; symlinks: for update-ldcache, each library's soname link in
+// the folder (as ldconfig makes them), then those of create-symlinks; and, for update-ldcache,
+// linker-cache entries for the libraries the mounts put into its folders. Its
 // notes say what came from where, for --dry-run and -v.
 //
 // Errors, each one line naming the spec: an unknown device (cdi_resolve.hpp), a spec file that

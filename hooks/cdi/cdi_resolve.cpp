@@ -4,6 +4,7 @@
 #include <set>
 
 #include "hooks/cdi/cdi_names.hpp"
+#include "hooks/cdi/one_line.hpp"
 
 namespace skiff::cdi {
 namespace {
@@ -80,7 +81,7 @@ Result<Resolution> resolve_devices(const CdiRegistry& registry, const std::vecto
     std::vector<DeviceRef> used;
     for (const auto& name : names) {
         auto refs = lookup(registry, name);
-        if (!refs) return Unexpected(refs.error());
+        if (!refs) return fail(one_line(refs.error().message));
         for (const auto& ref : *refs)
             if (std::find(used.begin(), used.end(), ref) == used.end()) used.push_back(ref);
     }

@@ -1,5 +1,7 @@
 #include "hooks/cdi/json_fields.hpp"
 
+#include "hooks/cdi/one_line.hpp"
+
 namespace skiff::cdi {
 namespace {
 
@@ -23,7 +25,7 @@ std::string join_path(const std::string& where, std::string_view field) {
 }
 
 Unexpected<Error> spec_error(const ReadContext& ctx, const std::string& where, const std::string& what) {
-    return fail(ctx.file + ": " + (where.empty() ? "" : where + ": ") + what);
+    return fail(one_line(ctx.file + ": " + (where.empty() ? "" : where + ": ") + what));
 }
 
 Result<void> check_object(const ReadContext& ctx, const Json& value, const std::string& where,

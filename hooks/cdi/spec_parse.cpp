@@ -4,6 +4,7 @@
 #include <set>
 
 #include "hooks/cdi/cdi_names.hpp"
+#include "hooks/cdi/one_line.hpp"
 #include "hooks/cdi/spec_edits.hpp"
 #include "hooks/cdi/yaml_to_json.hpp"
 
@@ -110,7 +111,7 @@ Result<Json> spec_tree(std::string_view text, SpecFormat format, const std::stri
                     std::to_string(max_spec_bytes) + " a CDI spec may have");
     if (format == SpecFormat::json) return json_tree(text, file);
     auto tree = yaml_to_json(text);
-    if (!tree) return fail(file + ": " + tree.error().message);
+    if (!tree) return fail(one_line(file + ": " + tree.error().message));
     return tree;
 }
 

@@ -65,8 +65,8 @@ TEST_F(CdiContributionTest, MapsEditsToOperationsInOrder) {
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->hook, "cdi");
     EXPECT_EQ(c->env, (std::vector<std::pair<std::string, std::string>>{{"NVIDIA_VISIBLE_DEVICES", "void"}, {"DEV", "0"}}));
-    ASSERT_EQ(c->mounts.size(), 4u);
-    // Mounts by depth, then the device node, then the symlinks.
+    ASSERT_EQ(c->mounts.size(), 5u);
+    // Mounts by depth, then the device node, then the symlinks: ldconfig's soname link first.
     const MountOp& lib = c->mounts[0];
     EXPECT_EQ(lib.kind, MountKind::bind);
     EXPECT_EQ(lib.source, libcuda);
@@ -83,7 +83,11 @@ TEST_F(CdiContributionTest, MapsEditsToOperationsInOrder) {
     EXPECT_TRUE(dev.nosuid && dev.noexec && !dev.nodev && !dev.recursive);
     EXPECT_EQ(dev.create, plan::CreatePolicy::file);
     EXPECT_EQ(dev.origin, "cdi nvidia.com/gpu=0 (" + spec_file() + "): device");
-    const MountOp& link = c->mounts[3];
+    const MountOp& soname = c->mounts[3];
+    EXPECT_EQ(soname.kind, MountKind::symlink);
+    EXPECT_EQ(soname.source, "libcuda.so.550.54.15");
+    EXPECT_EQ(soname.destination, "/usr/lib64/libcuda.so.1");
+    const MountOp& link = c->mounts[4];
     EXPECT_EQ(link.kind, MountKind::symlink);
     EXPECT_EQ(link.source, "libcuda.so.1");
     EXPECT_EQ(link.destination, "/usr/lib64/libcuda.so");
@@ -186,7 +190,7 @@ TEST_F(CdiContributionTest, ShowsInTheDryRun) {
              "mount    bind  " + node + " -> /dev/nvidia0 [rw,bind,nosuid,noexec,rprivate] create=file "
                  "missing-source=error (cdi nvidia.com/gpu=0 (" + spec_file() + "): device)\n",
              "mount    symlink libcuda.so.1 -> /usr/lib64/libcuda.so [symlink] create=like-source "
-                 "missing-source=error (cdi: create-symlinks)\n",
+                 "missing-source=error (cdi: NVIDIA hooks)\n",
              "env      NVIDIA_VISIBLE_DEVICES=\"void\"\n"})
         EXPECT_NE(text.find(line), std::string::npos) << line << "\nin:\n" << text;
 }

@@ -197,6 +197,11 @@ TEST(CdiSpec, MalformedSpecsAreOneLineNamingTheFileAndField) {
     EXPECT_EQ(yaml_error("cdiVersion: 0.6.0\nkind: [x]\n"), "s.yaml: kind: must be a string, not array");
 }
 
+TEST(CdiSpec, ErrorsQuotingTheSpecStayOneLine) {
+    EXPECT_EQ(json_error(spec_with("0.6.0", R"({"env":["A=1"]})", R"("bad\nkey\u001b[31m":1,)")),
+              "s.json: bad?key?[31m: unknown field; valid here: cdiVersion, kind, annotations, devices, containerEdits");
+}
+
 TEST(CdiSpec, OversizeAndDeepSpecsAreRefused) {
     std::string big(max_spec_bytes + 1, ' ');
     EXPECT_EQ(json_error(big), "s.json: 1048577 bytes, more than the 1048576 a CDI spec may have");
