@@ -44,7 +44,7 @@ Unexpected<Error> unknown_device(const CdiRegistry& registry, const std::string&
         return fail("CDI device '" + name + "': " + c->second);
     std::vector<std::string> names;
     for (const auto& [n, ref] : index.devices) names.push_back(n);
-    names.push_back("all");
+    if (!index.devices.contains("all")) names.push_back("all");
     return fail("CDI device '" + name + "': " + q.kind + " has no device '" + q.name + "'; it has: " +
                 bounded_list(names) + unreadable_suffix(registry));
 }
@@ -59,7 +59,7 @@ Result<std::vector<DeviceRef>> lookup(const CdiRegistry& registry, const std::st
     const KindIndex& index = it->second;
     if (!index.errors.empty()) return fail("CDI device '" + name + "': " + index.errors.front());
     std::vector<DeviceRef> refs;
-    if (q->name == "all") {
+    if (q->name == "all" && !index.devices.contains("all")) {
         for (const auto& [n, ref] : index.devices) refs.push_back(ref);
         std::sort(refs.begin(), refs.end());
         if (refs.empty()) return unknown_device(registry, name, *q, index);

@@ -1,7 +1,8 @@
 // CDI device names to the edits they bring (gpu.md §3): each used spec's top-level
 // containerEdits once, in the order the specs are first used, then each device's edits in
-// request order. "vendor/class=all" is every device of the kind. A device named twice is used
-// once.
+// request order. "vendor/class=all" is the device named "all" where a spec defines one (NVIDIA's
+// generated specs do: it holds every GPU's edits), else every device of the kind. A device
+// named twice is used once.
 #pragma once
 
 #include <string>

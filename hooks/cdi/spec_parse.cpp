@@ -48,7 +48,6 @@ Result<std::string> read_device_name(const ReadContext& ctx, const Json& o, cons
     auto name = required_string(ctx, o, at, "name");
     if (!name) return Unexpected(name.error());
     if (auto why = name_problem(*name); !why.empty()) return spec_error(ctx, join_path(at, "name"), why);
-    if (*name == "all") return spec_error(ctx, join_path(at, "name"), "'all' is reserved for every device of the kind");
     if (name->front() >= '0' && name->front() <= '9')
         if (auto r = needs(ctx, join_path(at, "name"), v050(), "a name starting with a digit ('" + *name + "')"); !r)
             return Unexpected(r.error());

@@ -89,6 +89,15 @@ TEST_F(CdiRegistryTest, AllIsEveryDeviceOnceInDefinitionOrder) {
     EXPECT_EQ(all->edits.size(), 3u);  // the top-level edits once
 }
 
+// NVIDIA's generated specs define a device "all" with every GPU's edits: that one is used.
+TEST_F(CdiRegistryTest, ADeviceNamedAllIsUsedForAll) {
+    root.write_file("etc/a.json", marked_spec("nvidia.com/gpu", {"0", "1", "all"}, "x"));
+    auto registry = load_cdi_registry({etc});
+    auto r = resolve_devices(registry, {"nvidia.com/gpu=all"});
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->devices, (std::vector<std::string>{"nvidia.com/gpu=all"}));
+}
+
 TEST_F(CdiRegistryTest, UnknownNamesListWhatThereIs) {
     std::vector<std::string> many;
     for (int i = 0; i < 12; ++i) many.push_back("d" + std::to_string(i));

@@ -162,8 +162,6 @@ TEST(CdiSpec, MalformedSpecsAreOneLineNamingTheFileAndField) {
               "s.json: devices[0].name: device name 'a b' has ' '; allowed: letters, digits, '.', '_', ':', '-'");
     EXPECT_EQ(json_error(R"({"cdiVersion":"0.6.0","kind":"v.com/g","devices":[{"name":"x-","containerEdits":{"env":["A=1"]}}]})"),
               "s.json: devices[0].name: device name 'x-' must end with a letter or digit");
-    EXPECT_EQ(json_error(R"({"cdiVersion":"0.6.0","kind":"v.com/g","devices":[{"name":"all","containerEdits":{"env":["A=1"]}}]})"),
-              "s.json: devices[0].name: 'all' is reserved for every device of the kind");
     EXPECT_EQ(json_error(spec_with("0.6.0", R"({"env":["A=1"]})", R"("kindShort":"x",)")),
               "s.json: kindShort: unknown field; valid here: cdiVersion, kind, annotations, devices, containerEdits");
     EXPECT_EQ(json_error(spec_with("0.6.0", R"({"devicenodes":[]})")),
