@@ -139,13 +139,18 @@ Result<std::optional<MountOp>> write_through(const MountOp& op, int root_fd, con
     return std::optional<MountOp>(std::move(bound));
 }
 
-// A `symlink` op, through the root. Where the root cannot take it (a directory image owned by
-// another user), or a file that is not a symlink is already there, the image stays as it is.
+// A `symlink` op, through the root and only in its own file system. Where the root cannot take
+// it (a directory image owned by another user), a file that is not a symlink is already there,
+// or the directory is a bound host one (/dev), the container stays as it is, with a note.
 Result<void> link_through(const MountOp& op, int root_fd, const Timeline& timeline) {
     auto made = ns::symlink_in_root(root_fd, op.destination, op.source);
-    if (made && *made) return {};
-    if (made) {
+    if (made && *made == ns::LinkResult::made) return {};
+    if (made && *made == ns::LinkResult::file_in_the_way) {
         timeline.note("kept " + op.destination + ": the image has a file there that is not a symlink");
+        return {};
+    }
+    if (made) {
+        timeline.note("no symlink " + op.destination + ": its directory is a mount from the host");
         return {};
     }
     if (!cannot_create(made.error())) return Unexpected(destination_error(op, made.error()));

@@ -22,17 +22,17 @@ TEST(SymlinkInRoot, CreatesReplacesAndKeepsFiles) {
     ASSERT_TRUE(fd);
     auto made = symlink_in_root(fd->get(), "/usr/lib64/libcuda.so", "libcuda.so.1");
     ASSERT_TRUE(made) << made.error().describe();
-    EXPECT_TRUE(*made);
+    EXPECT_EQ(*made, LinkResult::made);
     EXPECT_EQ(link_text(root / "usr/lib64/libcuda.so"), "libcuda.so.1");
     auto again = symlink_in_root(fd->get(), "/usr/lib64/libcuda.so", "libcuda.so.1");
-    ASSERT_TRUE(again && *again);
+    ASSERT_TRUE(again && *again == LinkResult::made);
     auto replaced = symlink_in_root(fd->get(), "/usr/lib64/libcuda.so", "libcuda.so.2");
-    ASSERT_TRUE(replaced && *replaced);
+    ASSERT_TRUE(replaced && *replaced == LinkResult::made);
     EXPECT_EQ(link_text(root / "usr/lib64/libcuda.so"), "libcuda.so.2");
     root.write_file("etc/file", "keep");
     auto kept = symlink_in_root(fd->get(), "/etc/file", "x");
     ASSERT_TRUE(kept);
-    EXPECT_FALSE(*kept);
+    EXPECT_EQ(*kept, LinkResult::file_in_the_way);
     EXPECT_EQ(link_text(root / "etc/file"), "");
 }
 
@@ -44,9 +44,23 @@ TEST(SymlinkInRoot, AnEscapingParentStaysInsideTheRoot) {
     ASSERT_TRUE(fd);
     auto made = symlink_in_root(fd->get(), "/escape/link", "target");
     ASSERT_TRUE(made) << made.error().describe();
+    EXPECT_EQ(*made, LinkResult::made);
     struct stat st {};
     EXPECT_NE(::lstat((outside / "link").c_str(), &st), 0) << "the link landed outside the root";
     EXPECT_EQ(link_text(root / outside.path().substr(1) + "/link"), "target");
+}
+
+// With / as the root, /proc is a mount of its own, as a bound /dev is in a container: nothing is
+// made under it, not even the missing directories.
+TEST(SymlinkInRoot, NothingIsMadeOnAnotherMount) {
+    auto fd = open_root("/");
+    ASSERT_TRUE(fd);
+    auto made = symlink_in_root(fd->get(), "/proc/skiff-test-link", "x");
+    ASSERT_TRUE(made) << made.error().describe();
+    EXPECT_EQ(*made, LinkResult::other_mount);
+    auto deeper = symlink_in_root(fd->get(), "/proc/no/such/dir/link", "x");
+    ASSERT_TRUE(deeper) << deeper.error().describe();
+    EXPECT_EQ(*deeper, LinkResult::other_mount);
 }
 
 }  // namespace
