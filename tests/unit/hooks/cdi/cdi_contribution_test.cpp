@@ -7,6 +7,7 @@
 #include "launcher/plan/planner.hpp"
 #include "launcher/plan/render.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/unit/hooks/cdi/cdi_test_specs.hpp"
 #include "tests/unit/ldcache/elf_builder.hpp"
 
 namespace skiff::cdi {
@@ -193,6 +194,30 @@ TEST_F(CdiContributionTest, ShowsInTheDryRun) {
                  "missing-source=error (cdi: NVIDIA hooks)\n",
              "env      NVIDIA_VISIBLE_DEVICES=\"void\"\n"})
         EXPECT_NE(text.find(line), std::string::npos) << line << "\nin:\n" << text;
+}
+
+// A spec shaped like nvidia-ctk's: every GPU name resolves, and the hooks are done natively.
+TEST_F(CdiContributionTest, ANvidiaCtkSpecWorks) {
+    std::string text = testing::nvidia_ctk_yaml;
+    for (auto at = text.find("HOST"); at != std::string::npos; at = text.find("HOST")) text.replace(at, 4, host.path());
+    host.write_file("etc/cdi/nvidia.yaml", text);
+    host.write_file("dev/nvidiactl", "");
+    host.write_file("dev/dri/card1", "");
+    host.write_file("run/socket", "");
+    for (const char* name : {"nvidia.com/gpu=0", "nvidia.com/gpu=GPU-4f2ab3c1-8d2e-11ee-b9d1-0242ac120002",
+                             "nvidia.com/gpu=all"}) {
+        auto c = contribute({name});
+        ASSERT_TRUE(c) << name << ": " << c.error().message;
+        EXPECT_EQ(c->cache_entries.size(), 1u) << name;
+    }
+    auto c = contribute({"nvidia.com/gpu=0"});
+    ASSERT_TRUE(c);
+    std::vector<std::string> links;
+    for (const auto& op : c->mounts)
+        if (op.kind == MountKind::symlink) links.push_back(op.destination + " -> " + op.source);
+    EXPECT_EQ(links, (std::vector<std::string>{"/usr/lib/x86_64-linux-gnu/libcuda.so.1 -> libcuda.so.550.54.15",
+                                               "/usr/lib/x86_64-linux-gnu/libcuda.so -> libcuda.so.1",
+                                               "/dev/dri/by-path/pci-0000:3b:00.0-card -> ../card1"}));
 }
 
 TEST_F(CdiContributionTest, AtimeOptionsAreNoted) {
