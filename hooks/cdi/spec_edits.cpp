@@ -35,7 +35,7 @@ Result<std::string> absolute_path(const ReadContext& ctx, const Json& object, co
     return v;
 }
 
-// A typed integer field; `set` stores it when present.
+// The integer object[key] into `out` when present, checked against low..high.
 template <class T>
 Result<void> integer_into(const ReadContext& ctx, const Json& o, const std::string& at, std::string_view key,
                           std::int64_t low, std::int64_t high, std::optional<T>& out) {

@@ -9,7 +9,6 @@
 namespace skiff::cdi {
 namespace {
 
-using Json = nlohmann::json;
 
 bool one_of(std::string_view text, std::initializer_list<std::string_view> words) {
     for (auto w : words)
@@ -49,7 +48,7 @@ std::optional<double> decimal(std::string_view text) {
 
 }  // namespace
 
-Json typed_plain_scalar(const std::string& text) {
+nlohmann::json typed_plain_scalar(const std::string& text) {
     if (one_of(text, {"", "~", "null", "Null", "NULL"})) return nullptr;
     if (one_of(text, {"true", "True", "TRUE"})) return true;
     if (one_of(text, {"false", "False", "FALSE"})) return false;

@@ -12,7 +12,6 @@
 namespace skiff::cdi {
 namespace {
 
-using Json = nlohmann::json;
 
 struct YamlParser {
     yaml_parser_t parser{};
@@ -44,7 +43,7 @@ class TreeBuilder {
 public:
     explicit TreeBuilder(std::size_t max_depth) : max_depth_(max_depth) {}
 
-    Result<void> scalar(std::string text, Json value, std::size_t line) {
+    Result<void> scalar(std::string text, nlohmann::json value, std::size_t line) {
         if (!stack_.empty() && stack_.back().value->is_object() && !stack_.back().key) {
             stack_.back().key = std::move(text);
             return {};
@@ -54,7 +53,7 @@ public:
         return {};
     }
 
-    Result<void> open(Json container, std::size_t line) {
+    Result<void> open(nlohmann::json container, std::size_t line) {
         if (stack_.size() >= max_depth_)
             return fail(at_line(line) + "nested deeper than " + std::to_string(max_depth_) + " levels");
         if (!stack_.empty() && stack_.back().value->is_object() && !stack_.back().key)
@@ -66,15 +65,15 @@ public:
     }
 
     void close() { stack_.pop_back(); }
-    Json take() { return std::move(root_); }
+    nlohmann::json take() { return std::move(root_); }
 
 private:
     struct Frame {
-        Json* value;
+        nlohmann::json* value;
         std::optional<std::string> key;
     };
 
-    Result<Json*> place(Json value, std::size_t line) {
+    Result<nlohmann::json*> place(nlohmann::json value, std::size_t line) {
         if (stack_.empty()) {
             if (has_root_) return fail(at_line(line) + "more than one document");
             has_root_ = true;
@@ -89,14 +88,14 @@ private:
         std::string key = std::move(*top.key);
         top.key.reset();
         if (top.value->contains(key)) return fail(at_line(line) + "duplicate key '" + key + "'");
-        Json& slot = (*top.value)[key];
+        nlohmann::json& slot = (*top.value)[key];
         slot = std::move(value);
         return &slot;
     }
 
     std::size_t max_depth_;
     std::vector<Frame> stack_;
-    Json root_;
+    nlohmann::json root_;
     bool has_root_ = false;
 };
 
@@ -122,7 +121,7 @@ Result<void> on_scalar(const yaml_event_t& e, TreeBuilder& tree) {
     std::string text(reinterpret_cast<const char*>(s.value), s.length);
     const char* tag = reinterpret_cast<const char*>(s.tag);
     bool plain = s.style == YAML_PLAIN_SCALAR_STYLE && tag == nullptr;
-    auto value = plain ? typed_plain_scalar(text) : Json(text);
+    auto value = plain ? typed_plain_scalar(text) : nlohmann::json(text);
     return tree.scalar(std::move(text), std::move(value), e.start_mark.line);
 }
 
@@ -136,10 +135,10 @@ Result<bool> on_event(const yaml_event_t& e, TreeBuilder& tree) {
             if (auto r = on_scalar(e, tree); !r) return Unexpected(r.error());
             break;
         case YAML_SEQUENCE_START_EVENT:
-            if (auto r = tree.open(Json::array(), line); !r) return Unexpected(r.error());
+            if (auto r = tree.open(nlohmann::json::array(), line); !r) return Unexpected(r.error());
             break;
         case YAML_MAPPING_START_EVENT:
-            if (auto r = tree.open(Json::object(), line); !r) return Unexpected(r.error());
+            if (auto r = tree.open(nlohmann::json::object(), line); !r) return Unexpected(r.error());
             break;
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT: tree.close(); break;
@@ -161,7 +160,7 @@ std::string parser_error(const yaml_parser_t& p) {
 
 }  // namespace
 
-Result<Json> yaml_to_json(std::string_view text, std::size_t max_depth) {
+Result<nlohmann::json> yaml_to_json(std::string_view text, std::size_t max_depth) {
     YamlParser p;
     if (!p.ready) return fail("cannot start the YAML parser");
     yaml_parser_set_input_string(&p.parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
