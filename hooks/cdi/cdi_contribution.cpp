@@ -1,6 +1,7 @@
 #include "hooks/cdi/cdi_contribution.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "hooks/cdi/cdi_mounts.hpp"
 #include "hooks/cdi/nvidia_hooks.hpp"
@@ -90,6 +91,19 @@ void add_cache_entries(const std::vector<std::string>& folders, Contribution& ou
     }
 }
 
+// Devices of one kind often repeat edits (NVIDIA's "all" holds every GPU's): each bind,
+// symlink and cache key is kept once, first wins.
+void drop_repeated_mounts(std::vector<MountOp>& mounts) {
+    std::vector<MountOp> kept;
+    for (auto& op : mounts) {
+        bool seen = std::any_of(kept.begin(), kept.end(), [&](const MountOp& k) {
+            return k.kind == op.kind && k.destination == op.destination && k.source == op.source;
+        });
+        if (!seen) kept.push_back(std::move(op));
+    }
+    mounts = std::move(kept);
+}
+
 MountOp symlink_op(const std::string& target, const std::string& link) {
     MountOp op;
     op.kind = plan::MountKind::symlink;
@@ -110,12 +124,16 @@ Result<Contribution> cdi_contribution(const Resolution& resolution) {
         if (auto ok = collect(r, all, out); !ok) return fail(one_line(ok.error().message));
     std::stable_sort(all.mounts.begin(), all.mounts.end(),
                      [](const MountOp& a, const MountOp& b) { return depth(a.destination) < depth(b.destination); });
+    drop_repeated_mounts(all.mounts);
+    drop_repeated_mounts(all.nodes);
     out.mounts = std::move(all.mounts);
     std::vector<std::pair<std::string, std::string>> links;
     add_cache_entries(all.hooks.ldcache_folders, out, links);
     out.mounts.insert(out.mounts.end(), all.nodes.begin(), all.nodes.end());
     links.insert(links.end(), all.hooks.symlinks.begin(), all.hooks.symlinks.end());
+    std::set<std::string> linked;
     for (const auto& [target, link] : links) {
+        if (!linked.insert(link).second) continue;
         out.mounts.push_back(symlink_op(target, link));
         out.notes.push_back("symlink " + link + " -> " + target);
     }

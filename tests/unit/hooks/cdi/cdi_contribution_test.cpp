@@ -210,8 +210,15 @@ TEST_F(CdiContributionTest, ANvidiaCtkSpecWorks) {
         ASSERT_TRUE(c) << name << ": " << c.error().message;
         EXPECT_EQ(c->cache_entries.size(), 1u) << name;
     }
+    // Asked for twice over, each bind, link and cache key is there once.
+    auto twice = contribute({"nvidia.com/gpu=0", "nvidia.com/gpu=all"});
+    ASSERT_TRUE(twice) << twice.error().message;
+    EXPECT_EQ(std::count_if(twice->mounts.begin(), twice->mounts.end(),
+                            [](const MountOp& op) { return op.destination == "/dev/nvidia0"; }),
+              1);
     auto c = contribute({"nvidia.com/gpu=0"});
     ASSERT_TRUE(c);
+    EXPECT_EQ(twice->mounts.size(), c->mounts.size());
     std::vector<std::string> links;
     for (const auto& op : c->mounts)
         if (op.kind == MountKind::symlink) links.push_back(op.destination + " -> " + op.source);
