@@ -1,5 +1,7 @@
 #include "launcher/gather/linker_facts.hpp"
 
+#include <algorithm>
+
 #include "libfabric-bind/linker_config.hpp"
 
 namespace skiff::gather {
@@ -83,7 +85,9 @@ Result<std::optional<plan::LinkerConfig>> read_linker_config(const edf::Environm
         auto musl = ldcache::plan_musl_path(*linker->files, libc, *dirs);
         if (!musl) return Unexpected(musl.error());
         warn_all(musl->warnings, diag);
-        use_links_dir(*musl, !files.empty(), config);
+        bool hook_libraries = std::any_of(contributions.begin(), contributions.end(),
+                                          [](const plan::Contribution& c) { return !c.libraries.empty(); });
+        use_links_dir(*musl, hook_libraries, config);
     }
     return std::optional<plan::LinkerConfig>(std::move(config));
 }

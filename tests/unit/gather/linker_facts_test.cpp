@@ -32,6 +32,19 @@ TEST(LinkerFacts, CacheEntriesOfAContributionJoinTheGlibcCache) {
     EXPECT_EQ(found->value, "/usr/lib64/libcuda.so.550.54.15");
 }
 
+// A musl image: CDI's glibc-linked libraries have no place in its path file, and neither has
+// /.skiff/lib when no hook injects libraries there.
+TEST(LinkerFacts, CacheEntriesAloneLeaveTheMuslPathAlone) {
+    hooks::ImageLinker linker{std::make_unique<ldtest::MemorySource>(), hooks::testing::musl_image(), {}};
+    plan::Contribution cdi;
+    cdi.cache_entries = {{"libcuda.so.1", "/usr/lib64/libcuda.so.550.54.15"}};
+    Diagnostics diag;
+    auto config = read_linker_config(edf::Environment{}, &linker, {cdi}, "", diag);
+    ASSERT_TRUE(config) << config.error().message;
+    ASSERT_TRUE(*config);
+    EXPECT_EQ((*config)->musl_path_content.find(plan::library_dir), std::string::npos) << (*config)->musl_path_content;
+}
+
 TEST(LinkerFacts, NothingInjectedNoConfiguration) {
     hooks::ImageLinker linker{std::make_unique<ldtest::MemorySource>(), hooks::testing::glibc_image(), {}};
     Diagnostics diag;
