@@ -153,6 +153,60 @@ SysResult<void> remove_symlink_in_root(int root_fd, const std::string& path) {
     return {};
 }
 
+namespace {
+
+// The mount of an fd: statx's mount id (Linux 5.8), else the device number.
+SysResult<std::uint64_t> mount_of(int fd, const std::string& path) {
+    struct statx stx {};
+    if (::statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) != 0) return sys_fail("statx", path);
+    if (stx.stx_mask & STATX_MNT_ID) return stx.stx_mnt_id;
+    return (static_cast<std::uint64_t>(stx.stx_dev_major) << 32) | stx.stx_dev_minor;
+}
+
+// Whether `dir`, or its nearest existing ancestor, is on the root's own mount.
+SysResult<bool> on_root_mount(int root_fd, std::string dir) {
+    auto root = mount_of(root_fd, "/");
+    if (!root) return Unexpected(root.error());
+    for (;;) {
+        auto fd = open_in_root(root_fd, dir, O_PATH);
+        if (fd) {
+            auto mount = mount_of(fd->get(), dir);
+            if (!mount) return Unexpected(mount.error());
+            return *mount == *root;
+        }
+        if (fd.error().code != ENOENT || dir == "/") return Unexpected(fd.error());
+        auto slash = dir.rfind('/');
+        dir = slash == 0 || slash == std::string::npos ? "/" : dir.substr(0, slash);
+    }
+}
+
+}  // namespace
+
+SysResult<LinkResult> symlink_in_root(int root_fd, const std::string& path, const std::string& target) {
+    auto slash = path.rfind('/');
+    std::string parent = slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+    std::string name = path.substr(slash == std::string::npos ? 0 : slash + 1);
+    auto same = on_root_mount(root_fd, parent);
+    if (!same) return Unexpected(same.error());
+    if (!*same) return LinkResult::other_mount;
+    if (auto made = ensure_in_root(root_fd, parent, NodeKind::directory); !made) return Unexpected(made.error());
+    auto dir = open_in_root(root_fd, parent, O_RDONLY | O_DIRECTORY);
+    if (!dir) return Unexpected(dir.error());
+    struct stat st {};
+    if (::fstatat(dir->get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (!S_ISLNK(st.st_mode)) return LinkResult::file_in_the_way;
+        if (symlink_target(root_fd, parent, name) == target) return LinkResult::made;
+    } else if (errno != ENOENT) {
+        return sys_fail("stat", path);
+    }
+    // A new link under a temporary name, renamed over the old one: the path never goes missing.
+    std::string temporary = "." + name + ".skiff-link";
+    ::unlinkat(dir->get(), temporary.c_str(), 0);
+    if (::symlinkat(target.c_str(), dir->get(), temporary.c_str()) != 0) return sys_fail("symlink", parent + "/" + temporary);
+    if (::renameat(dir->get(), temporary.c_str(), dir->get(), name.c_str()) != 0) return sys_fail("rename", path);
+    return LinkResult::made;
+}
+
 SysResult<void> create_symlinks(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& links) {
     if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return sys_fail("mkdir", dir);
     for (const auto& [name, target] : links)

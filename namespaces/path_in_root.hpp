@@ -46,6 +46,19 @@ SysResult<void> write_file_in_root(int root_fd, const std::string& path, const s
 // can be created and mounted there instead of on whatever the symlink names.
 SysResult<void> remove_symlink_in_root(int root_fd, const std::string& path);
 
+enum class LinkResult {
+    made,           // the symlink is there (made, replaced, or already right)
+    file_in_the_way,  // a file that is not a symlink is there: left alone
+    other_mount,    // the parent is on another mount than the root (a bound host directory)
+};
+
+// Makes `path` inside the root a symlink whose text is `target` (not resolved), creating missing
+// parent directories; an existing symlink is replaced atomically (a temporary link renamed over
+// it). Only in the root's own file system (its writable layer): nothing is created or changed
+// when the parent, or its nearest existing ancestor, is on another mount, such as a host
+// directory bound into the container (/dev).
+SysResult<LinkResult> symlink_in_root(int root_fd, const std::string& path, const std::string& target);
+
 // Creates, in the host directory `dir`, one symlink per (name, target).
 SysResult<void> create_symlinks(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& links);
 

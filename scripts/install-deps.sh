@@ -17,10 +17,11 @@ log() { echo "$PROG: $*" >&2; }
 # The launcher links its C libraries statically (README), so the decompressors' -dev packages
 # (their .a files) are build dependencies too. skiff-pull (image pull/import) links libarchive
 # and libsquashfs (squashfs-tools-ng) dynamically, its registry client libcurl and libcrypto, and
-# both parse JSON with nlohmann-json.
+# both parse JSON with nlohmann-json. The launcher reads CDI specs with nlohmann-json and
+# libyaml (static).
 readonly BUILD_PKGS=(cmake ninja-build g++ pkg-config libcap-dev libtoml11-dev
   libfmt-dev libgtest-dev libfuse3-dev libsquashfuse-dev zlib1g-dev liblzma-dev liblzo2-dev
-  liblz4-dev libzstd-dev libarchive-dev libsquashfs-dev nlohmann-json3-dev libcurl4-openssl-dev libssl-dev)
+  liblz4-dev libzstd-dev libarchive-dev libsquashfs-dev nlohmann-json3-dev libyaml-dev libcurl4-openssl-dev libssl-dev)
 # openssh-server: the SSH hook runs the host's sshd in containers (it needs no system sshd:
 # tests use their own ports, so one that the package may start on port 22 does not matter).
 readonly RUN_PKGS=(fuse3 squashfuse fuse-overlayfs util-linux openssh-server openssh-client)

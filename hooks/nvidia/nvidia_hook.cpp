@@ -61,10 +61,11 @@ Result<Contribution> contribute_nvidia(const HookFacts& any_facts, const plan::P
     c.notes.push_back("driver " + facts.driver_version + ", " + facts.request.why);
     c.libraries = facts.libraries;
     if (facts.compat) {
-        c.image_libraries = facts.compat->libraries;
-        for (const auto& [soname, path] : facts.compat->libraries)
+        for (const auto& [soname, path] : facts.compat->libraries) {
+            c.cache_entries.push_back({soname, path});
             c.notes.push_back("CUDA forward compatibility: the image's " + path + " (" + facts.compat->version +
                               ") is newer than the driver, so " + soname + " is the image's");
+        }
     }
     for (const auto& device : facts.devices) c.mounts.push_back(device_bind(device));
     add_gpus(facts, c);

@@ -15,7 +15,7 @@ std::string summary(const plan::Contribution& c) {
 bool injects_libraries(const plan::PlanRequest& request) {
     if (hooks::has_ldcache_mounts(request.environment)) return true;
     for (const auto& c : request.contributions)
-        if (!c.libraries.empty() || !c.image_libraries.empty()) return true;
+        if (!c.libraries.empty() || !c.cache_entries.empty()) return true;
     return false;
 }
 

@@ -1,5 +1,7 @@
 #include "launcher/gather/linker_facts.hpp"
 
+#include <algorithm>
+
 #include "libfabric-bind/linker_config.hpp"
 
 namespace skiff::gather {
@@ -17,8 +19,8 @@ Result<std::vector<ldcache::InjectedDir>> injected_dirs(const edf::Environment& 
     return dirs;
 }
 
-// The hooks' libraries as cache keys: each under its name and its aliases, then the image's
-// own libraries a hook puts first.
+// The hooks' libraries as cache keys: each under its name and its aliases; then the files
+// their binds put in the container (CDI's update-ldcache) or the image has (CUDA compat).
 std::vector<ldcache::InjectedFile> injected_files(const std::vector<plan::Contribution>& contributions) {
     std::vector<ldcache::InjectedFile> files;
     for (const auto& c : contributions)
@@ -27,7 +29,7 @@ std::vector<ldcache::InjectedFile> injected_files(const std::vector<plan::Contri
             for (const auto& alias : lib.aliases) files.push_back({alias, lib.container_path()});
         }
     for (const auto& c : contributions)
-        for (const auto& [soname, path] : c.image_libraries) files.push_back({soname, path});
+        for (const auto& entry : c.cache_entries) files.push_back({entry.key, entry.container_path});
     return files;
 }
 
@@ -83,7 +85,9 @@ Result<std::optional<plan::LinkerConfig>> read_linker_config(const edf::Environm
         auto musl = ldcache::plan_musl_path(*linker->files, libc, *dirs);
         if (!musl) return Unexpected(musl.error());
         warn_all(musl->warnings, diag);
-        use_links_dir(*musl, !files.empty(), config);
+        bool hook_libraries = std::any_of(contributions.begin(), contributions.end(),
+                                          [](const plan::Contribution& c) { return !c.libraries.empty(); });
+        use_links_dir(*musl, hook_libraries, config);
     }
     return std::optional<plan::LinkerConfig>(std::move(config));
 }

@@ -26,6 +26,14 @@ struct InjectedLibrary {
     std::string container_path() const { return std::string(library_dir) + "/" + name; }
 };
 
+// A file already in the container, a hook's bind (CDI mounts) or the image's own (the nvidia
+// hook's CUDA forward compatibility), put first in the container's linker cache under `key`
+// (its soname), as CDI's update-ldcache hook has ldconfig do.
+struct CacheEntry {
+    std::string key;             // libcuda.so.1
+    std::string container_path;  // /usr/lib64/libcuda.so.550.54.15
+};
+
 // Where a hook's mounts go among the others.
 enum class MountPlace {
     before_edf,  // after skiff's own, before the EDF's: an EDF can still mount inside them
@@ -44,9 +52,7 @@ struct Contribution {
     // Set last, and only where the container's environment has no value (the Slurm hook's).
     std::vector<std::pair<std::string, std::string>> env_defaults = {};
     std::optional<SshServer> ssh = std::nullopt;  // a server the executor starts before the command
-    // Libraries the image itself has that the linker cache resolves first under these sonames
-    // (the nvidia hook's CUDA forward-compatibility copies): soname -> container path.
-    std::vector<std::pair<std::string, std::string>> image_libraries = {};
+    std::vector<CacheEntry> cache_entries = {};   // after the libraries in the linker cache
 };
 
 }  // namespace skiff::plan

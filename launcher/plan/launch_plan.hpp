@@ -21,6 +21,8 @@ enum class MountKind {
     file,   // a file skiff generates (content below), bound read-only
     write,  // a file skiff generates, written through the writable root (temp file + rename)
     links,  // a directory of symlinks skiff generates (`links` below), bound read-only
+    symlink,  // a symlink at destination whose text is `source`, made through the root (CDI's
+              // create-symlinks): an existing symlink is replaced, any other file is kept
 };
 
 enum class Propagation { rprivate, private_, rslave, slave };

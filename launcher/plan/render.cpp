@@ -26,6 +26,7 @@ const char* kind_name(MountKind kind) {
         case MountKind::file: return "file";
         case MountKind::write: return "write";
         case MountKind::links: return "links";
+        case MountKind::symlink: return "symlink";
     }
     return "?";
 }
@@ -51,6 +52,7 @@ const char* create_name(CreatePolicy c) {
 }
 
 std::string flags(const MountOp& op) {
+    if (op.kind == MountKind::symlink) return "symlink";
     std::string f = op.read_only ? "ro" : "rw";
     if (op.kind == MountKind::bind) f += op.recursive ? ",rbind" : ",bind";
     if (op.nosuid) f += ",nosuid";

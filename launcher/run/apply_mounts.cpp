@@ -87,7 +87,8 @@ SysResult<void> apply_one(const MountOp& op, std::size_t index, HostSource& sour
         }
         case MountKind::tmpfs: return ns::mount_tmpfs(fd_path(target_fd), op.options);  // nosuid,nodev
         case MountKind::sqsh:
-        case MountKind::write: break;
+        case MountKind::write:
+        case MountKind::symlink: break;
     }
     return {};
 }
@@ -138,11 +139,31 @@ Result<std::optional<MountOp>> write_through(const MountOp& op, int root_fd, con
     return std::optional<MountOp>(std::move(bound));
 }
 
+// A `symlink` op, through the root and only in its own file system. Where the root cannot take
+// it (a directory image owned by another user), a file that is not a symlink is already there,
+// or the directory is a bound host one (/dev), the container stays as it is, with a note.
+Result<void> link_through(const MountOp& op, int root_fd, const Timeline& timeline) {
+    auto made = ns::symlink_in_root(root_fd, op.destination, op.source);
+    if (made && *made == ns::LinkResult::made) return {};
+    if (made && *made == ns::LinkResult::file_in_the_way) {
+        timeline.note("kept " + op.destination + ": the image has a file there that is not a symlink");
+        return {};
+    }
+    if (made) {
+        timeline.note("no symlink " + op.destination + ": its directory is a mount from the host");
+        return {};
+    }
+    if (!cannot_create(made.error())) return Unexpected(destination_error(op, made.error()));
+    timeline.note("cannot create symlink " + op.destination + " (" + made.error().describe() + ")");
+    return {};
+}
+
 }  // namespace
 
 Result<void> apply_mount(const MountOp& op, std::size_t index, HostSource& source, int root_fd,
                          const IdMap& ids, const Timeline& timeline) {
     if (op.kind == MountKind::bind && !source.tree.valid()) return {};  // skipped: missing source
+    if (op.kind == MountKind::symlink) return link_through(op, root_fd, timeline);
     if (op.kind == MountKind::write) {
         auto bound = write_through(op, root_fd, timeline);
         if (!bound) return Unexpected(bound.error());

@@ -6,6 +6,7 @@
 #   elf_probe_fuzz:    a small library with symbol versions and a PIE executable compiled
 #                      here, the host's libz.so.1, and the musl fixture's libgreet.so;
 #   probe_memo_fuzz:   a memo of remembered library probes (libfabric-bind/probe_memo.hpp);
+#   cdi_spec_fuzz:     CDI specs in JSON and YAML: gpu.md's examples and one of every field;
 #   squashfs_fuzz:     small images made by mksquashfs: /etc files, a symlink, a hard link, a
 #                      FIFO, fragments, a sparse file, a directory large enough for an index;
 #                      metadata stored plain and compressed.
@@ -27,7 +28,7 @@ readonly SECONDS_TOTAL=$1
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 readonly REPO BUILD=${2:-$REPO/build-fuzz}
 readonly CXX=${SKIFF_FUZZ_CXX:-clang++-14}
-readonly TARGETS=(cache_reader_fuzz elf_probe_fuzz probe_memo_fuzz squashfs_fuzz)
+readonly TARGETS=(cache_reader_fuzz elf_probe_fuzz probe_memo_fuzz cdi_spec_fuzz squashfs_fuzz)
 LDCONFIG=$(command -v ldconfig || echo /sbin/ldconfig)
 
 skip_or_fail() {
@@ -106,6 +107,26 @@ memo_seeds() {
     '2049 132 8192 -5 7 E 2 183 0 0 b - -' '2049 133 0 0 0 -' >"$1/memo"
 }
 
+# CDI specs: gpu.md §3's two examples, a spec with every 1.1.0 field, and broken ones.
+cdi_seeds() {
+  mkdir -p "$1"
+  cat >"$1/gpu.yaml" <<'SPEC'
+cdiVersion: 0.5.0
+kind: nvidia.com/gpu
+devices:
+- name: "0"
+  containerEdits: {deviceNodes: [{path: /dev/nvidia0}]}
+containerEdits:
+  env: [NVIDIA_VISIBLE_DEVICES=void]
+  mounts: [{hostPath: /usr/lib64/libcuda.so.550.54.15, containerPath: /usr/lib64/libcuda.so.550.54.15, options: [ro, nosuid, nodev, rbind, rprivate]}]
+  hooks: [{hookName: createContainer, path: /usr/bin/nvidia-cdi-hook, args: [nvidia-cdi-hook, update-ldcache, --folder, /usr/lib64]}]
+SPEC
+  printf '%s\n' '{"cdiVersion":"0.3.0","kind":"nvidia.com/gpu","devices":[{"name":"0","containerEdits":{"deviceNodes":[{"path":"/dev/nvidia0"}]}}]}' >"$1/gpu.json"
+  printf '%s\n' '{"cdiVersion":"1.1.0","kind":"v.com/c.x","annotations":{"a":"b"},"devices":[{"name":"d","annotations":{},"containerEdits":{"env":["A=1"],"deviceNodes":[{"path":"/dev/x","hostPath":"/dev/y","type":"c","major":1,"minor":2,"fileMode":438,"permissions":"rw","uid":0,"gid":0}],"mounts":[{"hostPath":"/h","containerPath":"/c","options":["ro"],"type":"bind"}],"hooks":[{"hookName":"createContainer","path":"/h","args":["h"],"env":["E=1"],"timeout":3}],"additionalGids":[4],"intelRdt":{"closID":"c","schemata":["L3:0=f"],"enableMonitoring":true},"netDevices":[{"hostInterfaceName":"e","name":"n"}]}}]}' >"$1/full.json"
+  printf 'a: &x [1]\nb: *x\n' >"$1/alias.yaml"
+  printf '[[[[[[[[[[]]]]]]]]]]' >"$1/deep.json"
+}
+
 # Small images, so that a mutation hits structure more often than file data: 4 KiB blocks, no
 # padding; one with plain metadata (-noI -noD: the fuzzer mutates the tables directly), one
 # gzip, one zstd.
@@ -150,6 +171,7 @@ main() {
   cache_seeds "$SEED_TMP/seeds-cache_reader_fuzz"
   elf_seeds "$SEED_TMP/seeds-elf_probe_fuzz"
   memo_seeds "$SEED_TMP/seeds-probe_memo_fuzz"
+  cdi_seeds "$SEED_TMP/seeds-cdi_spec_fuzz"
   squashfs_seeds "$SEED_TMP/seeds-squashfs_fuzz"
   local each=$((SECONDS_TOTAL / ${#TARGETS[@]})) failed=0 t
   for t in "${TARGETS[@]}"; do
