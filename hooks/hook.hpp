@@ -10,6 +10,7 @@
 
 #include <any>
 #include <optional>
+#include <set>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,7 @@ struct SharedFacts {
     ImageLinkerCache linker;
     std::optional<NetworkFacts> network = std::nullopt;  // the network hooks' choice and host libraries
     std::optional<standard::Switches> standard = std::nullopt;  // the standard hooks' [hooks.standard]
+    std::set<std::string> cdi_kinds = {};  // kinds the devices hook resolved through CDI specs
 };
 
 struct Hook {

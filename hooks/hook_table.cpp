@@ -30,7 +30,7 @@ constexpr std::array<Hook, 10> hook_table{{
     {"slurm", enabled_setting_only, "", gather_slurm, contribute_slurm},
     {"cxi", enabled_setting_only, "hooks.cxi", gather_cxi, gathered_contribution},
     {"aws_ofi_nccl", nccl_setting_names, "hooks.aws_ofi_nccl", gather_nccl, gathered_contribution},
-    {"devices", {}, "", gather_devices, contribute_devices},
+    {"devices", {}, "hooks.cdi", gather_devices, contribute_devices},
     {"nvidia", enabled_setting_only, "hooks.nvidia", gather_nvidia, contribute_nvidia},
     {"ssh", ssh_setting_names, "hooks.ssh", gather_ssh, contribute_ssh},
 }};

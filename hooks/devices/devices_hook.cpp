@@ -2,7 +2,12 @@
 
 #include <sys/stat.h>
 
+#include <array>
+
+#include "common/device_name.hpp"
 #include "common/sys_error.hpp"
+#include "hooks/cdi/cdi_contribution.hpp"
+#include "launcher/site/site_table.hpp"
 
 namespace skiff::hooks {
 namespace {
@@ -14,7 +19,19 @@ struct HostDevice {
 
 struct DeviceFacts {
     std::vector<HostDevice> host_devices;
+    std::optional<Contribution> cdi;  // the CDI devices' edits, read from the host
 };
+
+constexpr std::array<std::string_view, 1> cdi_keys = {"spec_dirs"};
+
+// Where the node's CDI specs are: [hooks.cdi] spec_dirs, else CDI's own default.
+Result<std::vector<std::string>> spec_dirs(const site::SiteConfig* site) {
+    auto table = site::SiteTable::open(site, "hooks.cdi", cdi_keys);
+    if (!table) return Unexpected(table.error());
+    auto dirs = table->strings("spec_dirs");
+    if (!dirs) return Unexpected(dirs.error());
+    return dirs->empty() ? cdi::default_cdi_dirs() : std::move(*dirs);
+}
 
 // A host device node, named by an absolute /dev path the EDF loader checked.
 Result<HostDevice> host_device(const edf::Sourced<std::string>& request) {
@@ -38,27 +55,50 @@ plan::MountOp device_bind(const HostDevice& device) {
     return op;
 }
 
+// The CDI names, resolved through the node's specs. nvidia.com/gpu names are left to the
+// nvidia hook when no spec of that kind exists (most clusters have none).
+Result<std::optional<Contribution>> cdi_devices(const plan::PlanRequest& request, SharedFacts& shared) {
+    std::vector<std::string> names;
+    for (const auto& device : request.environment.devices)
+        if (!device.value.starts_with("/")) names.push_back(device.value);
+    if (names.empty()) return std::optional<Contribution>{};
+    auto dirs = spec_dirs(request.site);
+    if (!dirs) return Unexpected(dirs.error());
+    auto registry = cdi::load_cdi_registry(*dirs);
+    std::vector<std::string> wanted;
+    for (const auto& name : names) {
+        auto parsed = parse_cdi_name(name);
+        if (parsed && parsed->kind() == "nvidia.com/gpu" && !registry.kinds.contains(parsed->kind())) continue;
+        if (parsed) shared.cdi_kinds.insert(parsed->kind());
+        wanted.push_back(name);
+    }
+    if (wanted.empty()) return std::optional<Contribution>{};
+    auto contribution = cdi::cdi_contribution(registry, wanted);
+    if (!contribution) return Unexpected(contribution.error());
+    return std::optional<Contribution>(std::move(*contribution));
+}
+
 }  // namespace
 
-Result<std::optional<HookFacts>> gather_devices(const plan::PlanRequest& request, SharedFacts&, Diagnostics&) {
+Result<std::optional<HookFacts>> gather_devices(const plan::PlanRequest& request, SharedFacts& shared, Diagnostics&) {
     if (request.environment.devices.empty()) return std::optional<HookFacts>{};
     DeviceFacts facts;
     for (const auto& request_device : request.environment.devices) {
-        if (request_device.value.starts_with("nvidia.com/gpu=")) continue;  // the nvidia hook's
-        if (!request_device.value.starts_with("/"))
-            return fail(request_device.origin.str() + ": device '" + request_device.value +
-                        "': CDI devices are not supported yet; nvidia.com/gpu=... is");
+        if (!request_device.value.starts_with("/")) continue;
         auto device = host_device(request_device);
         if (!device) return Unexpected(device.error());
         facts.host_devices.push_back(std::move(*device));
     }
-    if (facts.host_devices.empty()) return std::optional<HookFacts>{};
+    auto cdi = cdi_devices(request, shared);
+    if (!cdi) return Unexpected(cdi.error());
+    facts.cdi = std::move(*cdi);
+    if (facts.host_devices.empty() && !facts.cdi) return std::optional<HookFacts>{};
     return std::optional<HookFacts>(std::move(facts));
 }
 
 Result<Contribution> contribute_devices(const HookFacts& facts, const plan::PlanRequest&) {
     const auto& devices = std::any_cast<const DeviceFacts&>(facts);
-    Contribution c;
+    Contribution c = devices.cdi ? *devices.cdi : Contribution{};
     c.hook = "devices";
     for (const auto& device : devices.host_devices) {
         c.mounts.push_back(device_bind(device));

@@ -5,6 +5,8 @@
 // in for the device nodes. [hooks.nvidia] points the hook at them.
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include "tests/support/launch_fixture.hpp"
 
 namespace skiff::test {
@@ -162,6 +164,33 @@ TEST_F(Nvidia, DryRunSaysWhatAndWhy) {
                                    "-> /lib/firmware/nvidia/550.54.15 [ro,bind,nosuid,nodev,rprivate]",
                                    "env      CUDA_VISIBLE_DEVICES=\"0\""})
         EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
+}
+
+// CDI (hooks/cdi) through the real executor: a YAML spec of nvidia.com/gpu on the node takes
+// the GPU over from the built-in hook; its device nodes, env, bind, update-ldcache and
+// create-symlinks all reach the container.
+TEST_F(Nvidia, ACdiSpecOfTheKindTakesOver) {
+    std::string lib = tree_ / "lib/libcuda.so." + kVersion;
+    tree_.write_file("cdi/nvidia.yaml",
+                     "cdiVersion: 0.5.0\nkind: nvidia.com/gpu\ndevices:\n- name: \"0\"\n  containerEdits:\n"
+                     "    deviceNodes: [{path: /dev/nvidia0, hostPath: " + tree_ / "dev/nvidia1" + "}]\n"
+                     "containerEdits:\n  env: [CDI_TEST=yes]\n"
+                     "  deviceNodes: [{path: /dev/nvidiactl, hostPath: " + tree_ / "dev/nvidiactl" + "}]\n"
+                     "  mounts: [{hostPath: " + lib + ", containerPath: /usr/lib64/libcuda.so." + kVersion +
+                     ", options: [ro, nosuid, nodev, bind]}]\n  hooks:\n"
+                     "  - {hookName: createContainer, path: /usr/bin/nvidia-cdi-hook, args: [nvidia-cdi-hook, update-ldcache, --folder, /usr/lib64]}\n"
+                     "  - {hookName: createContainer, path: /usr/bin/nvidia-cdi-hook, args: [nvidia-cdi-hook, create-symlinks, --link, libcuda.so.1::/usr/lib64/libcuda.so]}\n");
+    auto site = tree_.write_file("cdi.toml", "[hooks.cdi]\nspec_dirs = [\"" + tree_ / "cdi" + "\"]\n");
+    auto run = with_site({{"SKIFF_CONFIG", site}});
+    auto r = run_in(image("debian.sqsh"), {"--device", "nvidia.com/gpu=0", "--mount", tree_ / "gpu-smoke:/usr/local/bin/gpu-smoke:ro"},
+                    {"sh", "-c", "ls /dev | grep nvidia | tr '\\n' ' '; echo $CDI_TEST; readlink /usr/lib64/libcuda.so; gpu-smoke"},
+                    run);
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "nvidia0 nvidiactl yes\nlibcuda.so.1\nGPU 0 stub /dev/nvidia0: round trip ok\n") << r;
+    auto unknown = run_in(image("debian.sqsh"), {"--device", "nvidia.com/gpu=7"}, {"true"}, run);
+    EXPECT_EQ(unknown.status, 125) << unknown;
+    EXPECT_EQ(std::count(unknown.err.begin(), unknown.err.end(), '\n'), 1) << unknown;
+    EXPECT_NE(unknown.err.find("nvidia.com/gpu=7"), std::string::npos) << unknown;
 }
 
 }  // namespace
