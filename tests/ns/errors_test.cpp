@@ -75,7 +75,7 @@ TEST_F(Errors, BuiltInMountFailureNamesTheMountOnce) {
     TempDir dir("devfile");
     dir.write_file("root/dev", "");  // an image whose /dev is a file
     expect_error({"run", "--image", dir / "root", "--", "true"},
-                 "built-in mount '/dev' -> '/dev': move_mount '/dev': Invalid argument");
+                 "built-in mount '/dev': move_mount '/dev': Invalid argument");
 }
 
 TEST_F(Errors, EdfSyntaxError) {

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <sstream>
 #include <string_view>
+#include <thread>
 
 namespace skiff::test {
 namespace {
@@ -87,6 +88,15 @@ std::vector<std::string> mounts_under(const std::string& prefix) {
         if (is_at_or_below(mp, prefix)) found.push_back(mp);
     }
     return found;
+}
+
+bool no_process_within(const std::string& needle, std::chrono::milliseconds grace) {
+    auto deadline = std::chrono::steady_clock::now() + grace;
+    while (!processes_with_cmdline_containing(needle).empty()) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
 }
 
 std::vector<pid_t> processes_with_cmdline_containing(const std::string& needle) {

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,10 @@ std::vector<std::string> mounts_under(const std::string& prefix);
 // Processes other than this one whose command line (arguments joined by spaces) contains
 // `needle`, e.g. leftover squashfuse helpers of a test.
 std::vector<pid_t> processes_with_cmdline_containing(const std::string& needle);
+
+// Whether no such process is left within `grace`: a server whose launcher just failed may
+// still be on its way out (its FUSE session closing) when the launcher's exit status arrives.
+bool no_process_within(const std::string& needle, std::chrono::milliseconds grace);
 
 }  // namespace skiff::test
 
