@@ -45,23 +45,16 @@ void read_workdir(const TomlValue& v, ReadContext& ctx) { ctx.data.workdir = str
 void read_entrypoint(const TomlValue& v, ReadContext& ctx) { ctx.data.entrypoint = bool_key(v, "entrypoint", ctx); }
 void read_writable(const TomlValue& v, ReadContext& ctx) { ctx.data.writable = bool_key(v, "writable", ctx); }
 
-void read_mounts(const TomlValue& value, ReadContext& ctx) {
-    if (value.is_array()) {
-        ctx.data.mounts = string_array(value, "mounts", ctx);
-        return;
-    }
-    std::string hint = value.is_string() ? "; write mounts = [\"" + value.as_string().str + "\"]" : "";
-    ctx.error(value, must_be("mounts", "an array of strings", value) + hint);
+// An array of strings; a single string is an error that shows the fix.
+std::vector<Text> string_list_key(const TomlValue& value, std::string_view key, const ReadContext& ctx) {
+    if (value.is_array()) return string_array(value, key, ctx);
+    std::string hint = value.is_string() ? "; write " + std::string(key) + " = [\"" + value.as_string().str + "\"]" : "";
+    ctx.error(value, must_be(key, "an array of strings", value) + hint);
+    return {};
 }
 
-void read_devices(const TomlValue& value, ReadContext& ctx) {
-    if (value.is_array()) {
-        ctx.data.devices = string_array(value, "devices", ctx);
-        return;
-    }
-    std::string hint = value.is_string() ? "; write devices = [\"" + value.as_string().str + "\"]" : "";
-    ctx.error(value, must_be("devices", "an array of strings", value) + hint);
-}
+void read_mounts(const TomlValue& v, ReadContext& ctx) { ctx.data.mounts = string_list_key(v, "mounts", ctx); }
+void read_devices(const TomlValue& v, ReadContext& ctx) { ctx.data.devices = string_list_key(v, "devices", ctx); }
 
 // A string or an array of strings; "" and [] mean none (§1).
 void read_bases(const TomlValue& value, ReadContext& ctx) {
