@@ -104,7 +104,9 @@ void find_devices(const NvidiaSettings& settings, const nvidia::DriverFiles& fil
     }
 }
 
-// The chosen GPUs and the others; renumbered when only some are chosen.
+// The chosen GPUs and the others; renumbered when only some are chosen, unless Slurm chose:
+// each task then keeps Slurm's own CUDA_VISIBLE_DEVICES, which under ConstrainDevices counts
+// the step's GPUs from 0 as the container's /dev does (the tasks of a node share a container).
 Result<void> choose_gpus(const nvidia::DriverInfo& driver, NvidiaFacts& facts) {
     if (facts.request.kind != nvidia::GpuRequest::Kind::driver_only) {
         auto gpus = nvidia::requested_gpus(facts.request, driver);
@@ -116,7 +118,8 @@ Result<void> choose_gpus(const nvidia::DriverInfo& driver, NvidiaFacts& facts) {
         for (const auto& s : facts.selected) chosen = chosen || s.minor == gpu.minor;
         if (!chosen) facts.masked.push_back(gpu);
     }
-    facts.renumber = !facts.selected.empty() && !facts.masked.empty();
+    facts.renumber = !facts.selected.empty() && !facts.masked.empty() &&
+                     facts.request.kind != nvidia::GpuRequest::Kind::minors;
     return {};
 }
 

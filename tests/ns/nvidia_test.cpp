@@ -113,11 +113,17 @@ TEST_F(Nvidia, AllFromTheHostAndDevicesByName) {
     EXPECT_EQ(named.out, "nvidia-uvm nvidia0 nvidiactl 0\n") << named;
 }
 
+// Slurm's GPU ids name /dev/nvidiaN; each task keeps the CUDA_VISIBLE_DEVICES Slurm gave it
+// (here a second task's, as under ConstrainDevices), which the hook does not renumber.
 TEST_F(Nvidia, SlurmStepGpusAreDeviceMinors) {
     auto r = sh(image("debian.sqsh"), "ls /dev | grep nvidia | tr '\\n' ' '; echo $CUDA_VISIBLE_DEVICES", {},
-                with_site({{"SLURM_STEP_GPUS", "0"}, {"CUDA_VISIBLE_DEVICES", "0"}}));
+                with_site({{"SLURM_STEP_GPUS", "0,1"}, {"CUDA_VISIBLE_DEVICES", "1"}}));
     ASSERT_EQ(r.status, 0) << r;
-    EXPECT_EQ(r.out, "nvidia-uvm nvidia0 nvidiactl 0\n") << r;
+    EXPECT_EQ(r.out, "nvidia-uvm nvidia0 nvidia1 nvidiactl 1\n") << r;
+    auto one = sh(image("debian.sqsh"), "ls /dev | grep nvidia | tr '\\n' ' '; echo $CUDA_VISIBLE_DEVICES", {},
+                  with_site({{"SLURM_STEP_GPUS", "1"}, {"CUDA_VISIBLE_DEVICES", "0"}}));
+    ASSERT_EQ(one.status, 0) << one;
+    EXPECT_EQ(one.out, "nvidia-uvm nvidia1 nvidiactl 0\n") << one;
 }
 
 TEST_F(Nvidia, AGpuTheNodeLacksIsOneLine) {
