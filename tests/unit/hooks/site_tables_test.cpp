@@ -14,8 +14,8 @@ std::string error_of(const std::string& text) {
 }
 
 TEST(SiteTables, AreEachBuiltInHooksAndTheExternalHooks) {
-    std::vector<std::string_view> want = {"hooks.standard", "hooks.cxi", "hooks.aws_ofi_nccl", "hooks.nvidia",
-                                          "hooks.ssh", "hooks.external"};
+    std::vector<std::string_view> want = {"hooks.standard", "hooks.cxi", "hooks.aws_ofi_nccl", "hooks.cdi",
+                                          "hooks.nvidia", "hooks.ssh", "hooks.external"};
     EXPECT_EQ(site_tables(), want);
 }
 
@@ -29,7 +29,7 @@ TEST(SiteTables, KnownTablesPass) {
 TEST(SiteTables, MisspeltTableIsNamedWithItsLineAndTheTableMeant) {
     EXPECT_EQ(error_of("[hooks.standard]\nhome = true\n\n[hooks.standrad]\nshm = false\n"),
               "/etc/skiff/skiff.toml:4: unknown table [hooks.standrad] (did you mean 'hooks.standard'?); the site "
-              "configuration holds only [hooks.standard], [hooks.cxi], [hooks.aws_ofi_nccl], [hooks.nvidia], [hooks.ssh], "
+              "configuration holds only [hooks.standard], [hooks.cxi], [hooks.aws_ofi_nccl], [hooks.cdi], [hooks.nvidia], [hooks.ssh], "
               "[hooks.external]");
 }
 
