@@ -143,7 +143,8 @@ Result<std::optional<HookFacts>> gather_nvidia(const plan::PlanRequest& request,
     auto driver = nvidia::read_driver_info(settings->driver_proc);
     if (!driver) return Unexpected(driver.error());
     if (!*driver) {  // a CUDA image's NVIDIA_VISIBLE_DEVICES=all on a login node: nothing to say
-        if (!facts.request.explicit_request) return std::optional<HookFacts>{};
+        bool from_variable = !facts.request.explicit_request && facts.request.kind != nvidia::GpuRequest::Kind::minors;
+        if (from_variable) return std::optional<HookFacts>{};
         return decline(facts, "this node has no NVIDIA driver (no " + settings->driver_proc + "/version)", diag);
     }
     facts.driver_version = (*driver)->version;

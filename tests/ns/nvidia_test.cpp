@@ -157,6 +157,11 @@ TEST_F(Nvidia, ANodeWithoutTheDriver) {
     EXPECT_EQ(image_default.status, 0) << image_default;
     EXPECT_EQ(image_default.out, "ran\n");
     EXPECT_EQ(image_default.err, "") << "a CUDA image on a node without GPUs is not worth a warning";
+    (*run.env)["SLURM_STEP_GPUS"] = "0";
+    auto slurm = sh(image("debian.sqsh"), "echo ran", {}, run);
+    EXPECT_EQ(slurm.status, 0) << slurm;
+    EXPECT_EQ(slurm.err, "skiff: warning: nvidia hook: this node has no NVIDIA driver (no " + tree_ / "nothing" +
+                             "/version); no GPU for this container (SLURM_STEP_GPUS=0 (Slurm))\n") << slurm;
 }
 
 TEST_F(Nvidia, DryRunSaysWhatAndWhy) {
