@@ -5,30 +5,49 @@
 namespace skiff {
 namespace {
 
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_alnum(char c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
+bool letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool digit(char c) { return c >= '0' && c <= '9'; }
+bool alnum(char c) { return letter(c) || digit(c); }
 
-// `part` is non-empty, starts with a letter (or alphanumeric), ends alphanumeric, and has only
-// alphanumerics and `extra` in between.
-bool valid_part(std::string_view part, bool letter_first, std::string_view extra) {
-    if (part.empty() || !is_alnum(part.back())) return false;
-    if (letter_first ? !is_alpha(part.front()) : !is_alnum(part.front())) return false;
-    for (char c : part)
-        if (!is_alnum(c) && extra.find(c) == std::string_view::npos) return false;
-    return true;
+// "" when `label` (the vendor or the class) is valid.
+std::string label_problem(std::string_view label, std::string_view what) {
+    if (label.empty()) return std::string(what) + " is empty";
+    if (!letter(label.front())) return std::string(what) + " '" + std::string(label) + "' must start with a letter";
+    if (!alnum(label.back())) return std::string(what) + " '" + std::string(label) + "' must end with a letter or digit";
+    for (char c : label)
+        if (!alnum(c) && c != '.' && c != '_' && c != '-')
+            return std::string(what) + " '" + std::string(label) + "' has '" + std::string(1, c) +
+                   "'; allowed: letters, digits, '.', '_', '-'";
+    return "";
 }
 
 }  // namespace
 
+std::string cdi_kind_problem(std::string_view kind) {
+    auto slash = kind.find('/');
+    if (slash == std::string_view::npos) return "kind '" + std::string(kind) + "' must be vendor/class";
+    if (auto p = label_problem(kind.substr(0, slash), "vendor"); !p.empty()) return p;
+    return label_problem(kind.substr(slash + 1), "class");
+}
+
+std::string cdi_name_problem(std::string_view name) {
+    if (name.empty()) return "device name is empty";
+    std::string quoted = "device name '" + std::string(name) + "'";
+    if (!alnum(name.front())) return quoted + " must start with a letter or digit";
+    if (!alnum(name.back())) return quoted + " must end with a letter or digit";
+    for (char c : name)
+        if (!alnum(c) && c != '.' && c != '_' && c != ':' && c != '-')
+            return quoted + " has '" + std::string(1, c) + "'; allowed: letters, digits, '.', '_', ':', '-'";
+    return "";
+}
+
 std::optional<CdiName> parse_cdi_name(const std::string& text) {
-    auto slash = text.find('/');
     auto equals = text.find('=');
-    if (slash == std::string::npos || equals == std::string::npos || equals < slash) return std::nullopt;
-    CdiName name{text.substr(0, slash), text.substr(slash + 1, equals - slash - 1), text.substr(equals + 1)};
-    if (!valid_part(name.vendor, true, "._-") || !valid_part(name.cls, true, "._-") ||
-        !valid_part(name.name, false, "._:-"))
-        return std::nullopt;
-    return name;
+    if (equals == std::string::npos) return std::nullopt;
+    std::string kind = text.substr(0, equals), name = text.substr(equals + 1);
+    if (!cdi_kind_problem(kind).empty() || !cdi_name_problem(name).empty()) return std::nullopt;
+    auto slash = kind.find('/');
+    return CdiName{kind.substr(0, slash), kind.substr(slash + 1), name};
 }
 
 std::string device_request_problem(const std::string& text) {

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace skiff {
 
@@ -16,6 +17,12 @@ struct CdiName {
 };
 
 std::optional<CdiName> parse_cdi_name(const std::string& text);
+
+// Why `kind` is not a valid "vendor/class", or "" when it is.
+std::string cdi_kind_problem(std::string_view kind);
+
+// Why `name` is not a valid device name, or "" when it is.
+std::string cdi_name_problem(std::string_view name);
 
 // Why `text` is neither a CDI name nor a /dev path, as the end of a message; "" when it is one.
 std::string device_request_problem(const std::string& text);

@@ -54,7 +54,7 @@ enum class LinkResult {
 
 // Makes `path` inside the root a symlink whose text is `target` (not resolved), creating missing
 // parent directories; an existing symlink is replaced atomically (a temporary link renamed over
-// it). Only in the root's own file system (its writable layer): nothing is created or changed
+// it). Only in the root's own filesystem (its writable layer): nothing is created or changed
 // when the parent, or its nearest existing ancestor, is on another mount, such as a host
 // directory bound into the container (/dev).
 SysResult<LinkResult> symlink_in_root(int root_fd, const std::string& path, const std::string& target);

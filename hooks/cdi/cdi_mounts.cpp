@@ -47,16 +47,7 @@ Result<MountOp> device_node_mount(const DeviceNode& node, const std::string& lab
     if (!host_exists(host))
         return fail("CDI " + label + ": device node '" + host + "' does not exist on this host" +
                     (host.starts_with("/dev/nvidia-uvm") ? " (it appears after nvidia-modprobe -u -c=0 at boot)" : ""));
-    MountOp op;
-    op.kind = plan::MountKind::bind;
-    op.source = host;
-    op.destination = node.path;
-    op.recursive = false;
-    op.nosuid = true;
-    op.noexec = true;
-    op.create = plan::CreatePolicy::file;
-    op.origin = "cdi " + label + ": device";
-    return op;
+    return plan::device_bind(host, node.path, "cdi " + label + ": device");
 }
 
 Result<MountOp> cdi_mount(const Mount& mount, const std::string& label, std::vector<std::string>& notes) {

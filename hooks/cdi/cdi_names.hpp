@@ -1,20 +1,15 @@
-// CDI names (gpu.md §3; CDI's pkg/parser): kind "vendor/class", device name, and the fully
-// qualified "vendor/class=name". vendor and class: letters, digits, '.', '_', '-', a letter
-// first; name: letters, digits, '.', '_', ':', '-', a letter or digit first; all end in a
-// letter or digit.
+// Fully qualified CDI names "vendor/class=name" (gpu.md §3; CDI's pkg/parser), split with the
+// reason when they are not one. The rules of kinds and names are common/device_name.hpp's,
+// which the EDF's `devices` uses too.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "common/device_name.hpp"
+
 namespace skiff::cdi {
-
-// Why `kind` is not a valid "vendor/class", or "" when it is.
-std::string kind_problem(std::string_view kind);
-
-// Why `name` is not a valid device name, or "" when it is.
-std::string name_problem(std::string_view name);
 
 struct QualifiedName {
     std::string kind;

@@ -38,7 +38,7 @@ Result<void> needs(const ReadContext& ctx, const std::string& where, Version sin
 Result<std::string> read_kind(const ReadContext& ctx, const Json& tree) {
     auto kind = required_string(ctx, tree, "", "kind");
     if (!kind) return Unexpected(kind.error());
-    if (auto why = kind_problem(*kind); !why.empty()) return spec_error(ctx, "kind", why);
+    if (auto why = cdi_kind_problem(*kind); !why.empty()) return spec_error(ctx, "kind", why);
     if (kind->substr(kind->find('/') + 1).find('.') != std::string::npos)
         if (auto r = needs(ctx, "kind", v060(), "a '.' in the class of '" + *kind + "'"); !r) return Unexpected(r.error());
     return kind;
@@ -47,7 +47,7 @@ Result<std::string> read_kind(const ReadContext& ctx, const Json& tree) {
 Result<std::string> read_device_name(const ReadContext& ctx, const Json& o, const std::string& at) {
     auto name = required_string(ctx, o, at, "name");
     if (!name) return Unexpected(name.error());
-    if (auto why = name_problem(*name); !why.empty()) return spec_error(ctx, join_path(at, "name"), why);
+    if (auto why = cdi_name_problem(*name); !why.empty()) return spec_error(ctx, join_path(at, "name"), why);
     if (name->front() >= '0' && name->front() <= '9')
         if (auto r = needs(ctx, join_path(at, "name"), v050(), "a name starting with a digit ('" + *name + "')"); !r)
             return Unexpected(r.error());

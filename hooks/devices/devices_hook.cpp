@@ -44,17 +44,6 @@ Result<HostDevice> host_device(const edf::Sourced<std::string>& request) {
     return HostDevice{path, request.origin.str()};
 }
 
-// Devices are bound read-write (programs open them so) but never exec or setuid.
-plan::MountOp device_bind(const HostDevice& device) {
-    plan::MountOp op;
-    op.source = op.destination = device.path;
-    op.nosuid = op.noexec = true;
-    op.recursive = false;
-    op.create = plan::CreatePolicy::file;
-    op.origin = device.origin;
-    return op;
-}
-
 // The CDI names, resolved through the node's specs. nvidia.com/gpu names are left to the
 // nvidia hook when no spec of that kind exists (most clusters have none).
 Result<std::optional<Contribution>> cdi_devices(const plan::PlanRequest& request, SharedFacts& shared) {
@@ -101,7 +90,7 @@ Result<Contribution> contribute_devices(const HookFacts& facts, const plan::Plan
     Contribution c = devices.cdi ? *devices.cdi : Contribution{};
     c.hook = "devices";
     for (const auto& device : devices.host_devices) {
-        c.mounts.push_back(device_bind(device));
+        c.mounts.push_back(plan::device_bind(device.path, device.path, device.origin));
         c.notes.push_back("device " + device.path + " (" + device.origin + ")");
     }
     return c;

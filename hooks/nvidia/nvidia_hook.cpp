@@ -20,12 +20,8 @@ plan::MountOp nvidia_mount(plan::MountKind kind, std::string source, std::string
     return op;
 }
 
-// Device nodes are opened read-write; they are never exec or setuid.
-plan::MountOp device_bind(const std::string& host_path) {
-    auto op = nvidia_mount(plan::MountKind::bind, host_path, "/dev/" + std::string(ldcache::file_name(host_path)));
-    op.noexec = true;
-    op.create = plan::CreatePolicy::file;
-    return op;
+plan::MountOp device_node(const std::string& host_path) {
+    return plan::device_bind(host_path, "/dev/" + std::string(ldcache::file_name(host_path)), "hook nvidia");
 }
 
 plan::MountOp read_only_bind(const std::string& host_path, std::string destination, plan::CreatePolicy create) {
@@ -44,7 +40,7 @@ void add_gpus(const NvidiaFacts& facts, Contribution& c) {
     std::string visible;
     for (std::size_t i = 0; i < facts.selected.size(); ++i) {
         const auto& gpu = facts.selected[i];
-        c.mounts.push_back(device_bind(facts.devices_dir + "/nvidia" + std::to_string(gpu.minor)));
+        c.mounts.push_back(device_node(facts.devices_dir + "/nvidia" + std::to_string(gpu.minor)));
         c.notes.push_back("GPU " + std::to_string(i) + ": " + gpu_text(gpu));
         visible += (visible.empty() ? "" : ",") + std::to_string(i);
     }
@@ -67,7 +63,7 @@ Result<Contribution> contribute_nvidia(const HookFacts& any_facts, const plan::P
                               ") is newer than the driver, so " + soname + " is the image's");
         }
     }
-    for (const auto& device : facts.devices) c.mounts.push_back(device_bind(device));
+    for (const auto& device : facts.devices) c.mounts.push_back(device_node(device));
     add_gpus(facts, c);
     for (const auto& program : facts.programs) {
         c.mounts.push_back(read_only_bind(program, "/usr/bin/" + std::string(ldcache::file_name(program)), plan::CreatePolicy::file));

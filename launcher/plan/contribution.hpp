@@ -34,6 +34,20 @@ struct CacheEntry {
     std::string container_path;  // /usr/lib64/libcuda.so.550.54.15
 };
 
+// A host device node bound at `destination`: opened read-write by programs, never exec or
+// setuid. Rootless, mknod is denied: the bind goes onto an empty file skiff creates.
+inline MountOp device_bind(std::string source, std::string destination, std::string origin) {
+    MountOp op;
+    op.source = std::move(source);
+    op.destination = std::move(destination);
+    op.recursive = false;
+    op.nosuid = true;
+    op.noexec = true;
+    op.create = CreatePolicy::file;
+    op.origin = std::move(origin);
+    return op;
+}
+
 // Where a hook's mounts go among the others.
 enum class MountPlace {
     before_edf,  // after skiff's own, before the EDF's: an EDF can still mount inside them

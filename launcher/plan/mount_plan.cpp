@@ -44,9 +44,7 @@ Propagation propagation_of(edf::Propagation p) {
 // A host device node or directory at the same path: read-write, never exec or setuid, and
 // left out where the host has none.
 MountOp host_device(const char* path, CreatePolicy create) {
-    MountOp op = builtin(MountKind::bind, path, path);
-    op.nosuid = true;
-    op.noexec = true;
+    MountOp op = device_bind(path, path, "skiff");
     op.recursive = create == CreatePolicy::directory;
     op.create = create;
     op.missing = MissingSource::skip;
