@@ -1,6 +1,5 @@
 // `skiff image servers` and `skiff image stop [IMAGE] [--force]`: the user's warm image
 // servers (namespaces/image_server/image_server.hpp) on this node; and the servers' own entry point.
-#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -50,7 +49,7 @@ std::string usage_of(const std::string& subcommand) {
 }
 
 struct Server {
-    std::string name;                           // of its socket, in the servers' directory
+    std::string name;                           // the image identity: NAME.sock in the servers' directory
     std::map<std::string, std::string> status;  // pid, clients, idle, launches, image
 };
 
@@ -77,27 +76,12 @@ std::optional<UniqueFd> connect_server(const gather::HeldDir& directory, const s
     return std::move(*connection);
 }
 
-// The socket names in the servers' directory, read through its descriptor.
-std::vector<std::string> socket_names(const gather::HeldDir& directory) {
-    std::vector<std::string> names;
-    int listing = ::openat(directory.fd.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR* dir = listing < 0 ? nullptr : ::fdopendir(listing);
-    if (!dir) {
-        if (listing >= 0) ::close(listing);
-        return names;
-    }
-    while (dirent* entry = ::readdir(dir))
-        if (std::string name = entry->d_name; name.ends_with(".sock")) names.push_back(name);
-    ::closedir(dir);
-    return names;
-}
-
 std::vector<Server> running_servers(const gather::HeldDir& directory) {
     std::vector<Server> servers;
-    for (const auto& name : socket_names(directory)) {
-        auto connection = connect_server(directory, name);
+    for (const auto& server : ns::server_names(directory.fd.get(), ".sock")) {
+        auto connection = connect_server(directory, server + ".sock");
         if (!connection) continue;
-        if (auto status = ns::request_status(connection->get())) servers.push_back({name, parse_status(*status)});
+        if (auto status = ns::request_status(connection->get())) servers.push_back({server, parse_status(*status)});
     }
     return servers;
 }
@@ -144,8 +128,6 @@ bool serves(const std::string& name, const image::ImageSource& image) {
     return name == identity || name.starts_with(identity + "-");
 }
 
-std::string server_name(const std::string& socket) { return socket.substr(0, socket.size() - 5); }  // ".sock"
-
 // --force also clears what killed servers left (abandoned_files.hpp).
 void remove_abandoned(const gather::HeldDir& directory, const std::optional<image::ImageSource>& wanted) {
     auto removed = ns::remove_abandoned_server_files(
@@ -172,8 +154,8 @@ int stop(const std::vector<std::string>& args) {
     if (!directory) return report(directory.error().message);
     int stopped = 0;
     for (const auto& server : running_servers(*directory)) {
-        if (wanted && !serves(server_name(server.name), *wanted)) continue;
-        auto connection = connect_server(*directory, server.name);
+        if (wanted && !serves(server.name, *wanted)) continue;
+        auto connection = connect_server(*directory, server.name + ".sock");
         if (!connection || !ns::request_stop(connection->get(), force)) continue;
         if (!force && server.status.at("clients") != "0")
             std::fprintf(stderr, "skiff: waiting for the %s container(s) using %s\n", server.status.at("clients").c_str(),

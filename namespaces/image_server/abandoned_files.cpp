@@ -12,21 +12,6 @@ namespace {
 
 constexpr std::string_view lock_suffix = ".lock";
 
-std::vector<std::string> lock_names(int directory) {
-    std::vector<std::string> names;
-    int listing = ::openat(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR* dir = listing < 0 ? nullptr : ::fdopendir(listing);
-    if (!dir) {
-        if (listing >= 0) ::close(listing);
-        return names;
-    }
-    while (dirent* entry = ::readdir(dir))
-        if (std::string name = entry->d_name; name.size() > lock_suffix.size() && name.ends_with(lock_suffix))
-            names.push_back(name.substr(0, name.size() - lock_suffix.size()));
-    ::closedir(dir);
-    return names;
-}
-
 // Removes NAME.sock and NAME.lock if nobody holds the lock. A server that takes the lock file
 // after we unlinked it sees a different inode and retries on a new file (take_lock).
 bool remove_if_abandoned(int directory, const std::string& name) {
@@ -39,10 +24,25 @@ bool remove_if_abandoned(int directory, const std::string& name) {
 
 }  // namespace
 
+std::vector<std::string> server_names(int directory, std::string_view suffix) {
+    std::vector<std::string> names;
+    int listing = ::openat(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR* dir = listing < 0 ? nullptr : ::fdopendir(listing);
+    if (!dir) {
+        if (listing >= 0) ::close(listing);
+        return names;
+    }
+    while (dirent* entry = ::readdir(dir))
+        if (std::string name = entry->d_name; name.size() > suffix.size() && name.ends_with(suffix))
+            names.push_back(name.substr(0, name.size() - suffix.size()));
+    ::closedir(dir);
+    return names;
+}
+
 std::vector<std::string> remove_abandoned_server_files(int directory,
                                                        const std::function<bool(const std::string&)>& wanted) {
     std::vector<std::string> removed;
-    for (const auto& name : lock_names(directory))
+    for (const auto& name : server_names(directory, lock_suffix))
         if (wanted(name) && remove_if_abandoned(directory, name)) removed.push_back(name);
     return removed;
 }

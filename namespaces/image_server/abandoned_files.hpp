@@ -5,9 +5,14 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace skiff::ns {
+
+// The servers' names in the servers' directory `directory`, by their files ending in `suffix`
+// (".sock", ".lock"), the suffix taken off.
+std::vector<std::string> server_names(int directory, std::string_view suffix);
 
 // Removes the socket and lock of every server NAME in the servers' directory `directory` whose
 // lock nobody holds and for which `wanted(NAME)` is true; returns those NAMEs. Each removal
