@@ -3,17 +3,16 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
 #include "hooks/ssh/ssh_files.hpp"
+#include "launcher/run/server_ready.hpp"
 #include "launcher/run/ssh_keys.hpp"
 #include "namespaces/mount_ops.hpp"
 #include "namespaces/path_in_root.hpp"
@@ -24,8 +23,6 @@ namespace {
 
 constexpr const char* host_key = "ssh_host_ed25519_key";
 constexpr auto ready_timeout = std::chrono::seconds(10);
-constexpr int ready_poll_ms = 20;
-constexpr std::size_t log_tail_bytes = 600;
 
 std::string in_ssh_dir(const std::string& name) { return std::string(hooks::ssh_dir) + "/" + name; }
 
@@ -82,27 +79,17 @@ Result<void> bind_host_files(const plan::SshServer& ssh, int root_fd, std::vecto
     return {};
 }
 
-std::string log_tail() {
-    std::ifstream in(in_ssh_dir("sshd.log"));
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string log = text.str();
-    if (log.size() > log_tail_bytes) log = log.substr(log.size() - log_tail_bytes);
-    while (!log.empty() && log.back() == '\n') log.pop_back();
-    for (auto& c : log)
-        if (c == '\n') c = ' ';
-    return log.empty() ? "(sshd.log is empty)" : log;
+std::string sshd_log_tail() {
+    auto tail = log_tail(in_ssh_dir("sshd.log"));
+    return tail.empty() ? "(sshd.log is empty)" : tail;
 }
 
 Result<void> wait_until_listening(const plan::SshServer& ssh, int alive_fd) {
-    auto deadline = std::chrono::steady_clock::now() + ready_timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (accepts_connections(ssh.port)) return {};
-        pollfd pfd{alive_fd, POLLIN, 0};
-        if (::poll(&pfd, 1, ready_poll_ms) > 0)
-            return fail("com.hooks.ssh: sshd exited before listening on port " + std::to_string(ssh.port) + ": " + log_tail());
-    }
-    return fail("com.hooks.ssh: sshd did not listen on port " + std::to_string(ssh.port) + " within 10 s: " + log_tail());
+    auto readiness = wait_until_ready([&ssh] { return accepts_connections(ssh.port); }, alive_fd, ready_timeout);
+    if (readiness == Readiness::ready) return {};
+    if (readiness == Readiness::exited)
+        return fail("com.hooks.ssh: sshd exited before listening on port " + std::to_string(ssh.port) + ": " + sshd_log_tail());
+    return fail("com.hooks.ssh: sshd did not listen on port " + std::to_string(ssh.port) + " within 10 s: " + sshd_log_tail());
 }
 
 // "256 SHA256:x me@host (ED25519)" lines -> "ED25519 SHA256:x me@host, ..."
