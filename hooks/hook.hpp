@@ -30,12 +30,19 @@ namespace skiff::hooks {
 // own type.
 using HookFacts = std::any;
 
+// What the nvidia hook gave the container, for the MPS hook.
+struct NvidiaGpus {
+    std::vector<std::string> uuids;     // the container's GPUs, in its order
+    std::vector<std::string> programs;  // the driver's programs, by their container paths
+};
+
 // What several hooks read once and share.
 struct SharedFacts {
     ImageLinkerCache linker;
     std::optional<NetworkFacts> network = std::nullopt;  // the network hooks' choice and host libraries
     std::optional<standard::Switches> standard = std::nullopt;  // the standard hooks' [hooks.standard]
     std::set<std::string> cdi_kinds = {};  // kinds the devices hook resolved through CDI specs
+    std::optional<NvidiaGpus> nvidia = std::nullopt;  // set by the nvidia hook when it contributes
 };
 
 struct Hook {

@@ -7,6 +7,7 @@
 #include "hooks/hook.hpp"
 #include "hooks/network_gather.hpp"
 #include "hooks/nvidia/nvidia_hook.hpp"
+#include "hooks/nvidia_cuda_mps/mps_hook.hpp"
 #include "hooks/slurm/slurm_hook.hpp"
 #include "hooks/ssh/ssh_gather.hpp"
 #include "hooks/standard/standard_hooks.hpp"
@@ -22,7 +23,7 @@ constexpr std::array<std::string_view, 3> ssh_setting_names = {"enabled", "autho
 
 // The built-in hooks, in the order they contribute (hooks.md). The standard hooks' mounts come
 // before the EDF's, the network hooks' after them, and the SSH hook's last.
-constexpr std::array<Hook, 10> hook_table{{
+constexpr std::array<Hook, 11> hook_table{{
     {"shm", {}, "hooks.standard", standard::gather_shm, standard::contribute_shm},
     {"passwd", {}, "hooks.standard", standard::gather_passwd, standard::contribute_passwd},
     {"localtime", {}, "hooks.standard", standard::gather_localtime, standard::contribute_localtime},
@@ -32,6 +33,7 @@ constexpr std::array<Hook, 10> hook_table{{
     {"aws_ofi_nccl", nccl_setting_names, "hooks.aws_ofi_nccl", gather_nccl, gathered_contribution},
     {"devices", {}, "hooks.cdi", gather_devices, contribute_devices},
     {"nvidia", enabled_setting_only, "hooks.nvidia", gather_nvidia, contribute_nvidia},
+    {"nvidia_cuda_mps", enabled_setting_only, "", gather_mps, contribute_mps},
     {"ssh", ssh_setting_names, "hooks.ssh", gather_ssh, contribute_ssh},
 }};
 

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "common/split.hpp"
+#include "libfabric-bind/path_name.hpp"
 
 namespace skiff::hooks::nvidia {
 namespace {
@@ -67,6 +68,10 @@ bool is_driver_library(const DriverFiles& files, std::string_view soname) {
     for (auto prefix : files.library_prefixes)
         if (soname.starts_with(prefix) && soname.substr(prefix.size()).starts_with(".so")) return true;
     return false;
+}
+
+std::string program_destination(std::string_view host_path) {
+    return "/usr/bin/" + std::string(ldcache::file_name(host_path));
 }
 
 }  // namespace skiff::hooks::nvidia

@@ -23,4 +23,8 @@ Result<DriverFiles> files_for_capabilities(const std::string& text);
 // Whether `soname` is one of `files`' libraries: a prefix followed by ".so".
 bool is_driver_library(const DriverFiles& files, std::string_view soname);
 
+// Where a driver program found at `host_path` appears in the container: /usr/bin/<name>, on
+// every image's PATH.
+std::string program_destination(std::string_view host_path);
+
 }  // namespace skiff::hooks::nvidia

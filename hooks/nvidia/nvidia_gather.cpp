@@ -158,6 +158,9 @@ Result<std::optional<HookFacts>> gather_nvidia(const plan::PlanRequest& request,
     find_devices(*settings, *files, facts);
     std::string firmware = settings->firmware_dir + "/" + facts.driver_version;
     if (exists(firmware)) facts.firmware = firmware;
+    shared.nvidia = NvidiaGpus{};
+    for (const auto& gpu : facts.selected) shared.nvidia->uuids.push_back(gpu.uuid);
+    for (const auto& program : facts.programs) shared.nvidia->programs.push_back(nvidia::program_destination(program));
     return std::optional<HookFacts>(std::move(facts));
 }
 

@@ -1,6 +1,7 @@
 // contribute_nvidia(): the NVIDIA hook's facts as plan operations.
 #include "hooks/nvidia/nvidia_hook.hpp"
 
+#include "hooks/nvidia/driver_files.hpp"
 #include "hooks/nvidia/nvidia_facts.hpp"
 #include "libfabric-bind/path_name.hpp"
 
@@ -66,8 +67,8 @@ Result<Contribution> contribute_nvidia(const HookFacts& any_facts, const plan::P
     for (const auto& device : facts.devices) c.mounts.push_back(device_node(device));
     add_gpus(facts, c);
     for (const auto& program : facts.programs) {
-        c.mounts.push_back(read_only_bind(program, "/usr/bin/" + std::string(ldcache::file_name(program)), plan::CreatePolicy::file));
-        c.notes.push_back("program " + program + " -> /usr/bin/" + std::string(ldcache::file_name(program)));
+        c.mounts.push_back(read_only_bind(program, nvidia::program_destination(program), plan::CreatePolicy::file));
+        c.notes.push_back("program " + program + " -> " + nvidia::program_destination(program));
     }
     if (facts.firmware)
         c.mounts.push_back(read_only_bind(*facts.firmware, "/lib/firmware/nvidia/" + facts.driver_version,

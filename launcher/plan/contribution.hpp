@@ -67,6 +67,7 @@ struct Contribution {
     std::vector<std::pair<std::string, std::string>> env_defaults = {};
     std::optional<SshServer> ssh = std::nullopt;  // a server the executor starts before the command
     std::vector<CacheEntry> cache_entries = {};   // after the libraries in the linker cache
+    std::optional<MpsDaemon> mps = std::nullopt;  // a daemon the executor starts before the command
 };
 
 }  // namespace skiff::plan

@@ -93,6 +93,17 @@ struct SshServer {
     // format of hooks/ssh/ssh_files.hpp.
 };
 
+// The CUDA MPS control daemon of the container (gpu.md §5, hooks/nvidia_cuda_mps): started in
+// the foreground after the pivot, supervised like sshd, so that it ends with the container's
+// main process (a Slurm step's holder, or the command); its pipe and log directories are
+// tmpfs mounts of the plan, and the tasks find them through CUDA_MPS_PIPE_DIRECTORY.
+struct MpsDaemon {
+    std::string control;          // the container path of nvidia-cuda-mps-control
+    std::string pipe_dir;         // CUDA_MPS_PIPE_DIRECTORY
+    std::string log_dir;          // CUDA_MPS_LOG_DIRECTORY
+    std::string visible_devices;  // the daemon's CUDA_VISIBLE_DEVICES: the GPUs' UUIDs
+};
+
 // The enroot-compatible hooks.d scripts (hooks.md §6): run after every mount and before the
 // pivot; what they write to ENROOT_MOUNTS and ENROOT_ENVIRON is applied afterwards.
 struct ExternalHooks {
@@ -121,6 +132,7 @@ struct LaunchPlan {
     std::string workdir;
     std::string workdir_origin;   // where workdir came from, for the "does not exist" error
     std::optional<SshServer> ssh;  // com.hooks.ssh.enabled
+    std::optional<MpsDaemon> mps;  // com.hooks.nvidia_cuda_mps.enabled
     std::vector<HookReport> hooks;  // the hooks that contributed, in order
 };
 

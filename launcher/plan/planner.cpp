@@ -114,13 +114,14 @@ std::vector<MountOp> plan_mounts(const PlanRequest& request, bool writable) {
 }
 
 // What the hooks report (--dry-run, -v), their variables set where the container has none,
-// and the server one of them starts.
+// and the servers they start.
 void add_hook_results(const PlanRequest& request, LaunchPlan& plan) {
     for (const auto& c : request.contributions) {
         plan.hooks.push_back({c.hook, c.notes});
         for (const auto& [name, value] : c.env_defaults)
             if (!plan.env.contains(name)) plan.env[name] = value;
         if (c.ssh) plan.ssh = c.ssh;
+        if (c.mps) plan.mps = c.mps;
     }
 }
 

@@ -117,6 +117,10 @@ std::string render(const LaunchPlan& plan) {
         out += fmt::format("ssh      sshd on 0.0.0.0:{}, key {}, {} host files under /.skiff/ssh/host\n", plan.ssh->port,
                            plan.ssh->key_file, plan.ssh->host_files.size());
     }
+    if (plan.mps) {
+        out += fmt::format("mps      {} -f, pipes in {}, logs in {}, CUDA_VISIBLE_DEVICES={}\n", plan.mps->control,
+                           plan.mps->pipe_dir, plan.mps->log_dir, plan.mps->visible_devices);
+    }
     out += fmt::format("workdir  {} ({})\n", plan.workdir, plan.workdir_origin);
     out += "argv    ";
     for (const auto& a : plan.argv) out += " " + quoted(a);

@@ -8,6 +8,7 @@
 #include "launcher/run/apply_mounts.hpp"
 #include "launcher/run/external_hooks.hpp"
 #include "launcher/run/host_sources.hpp"
+#include "launcher/run/mps_daemon.hpp"
 #include "launcher/run/spare_builder.hpp"
 #include "launcher/run/ssh_server.hpp"
 #include "launcher/run/staging.hpp"
@@ -156,8 +157,13 @@ Result<void> pivot() {
     return {};
 }
 
-// Step 9: the SSH server, supervised so that it ends with the command (supervised_server.hpp).
+// Step 9: the MPS control daemon and the SSH server, supervised so that they end with the
+// container's main process (supervised_server.hpp).
 Result<void> start_processes(const plan::LaunchPlan& plan, const Container& c, Timeline& timeline) {
+    if (plan.mps) {
+        if (auto r = start_mps(*plan.mps, c.env, timeline); !r) return r;
+        timeline.step("started the MPS control daemon");
+    }
     if (!plan.ssh) return {};
     if (auto r = start_ssh(*plan.ssh, c.ssh_keys, timeline); !r) return r;
     timeline.step("started sshd");
@@ -244,7 +250,7 @@ LaunchFailure launch(const plan::LaunchPlan& plan, Timeline& timeline) {
     if (!built) return setup_failure(built.error());
     // 8. The working directory, inside the container.
     if (auto r = enter_workdir(plan); !r) return setup_failure(r.error());
-    // 9. The processes the plan starts before its command (sshd).
+    // 9. The processes the plan starts before its command (the MPS daemon, sshd).
     if (auto r = start_processes(plan, c, timeline); !r) return setup_failure(r.error());
     // 10. The command, with every privilege dropped.
     return exec_in_container(plan, c.env, timeline, builder_go.get());
