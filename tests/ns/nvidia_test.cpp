@@ -78,12 +78,14 @@ TEST_F(Nvidia, AllFromTheHostAndDevicesByName) {
 }
 
 // Slurm's GPU ids name /dev/nvidiaN; each task keeps the CUDA_VISIBLE_DEVICES Slurm gave it
-// (here a second task's, as under ConstrainDevices), which the hook does not renumber.
+// (here a second task's, as under ConstrainDevices), which the hook does not renumber, and
+// the driver API shows that task only its GPU.
 TEST_F(Nvidia, SlurmStepGpusAreDeviceMinors) {
-    auto r = sh(image("debian.sqsh"), "ls /dev | grep nvidia | tr '\\n' ' '; echo $CUDA_VISIBLE_DEVICES", {},
+    auto r = sh(image("debian.sqsh"), "ls /dev | grep nvidia | tr '\\n' ' '; echo $CUDA_VISIBLE_DEVICES; gpu-smoke",
+                {"--mount", smoke_ + ":/usr/local/bin/gpu-smoke:ro"},
                 with_site({{"SLURM_STEP_GPUS", "0,1"}, {"CUDA_VISIBLE_DEVICES", "1"}}));
     ASSERT_EQ(r.status, 0) << r;
-    EXPECT_EQ(r.out, "nvidia-uvm nvidia0 nvidia1 nvidiactl 1\n") << r;
+    EXPECT_EQ(r.out, "nvidia-uvm nvidia0 nvidia1 nvidiactl 1\nGPU 0 stub /dev/nvidia1: round trip ok\n") << r;
     auto one = sh(image("debian.sqsh"), "ls /dev | grep nvidia | tr '\\n' ' '; echo $CUDA_VISIBLE_DEVICES", {},
                   with_site({{"SLURM_STEP_GPUS", "1"}, {"CUDA_VISIBLE_DEVICES", "0"}}));
     ASSERT_EQ(one.status, 0) << one;
