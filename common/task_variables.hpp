@@ -18,6 +18,19 @@ namespace skiff {
 inline constexpr std::array<std::string_view, 5> task_variable_prefixes = {"SLURM_", "PMI_", "PMIX_", "SLINGSHOT_",
                                                                            "PALS_"};
 
+// Set per task by Slurm's GRES plugins when the step has GPUs (the task has SLURM_STEP_GPUS):
+// the task's own GPUs under --gpus-per-task or --gpu-bind. A task joining the node's shared
+// container keeps its own (launcher/spank); elsewhere they are the user's, which an EDF or the
+// nvidia hook may set.
+inline constexpr std::array<std::string_view, 4> slurm_gpu_variables = {"CUDA_VISIBLE_DEVICES", "GPU_DEVICE_ORDINAL",
+                                                                        "ROCR_VISIBLE_DEVICES", "ZE_AFFINITY_MASK"};
+
+inline bool is_slurm_gpu_variable(std::string_view name) {
+    for (auto gpu_name : slurm_gpu_variables)
+        if (name == gpu_name) return true;
+    return false;
+}
+
 inline bool is_task_variable(std::string_view name) {
     for (auto prefix : task_variable_prefixes)
         if (name.starts_with(prefix)) return true;

@@ -158,13 +158,14 @@ step_fuse() {
 }
 
 # Stand-ins for Slingshot devices (/dev/cxi0, /dev/cxi1) that the network-hook tests bind into
-# containers: real character devices, which only root can make; they are /dev/null's (1:3),
-# so writing to them is harmless.
+# containers, and for NVIDIA's (nvidia/nvidia0, nvidia1, nvidiactl, nvidia-uvm), the Slurm
+# node's GPUs (gres.conf) and the GPU test's devices_dir: real character devices, which only
+# root can make; they are /dev/null's (1:3), so writing to them is harmless.
 step_devices() {
-  install -d -m 0755 "$DEVICES"
-  local n
-  for n in 0 1; do
-    [ -c "$DEVICES/cxi$n" ] || mknod -m 0666 "$DEVICES/cxi$n" c 1 3
+  install -d -m 0755 "$DEVICES" "$DEVICES/nvidia"
+  local name
+  for name in cxi0 cxi1 nvidia/nvidia0 nvidia/nvidia1 nvidia/nvidiactl nvidia/nvidia-uvm; do
+    [ -c "$DEVICES/$name" ] || mknod -m 0666 "$DEVICES/$name" c 1 3
   done
 }
 
@@ -198,11 +199,12 @@ build_as_user() {
 }
 
 step_build() { build_as_user "$BUILD" --; }
-# The Slurm tier's daemons, with the plugin just built (tests/e2e/slurm/slurm-up.sh).
-# The daemons outlive this run: they must not inherit the run lock on fd 8, or the next run
-# waits for them forever.
+# The Slurm tier's daemons, with the plugin just built and two GPUs as GRES
+# (tests/e2e/slurm/slurm-up.sh). The daemons outlive this run: they must not inherit the run
+# lock on fd 8, or the next run waits for them forever.
 step_slurm() {
-  bash "$SRC/tests/e2e/slurm/slurm-up.sh" "$BUILD/launcher/spank/spank_skiff.so" "$BUILD/launcher/cli/skiff" 8>&-
+  bash "$SRC/tests/e2e/slurm/slurm-up.sh" "$BUILD/launcher/spank/spank_skiff.so" "$BUILD/launcher/cli/skiff" \
+    "$DEVICES/nvidia" 8>&-
 }
 # Tests named *AsRoot* need root (to act as another user, or to build the trixie-rootfs host of
 # e2e.SshHostAsRoot); they run in their own step.

@@ -1,23 +1,50 @@
 // The first task of a step on a node starts the holder; the others find its state. The
 // step's directory, /tmp/skiff-UID/slurm/JOB.STEP (private to the user), is locked while a
-// task looks, so exactly one holder starts.
+// task looks, so exactly one holder starts. Tasks with GPUs leave their lists there first
+// (step_gpus.hpp).
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
+#include <string_view>
 
 #include "common/unique_fd.hpp"
 #include "launcher/spank/plugin.hpp"
+#include "launcher/spank/step_gpus.hpp"
 #include "namespaces/spawn.hpp"
 
 namespace skiff::spank {
 namespace {
 
 constexpr int holder_ready_fd = 3;  // `skiff __container-holder READY_FD ...`: it says "R" there
+constexpr std::string_view step_gpus_variable = "SLURM_STEP_GPUS";
+constexpr std::chrono::seconds gpu_patience{10};  // for the other tasks' lists; they come at once
+
+std::string gpus_of(const Environment& env) {
+    for (const auto& entry : env)
+        if (entry.starts_with(step_gpus_variable) && entry.size() > step_gpus_variable.size() &&
+            entry[step_gpus_variable.size()] == '=')
+            return entry.substr(step_gpus_variable.size() + 1);
+    return "";
+}
+
+// The holder's environment: the task's, with the GPUs of all the node's tasks.
+Environment with_step_gpus(Environment env, const std::string& gpus) {
+    for (auto& entry : env)
+        if (!gpus_of({entry}).empty()) entry = std::string(step_gpus_variable) + "=" + gpus;
+    return env;
+}
+
+// The task that started the step's container removed the directory when it failed.
+bool removed(int dir) {
+    struct stat st {};
+    return ::fstat(dir, &st) == 0 && st.st_nlink == 0;
+}
 
 bool private_dir(const std::string& path, std::string& error) {
     if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
@@ -84,19 +111,33 @@ bool read_started(const std::string& state, run::HolderState& out, std::string& 
 }  // namespace
 
 bool find_or_start_container(const Settings& settings, const std::string& value, const Environment& job_env,
-                             const std::string& step_key, pid_t stepd, run::HolderState& out, std::string& error) {
+                             const std::string& step_key, LocalTask task, pid_t stepd, run::HolderState& out,
+                             std::string& error) {
     std::string base = "/tmp/skiff-" + std::to_string(::getuid());
     std::string step = base + "/slurm/" + step_key;
     if (!private_dir(base, error) || !private_dir(base + "/slurm", error) || !private_dir(step, error)) return false;
+    std::string own_gpus = gpus_of(job_env);
+    if (!own_gpus.empty() && !leave_task_gpus(step, task.id, own_gpus)) {
+        error = "cannot write this task's GPUs into " + step + ": " + std::strerror(errno);
+        return false;
+    }
     UniqueFd lock(::open(step.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!lock.valid() || ::flock(lock.get(), LOCK_EX) != 0) {
         error = "cannot lock " + step + ": " + std::strerror(errno);
         return false;
     }
     std::string state = step + "/state";
-    auto found = running_holder(state);
-    if (found) out = std::move(*found);
-    bool ok = found || (start_holder(settings, value, job_env, state, stepd, error) && read_started(state, out, error));
+    if (removed(lock.get())) {
+        error = "another task of this step could not start the container (its message is above)";
+        return false;
+    }
+    if (auto found = running_holder(state)) {
+        out = std::move(*found);
+        drop_task_gpus(step, task.id);
+        return true;
+    }
+    Environment env = own_gpus.empty() ? job_env : with_step_gpus(job_env, collect_step_gpus(step, task.count, gpu_patience));
+    bool ok = start_holder(settings, value, env, state, stepd, error) && read_started(state, out, error);
     if (!ok) ::rmdir(step.c_str());  // a failed start leaves nothing; a waiting task fails alike
     return ok;
 }

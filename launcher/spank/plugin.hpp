@@ -27,10 +27,18 @@ using Environment = std::vector<std::string>;
 // Runs `skiff edf check VALUE` with `env`; empty on success, else its error lines.
 std::string check_environment(const Settings& settings, const std::string& value, const Environment& env);
 
-// The container of this step on this node: the holder's state (the holder started if needed).
+// This task among the step's tasks on this node: its id there, and how many there are.
+struct LocalTask {
+    unsigned id = 0;
+    unsigned count = 1;
+};
+
+// The container of this step on this node: the holder's state (the holder started if needed,
+// with the GPUs of all the node's tasks: step_gpus.hpp).
 // Errors: one line (the holder's own messages went to the task's stderr already).
 bool find_or_start_container(const Settings& settings, const std::string& value, const Environment& job_env,
-                             const std::string& step_key, pid_t stepd, run::HolderState& out, std::string& error);
+                             const std::string& step_key, LocalTask task, pid_t stepd, run::HolderState& out,
+                             std::string& error);
 
 // In the task process: joins the holder's user and mount namespaces, enters the workdir and
 // drops every privilege.

@@ -67,18 +67,21 @@ Environment own_environment() {
 std::string name_of(const std::string& entry) { return entry.substr(0, entry.find('=')); }
 
 // The task's environment becomes the container's, but the task keeps its own task variables
-// (common/task_variables.hpp; the container's came from the first task): they are per task.
+// (common/task_variables.hpp; the container's came from the first task): they are per task,
+// and so are the GPU variables Slurm set where it gave the step GPUs.
 void apply_environment(spank_t sp, const Environment& container) {
     std::set<std::string> in_container, in_task;
     for (const auto& entry : container) in_container.insert(name_of(entry));
-    for (const auto& entry : job_environment(sp)) {
-        std::string name = name_of(entry);
-        in_task.insert(name);
-        if (!is_task_variable(name) && !in_container.contains(name)) spank_unsetenv(sp, name.c_str());
-    }
+    for (const auto& entry : job_environment(sp)) in_task.insert(name_of(entry));
+    bool slurm_gpus = in_task.contains("SLURM_STEP_GPUS");
+    auto per_task = [&](const std::string& name) {
+        return is_task_variable(name) || (slurm_gpus && skiff::is_slurm_gpu_variable(name));
+    };
+    for (const auto& name : in_task)
+        if (!per_task(name) && !in_container.contains(name)) spank_unsetenv(sp, name.c_str());
     for (const auto& entry : container) {
         std::string name = name_of(entry);
-        if (!is_task_variable(name) || !in_task.contains(name))
+        if (!per_task(name) || !in_task.contains(name))
             spank_setenv(sp, name.c_str(), entry.substr(name.size() + 1).c_str(), 1);
     }
 }
@@ -122,9 +125,15 @@ int enter_container(spank_t sp, const skiff::spank::Settings& settings) {
     spank_get_item(sp, S_JOB_ID, &job);
     spank_get_item(sp, S_JOB_STEPID, &step);
     std::string key = std::to_string(job) + "." + std::to_string(step);
+    int task_id = 0;
+    uint32_t local_tasks = 1;
+    spank_get_item(sp, S_TASK_ID, &task_id);
+    spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &local_tasks);
+    skiff::spank::LocalTask task{static_cast<unsigned>(task_id), local_tasks};
     skiff::run::HolderState container;
     std::string error;
-    bool ok = skiff::spank::find_or_start_container(settings, value, job_environment(sp), key, ::getppid(), container, error) &&
+    bool ok = skiff::spank::find_or_start_container(settings, value, job_environment(sp), key, task, ::getppid(), container,
+                                                    error) &&
               skiff::spank::join_container(container, error);
     if (!ok) {
         slurm_error("skiff: %s", error.c_str());

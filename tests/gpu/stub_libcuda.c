@@ -1,6 +1,8 @@
-/* A stand-in libcuda.so.1 for the ns tests (no GPU in CI): the driver API calls gpu_smoke.c
- * makes, backed by host memory. A "GPU" is a /dev/nvidiaN node the container has, so the
- * count says which GPUs the hook put in the container's /dev. Glibc-linked, as the real one. */
+/* A stand-in libcuda.so.1 for the ns and e2e tests (no GPU in CI): the driver API calls
+ * gpu_smoke.c makes, backed by host memory. A "GPU" is a /dev/nvidiaN node the container has,
+ * in the order of N, so the count says which GPUs the hook put in the container's /dev. As
+ * the real one, it shows only the devices CUDA_VISIBLE_DEVICES lists by index, up to the
+ * first that does not exist. Glibc-linked, as the real one. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +10,21 @@
 
 static int minors[64];
 static int gpus = -1;
+
+static int by_number(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+
+static void keep_visible(void) {
+    const char *visible = getenv("CUDA_VISIBLE_DEVICES");
+    int kept[64], count = 0;
+    if (!visible) return;
+    for (char *end; *visible && count < 64; visible = *end == ',' ? end + 1 : end) {
+        long index = strtol(visible, &end, 10);
+        if (end == visible || (*end && *end != ',') || index < 0 || index >= gpus) break;
+        kept[count++] = minors[index];
+    }
+    memcpy(minors, kept, (size_t)count * sizeof kept[0]);
+    gpus = count;
+}
 
 int cuInit(unsigned flags) {
     DIR *dev = opendir("/dev");
@@ -19,6 +36,8 @@ int cuInit(unsigned flags) {
         if (sscanf(entry->d_name, "nvidia%d%c", &minor, &rest) == 1) minors[gpus++] = minor;
     }
     closedir(dev);
+    qsort(minors, (size_t)gpus, sizeof minors[0], by_number);
+    keep_visible();
     return 0;
 }
 

@@ -1,63 +1,27 @@
-// The built-in NVIDIA hook on a stand-in driver tree made at test time (CI has no GPU): stub
-// driver libraries with the real sonames and versioned file names in a cache made by ldconfig
-// (libcuda is tests/gpu/stub_libcuda.c, whose GPUs are the container's /dev/nvidiaN), a stub
-// nvidia-smi, `information` files in a stand-in /proc/driver/nvidia, and FIFOs standing
-// in for the device nodes. [hooks.nvidia] points the hook at them.
-#include <sys/stat.h>
-
+// The built-in NVIDIA hook on a stand-in driver tree made at test time (CI has no GPU;
+// tests/support/standin_driver.hpp), with FIFOs standing in for the device nodes.
+// [hooks.nvidia] points the hook at it.
 #include <algorithm>
 
 #include "tests/support/launch_fixture.hpp"
+#include "tests/support/standin_driver.hpp"
 
 namespace skiff::test {
 namespace {
 
-const std::string kVersion = "550.54.15";
+const std::string& kVersion = standin_driver_version;
 
 class Nvidia : public NsTest {
 protected:
+    // NVML's index follows the bus: index 0 is /dev/nvidia1 here, index 1 is /dev/nvidia0.
     void SetUp() override {
         NsTest::SetUp();
         if (IsSkipped()) return;
-        SKIFF_REQUIRE(::access("/usr/bin/cc", X_OK) == 0 && ::access("/sbin/ldconfig", X_OK) == 0,
-                      "cc and ldconfig are needed to make the stand-in driver (scripts/install-deps.sh)");
-        make_libraries();
-        make_proc();
-        ASSERT_EQ(run_process({"mkdir", "-p", tree_ / "dev", tree_ / "bin", tree_ / "firmware/" + kVersion}).status, 0);
-        for (const char* node : {"nvidia0", "nvidia1", "nvidiactl", "nvidia-uvm"})
-            ASSERT_EQ(::mkfifo((tree_ / "dev/" + node).c_str(), 0666), 0);
-        auto smi = tree_.write_file("bin/nvidia-smi", "#!/bin/sh\necho \"stub nvidia-smi $NVIDIA_VISIBLE_DEVICES\"\n");
-        ::chmod(smi.c_str(), 0755);
-        site_ = tree_.write_file("skiff.toml", "[hooks.nvidia]\ndriver_proc = \"" + tree_ / "proc" + "\"\ndevices_dir = \"" +
-                                                   tree_ / "dev" + "\"\nld_cache = \"" + tree_ / "ld.so.cache" +
-                                                   "\"\nprograms_dirs = [\"" + tree_ / "bin" + "\"]\nfirmware_dir = \"" +
-                                                   tree_ / "firmware" + "\"\n");
-    }
-
-    void make_libraries() {
-        // glibc-linked, as the real ones are: it calls getenv.
-        auto other = tree_.write_file("stub.c", "#include <stdlib.h>\nint stub(void) { return getenv(\"X\") != 0; }\n");
-        std::string gpu_sources = SKIFF_GPU_TEST_SOURCES;
-        ASSERT_EQ(run_process({"mkdir", "-p", tree_ / "lib"}).status, 0);
-        for (const char* soname : {"libcuda.so.1", "libnvidia-ml.so.1", "libnvidia-ptxjitcompiler.so.1"}) {
-            std::string name(soname);
-            std::string file = tree_ / "lib/" + name.substr(0, name.size() - 2) + "." + kVersion;
-            std::string source = name == "libcuda.so.1" ? gpu_sources + "/stub_libcuda.c" : other;
-            auto cc = run_process({"cc", "-shared", "-fPIC", "-Wl,-soname," + name, "-o", file, source});
-            ASSERT_EQ(cc.status, 0) << cc;
-        }
-        auto smoke = run_process({"cc", "-O2", "-o", tree_ / "gpu-smoke", gpu_sources + "/gpu_smoke.c", "-ldl"});
-        ASSERT_EQ(smoke.status, 0) << smoke;
-        tree_.write_file("ld.so.conf", tree_ / "lib\n");
-        auto cache = run_process({"/sbin/ldconfig", "-C", tree_ / "ld.so.cache", "-f", tree_ / "ld.so.conf"});
-        ASSERT_EQ(cache.status, 0) << cache;
-    }
-
-    // NVML's index follows the bus: index 0 is /dev/nvidia1 here, index 1 is /dev/nvidia0.
-    void make_proc() {
-        tree_.write_file("proc/version", "NVRM version: NVIDIA UNIX x86_64 Kernel Module  " + kVersion + "  Tue Mar 5\n");
-        tree_.write_file("proc/gpus/0000:01:00.0/information", "Model: \t\t Stub\nGPU UUID: \t GPU-first\nDevice Minor: \t 1\n");
-        tree_.write_file("proc/gpus/0000:02:00.0/information", "Model: \t\t Stub\nGPU UUID: \t GPU-second\nDevice Minor: \t 0\n");
+        SKIFF_REQUIRE(standin_driver_missing_tools().empty(), standin_driver_missing_tools());
+        auto driver = build_standin_driver(tree_, {{"0000:01:00.0", "GPU-first", 1}, {"0000:02:00.0", "GPU-second", 0}});
+        ASSERT_TRUE(driver) << driver.error().message;
+        smoke_ = driver->smoke();
+        site_ = tree_.write_file("skiff.toml", driver->site_table());
     }
 
     RunOptions with_site(const EnvMap& extra = {}) const {
@@ -73,7 +37,7 @@ protected:
         "ldconfig -p | grep -E 'libcuda|libnvidia-ml' | sed 's/ (.*=>/ =>/; s/^\\t//'; nvidia-smi 2>&1 | head -1";
 
     TempDir tree_{"nvidia"};
-    std::string site_;
+    std::string site_, smoke_;
 };
 
 TEST_F(Nvidia, AnIndexGetsThatGpuItsDriverAndItsPrograms) {
@@ -87,11 +51,11 @@ TEST_F(Nvidia, AnIndexGetsThatGpuItsDriverAndItsPrograms) {
 // tests/gpu/gpu_smoke.c, the program tests/gpu/real-gpu.sh runs on a real GPU, finds libcuda.so.1
 // through the image's linker cache and sees exactly the chosen GPU.
 TEST_F(Nvidia, TheDriverApiSmokeTestSeesTheChosenGpu) {
-    auto r = run_in(image("debian.sqsh"), {"--device", "nvidia.com/gpu=0", "--mount", tree_ / "gpu-smoke:/usr/local/bin/gpu-smoke:ro"},
+    auto r = run_in(image("debian.sqsh"), {"--device", "nvidia.com/gpu=0", "--mount", smoke_ + ":/usr/local/bin/gpu-smoke:ro"},
                     {"gpu-smoke"}, with_site());
     ASSERT_EQ(r.status, 0) << r;
     EXPECT_EQ(r.out, "GPU 0 stub /dev/nvidia1: round trip ok\n") << r;
-    auto none = run_in(image("debian.sqsh"), {"--mount", tree_ / "gpu-smoke:/usr/local/bin/gpu-smoke:ro"}, {"gpu-smoke"},
+    auto none = run_in(image("debian.sqsh"), {"--mount", smoke_ + ":/usr/local/bin/gpu-smoke:ro"}, {"gpu-smoke"},
                        with_site());
     EXPECT_EQ(none.status, 2) << "no libcuda without a GPU request: " << none;
 }
@@ -114,12 +78,14 @@ TEST_F(Nvidia, AllFromTheHostAndDevicesByName) {
 }
 
 // Slurm's GPU ids name /dev/nvidiaN; each task keeps the CUDA_VISIBLE_DEVICES Slurm gave it
-// (here a second task's, as under ConstrainDevices), which the hook does not renumber.
+// (here a second task's, as under ConstrainDevices), which the hook does not renumber, and
+// the driver API shows that task only its GPU.
 TEST_F(Nvidia, SlurmStepGpusAreDeviceMinors) {
-    auto r = sh(image("debian.sqsh"), "ls /dev | grep nvidia | tr '\\n' ' '; echo $CUDA_VISIBLE_DEVICES", {},
+    auto r = sh(image("debian.sqsh"), "ls /dev | grep nvidia | tr '\\n' ' '; echo $CUDA_VISIBLE_DEVICES; gpu-smoke",
+                {"--mount", smoke_ + ":/usr/local/bin/gpu-smoke:ro"},
                 with_site({{"SLURM_STEP_GPUS", "0,1"}, {"CUDA_VISIBLE_DEVICES", "1"}}));
     ASSERT_EQ(r.status, 0) << r;
-    EXPECT_EQ(r.out, "nvidia-uvm nvidia0 nvidia1 nvidiactl 1\n") << r;
+    EXPECT_EQ(r.out, "nvidia-uvm nvidia0 nvidia1 nvidiactl 1\nGPU 0 stub /dev/nvidia1: round trip ok\n") << r;
     auto one = sh(image("debian.sqsh"), "ls /dev | grep nvidia | tr '\\n' ' '; echo $CUDA_VISIBLE_DEVICES", {},
                   with_site({{"SLURM_STEP_GPUS", "1"}, {"CUDA_VISIBLE_DEVICES", "0"}}));
     ASSERT_EQ(one.status, 0) << one;
@@ -193,7 +159,7 @@ TEST_F(Nvidia, ACdiSpecOfTheKindTakesOver) {
                      "  - {hookName: createContainer, path: /usr/bin/nvidia-cdi-hook, args: [nvidia-cdi-hook, create-symlinks, --link, libcuda.so.1::/usr/lib64/libcuda.so]}\n");
     auto site = tree_.write_file("cdi.toml", "[hooks.cdi]\nspec_dirs = [\"" + tree_ / "cdi" + "\"]\n");
     auto run = with_site({{"SKIFF_CONFIG", site}});
-    auto r = run_in(image("debian.sqsh"), {"--device", "nvidia.com/gpu=0", "--mount", tree_ / "gpu-smoke:/usr/local/bin/gpu-smoke:ro"},
+    auto r = run_in(image("debian.sqsh"), {"--device", "nvidia.com/gpu=0", "--mount", smoke_ + ":/usr/local/bin/gpu-smoke:ro"},
                     {"sh", "-c", "ls /dev | grep nvidia | tr '\\n' ' '; echo $CDI_TEST; readlink /usr/lib64/libcuda.so; gpu-smoke"},
                     run);
     ASSERT_EQ(r.status, 0) << r;
