@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
+
 #include "namespaces/exec.hpp"
 #include "namespaces/mount_ops.hpp"
 #include "namespaces/pidfd.hpp"
@@ -16,6 +18,7 @@ namespace skiff::ns {
 namespace {
 
 constexpr int poll_interval_ms = 200;
+constexpr int adoption_rounds = 100;  // of 10 ms: a descendant reaches us when its parent dies
 
 std::vector<char*> c_strings(const std::vector<std::string>& strings) {
     std::vector<char*> out;
@@ -59,16 +62,42 @@ void reap_all() {
     while (::waitpid(-1, nullptr, WNOHANG) > 0) {}
 }
 
+std::vector<pid_t> own_children() {
+    std::ifstream list("/proc/self/task/" + std::to_string(::getpid()) + "/children");
+    std::vector<pid_t> out;
+    for (pid_t pid = 0; list >> pid;) out.push_back(pid);
+    return out;
+}
+
+// As a subreaper: kills the children, reaps them, and goes on with the orphans they leave,
+// which the kernel hands to us, until none is left.
+void kill_descendants() {
+    for (int round = 0; round < adoption_rounds; ++round) {
+        auto children = own_children();
+        if (children.empty()) return;
+        for (pid_t child : children) ::kill(child, SIGKILL);
+        ::usleep(10000);
+        reap_all();
+    }
+}
+
+// The server is gone or must go; in a PID namespace of its own, init's death takes the rest.
+[[noreturn]] void end_supervision(const ServerSpec& spec) {
+    if (!spec.own_pid_namespace) kill_descendants();
+    ::_exit(0);
+}
+
 bool exited_within(int pidfd, std::chrono::milliseconds timeout) {
     pollfd pfd{pidfd, POLLIN, 0};
     return ::poll(&pfd, 1, static_cast<int>(timeout.count())) > 0;
 }
 
-// PID 1 of the server's PID namespace. Never returns.
+// PID 1 of the server's PID namespace, or a subreaper in the caller's. Never returns.
 [[noreturn]] void supervise(const ServerSpec& spec, int watched_fd, int alive_fd) {
     std::vector<int> keep{watched_fd, alive_fd};
     own_stdio("", keep);
     ::prctl(PR_SET_NAME, "skiff-supervise");  // in ps, not a second `skiff run`
+    if (!spec.own_pid_namespace && ::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) ::_exit(1);
     if (::unshare(CLONE_NEWNS) != 0 || !make_root_rslave()) ::_exit(1);
     if (spec.fresh_devpts && !mount_fresh_devpts()) ::_exit(1);
     pid_t server = ::fork();
@@ -78,13 +107,13 @@ bool exited_within(int pidfd, std::chrono::milliseconds timeout) {
     pollfd fds[2] = {{keep[0], POLLIN, 0}, {server_fd.get(), POLLIN, 0}};
     for (;;) {
         int n = ::poll(fds, 2, poll_interval_ms);
-        reap_all();  // PID 1 adopts the sessions' orphans
+        reap_all();  // PID 1 or the subreaper adopts the sessions' orphans
         if (n <= 0) continue;
-        if (fds[1].revents != 0) ::_exit(0);
+        if (fds[1].revents != 0) end_supervision(spec);
         if (fds[0].revents == 0) continue;
         ::kill(server, SIGTERM);
         if (!exited_within(server_fd.get(), spec.grace)) ::kill(server, SIGKILL);
-        ::_exit(0);  // init's death kills whatever is left in the namespace
+        end_supervision(spec);
     }
 }
 
@@ -99,8 +128,8 @@ SysResult<UniqueFd> start_supervised_server(const ServerSpec& spec) {
     pid_t middle = ::fork();
     if (middle < 0) return sys_fail("fork", spec.argv.front());
     if (middle == 0) {
-        if (::unshare(CLONE_NEWPID) != 0) ::_exit(1);
-        pid_t init = ::fork();  // PID 1 of the new namespace
+        if (spec.own_pid_namespace && ::unshare(CLONE_NEWPID) != 0) ::_exit(1);
+        pid_t init = ::fork();  // PID 1 of the new namespace, or the subreaper
         if (init == 0) supervise(spec, self.get(), alive_write.get());
         ::_exit(init < 0 ? 1 : 0);
     }

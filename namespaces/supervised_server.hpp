@@ -9,6 +9,11 @@
 // grace period, and exits. The death of a PID namespace's init kills everything in it, so the
 // server's sessions (which each call setsid()) go too. The intermediate process exits at
 // once and is reaped here, so the command never sees a child of skiff's.
+//
+// A server that must see the command's processes by their PIDs (the CUDA MPS daemon: its
+// clients' PIDs from a parent namespace would read as 0 in a child one) stays in the
+// container's PID namespace; its supervisor is then a child subreaper, adopts whatever the
+// server leaves behind, and kills those too when it ends.
 #pragma once
 
 #include <sys/types.h>
@@ -27,6 +32,7 @@ struct ServerSpec {
     std::vector<std::string> env;   // NAME=VALUE
     std::string log_path;           // the server's stdout and stderr (appended)
     bool fresh_devpts = false;      // mount_fresh_devpts() in the server's mount namespace
+    bool own_pid_namespace = true;  // false: in the caller's, supervised as a subreaper
     std::chrono::milliseconds grace{2000};
 };
 

@@ -24,6 +24,7 @@ std::string daemon_log_tail(const plan::MpsDaemon& mps) {
 Result<void> start_mps(const plan::MpsDaemon& mps, const EnvMap& env, const Timeline& timeline) {
     ns::ServerSpec spec;
     spec.argv = {mps.control, "-f"};
+    spec.own_pid_namespace = false;  // the daemon and its servers must see the clients' PIDs
     EnvMap daemon_env = env;
     daemon_env["CUDA_MPS_PIPE_DIRECTORY"] = mps.pipe_dir;
     daemon_env["CUDA_MPS_LOG_DIRECTORY"] = mps.log_dir;

@@ -67,6 +67,11 @@ std::string TempDir::write_file(const std::string& name, const std::string& cont
     return p.string();
 }
 
+std::string TempDir::read_file(const std::string& name) const {
+    std::ifstream in(fs::path(path_) / name, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 bool TempDir::remove() {
     if (path_.empty()) return true;
     auto mounted = mounts_under(path_);

@@ -25,6 +25,9 @@ public:
     // Writes `content` to path()/name (creating parent directories) and returns that path.
     std::string write_file(const std::string& name, const std::string& content) const;
 
+    // The content of path()/name; "" when it is missing.
+    std::string read_file(const std::string& name) const;
+
     // Removes the tree now; false (and a test failure) if something is mounted below it.
     bool remove();
 
