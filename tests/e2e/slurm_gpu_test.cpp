@@ -5,11 +5,13 @@
 // have those devices' minors. The tasks of a node share one container holding the step's
 // GPUs; each task must use its own through the CUDA_VISIBLE_DEVICES Slurm gave it.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <set>
 
 #include "tests/e2e/slurm_fixture.hpp"
+#include "tests/support/host.hpp"
 #include "tests/support/standin_driver.hpp"
 
 namespace skiff::test {
@@ -42,9 +44,14 @@ protected:
         SKIFF_REQUIRE(standin_driver_missing_tools().empty(), standin_driver_missing_tools());
         auto driver = build_standin_driver(tree_, {{"0000:01:00.0", "GPU-a", 0}, {"0000:02:00.0", "GPU-b", 1}}, dir);
         ASSERT_TRUE(driver) << driver.error().message;
+        add_standin_mps(*driver, mps_control_sleep_, mps_server_sleep_);
         site_ = tree_.write_file("skiff.toml", driver->site_table());
         gpu_edf_ = dir_.write_file("gpu.toml", "image = \"" + image("debian.sqsh") + "\"\nmounts = [\"" +
                                                    driver->smoke() + ":/usr/local/bin/gpu-smoke:ro\"]\n");
+        mps_record_ = tree_.write_file("mps-record", "");
+        mps_edf_ = dir_.write_file("mps.toml", "base_environment = \"" + gpu_edf_ + "\"\nmounts = [\"" + mps_record_ +
+                                                   ":/mps-record\"]\n[annotations]\n"
+                                                   "com.hooks.nvidia_cuda_mps.enabled = \"true\"\n");
     }
 
     // One line per task: its rank, SLURM_STEP_GPUS, CUDA_VISIBLE_DEVICES, the container's
@@ -58,7 +65,9 @@ protected:
     }
 
     TempDir tree_{"slurm-gpus"};
-    std::string site_, gpu_edf_;
+    std::string site_, gpu_edf_, mps_edf_, mps_record_;
+    std::string mps_control_sleep_ = "sleep 6" + std::to_string(::getpid());
+    std::string mps_server_sleep_ = "sleep 7" + std::to_string(::getpid());
 };
 
 // The word after `key=` in a line of srun_gpus().
@@ -107,6 +116,22 @@ TEST_F(SlurmGpus, AOneGpuStepSeesExactlyThatGpu) {
     std::string step = field(out[0], "step");
     ASSERT_TRUE(step == "0" || step == "1") << out[0];
     EXPECT_EQ(field(out[0], "dev"), "nvidia" + step + ",") << out[0];
+}
+
+// CE's MPS hook: the tasks of a node share the step's container, so they share one MPS control
+// daemon, started once for both GPUs before the first task and gone with the step.
+TEST_F(SlurmGpus, TheTasksOfANodeShareOneMpsDaemon) {
+    auto r = srun({"-n2", "--gpus-per-task=1", "--environment=" + mps_edf_, "/bin/sh", "-c",
+                   "echo \"$CUDA_MPS_PIPE_DIRECTORY $(cat $CUDA_MPS_LOG_DIRECTORY/control.log)\" "
+                   "$(tr '\\0' ' ' < /proc/$(cat $CUDA_MPS_PIPE_DIRECTORY/*.pid)/cmdline)"},
+                  {{"SKIFF_CONFIG", site_}});
+    ASSERT_EQ(r.status, 0) << r;
+    const std::string seen = "/run/nvidia-mps stub control for GPU-a,GPU-b " + mps_control_sleep_;
+    EXPECT_EQ(r.out, seen + "\n" + seen + "\n") << r;
+    EXPECT_EQ(tree_.read_file("mps-record"), "start GPU-a,GPU-b\n");
+    EXPECT_TRUE(no_process_within(mps_control_sleep_, std::chrono::seconds(5)) &&
+                no_process_within(mps_server_sleep_, std::chrono::seconds(5)))
+        << "the MPS daemon or its orphan outlived the step";
 }
 
 }  // namespace

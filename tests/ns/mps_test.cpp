@@ -1,8 +1,6 @@
-// The CUDA MPS hook (com.hooks.nvidia_cuda_mps) on the stand-in driver
-// (tests/support/standin_driver.hpp), whose nvidia-cuda-mps-control is a script: it records
-// each start in a file bound from the host, writes its pid file and a log as the real daemon
-// does, leaves an orphan in a session of its own as the real one leaves its MPS servers, and
-// then sleeps. Sleeps of a length unique to the test find its processes on the host.
+// The CUDA MPS hook (com.hooks.nvidia_cuda_mps) on the stand-in driver and its stand-in
+// control daemon (tests/support/standin_driver.hpp), which records each start in a file bound
+// from the host. Sleeps of a length unique to the test process find the daemon's processes.
 #include <unistd.h>
 
 #include "tests/support/host.hpp"
@@ -24,21 +22,7 @@ protected:
         ASSERT_TRUE(driver) << driver.error().message;
         site_ = tree_.write_file("skiff.toml", driver->site_table());
         record_ = tree_.write_file("record", "");
-        write_program("bin/nvidia-cuda-mps-server", "#!/bin/sh\nexit 0\n");
-        write_program("bin/nvidia-cuda-mps-control",
-                      "#!/bin/sh\n"
-                      "[ \"$1\" = -f ] || { echo 'stub: run me with -f' >&2; exit 2; }\n"
-                      "echo \"start $CUDA_VISIBLE_DEVICES\" >> /mps-record\n"
-                      "if [ -n \"$MPS_STUB_FAIL\" ]; then echo 'stub: cannot open /dev/nvidia1' > "
-                      "\"$CUDA_MPS_LOG_DIRECTORY/control.log\"; exit 1; fi\n"
-                      "echo \"stub control for $CUDA_VISIBLE_DEVICES\" > \"$CUDA_MPS_LOG_DIRECTORY/control.log\"\n"
-                      "(setsid " + server_sleep_ + " &)\n"
-                      "echo $$ > \"$CUDA_MPS_PIPE_DIRECTORY/nvidia-cuda-mps-control.pid\"\n"
-                      "exec " + control_sleep_ + "\n");
-    }
-
-    void write_program(const std::string& name, const std::string& text) {
-        ::chmod(tree_.write_file(name, text).c_str(), 0755);
+        add_standin_mps(*driver, control_sleep_, server_sleep_);
     }
 
     std::vector<std::string> mps_options(const std::vector<std::string>& more = {}) const {

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "tests/support/process.hpp"
@@ -74,6 +75,25 @@ Result<StandinDriver> build_standin_driver(const TempDir& tree, const std::vecto
     auto smi = tree.write_file("bin/nvidia-smi", "#!/bin/sh\necho \"stub nvidia-smi $NVIDIA_VISIBLE_DEVICES\"\n");
     ::chmod(smi.c_str(), 0755);
     return StandinDriver{tree.path(), devices_dir.empty() ? tree / "dev" : devices_dir};
+}
+
+void add_standin_mps(const StandinDriver& driver, const std::string& control_sleep, const std::string& server_sleep) {
+    const std::string control =
+        "#!/bin/sh\n"
+        "[ \"$1\" = -f ] || { echo 'stub: run me with -f' >&2; exit 2; }\n"
+        "echo \"start $CUDA_VISIBLE_DEVICES\" >> /mps-record\n"
+        "if [ -n \"$MPS_STUB_FAIL\" ]; then\n"
+        "  echo 'stub: cannot open /dev/nvidia1' > \"$CUDA_MPS_LOG_DIRECTORY/control.log\"; exit 1\n"
+        "fi\n"
+        "echo \"stub control for $CUDA_VISIBLE_DEVICES\" > \"$CUDA_MPS_LOG_DIRECTORY/control.log\"\n"
+        "(setsid " + server_sleep + " &)\n"
+        "echo $$ > \"$CUDA_MPS_PIPE_DIRECTORY/nvidia-cuda-mps-control.pid\"\n"
+        "exec " + control_sleep + "\n";
+    for (const auto& [name, text] : {std::pair<std::string, std::string>{"nvidia-cuda-mps-control", control},
+                                     {"nvidia-cuda-mps-server", "#!/bin/sh\nexit 0\n"}}) {
+        std::ofstream(driver.root + "/bin/" + name) << text;
+        ::chmod((driver.root + "/bin/" + name).c_str(), 0755);
+    }
 }
 
 }  // namespace skiff::test

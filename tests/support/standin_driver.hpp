@@ -39,4 +39,11 @@ std::string standin_driver_missing_tools();
 Result<StandinDriver> build_standin_driver(const TempDir& tree, const std::vector<StandinGpu>& gpus,
                                            const std::string& devices_dir = "");
 
+// A stand-in nvidia-cuda-mps-control and -server in the driver's bin/. With -f the control
+// daemon appends "start $CUDA_VISIBLE_DEVICES" to /mps-record (bind one there), writes its log
+// and pid file as the real one does, leaves `server_sleep` running in a session of its own as
+// the real one leaves its MPS servers, and becomes `control_sleep`. With MPS_STUB_FAIL set it
+// logs "stub: cannot open /dev/nvidia1" and exits 1.
+void add_standin_mps(const StandinDriver& driver, const std::string& control_sleep, const std::string& server_sleep);
+
 }  // namespace skiff::test
