@@ -3,26 +3,21 @@
 // from the host. Sleeps of a length unique to the test process find the daemon's processes.
 #include <unistd.h>
 
+#include "tests/ns/standin_gpu_fixture.hpp"
 #include "tests/support/host.hpp"
-#include "tests/support/launch_fixture.hpp"
-#include "tests/support/standin_driver.hpp"
 
 namespace skiff::test {
 namespace {
 
 constexpr auto grace = std::chrono::seconds(5);
 
-class Mps : public NsTest {
+class Mps : public StandinGpuTest {
 protected:
     void SetUp() override {
-        NsTest::SetUp();
-        if (IsSkipped()) return;
-        SKIFF_REQUIRE(standin_driver_missing_tools().empty(), standin_driver_missing_tools());
-        auto driver = build_standin_driver(tree_, {{"0000:01:00.0", "GPU-first", 1}, {"0000:02:00.0", "GPU-second", 0}});
-        ASSERT_TRUE(driver) << driver.error().message;
-        site_ = tree_.write_file("skiff.toml", driver->site_table());
+        StandinGpuTest::SetUp();
+        if (IsSkipped() || HasFatalFailure()) return;
         record_ = tree_.write_file("record", "");
-        add_standin_mps(*driver, control_sleep_, server_sleep_);
+        add_standin_mps(*driver_, control_sleep_, server_sleep_);
     }
 
     std::vector<std::string> mps_options(const std::vector<std::string>& more = {}) const {
@@ -32,17 +27,9 @@ protected:
         return options;
     }
 
-    RunOptions with_site() const {
-        RunOptions run;
-        run.env = current_environment();
-        (*run.env)["SKIFF_CONFIG"] = site_;
-        return run;
-    }
-
     bool nothing_left() const { return no_process_within(control_sleep_, grace) && no_process_within(server_sleep_, grace); }
 
-    TempDir tree_{"mps"};
-    std::string site_, record_;
+    std::string record_;
     std::string control_sleep_ = "sleep 8" + std::to_string(::getpid());
     std::string server_sleep_ = "sleep 9" + std::to_string(::getpid());
 };

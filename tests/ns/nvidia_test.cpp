@@ -1,43 +1,27 @@
 // The built-in NVIDIA hook on a stand-in driver tree made at test time (CI has no GPU;
-// tests/support/standin_driver.hpp), with FIFOs standing in for the device nodes.
-// [hooks.nvidia] points the hook at it.
+// tests/ns/standin_gpu_fixture.hpp).
 #include <algorithm>
 
-#include "tests/support/launch_fixture.hpp"
-#include "tests/support/standin_driver.hpp"
+#include "tests/ns/standin_gpu_fixture.hpp"
 
 namespace skiff::test {
 namespace {
 
 const std::string& kVersion = standin_driver_version;
 
-class Nvidia : public NsTest {
+class Nvidia : public StandinGpuTest {
 protected:
-    // NVML's index follows the bus: index 0 is /dev/nvidia1 here, index 1 is /dev/nvidia0.
     void SetUp() override {
-        NsTest::SetUp();
-        if (IsSkipped()) return;
-        SKIFF_REQUIRE(standin_driver_missing_tools().empty(), standin_driver_missing_tools());
-        auto driver = build_standin_driver(tree_, {{"0000:01:00.0", "GPU-first", 1}, {"0000:02:00.0", "GPU-second", 0}});
-        ASSERT_TRUE(driver) << driver.error().message;
-        smoke_ = driver->smoke();
-        site_ = tree_.write_file("skiff.toml", driver->site_table());
-    }
-
-    RunOptions with_site(const EnvMap& extra = {}) const {
-        RunOptions run;
-        run.env = current_environment();
-        (*run.env)["SKIFF_CONFIG"] = site_;
-        for (const auto& [k, v] : extra) (*run.env)[k] = v;
-        return run;
+        StandinGpuTest::SetUp();
+        if (IsSkipped() || HasFatalFailure()) return;
+        smoke_ = driver_->smoke();
     }
 
     static constexpr const char* probe =
         "ls /dev | grep nvidia | tr '\\n' ' '; echo; echo CUDA_VISIBLE_DEVICES=${CUDA_VISIBLE_DEVICES-unset}; "
         "ldconfig -p | grep -E 'libcuda|libnvidia-ml' | sed 's/ (.*=>/ =>/; s/^\\t//'; nvidia-smi 2>&1 | head -1";
 
-    TempDir tree_{"nvidia"};
-    std::string site_, smoke_;
+    std::string smoke_;
 };
 
 TEST_F(Nvidia, AnIndexGetsThatGpuItsDriverAndItsPrograms) {
