@@ -94,9 +94,10 @@ struct SshServer {
 };
 
 // The CUDA MPS control daemon of the container (gpu.md §5, hooks/nvidia_cuda_mps): started in
-// the foreground after the pivot, supervised like sshd, so that it ends with the container's
-// main process (a Slurm step's holder, or the command); its pipe and log directories are
-// tmpfs mounts of the plan, and the tasks find them through CUDA_MPS_PIPE_DIRECTORY.
+// the foreground after the pivot, in the command's PID namespace, supervised so that it ends
+// with the container's main process (a Slurm step's holder, or the command); its pipe and log
+// directories are tmpfs mounts of the plan, and the tasks find them through
+// CUDA_MPS_PIPE_DIRECTORY.
 struct MpsDaemon {
     std::string control;          // the container path of nvidia-cuda-mps-control
     std::string pipe_dir;         // CUDA_MPS_PIPE_DIRECTORY
