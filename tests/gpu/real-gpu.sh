@@ -38,7 +38,11 @@ check "driver API, all GPUs" run debian.sqsh --device nvidia.com/gpu=all \
   --mount "$SMOKE:/usr/local/bin/gpu-smoke:ro" -- gpu-smoke
 check "driver API, GPU 0 only" run debian.sqsh --env NVIDIA_VISIBLE_DEVICES=0 \
   --mount "$SMOKE:/usr/local/bin/gpu-smoke:ro" -- sh -c 'ls /dev | grep nvidia; gpu-smoke'
-step "MPS: not checked, the MPS hook is not written yet"
+check "driver API through MPS, all GPUs (the control log shows the client)" run debian.sqsh \
+  --device nvidia.com/gpu=all --annotation com.hooks.nvidia_cuda_mps.enabled=true \
+  --mount "$SMOKE:/usr/local/bin/gpu-smoke:ro" -- sh -c 'gpu-smoke && cat "$CUDA_MPS_LOG_DIRECTORY/control.log"'
+sleep 3  # the supervisor's grace, then its kill of what the daemon left
+check "nothing of MPS outlives the container" sh -c '! pgrep -a -u "$(id -u)" -f nvidia-cuda-mps'
 check "musl image, the job's default: one warning, and it starts" \
   env NVIDIA_VISIBLE_DEVICES=all "$SKIFF" run --image "$IMAGES/musl.sqsh" -- sh -c 'ls /dev | grep -c nvidia; true'
 echo
