@@ -26,7 +26,7 @@ bool has_ldcache_mounts(const edf::Environment& environment) {
 }
 
 Result<ImageLinker> read_image_linker(const image::ImageSource& image, const std::vector<std::string>& command,
-                                      Diagnostics& diag) {
+                                      const std::optional<ldcache::LibcInfo>& known_libc, Diagnostics& diag) {
     ImageLinker linker;
     auto files = image::open_file_source(image);
     if (!files) return Unexpected(files.error());
@@ -34,7 +34,7 @@ Result<ImageLinker> read_image_linker(const image::ImageSource& image, const std
                                                                     std::set<std::string>{"/etc/ld.so.cache"});
     ldcache::DetectOptions options;
     if (!command.empty()) options.command = command.front();
-    auto libc = ldcache::detect_libc(*linker.files, options);
+    auto libc = known_libc ? Result<ldcache::LibcInfo>(*known_libc) : ldcache::detect_libc(*linker.files, options);
     if (!libc) return Unexpected(libc.error());
     for (const auto& warning : libc->warnings) diag.warn(warning);
     linker.libc = std::move(*libc);
@@ -43,7 +43,7 @@ Result<ImageLinker> read_image_linker(const image::ImageSource& image, const std
 }
 
 Result<ImageLinker>& ImageLinkerCache::get(Diagnostics& diag) {
-    if (!linker_) linker_.emplace(read_image_linker(image_, command_, diag));
+    if (!linker_) linker_.emplace(read_image_linker(image_, command_, known_libc_, diag));
     return *linker_;
 }
 

@@ -133,9 +133,11 @@ Result<plan::PlanRequest> gather(const RunOptions& options, const site::SiteConf
         return Unexpected(r.error());
     use_state_dirs(request, kept, options.dry_run, diag);
     if (auto r = read_request_image_facts(request, options.dry_run, timeline); !r) return Unexpected(r.error());
-    // The probe memo is written back after a scan; a dry run scans without it.
+    // The probe memo and the libc cache are written back after a detection; a dry run does
+    // without them.
     std::string probe_memo = options.dry_run ? std::string() : kept.state.elf_probes();
-    if (auto r = gather_hooks(request, probe_memo, diag, timeline); !r) return Unexpected(r.error());
+    std::string libc_cache = options.dry_run ? std::string() : request.read_profiles;
+    if (auto r = gather_hooks(request, probe_memo, libc_cache, diag, timeline); !r) return Unexpected(r.error());
     return request;
 }
 

@@ -1,6 +1,7 @@
 #include "launcher/gather/hooks.hpp"
 
 #include "hooks/hook.hpp"
+#include "launcher/gather/libc_cache.hpp"
 #include "launcher/gather/linker_facts.hpp"
 
 namespace skiff::gather {
@@ -33,9 +34,12 @@ Result<void> gather_linker_config(plan::PlanRequest& request, hooks::ImageLinker
 
 }  // namespace
 
-Result<void> gather_hooks(plan::PlanRequest& request, const std::string& probe_memo, Diagnostics& diag,
-                          Timeline& timeline) {
-    hooks::SharedFacts shared{hooks::ImageLinkerCache(request.image, request.command)};
+Result<void> gather_hooks(plan::PlanRequest& request, const std::string& probe_memo, const std::string& libc_cache,
+                          Diagnostics& diag, Timeline& timeline) {
+    const std::string command = request.command.empty() ? "" : request.command.front();
+    auto known_libc = load_cached_libc(libc_cache, request.image, command);
+    const bool libc_cached = known_libc.has_value();
+    hooks::SharedFacts shared{hooks::ImageLinkerCache(request.image, request.command, std::move(known_libc))};
     for (const hooks::Hook& hook : hooks::builtin_hooks()) {
         auto facts = hook.gather(request, shared, diag);
         if (!facts) return Unexpected(facts.error());
@@ -45,7 +49,10 @@ Result<void> gather_hooks(plan::PlanRequest& request, const std::string& probe_m
         timeline.step(summary(*contribution));
         request.contributions.push_back(std::move(*contribution));
     }
-    return gather_linker_config(request, shared.linker, probe_memo, diag, timeline);
+    if (auto r = gather_linker_config(request, shared.linker, probe_memo, diag, timeline); !r) return r;
+    if (const auto* libc = shared.linker.detected_libc()) store_cached_libc(libc_cache, request.image, command, *libc);
+    if (shared.linker.loaded()) timeline.note(libc_cached ? "the image's C library: cached" : "the image's C library: read");
+    return {};
 }
 
 }  // namespace skiff::gather

@@ -11,8 +11,9 @@
 
 namespace skiff::gather {
 
-// Fills request.contributions and request.linker. `probe_memo`: linker_facts.hpp.
-Result<void> gather_hooks(plan::PlanRequest& request, const std::string& probe_memo, Diagnostics& diag,
-                          Timeline& timeline);
+// Fills request.contributions and request.linker. `probe_memo`: linker_facts.hpp;
+// `libc_cache`: the directory of libc_cache.hpp ("": none).
+Result<void> gather_hooks(plan::PlanRequest& request, const std::string& probe_memo, const std::string& libc_cache,
+                          Diagnostics& diag, Timeline& timeline);
 
 }  // namespace skiff::gather

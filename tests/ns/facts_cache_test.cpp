@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "tests/ns/warm_fixture.hpp"
 
@@ -52,6 +53,31 @@ TEST_F(FactsCache, ReplacedImageIsReadAgain) {
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_FALSE(cached(r)) << r.err;
     EXPECT_EQ(r.out, "1\n");
+}
+
+// A launch that injects libraries needs the image's C library (libc_cache.hpp): the second
+// launch takes it from the cache; a damaged entry is read again, and a rewritten image too.
+TEST_F(FactsCache, TheImagesCLibraryIsCachedForLaunchesThatInjectLibraries) {
+    copy(image("debian.sqsh"));
+    auto libc_of = [this] {
+        auto r = sh(image_path_, "echo ok", {"-v", "--mount", image("musl-rootfs") + "/opt/lib:/opt/lib:ro+ldcache"},
+                    options());
+        EXPECT_EQ(r.out, "ok\n") << r;
+        for (const char* said : {"the image's C library: cached", "the image's C library: read"})
+            if (r.err.find(said) != std::string::npos) return std::string(said).substr(23);
+        return std::string("not said");
+    };
+    EXPECT_EQ(libc_of(), "read");
+    EXPECT_EQ(libc_of(), "cached");
+    std::filesystem::path entry;
+    for (const auto& file : std::filesystem::directory_iterator(runtime_ / "skiff/image-facts"))
+        if (file.path().extension() == ".libc") entry = file.path();
+    ASSERT_FALSE(entry.empty());
+    std::ofstream(entry) << "skiff-image-libc 1\n4:echo,1:1,99";  // cut short
+    EXPECT_EQ(libc_of(), "read");
+    EXPECT_EQ(libc_of(), "cached");
+    copy(image("musl.sqsh"));
+    EXPECT_EQ(libc_of(), "read");
 }
 
 TEST_F(FactsCache, ForeignRuntimeDirectoryIsReportedAndNotUsed) {
