@@ -43,7 +43,10 @@ Result<ImageLinker> read_image_linker(const image::ImageSource& image, const std
 }
 
 Result<ImageLinker>& ImageLinkerCache::get(Diagnostics& diag) {
-    if (!linker_) linker_.emplace(read_image_linker(image_, command_, known_libc_, diag));
+    if (linker_) return *linker_;
+    auto known_libc = known_ ? known_() : std::nullopt;
+    libc_was_known_ = known_libc.has_value();
+    linker_.emplace(read_image_linker(image_, command_, known_libc, diag));
     return *linker_;
 }
 

@@ -2,6 +2,7 @@
 // once per launch, the first time a hook or the linker configuration asks for it.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,22 +32,28 @@ Result<ImageLinker> read_image_linker(const image::ImageSource& image, const std
 // True when some mount of the environment has the `ldcache` flag.
 bool has_ldcache_mounts(const edf::Environment& environment);
 
+// Where an earlier detection of the image's C library may be kept; asked on the first get()
+// only, so that a launch that injects no library reads nothing for it.
+using KnownLibc = std::function<std::optional<ldcache::LibcInfo>()>;
+
 // read_image_linker's result, read on the first get().
 class ImageLinkerCache {
 public:
-    ImageLinkerCache(const image::ImageSource& image, const std::vector<std::string>& command,
-                     std::optional<ldcache::LibcInfo> known_libc = std::nullopt)
-        : image_(image), command_(command), known_libc_(std::move(known_libc)) {}
+    ImageLinkerCache(const image::ImageSource& image, const std::vector<std::string>& command, KnownLibc known = {})
+        : image_(image), command_(command), known_(std::move(known)) {}
     Result<ImageLinker>& get(Diagnostics& diag);
     // The linker if it was read and could be; nullptr otherwise.
     ImageLinker* loaded() { return linker_ && *linker_ ? &**linker_ : nullptr; }
     // The C library detected in the image by get(), not known before; nullptr when none was.
-    const ldcache::LibcInfo* detected_libc() { return !known_libc_ && loaded() ? &loaded()->libc : nullptr; }
+    const ldcache::LibcInfo* detected_libc() { return !libc_was_known_ && loaded() ? &loaded()->libc : nullptr; }
+    // Whether get() took the C library from `known`.
+    bool libc_was_known() const { return libc_was_known_; }
 
 private:
     const image::ImageSource& image_;
     const std::vector<std::string>& command_;
-    std::optional<ldcache::LibcInfo> known_libc_;
+    KnownLibc known_;
+    bool libc_was_known_ = false;
     std::optional<Result<ImageLinker>> linker_;
 };
 

@@ -37,9 +37,8 @@ Result<void> gather_linker_config(plan::PlanRequest& request, hooks::ImageLinker
 Result<void> gather_hooks(plan::PlanRequest& request, const std::string& probe_memo, const std::string& libc_cache,
                           Diagnostics& diag, Timeline& timeline) {
     const std::string command = request.command.empty() ? "" : request.command.front();
-    auto known_libc = load_cached_libc(libc_cache, request.image, command);
-    const bool libc_cached = known_libc.has_value();
-    hooks::SharedFacts shared{hooks::ImageLinkerCache(request.image, request.command, std::move(known_libc))};
+    auto known_libc = [&] { return load_cached_libc(libc_cache, request.image, command); };
+    hooks::SharedFacts shared{hooks::ImageLinkerCache(request.image, request.command, known_libc)};
     for (const hooks::Hook& hook : hooks::builtin_hooks()) {
         auto facts = hook.gather(request, shared, diag);
         if (!facts) return Unexpected(facts.error());
@@ -51,7 +50,8 @@ Result<void> gather_hooks(plan::PlanRequest& request, const std::string& probe_m
     }
     if (auto r = gather_linker_config(request, shared.linker, probe_memo, diag, timeline); !r) return r;
     if (const auto* libc = shared.linker.detected_libc()) store_cached_libc(libc_cache, request.image, command, *libc);
-    if (shared.linker.loaded()) timeline.note(libc_cached ? "the image's C library: cached" : "the image's C library: read");
+    if (shared.linker.loaded())
+        timeline.note(shared.linker.libc_was_known() ? "the image's C library: cached" : "the image's C library: read");
     return {};
 }
 
