@@ -10,9 +10,11 @@
 # plays a second user, or builds the Debian 13 host of the SSH-hook tests), runs the libFuzzer targets (tests/fuzz, built with clang in
 # /var/tmp/skiff-ci/build-fuzz), and builds again with ASan+UBSan in
 # /var/tmp/skiff-ci/build-asan to run the unit tier. Repeated runs reuse the images and
-# build incrementally. Prints the time of each step and, last, "N passed, N failed,
-# N skipped" over both ctest runs and the fuzz run, which counts as one test (a step that
-# failed before its tests counts as failed).
+# build incrementally. Prints the time of each step, each tier's counts on a line of its own
+# (unit, ns, e2e, fuzz, which counts as one test), the ASan run's counts on a separate line,
+# and last "N passed, N failed, N skipped", which counts each test once: the normal and root
+# runs and the fuzz run, not the ASan run (a step that failed before its tests counts as
+# failed; a failed ASan run still fails the script).
 #
 # Environment: CI=true implies SKIFF_TESTS_MUST_RUN=1 (every skip is a failure);
 # SKIFF_CI_ROOT (default /var/tmp/skiff-ci), SKIFF_TEST_USER (default skiff-test),
@@ -40,6 +42,9 @@ T_START=$SECONDS
 CURRENT_STEP='' STEP_T0=0 STEP_STATUS=ok
 STEP_REPORT=() FAILURE_EXCERPTS=()
 N_PASSED=0 N_FAILED=0 N_SKIPPED=0 FAILURES=0
+# Per tier (the test name's first part: unit, ns, e2e; fuzz; asan for the ASan run).
+declare -A TIER_PASSED=() TIER_FAILED=() TIER_SKIPPED=()
+TIERS=()
 
 # ---------------------------------------------------------------- bookkeeping
 # run_step NAME FUNCTION: a failing command inside FUNCTION ends the script (set -e);
@@ -61,7 +66,12 @@ print_summary() {
   echo
   echo "== $PROG: steps (total $((SECONDS - T_START))s)"
   for line in "${STEP_REPORT[@]}"; do echo "   $line"; done
-  echo "== ctest counts over the normal and the ASan run; a failed step counts as one failure"
+  echo "== counts per tier; the ASan run is the unit tier again, so the total leaves it out"
+  for line in "${TIERS[@]}"; do
+    printf '   %-5s %s passed, %s failed, %s skipped\n' "$line" \
+      "${TIER_PASSED[$line]:-0}" "${TIER_FAILED[$line]:-0}" "${TIER_SKIPPED[$line]:-0}"
+  done
+  echo "== each test once (a failed step counts as one failure)"
   echo "$N_PASSED passed, $N_FAILED failed, $N_SKIPPED skipped"
   # Last, so that whoever reads only the tail of the output still sees why tests failed.
   for line in "${FAILURE_EXCERPTS[@]}"; do echo "$line"; done
@@ -111,25 +121,46 @@ list_sources() {
       done
 }
 
-# ctest_tier LOG ARGS...: runs ctest as the user, adds its counts; a failure is recorded,
-# not fatal, so that the later steps still run.
+# count RESULT TIER: one test's result (passed, failed or skipped) into its tier, and into the
+# total unless the tier is asan.
+count() {
+  local result=$1 tier=$2
+  [[ " ${TIERS[*]} " == *" $tier "* ]] || TIERS+=("$tier")
+  case $result in
+    passed) TIER_PASSED[$tier]=$((${TIER_PASSED[$tier]:-0} + 1)) ;;
+    skipped) TIER_SKIPPED[$tier]=$((${TIER_SKIPPED[$tier]:-0} + 1)) ;;
+    *) TIER_FAILED[$tier]=$((${TIER_FAILED[$tier]:-0} + 1)) ;;
+  esac
+  [ "$tier" = asan ] && return
+  case $result in
+    passed) N_PASSED=$((N_PASSED + 1)) ;;
+    skipped) N_SKIPPED=$((N_SKIPPED + 1)) ;;
+    *) N_FAILED=$((N_FAILED + 1)) ;;
+  esac
+}
+
+# ctest_tier LOG [--asan] ARGS...: runs ctest as the user and counts each test it reports by
+# the tier its name starts with (asan for them all with --asan); a failure is recorded, not
+# fatal, so that the later steps still run.
 ctest_tier() {
-  local log_file=$1 rc=0 summary total failed skipped
+  local log_file=$1 rc=0 tier result as=''
   shift
+  if [ "${1:-}" = --asan ]; then as=asan; shift; fi
   "$RUN_AS" ctest --output-on-failure --no-tests=error -j2 --timeout "$CTEST_TIMEOUT" "$@" 2>&1 \
     | tee "$log_file" || rc=$?
-  summary=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log_file" | tail -1 || true)
-  if [ -z "$summary" ]; then
+  if ! grep -qE '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log_file"; then
     log "no ctest summary in $log_file (exit $rc)"
-    N_FAILED=$((N_FAILED + 1))
-  else
-    total=$(echo "$summary" | sed -E 's/.* out of ([0-9]+).*/\1/')
-    failed=$(echo "$summary" | sed -E 's/.* ([0-9]+) tests? failed.*/\1/')
-    skipped=$(grep -cE '^[[:space:]]*[0-9]+ - .* \(Skipped\)$' "$log_file" || true)
-    N_PASSED=$((N_PASSED + total - failed - skipped))
-    N_FAILED=$((N_FAILED + failed))
-    N_SKIPPED=$((N_SKIPPED + skipped))
+    count failed "${as:-ctest}"
   fi
+  # "  3/894 Test #885: e2e.Pull.X ....   Passed    4.96 sec" (or ***Failed, ***Skipped, ***Timeout)
+  while read -r tier result; do
+    case $result in
+      Passed) result=passed ;;
+      Skipped) result=skipped ;;
+      *) result=failed ;;
+    esac
+    count "$result" "${as:-$tier}"
+  done < <(sed -nE 's/^ *[0-9]+\/[0-9]+ +Test +#[0-9]+: ([A-Za-z0-9_-]+)\..*[ .](\*\*\*)?([A-Za-z]+) +[0-9.]+ sec$/\1 \3/p' "$log_file")
   if [ "$rc" != 0 ]; then
     FAILURES=$((FAILURES + 1))
     STEP_STATUS="FAILED (ctest exit $rc, log $log_file)"
@@ -225,9 +256,9 @@ step_fuzz() {
   install -d -m 0755 -o "$TEST_USER" "$FUZZ_BUILD"
   as_user bash "$SRC/tests/fuzz/run.sh" "$FUZZ_SECONDS" "$FUZZ_BUILD" 2>&1 | tee "$LOGS/fuzz.log" || rc=$?
   case $rc in
-    0) N_PASSED=$((N_PASSED + 1)) ;;
-    77) N_SKIPPED=$((N_SKIPPED + 1)); STEP_STATUS="skipped (log $LOGS/fuzz.log)" ;;
-    *) N_FAILED=$((N_FAILED + 1)); FAILURES=$((FAILURES + 1))
+    0) count passed fuzz ;;
+    77) count skipped fuzz; STEP_STATUS="skipped (log $LOGS/fuzz.log)" ;;
+    *) count failed fuzz; FAILURES=$((FAILURES + 1))
        STEP_STATUS="FAILED (exit $rc, log $LOGS/fuzz.log)" ;;
   esac
 }
@@ -239,7 +270,7 @@ step_asan_build() {
 }
 step_asan_test() {
   EXTRA_ENV=("UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
-  ctest_tier "$LOGS/ctest-asan.log" --test-dir "$ASAN_BUILD" -R '^unit\.'
+  ctest_tier "$LOGS/ctest-asan.log" --asan --test-dir "$ASAN_BUILD" -R '^unit\.'
   EXTRA_ENV=()
 }
 

@@ -3,6 +3,7 @@
 // read-only as asked, and the image never changes.
 #include <sys/stat.h>
 
+#include "tests/support/fresh_dirs.hpp"
 #include "tests/support/launch_fixture.hpp"
 
 namespace skiff::test {
@@ -54,8 +55,16 @@ TEST_F(Debian, RootInsideCanUseAptDatabaseFiles) {
 }
 
 TEST_F(Debian, DryRunChangesNothingAndShowsThePlan) {
-    auto r = run_process({skiff_binary(), "run", "--dry-run", "--image", squashfs(), "--", "true"});
+    FreshDirs dirs;
+    struct stat before {};
+    ASSERT_EQ(::stat(squashfs().c_str(), &before), 0);
+    auto r = run_process({skiff_binary(), "run", "--dry-run", "--image", squashfs(), "--", "true"}, dirs.options());
     ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(dirs.leftovers(), std::vector<std::string>{}) << "no runtime directory, server, facts or store";
+    struct stat after {};
+    ASSERT_EQ(::stat(squashfs().c_str(), &after), 0);
+    EXPECT_EQ(before.st_mtim.tv_sec, after.st_mtim.tv_sec);
+    EXPECT_EQ(before.st_mtim.tv_nsec, after.st_mtim.tv_nsec);
     EXPECT_NE(r.out.find("image    squashfs " + squashfs()), std::string::npos) << r;
     EXPECT_NE(r.out.find("argv     \"true\""), std::string::npos) << r;
 }

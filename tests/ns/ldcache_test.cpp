@@ -1,6 +1,8 @@
 // Injected libraries reach the loader through the linker configuration skiff writes itself,
 // for glibc (/etc/ld.so.cache) and musl (the path file) images, writable or read-only, without
 // running ldconfig and without changing the image.
+#include <algorithm>
+
 #include "tests/support/launch_fixture.hpp"
 
 namespace skiff::test {
@@ -118,6 +120,11 @@ TEST_F(Ldcache, GlibcImageWritableRootGetsANewCache) {
 TEST_F(Ldcache, GlibcImageReadOnlyRootGetsABoundCache) {
     auto site = site_libraries();
     expect_loader_uses_injected_zlib(image("debian.sqsh"), {"--read-only"}, site.path());
+    auto r = sh(image("debian.sqsh"), "grep ' /etc/ld.so.cache ' /proc/self/mountinfo",
+                {"--read-only", "--mount", site.path() + ":/opt/site/lib:ro+ldcache"});
+    ASSERT_EQ(r.status, 0) << "a read-only root gets the cache bound over its own: " << r;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << "one bind: " << r;
+    EXPECT_NE(r.out.find(" /etc/ld.so.cache ro,"), std::string::npos) << "read-only: " << r;
 }
 
 TEST_F(Ldcache, GlibcDirectoryImageIsNotModified) {

@@ -2,6 +2,7 @@
 // destinations resolved inside the image even through symlinks that point at host paths.
 #include <sys/stat.h>
 
+#include "tests/support/fresh_dirs.hpp"
 #include "tests/support/launch_fixture.hpp"
 
 namespace skiff::test {
@@ -80,9 +81,11 @@ TEST_F(Mounts, RelativeSymlinkInImageCannotEscape) { expect_confined(this, image
 TEST_F(Mounts, EscapeAttemptInDirectoryImage) { expect_confined(this, image("escape-rootfs"), "/mnt/escape"); }
 
 TEST_F(Mounts, MissingSourceIsAnErrorAndLeavesNothing) {
-    auto r = sh(image("musl.sqsh"), "true", {"--mount", "/nonexistent/skiff-source:/x"});
+    FreshDirs dirs;
+    auto r = sh(image("musl.sqsh"), "true", {"--mount", "/nonexistent/skiff-source:/x"}, dirs.options());
     EXPECT_EQ(r.status, 125) << r;
-    EXPECT_NE(r.err.find("mount source '/nonexistent/skiff-source' does not exist"), std::string::npos) << r;
+    EXPECT_EQ(r.err, "skiff: error: command line: mount source '/nonexistent/skiff-source' does not exist\n") << r;
+    EXPECT_EQ(dirs.leftovers(), std::vector<std::string>{}) << "no server, spare, facts or store";
 }
 
 TEST_F(Mounts, UnknownFlagListsTheValidOnes) {

@@ -62,7 +62,10 @@ TEST_F(NetworkHooks, ImageWithoutLibfabricGetsAWorkingFiInfo) {
 
     auto off = run_in(image("debian.sqsh"), {"--annotation", "com.hooks.cxi.enabled=false", fi_info_mount()[0],
                                              fi_info_mount()[1]}, {"fi_info", "-l"}, run);
-    EXPECT_NE(off.status, 0) << "without the hook the image has no libfabric: " << off;
+    EXPECT_EQ(off.status, 127) << off;
+    EXPECT_EQ(off.err, "fi_info: error while loading shared libraries: libfabric.so.1: cannot open shared object file: "
+                       "No such file or directory\n")
+        << "without the hook the image has no libfabric: " << off;
 }
 
 TEST_F(NetworkHooks, ImageShippingItsOwnLibfabricUsesTheHosts) {
@@ -90,6 +93,8 @@ TEST_F(NetworkHooks, ImageShippingItsOwnLibfabricUsesTheHosts) {
     EXPECT_NE(off.out.find("libfabric.so.1 => /lib/x86_64-linux-gnu/libfabric.so.1"), std::string::npos)
         << "the control: without the hook the image's stub is used: " << off;
     EXPECT_EQ(off.out.find("fi_info-ok"), std::string::npos) << off;
+    EXPECT_NE(off.err.find("fi_info: symbol lookup error: fi_info: undefined symbol: fi_"), std::string::npos)
+        << "fi_info fails on the stub, not for another reason: " << off;
 }
 
 // The fixture directory is root's: the cache cannot be renamed into its /etc, so it is bound

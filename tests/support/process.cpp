@@ -10,11 +10,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 namespace skiff::test {
@@ -145,6 +149,28 @@ std::optional<std::string> read_child_failure(int fd, const std::string& exe, co
     return "run_process: " + what + ": " + std::strerror(failure.error) + "\n";
 }
 
+// "PID (comm) cmdline" of every process that has `pipe` open, read from /proc/*/fd.
+std::string processes_holding(int pipe) {
+    struct stat st {};
+    if (::fstat(pipe, &st) != 0) return "?";
+    const std::string target = "pipe:[" + std::to_string(st.st_ino) + "]";
+    std::string holders;
+    std::error_code ec;
+    for (const auto& proc : std::filesystem::directory_iterator("/proc", ec)) {
+        const std::string pid = proc.path().filename();
+        if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+        for (const auto& fd : std::filesystem::directory_iterator(proc.path() / "fd", ec)) {
+            if (std::filesystem::read_symlink(fd.path(), ec) != target) continue;
+            std::string cmdline;
+            std::getline(std::ifstream(proc.path() / "cmdline"), cmdline);
+            std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+            holders += (holders.empty() ? "" : "; ") + pid + " " + cmdline;
+            break;
+        }
+    }
+    return holders.empty() ? "none found in /proc" : holders;
+}
+
 }  // namespace
 
 std::ostream& operator<<(std::ostream& os, const ProcessResult& r) {
@@ -197,6 +223,7 @@ BackgroundProcess start_process(const std::vector<std::string>& argv, const RunO
 
     BackgroundProcess p;
     p.pid_ = pid;
+    p.argv0_ = argv[0];
     p.reaped_ = false;
     p.deadline_ = Clock::now() + opts.timeout;
     report.write.reset();
@@ -226,6 +253,7 @@ BackgroundProcess& BackgroundProcess::operator=(BackgroundProcess&& other) noexc
     if (this == &other) return *this;
     if (!reaped_) kill_and_reap();
     pid_ = std::exchange(other.pid_, -1);
+    argv0_ = std::move(other.argv0_);
     reaped_ = std::exchange(other.reaped_, true);
     in_ = std::move(other.in_);
     out_ = std::move(other.out_);
@@ -333,6 +361,9 @@ ProcessResult BackgroundProcess::wait() {
         }
         if (exited_at && now - *exited_at > kHeldOpenGrace) {
             result_.output_held_open = true;
+            // A process the command left behind is a leak in the product, not noise: fail.
+            ADD_FAILURE() << "'" << argv0_ << "' exited, but its output is still held open by: "
+                          << processes_holding(out_.valid() ? out_.get() : err_.get());
             break;
         }
         if (!pump_once(kPollSliceMs)) ::usleep(kPollSliceMs * 1000);  // pipes closed, still running

@@ -44,6 +44,7 @@ struct ProcessResult {
     bool timed_out = false;         // it ran past the timeout; its process group was killed
     bool exec_failed = false;       // execve failed (err says why); status is then 127
     bool output_held_open = false;  // it exited but something it started kept its pipes open
+                                    // (also a test failure naming the processes that hold them)
 };
 
 // Prints status, flags, stdout and stderr: `EXPECT_EQ(r.status, 0) << r;`
@@ -92,6 +93,7 @@ private:
     void kill_and_reap();
 
     pid_t pid_ = -1;
+    std::string argv0_;
     bool reaped_ = true;
     UniqueFd in_, out_, err_, exec_err_;
     std::string stdin_text_;

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "launcher/image/registry/platform.hpp"
 #include "tests/e2e/registry/registry_fixture.hpp"
@@ -110,13 +111,20 @@ TEST_F(Registry, AFullDiskIsReportedAndLeavesNothingBehind) {
     env["SKIFF_INSECURE_REGISTRIES"] = http();
     auto r = run_process({"unshare", "-rm", "/bin/sh", "-c",
                           "mount -t tmpfs -o size=512k tmpfs \"$1\" && \"$2\" --cache \"$1/c\" \"$3\"; s=$?; "
-                          "ls -A \"$1/c/sha256\"; exit $s",
+                          "cd \"$1/c/sha256\" && find . ! -name . -exec sha256sum {} +; exit $s",
                           "sh", work_.path(), REGISTRY_FETCH_BINARY, repo_http("multi") + ":1"},
                          run_options(env));
     EXPECT_EQ(r.status, 1) << r;
     EXPECT_NE(r.err.find("No space left on device; free space there and pull again"), std::string::npos) << r;
-    // Whatever was verified before the disk filled is fine; no temporary file may remain.
-    EXPECT_EQ(r.out.find(".tmp"), std::string::npos) << r;
+    // Whatever was verified before the disk filled is fine: every entry left is a whole blob
+    // named by its own digest. A partial blob, a named temporary file ("sha256/.tmp-*", the
+    // fallback where O_TMPFILE is missing) or a directory would not hash to its name.
+    std::istringstream entries(r.out);
+    for (std::string line; std::getline(entries, line);) {
+        ASSERT_GT(line.size(), 68u) << line;
+        EXPECT_EQ(line.substr(0, 64), line.substr(68)) << "not a verified blob: " << line;
+    }
+    EXPECT_EQ(r.err.find("sha256sum:"), std::string::npos) << "an entry that is not a file: " << r;
 }
 
 }  // namespace

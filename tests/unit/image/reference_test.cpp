@@ -16,6 +16,8 @@ struct Form {
     std::string canonical;
     std::string store_name;  // for arch x86_64
 };
+// ctest names each case by this, instead of a hex dump that changes from build to build.
+void PrintTo(const Form& form, std::ostream* os) { *os << form.text; }
 
 class ImageReferenceForms : public ::testing::TestWithParam<Form> {};
 
@@ -139,6 +141,7 @@ struct Bad {
     std::string text;
     std::string message;
 };
+void PrintTo(const Bad& bad, std::ostream* os) { *os << (bad.text.empty() ? "(empty)" : bad.text); }
 
 class ImageReferenceErrors : public ::testing::TestWithParam<Bad> {};
 
