@@ -1,6 +1,7 @@
 // The writable layer: kernel overlayfs where the kernel allows it, fuse-overlayfs otherwise
 // (forced here with SKIFF_OVERLAY=fuse, as on kernels that refuse overlayfs in a user
-// namespace). Writes vanish at exit and the image never changes.
+// namespace, and reached by the automatic fallback when the kernel refuses the mount). Writes
+// vanish at exit and the image never changes.
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -55,6 +56,46 @@ TEST_F(Overlay, RootHasTheImagesMode) {
         auto in_squashfs = sh(image("musl.sqsh"), "stat -c %a /", {}, with_overlay(driver));
         EXPECT_EQ(in_squashfs.out, expected) << driver << "\n" << in_squashfs;
     }
+}
+
+TEST_F(Overlay, KernelCanBeForced) {
+    auto r = sh(image("musl.sqsh"), "grep ' / ' /proc/self/mountinfo", {}, with_overlay("kernel"));
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_NE(r.out.find(" - overlay "), std::string::npos) << r;
+}
+
+// The kernel stacks file systems at most two deep: with the image directory on an overlay of an
+// overlay (made in a user and mount namespace of the test's own), it refuses skiff's overlay.
+// `auto` then falls back to fuse-overlayfs and says why; `kernel` fails with one line.
+TEST_F(Overlay, AKernelRefusalFallsBackToFuseOverlayfs) {
+    SKIFF_REQUIRE(run_process({"unshare", "-rm", "true"}).status == 0, "unprivileged user namespaces are off here");
+    TempDir dir("stacked", "/var/tmp");
+    auto copy = run_process({"cp", "-a", image("musl-rootfs"), dir / "rootfs"});  // ours, so writable
+    ASSERT_EQ(copy.status, 0) << copy;
+    const std::string script = R"SH(D=$1 IMAGE=$2; shift 2
+mkdir -p "$D/u1" "$D/w1" "$D/m1" "$D/u2" "$D/w2" "$D/m2" || exit 99
+mount -t overlay o -o "lowerdir=$IMAGE,upperdir=$D/u1,workdir=$D/w1,userxattr" "$D/m1" || exit 99
+mount -t overlay o -o "lowerdir=$D/m1,upperdir=$D/u2,workdir=$D/w2,userxattr" "$D/m2" || exit 99
+exec "$@" --image "$D/m2" -- /bin/sh -c 'echo new > /etc/x && cat /etc/x && grep " / " /proc/self/mountinfo'
+)SH";
+    auto in_stack = [&](const std::string& driver) {
+        return run_process({"unshare", "-rm", "/bin/sh", "-c", script, "sh", dir.path(), dir / "rootfs",
+                            skiff_binary(), "run", "-v"},
+                           with_overlay(driver));
+    };
+    auto fallback = in_stack("auto");
+    ASSERT_EQ(fallback.status, 0) << fallback;
+    EXPECT_NE(fallback.out.find("new\n"), std::string::npos) << fallback;
+    EXPECT_NE(fallback.out.find(" - fuse.fuse-overlayfs "), std::string::npos) << fallback;
+    EXPECT_NE(fallback.err.find("kernel overlayfs refused (mount overlay '/root/rootfs': Invalid argument); "
+                                "using fuse-overlayfs\n"),
+              std::string::npos)
+        << fallback;
+    auto forced = in_stack("kernel");
+    EXPECT_EQ(forced.status, 125) << forced;
+    EXPECT_NE(forced.err.find("skiff: error: image '" + dir.path() + "/m2': mount overlay '/root/rootfs': Invalid argument"),
+              std::string::npos)
+        << forced;
 }
 
 TEST_F(Overlay, UnknownDriverIsAnError) {
