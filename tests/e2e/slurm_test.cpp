@@ -1,6 +1,8 @@
 // srun --environment through skiff's SPANK plugin, against the real slurmctld and slurmd that
 // tests/e2e/slurm/slurm-up.sh starts (scripts/test-all.sh runs it as root).
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -122,6 +124,35 @@ TEST_F(Slurm, PlainSkiffRunWorksUnderSrunWithoutThePlugin) {
     auto r = srun({skiff_binary(), "run", "-e", edf_, "--", "cat", "/etc/debian_version"});
     ASSERT_EQ(r.status, 0) << r;
     EXPECT_EQ(r.out, run_process({"/bin/cat", image("debian-rootfs") + "/etc/debian_version"}).out);
+}
+
+// plugstack.conf's `skiff=PATH` is the binary the plugin runs: the node's shared container is
+// held by a skiff process, and that process's executable is PATH (read from the host while the
+// step runs, since the container may not read it).
+TEST_F(Slurm, ThePluginRunsTheSkiffItsArgumentNames) {
+    std::ifstream conf("/etc/slurm/plugstack.conf");
+    std::string line, named;
+    while (std::getline(conf, line) && named.empty())
+        if (auto at = line.find(" skiff="); line.find("spank_skiff.so") != std::string::npos && at != std::string::npos)
+            named = line.substr(at + 7, line.find(' ', at + 7) - at - 7);
+    ASSERT_FALSE(named.empty()) << "no skiff= argument in /etc/slurm/plugstack.conf";
+    RunOptions in_dir;
+    in_dir.cwd = dir_.path();
+    auto step = start_process(
+        with_path({"srun", "--quiet", "--environment=" + edf_, "/bin/sh", "-c",
+                   "me=$(readlink /proc/self/ns/mnt); for p in /proc/[0-9]*; do "
+                   "[ $p != /proc/$$ ] && [ \"$(readlink $p/ns/mnt)\" = \"$me\" ] && grep -q __container-holder $p/cmdline && echo holder ${p#/proc/}; "
+                   "done 2>/dev/null; sleep 5"}),
+        in_dir);
+    ASSERT_TRUE(step.wait_for_output("\n", std::chrono::seconds(60))) << step.err_so_far();
+    std::istringstream words(step.out_so_far());
+    std::string word, pid;
+    words >> word >> pid;
+    ASSERT_EQ(word, "holder") << step.out_so_far();
+    std::error_code ec;
+    auto exe = std::filesystem::read_symlink("/proc/" + pid + "/exe", ec);
+    EXPECT_EQ(exe, std::filesystem::canonical(named)) << ec.message();
+    EXPECT_EQ(step.wait().status, 0);
 }
 
 }  // namespace

@@ -143,15 +143,19 @@ TEST_F(NetworkHooks, NcclHookSetsNcclNetExactlyAndInjectsThePlugin) {
                                              "variants = { cuda-dl = \"" + plugin.path() + "\" }\n"));
     auto r = sh(image("debian.sqsh"),
                 "printf '[%s]\\n' \"$NCCL_NET\"; echo \"$NCCL_PROTO $NCCL_CROSS_NIC $FI_CXI_RX_MATCH_MODE\"; "
+                "echo \"$NCCL_NET_GDR_LEVEL $FI_CXI_DEFAULT_CQ_SIZE $FI_CXI_DEFAULT_TX_SIZE $FI_CXI_DISABLE_HOST_REGISTER "
+                "$FI_MR_CACHE_MONITOR\"; "
                 "/sbin/ldconfig -p | grep -E 'nccl|libfabric' | sed 's/ (.*=>/ =>/' | sort",
                 {"--annotation", "com.hooks.aws_ofi_nccl.enabled=true", "--env", "NCCL_CROSS_NIC=0"}, run);
     ASSERT_EQ(r.status, 0) << r;
-    EXPECT_EQ(r.out, "[AWS Libfabric]\n^LL128 0 software\n"
+    EXPECT_EQ(r.out, "[AWS Libfabric]\n^LL128 0 software\nPHB 131072 16384 1 userfaultfd\n"
                      "\tlibfabric.so.1 => /.skiff/lib/libfabric.so.1\n"
                      "\tlibnccl-net-aws-ofi.so => /.skiff/lib/libnccl-net.so\n"
                      "\tlibnccl-net-ofi.so => /.skiff/lib/libnccl-net.so\n"
                      "\tlibnccl-net.so => /.skiff/lib/libnccl-net.so\n")
         << "NCCL implies CXI; the EDF (--env) wins over the hook's defaults: " << r;
+    auto by_default = sh(image("debian.sqsh"), "echo $NCCL_CROSS_NIC", {"--annotation", "com.hooks.aws_ofi_nccl.enabled=true"}, run);
+    EXPECT_EQ(by_default.out, "1\n") << "the hook's own value, where --env sets none: " << by_default;
     auto unknown = run_in(image("debian.sqsh"), {"--annotation", "com.hooks.aws_ofi_nccl.enabled=true", "--annotation",
                                                  "com.hooks.aws_ofi_nccl.variant=cuda99"}, {"true"}, run);
     EXPECT_EQ(unknown.status, 125);

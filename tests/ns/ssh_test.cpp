@@ -43,12 +43,12 @@ protected:
     }
 
     // The container runs until an SSH session creates /tmp/stop.
-    BackgroundProcess start(std::vector<std::string> extra = {}) const {
+    BackgroundProcess start(std::vector<std::string> extra = {}, const RunOptions& run = {}) const {
         std::vector<std::string> argv{skiff_binary(), "run", "--image", image(GetParam())};
         auto o = options(std::move(extra));
         argv.insert(argv.end(), o.begin(), o.end());
         argv.insert(argv.end(), {"--", "/bin/sh", "-c", "while [ ! -e /tmp/stop ]; do sleep 0.1; done; echo done"});
-        return start_process(argv);
+        return start_process(argv, run);
     }
 
     std::vector<std::string> ssh_argv(const std::string& program, const std::string& port_flag) const {
@@ -138,6 +138,38 @@ TEST_P(Ssh, LoginWorksWithHomeMountedOver) {
     EXPECT_EQ(r.status, 0) << r;
     EXPECT_EQ(r.out, "AWS Libfabric");
     stop_and_check_port_is_free(container);
+}
+
+// Every path below `dir` with its size and modification time, one per line.
+std::string tree_state(const std::string& dir) {
+    auto r = run_process({"find", dir, "-printf", "%P %s %T@ %m\n"});
+    EXPECT_EQ(r.status, 0) << r;
+    return r.out;
+}
+
+// The key the hook authorizes is the only one: the user's own ~/.ssh (mounted in, as a home
+// usually is) is not read, so a key it authorizes is refused, and not written either.
+TEST_P(Ssh, TheUsersDotSshIsNeitherUsedNorChanged) {
+    TempDir home("sshhome");
+    auto other = run_process({"/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", home / "other"});
+    ASSERT_EQ(other.status, 0) << other;
+    home.write_file(".ssh/authorized_keys", home.read_file("other.pub"));
+    home.write_file(".ssh/known_hosts", "# the user's own\n");
+    const std::string before = tree_state(home.path());
+    const passwd* pw = ::getpwuid(::getuid());
+    ASSERT_NE(pw, nullptr);
+    auto container = start({"--mount", home.path() + ":" + pw->pw_dir});
+    ASSERT_TRUE(container.wait_for_output("ssh: listening", 30s)) << container.err_so_far();
+    auto hooks_key = ssh({"cat ~/.ssh/known_hosts"});
+    EXPECT_EQ(hooks_key.status, 0) << hooks_key;
+    EXPECT_EQ(hooks_key.out, "# the user's own\n") << "the session's home is the mounted one: " << hooks_key;
+    auto argv = ssh_argv("/usr/bin/ssh", "-p");
+    argv[argv.size() - 3] = home / "other";  // -i: the key only the user's authorized_keys names
+    argv.insert(argv.end(), {"127.0.0.1", "true"});
+    auto users_key = run_process(argv);
+    EXPECT_EQ(users_key.status, 255) << "a key from the user's ~/.ssh/authorized_keys was accepted: " << users_key;
+    stop_and_check_port_is_free(container);
+    EXPECT_EQ(tree_state(home.path()), before) << "the user's home changed";
 }
 
 std::string image_name(const ::testing::TestParamInfo<const char*>& param) {
