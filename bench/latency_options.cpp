@@ -41,7 +41,7 @@ Result<std::size_t> apply_case(Options& o, Words rest) {
     auto n = static_cast<std::size_t>(*count);
     if (rest.size() < 2 + n) return fail("--case " + name + ": fewer than " + rest[1] + " words follow");
     auto first = rest.begin() + 2;
-    Case c{std::move(name), std::vector<std::string>(first, first + static_cast<std::ptrdiff_t>(n)), {}};
+    Case c{std::move(name), std::vector<std::string>(first, first + static_cast<std::ptrdiff_t>(n)), {}, {}};
     if (c.argv[0].find('/') == std::string::npos)
         return fail("--case " + c.name + ": program '" + c.argv[0] + "' must be a path (execve does no PATH search)");
     o.cases.push_back(std::move(c));
@@ -57,6 +57,19 @@ Result<std::size_t> apply_case_env(Options& o, Words rest) {
             return std::size_t{2};
         }
     return fail(std::string("--case-env: no case named '") + rest[0] + "' before it");
+}
+
+// --case-fresh-dir NAME VAR: each run of case NAME gets VAR = a new empty directory.
+Result<std::size_t> apply_case_fresh_dir(Options& o, Words rest) {
+    if (rest.size() < 2 || rest[1][0] == '\0' || std::strchr(rest[1], '=') != nullptr)
+        return fail("--case-fresh-dir needs NAME VAR");
+    for (auto& c : o.cases)
+        if (c.name == rest[0]) {
+            c.fresh_dir_var = rest[1];
+            c.env.push_back(c.fresh_dir_var + "=");
+            return std::size_t{2};
+        }
+    return fail(std::string("--case-fresh-dir: no case named '") + rest[0] + "' before it");
 }
 
 Result<std::size_t> apply_compare(Options& o, Words rest) {
@@ -75,7 +88,7 @@ struct OptionSpec {
     std::string_view help;
 };
 
-constexpr std::array<OptionSpec, 10> option_table{{
+constexpr std::array<OptionSpec, 11> option_table{{
     {"--runs", "N", [](Options& o, Words w) { return apply_count(o.runs, "--runs", w, 1); },
      "measured runs per case (default 50)"},
     {"--warmup", "N", [](Options& o, Words w) { return apply_count(o.warmup, "--warmup", w, 0); },
@@ -101,6 +114,8 @@ constexpr std::array<OptionSpec, 10> option_table{{
     {"--compare", "A:B", apply_compare, "also print the ratio of case A's median to B's (repeatable)"},
     {"--case", "NAME COUNT ARG...", apply_case, "a case: its name, then COUNT words of argv (repeatable)"},
     {"--case-env", "NAME K=V", apply_case_env, "a variable for case NAME only, after its --case (repeatable)"},
+    {"--case-fresh-dir", "NAME VAR", apply_case_fresh_dir,
+     "each run of case NAME gets VAR = a new empty directory in /tmp, removed after the run (untimed)"},
     {"--help", "",
      [](Options& o, Words) -> Result<std::size_t> {
          o.help = true;

@@ -17,6 +17,7 @@ struct Case {
     std::string name;               // one word: it starts the RESULT lines
     std::vector<std::string> argv;  // argv[0] is a path: execve does no PATH search
     std::vector<std::string> env;   // K=V added to (or replacing in) every case's environment
+    std::string fresh_dir_var;      // if set: this variable names a new, empty directory each run
 };
 
 struct Options {

@@ -4,6 +4,7 @@
 //
 //   start_latency [--runs N] [--warmup N] [--timeout SEC] [--baseline NAME] [--env K=V]...
 //                 [--compare A:B]... --case NAME COUNT ARG0 ARG1 ... [--case ...]...
+//                 [--case-env NAME K=V]... [--case-fresh-dir NAME VAR]...
 //
 // Each run is fork + execve (no shell, no PATH search) with stdin and stdout on /dev/null;
 // a case's first failing run is reported with its stderr. Warm-up runs are not measured; if
@@ -13,6 +14,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <span>
 #include <string>
 #include <thread>
@@ -35,6 +37,16 @@ void report_failure(const Case& c, const Outcome& r, int round, bool warmup, con
                  warmup ? "warm-up" : "measured", round + 1, r.describe(timeout_s).c_str(), text.c_str());
 }
 
+// A new empty directory (mode 0700) for a case's fresh_dir_var; its vectors are rebuilt, since
+// they point into the case's strings.
+Result<std::string> give_fresh_dir(Case& c, const Runner& runner, ExecVectors& vectors) {
+    std::string dir = "/tmp/start-latency-fresh.XXXXXX";
+    if (::mkdtemp(dir.data()) == nullptr) return skiff::fail("mkdtemp " + dir + " failed");
+    c.env.back() = c.fresh_dir_var + "=" + dir;
+    vectors = runner.vectors(c);
+    return dir;
+}
+
 // Round r runs each case once, starting at case r mod n, so that no case always follows the
 // same neighbour (a launch can leave work behind, such as a FUSE server still exiting).
 Result<void> run_rounds(Options& o, const Runner& runner, int rounds, bool warmup, std::vector<CaseResult>& results) {
@@ -45,7 +57,14 @@ Result<void> run_rounds(Options& o, const Runner& runner, int rounds, bool warmu
         for (std::size_t k = 0; k < n; ++k) {
             std::size_t i = (static_cast<std::size_t>(round) + k) % n;
             if (o.pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o.pause_ms));
+            std::string fresh;
+            if (!o.cases[i].fresh_dir_var.empty()) {
+                auto dir = give_fresh_dir(o.cases[i], runner, vectors[i]);
+                if (!dir) return skiff::fail(dir.error().message);
+                fresh = *dir;
+            }
             auto r = runner.run(vectors[i]);
+            if (!fresh.empty()) std::filesystem::remove_all(fresh);
             if (!r) return skiff::fail(r.error().message);
             CaseResult& res = results[i];
             if (!warmup) ++res.runs;

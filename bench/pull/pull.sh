@@ -3,19 +3,21 @@
 # a squashfs: skiff (`skiff image pull REF`) against skopeo copy + umoci unpack + mksquashfs,
 # in the same run, on the same registry. README.md (bench/) explains it.
 #
-#   bench/pull/pull.sh [--runs N] [--images DIR] [--skiff-cmd CMD] [--work DIR] [--comp C]
+#   bench/pull/pull.sh [--runs N] [--images DIR] [--skiff-cmd CMD] [--work DIR]
 #
 # Run it as the user to measure (not root). Each run starts from empty caches and stores.
+# Like with like: both write zstd level 6 in 128 KiB blocks (what skiff's converter writes;
+# checked on skiff's output with unsquashfs -s).
 set -euo pipefail
 
 readonly PROG=bench/pull
 die() { echo "$PROG: ERROR: $*" >&2; exit 2; }
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
-RUNS=5 IMAGES=/var/tmp/skiff-ci/images WORK='' COMP=gzip
+RUNS=5 IMAGES=/var/tmp/skiff-ci/images WORK=''
 SKIFF_CMD="$SRC/build/launcher/cli/skiff image pull"
 usage() {
   cat >&2 <<USAGE
-usage: $0 [--runs N] [--images DIR] [--skiff-cmd CMD] [--work DIR] [--comp gzip|zstd]
+usage: $0 [--runs N] [--images DIR] [--skiff-cmd CMD] [--work DIR]
   --skiff-cmd CMD  the pull command; REF is appended, {tmp} becomes the run's scratch dir
                    (default: "$SKIFF_CMD", with EDF_IMAGESTORE={tmp}/store)
 USAGE
@@ -27,12 +29,11 @@ while [ $# -gt 0 ]; do
     --images) IMAGES=$2; shift 2 ;;
     --skiff-cmd) SKIFF_CMD=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
-    --comp) COMP=$2; shift 2 ;;
     *) usage ;;
   esac
 done
 [ "$(id -u)" != 0 ] || die "run as the user to measure, not root (e.g. runuser -u skiff-dev -- $0)"
-for t in docker-registry skopeo umoci mksquashfs; do
+for t in docker-registry skopeo umoci mksquashfs unsquashfs; do
   command -v $t >/dev/null || die "$t missing: sudo scripts/install-deps.sh"
 done
 [ -d "$IMAGES/debian-rootfs" ] || die "no $IMAGES/debian-rootfs: sudo tests/fixtures/build-images.sh $IMAGES"
@@ -54,7 +55,7 @@ XDG_DATA_HOME=$WORK/skopeo-push skopeo copy -q --dest-tls-verify=false --preserv
   "oci:$WORK/oci/debian:1" "docker://$REF"
 layers=$(ls "$WORK/oci/debian/blobs/sha256" | wc -l)
 size=$(du -sb "$WORK/oci/debian/blobs" | cut -f1)
-echo "$PROG: $REF: $((layers - 2)) layers, $((size / 1048576)) MiB compressed; $RUNS runs each, $COMP squashfs" >&2
+echo "$PROG: $REF: $((layers - 2)) layers, $((size / 1048576)) MiB compressed; $RUNS runs each, zstd squashfs" >&2
 
 now() { date +%s.%N; }
 run_skiff() {
@@ -64,6 +65,14 @@ run_skiff() {
   EDF_IMAGESTORE=$tmp/store XDG_CACHE_HOME=$tmp/cache SKIFF_INSECURE_REGISTRIES=$HTTP_REGISTRY \
     $cmd "$REF" >"$tmp/skiff.out" 2>&1 || { cat "$tmp/skiff.out" >&2; die "the skiff command failed"; }
 }
+# What skiff wrote must be what the baseline writes; a fetch-only --skiff-cmd writes no image.
+check_like_with_like() {
+  local img
+  img=$(find "$1/store" -name '*.sqsh' | head -1)
+  [ -n "$img" ] || return 0
+  unsquashfs -s "$img" | grep -qx 'Compression zstd' || die "skiff wrote $(unsquashfs -s "$img" | grep Compression), not zstd"
+  unsquashfs -s "$img" | grep -q '^Block size 131072$' || die "skiff's block size is not 128 KiB"
+}
 # The download step of the baseline alone, to compare with a fetch-only --skiff-cmd.
 run_skopeo() {
   XDG_DATA_HOME=$1/skopeo skopeo copy -q --src-tls-verify=false "docker://$REF" "oci:$1/oci:1"
@@ -72,7 +81,8 @@ run_baseline() {
   local tmp=$1
   XDG_DATA_HOME=$tmp/skopeo skopeo copy -q --src-tls-verify=false "docker://$REF" "oci:$tmp/oci:1"
   umoci unpack --rootless --image "$tmp/oci:1" "$tmp/bundle" >/dev/null
-  mksquashfs "$tmp/bundle/rootfs" "$tmp/out.sqsh" -comp "$COMP" -noappend -quiet -no-progress >/dev/null
+  mksquashfs "$tmp/bundle/rootfs" "$tmp/out.sqsh" -comp zstd -Xcompression-level 6 -b 131072 -noappend -quiet \
+    -no-progress >/dev/null
 }
 
 declare -A times
@@ -83,6 +93,7 @@ for i in $(seq "$RUNS"); do
     t0=$(now)
     "run_$case" "$tmp"
     times[$case]+="$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.3f", a - b }') "
+    [ "$case" != skiff ] || check_like_with_like "$tmp"
     rm -rf "$tmp"
   done
 done
@@ -90,6 +101,6 @@ done
 stats() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {printf "median %.2f s  min %.2f s  max %.2f s", a[int((NR+1)/2)], a[1], a[NR]}'; }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "skiff    ($SKIFF_CMD): $(echo "${times[skiff]}" | stats)"
-echo "baseline (skopeo copy + umoci unpack + mksquashfs -comp $COMP): $(echo "${times[baseline]}" | stats)"
+echo "baseline (skopeo copy + umoci unpack + mksquashfs -comp zstd -Xcompression-level 6): $(echo "${times[baseline]}" | stats)"
 echo "skopeo copy alone (the baseline's download step): $(echo "${times[skopeo]}" | stats)"
 echo "ratio baseline/skiff (medians): $(awk -v a="$(echo "${times[baseline]}" | median)" -v b="$(echo "${times[skiff]}" | median)" 'BEGIN { printf "%.2f", a / b }')"
