@@ -33,9 +33,11 @@ protected:
         return env;
     }
 
+    // The names in `dir`; none if it is missing.
     static std::vector<std::string> entries(const std::string& dir) {
         std::vector<std::string> names;
-        for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename());
+        std::error_code ec;
+        for (const auto& e : std::filesystem::directory_iterator(dir, ec)) names.push_back(e.path().filename());
         std::sort(names.begin(), names.end());
         return names;
     }

@@ -38,6 +38,15 @@ bool waits_for_flock(pid_t pid, ino_t inode) {
     return false;
 }
 
+// Whether process `pid` has exited (a zombie, not yet reaped).
+bool exited(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    auto paren = line.rfind(')');
+    return paren == std::string::npos || line.substr(paren + 2, 1) == "Z";
+}
+
 // EDF_IMAGESTORE=void: each launch pulls into a file in TMPDIR that is unlinked once open, so
 // the container already runs from an unnamed file, and no image, blob or store stays behind.
 TEST_F(Pull, VoidStorePullsEachLaunchAndLeavesNothing) {
@@ -94,7 +103,7 @@ TEST_F(Pull, ASecondPullerWaitsThenUsesTheFirstOnesFile) {
     auto second = start_process({skiff_binary(), "image", "pull", ref}, run_options(env(), std::chrono::seconds(240)));
     ino_t lock_inode = file_id(file + ".lock").inode;
     bool waiting = false;
-    for (int i = 0; i < 600 && !waiting; ++i) {
+    for (int i = 0; i < 600 && !waiting && !exited(second.pid()); ++i) {
         waiting = waits_for_flock(second.pid(), lock_inode);
         if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
