@@ -65,6 +65,25 @@ TEST_F(ImageImportFormats, DockerSaveArchiveLayersAndMetadata) {
     EXPECT_EQ(sh(out, "test -e /manifest.json || test -e /aaa").status, 1) << "not imported as a root file system";
 }
 
+// "plain or compressed": `docker save | gzip` and a zstd-compressed archive import the same.
+TEST_F(ImageImportFormats, CompressedDockerSaveArchivesImport) {
+    TempDir dir("import-dsave-z", "/var/tmp");
+    std::string archive = build_docker_archive(dir);
+    for (std::vector<std::string> compress : {std::vector<std::string>{"gzip", "-k"}, {"zstd", "-q"}}) {
+        SCOPED_TRACE(compress[0]);
+        auto z = run_process({compress[0], compress[1], archive});
+        ASSERT_EQ(z.status, 0) << z;
+        std::string compressed = archive + (compress[0] == "gzip" ? ".gz" : ".zst");
+        std::string out = dir / "dsave.sqsh";
+        auto r = skiff({"image", "import", compressed, "-o", out});
+        ASSERT_EQ(r.status, 0) << r;
+        EXPECT_NE(r.err.find("reading layer 'aaa/layer.tar' (1/3)"), std::string::npos) << r;
+        auto run = sh(out, probe);
+        EXPECT_EQ(run.status, 0) << run;
+        EXPECT_EQ(run.out, probe_out) << run;
+    }
+}
+
 TEST_F(ImageImportFormats, DockerSaveArchiveWithSeveralImages) {
     TempDir dir("import-dsave-tags", "/var/tmp");
     std::string archive = build_docker_archive(dir, R"([{"Config":"cfg.json","RepoTags":["app:1"],"Layers":["aaa/layer.tar"]},

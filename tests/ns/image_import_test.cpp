@@ -35,6 +35,21 @@ TEST_F(ImageImport, OciLayoutLayersAndMetadata) {
     EXPECT_NE(stat.out.find("Compression zstd"), std::string::npos) << stat;
 }
 
+// A root file system tarball is imported as is; --gzip makes the squashfs gzip, not zstd.
+TEST_F(ImageImport, RootfsTarballWithGzipRuns) {
+    TempDir dir("import-tarball", "/var/tmp");
+    auto tar = run_process({"tar", "-C", image("musl-rootfs"), "-cf", dir / "rootfs.tar", "."});
+    ASSERT_EQ(tar.status, 0) << tar;
+    std::string out = dir / "gzip.sqsh";
+    auto r = skiff({"image", "import", dir / "rootfs.tar", "-o", out, "--gzip"});
+    ASSERT_EQ(r.status, 0) << r;
+    auto stat = run_process({"unsquashfs", "-s", out});
+    EXPECT_NE(stat.out.find("Compression gzip"), std::string::npos) << stat;
+    auto run = sh(out, "cat /skiff-fixture; musl-hello");
+    EXPECT_EQ(run.status, 0) << run;
+    EXPECT_EQ(run.out, "musl\nhello from musl\n") << run;
+}
+
 TEST_F(ImageImport, FailedConversionLeavesNothing) {
     TempDir dir("import-bad", "/var/tmp");
     std::string layout = build_layout(dir, true);

@@ -140,5 +140,23 @@ TEST_F(Registry, TlsWithTheTestCaAndBasicAuthFromTheCredentialsFile) {
     expect_verified(*img, cache_);
 }
 
+// SSL_CERT_DIR: a directory of CA certificates under their hash names (`openssl rehash`), as
+// OpenSSL reads it; here the only place the test CA is.
+TEST_F(Registry, TlsWithTheTestCaFromSslCertDir) {
+    auto o = options();
+    o.allow_plain_http = false;
+    work_.write_file("credentials", "machine 127.0.0.1 login " + world().vars["REGISTRY_USER"] + " password " +
+                                        world().vars["REGISTRY_PASSWORD"] + "\n");
+    std::filesystem::create_directories(work_ / "certs");
+    std::filesystem::copy_file(world().vars["CA_FILE"], work_ / "certs/test-ca.pem");
+    auto rehash = run_process({"openssl", "rehash", work_ / "certs"});
+    ASSERT_EQ(rehash.status, 0) << rehash;
+    ::setenv("SSL_CERT_DIR", (work_ / "certs").c_str(), 1);
+    auto img = fetch(repo_tls("multi") + ":1", o);
+    ::unsetenv("SSL_CERT_DIR");
+    ASSERT_TRUE(img) << img.error().message;
+    EXPECT_EQ(img->manifest_digest, world().digests["multi"]);
+}
+
 }  // namespace
 }  // namespace skiff::test

@@ -1,42 +1,11 @@
 // `skiff image pull` and `skiff run` with a registry reference, end to end: the real registry,
 // the real skiff-pull (fetch + conversion into the store) and a real container.
-#include <filesystem>
 #include <future>
 
-#include "tests/e2e/registry/registry_fixture.hpp"
+#include "tests/e2e/registry/pull_fixture.hpp"
 
 namespace skiff::test {
 namespace {
-
-namespace fs = std::filesystem;
-
-class Pull : public Registry {
-protected:
-    // skiff with the store in this test's directory and the plain-HTTP registry allowed.
-    ProcessResult skiff(const std::vector<std::string>& args, bool allow_http = true, const std::string& store = "") {
-        EnvMap env = current_environment();
-        env["EDF_IMAGESTORE"] = store.empty() ? store_ : store;
-        env["SKIFF_INSECURE_REGISTRIES"] = allow_http ? http() : "";
-        std::vector<std::string> argv{skiff_binary()};
-        argv.insert(argv.end(), args.begin(), args.end());
-        return run_process(argv, run_options(env, std::chrono::seconds(240)));
-    }
-
-    std::vector<std::string> store_entries() const {
-        std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(store_)) names.push_back(e.path().filename());
-        std::sort(names.begin(), names.end());
-        return names;
-    }
-
-    void SetUp() override {
-        Registry::SetUp();
-        if (IsSkipped() || HasFatalFailure()) return;
-        fs::create_directories(store_);
-    }
-
-    std::string store_ = work_ / "store";
-};
 
 TEST_F(Pull, PulledImageRunsWithItsLayersMergedAndItsConfig) {
     std::string ref = repo_http("multi") + ":1";
