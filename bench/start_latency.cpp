@@ -47,6 +47,16 @@ Result<std::string> give_fresh_dir(Case& c, const Runner& runner, ExecVectors& v
     return dir;
 }
 
+// A cold launch's squashfs server writes the image's read profile as it exits, which may be
+// after the launch: retry until the directory is gone.
+void remove_fresh_dir(const std::string& dir) {
+    std::error_code ec;
+    for (int tries = 0; tries < 500 && std::filesystem::exists(dir, ec); ++tries) {
+        std::filesystem::remove_all(dir, ec);
+        if (ec) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
 // Round r runs each case once, starting at case r mod n, so that no case always follows the
 // same neighbour (a launch can leave work behind, such as a FUSE server still exiting).
 Result<void> run_rounds(Options& o, const Runner& runner, int rounds, bool warmup, std::vector<CaseResult>& results) {
@@ -64,7 +74,7 @@ Result<void> run_rounds(Options& o, const Runner& runner, int rounds, bool warmu
                 fresh = *dir;
             }
             auto r = runner.run(vectors[i]);
-            if (!fresh.empty()) std::filesystem::remove_all(fresh);
+            if (!fresh.empty()) remove_fresh_dir(fresh);
             if (!r) return skiff::fail(r.error().message);
             CaseResult& res = results[i];
             if (!warmup) ++res.runs;

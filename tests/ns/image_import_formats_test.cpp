@@ -50,18 +50,23 @@ protected:
 
     static constexpr const char* probe = "pwd; echo FROM_CONFIG=$FROM_CONFIG; ls /opt; test -e /skiff-fixture || echo fixture-gone; cat /opt/new";
     static constexpr const char* probe_out = "/work\nFROM_CONFIG=yes\nnew\nfixture-gone\nfrom the upper layer\n";
+
+    // Imports the archive of build_docker_archive to `out`: its three layers and its config.
+    static void expect_docker_import(const std::string& archive, const std::string& out) {
+        auto r = skiff({"image", "import", archive, "-o", out});
+        ASSERT_EQ(r.status, 0) << r;
+        EXPECT_NE(r.err.find("reading layer 'aaa/layer.tar' (1/3)"), std::string::npos) << r;
+        auto run = sh(out, probe);
+        EXPECT_EQ(run.status, 0) << run;
+        EXPECT_EQ(run.out, probe_out) << run;
+    }
 };
 
 TEST_F(ImageImportFormats, DockerSaveArchiveLayersAndMetadata) {
     TempDir dir("import-dsave", "/var/tmp");
     std::string archive = build_docker_archive(dir);
     std::string out = dir / "dsave.sqsh";
-    auto r = skiff({"image", "import", archive, "-o", out});
-    ASSERT_EQ(r.status, 0) << r;
-    EXPECT_NE(r.err.find("reading layer 'aaa/layer.tar' (1/3)"), std::string::npos) << r;
-    auto run = sh(out, probe);
-    EXPECT_EQ(run.status, 0) << run;
-    EXPECT_EQ(run.out, probe_out) << run;
+    expect_docker_import(archive, out);
     EXPECT_EQ(sh(out, "test -e /manifest.json || test -e /aaa").status, 1) << "not imported as a root file system";
 }
 
@@ -74,13 +79,7 @@ TEST_F(ImageImportFormats, CompressedDockerSaveArchivesImport) {
         auto z = run_process({compress[0], compress[1], archive});
         ASSERT_EQ(z.status, 0) << z;
         std::string compressed = archive + (compress[0] == "gzip" ? ".gz" : ".zst");
-        std::string out = dir / "dsave.sqsh";
-        auto r = skiff({"image", "import", compressed, "-o", out});
-        ASSERT_EQ(r.status, 0) << r;
-        EXPECT_NE(r.err.find("reading layer 'aaa/layer.tar' (1/3)"), std::string::npos) << r;
-        auto run = sh(out, probe);
-        EXPECT_EQ(run.status, 0) << run;
-        EXPECT_EQ(run.out, probe_out) << run;
+        expect_docker_import(compressed, dir / "dsave.sqsh");
     }
 }
 

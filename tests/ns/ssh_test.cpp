@@ -43,12 +43,21 @@ protected:
     }
 
     // The container runs until an SSH session creates /tmp/stop.
-    BackgroundProcess start(std::vector<std::string> extra = {}, const RunOptions& run = {}) const {
+    BackgroundProcess start(std::vector<std::string> extra = {}) const {
         std::vector<std::string> argv{skiff_binary(), "run", "--image", image(GetParam())};
         auto o = options(std::move(extra));
         argv.insert(argv.end(), o.begin(), o.end());
         argv.insert(argv.end(), {"--", "/bin/sh", "-c", "while [ ! -e /tmp/stop ]; do sleep 0.1; done; echo done"});
-        return start_process(argv, run);
+        return start_process(argv);
+    }
+
+    // A container with `home` mounted over the user's home directory, its sshd listening.
+    BackgroundProcess start_with_home(const std::string& home) const {
+        const passwd* pw = ::getpwuid(::getuid());
+        EXPECT_NE(pw, nullptr);
+        auto container = start({"--mount", home + ":" + (pw != nullptr ? pw->pw_dir : "/nonexistent")});
+        EXPECT_TRUE(container.wait_for_output("ssh: listening", 30s)) << container.err_so_far();
+        return container;
     }
 
     std::vector<std::string> ssh_argv(const std::string& program, const std::string& port_flag) const {
@@ -130,17 +139,14 @@ TEST_P(Ssh, ServerEndsWhenTheCommandIsKilled) {
 
 TEST_P(Ssh, LoginWorksWithHomeMountedOver) {
     TempDir empty("home");
-    const passwd* pw = ::getpwuid(::getuid());
-    ASSERT_NE(pw, nullptr);
-    auto container = start({"--mount", empty.path() + ":" + pw->pw_dir});
-    ASSERT_TRUE(container.wait_for_output("ssh: listening", 30s)) << container.err_so_far();
+    auto container = start_with_home(empty.path());
     auto r = ssh({"printf %s \"$NCCL_NET\""});
     EXPECT_EQ(r.status, 0) << r;
     EXPECT_EQ(r.out, "AWS Libfabric");
     stop_and_check_port_is_free(container);
 }
 
-// Every path below `dir` with its size and modification time, one per line.
+// Every path below `dir` with its size, modification time and mode, one per line.
 std::string tree_state(const std::string& dir) {
     auto r = run_process({"find", dir, "-printf", "%P %s %T@ %m\n"});
     EXPECT_EQ(r.status, 0) << r;
@@ -156,10 +162,7 @@ TEST_P(Ssh, TheUsersDotSshIsNeitherUsedNorChanged) {
     home.write_file(".ssh/authorized_keys", home.read_file("other.pub"));
     home.write_file(".ssh/known_hosts", "# the user's own\n");
     const std::string before = tree_state(home.path());
-    const passwd* pw = ::getpwuid(::getuid());
-    ASSERT_NE(pw, nullptr);
-    auto container = start({"--mount", home.path() + ":" + pw->pw_dir});
-    ASSERT_TRUE(container.wait_for_output("ssh: listening", 30s)) << container.err_so_far();
+    auto container = start_with_home(home.path());
     auto hooks_key = ssh({"cat ~/.ssh/known_hosts"});
     EXPECT_EQ(hooks_key.status, 0) << hooks_key;
     EXPECT_EQ(hooks_key.out, "# the user's own\n") << "the session's home is the mounted one: " << hooks_key;
