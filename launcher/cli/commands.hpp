@@ -10,6 +10,7 @@ int run_command(const std::vector<std::string>& words, char* const* envp);
 int holder_command(const std::vector<std::string>& words, char* const* envp);  // `skiff __container-holder`
 int edf_command(const std::vector<std::string>& words, char* const* envp);
 int ldcache_command(const std::vector<std::string>& words);
+int doctor_command(const std::vector<std::string>& args, char* const* envp);  // doctor_command.cpp
 int image_command(const std::vector<std::string>& words);
 // `skiff image pull|import|ls|rm` (image_store_command.cpp)
 int image_pull(const std::vector<std::string>& args);

@@ -26,6 +26,7 @@ constexpr const char* usage =
     "       skiff image rm REF                         remove one from the image store\n"
     "       skiff image servers                        the user's warm image servers on this node\n"
     "       skiff image stop [IMAGE] [--force]         stop them (after their containers end)\n"
+    "       skiff doctor [--json]                      check this node for what skiff needs\n"
     "       skiff --version | --help;  skiff COMMAND [SUBCOMMAND] --help for each\n"
     "\n"
     "exit status: the command's own (128+N if signal N killed it); 125 if skiff failed before\n"
@@ -41,6 +42,7 @@ int dispatch(const std::vector<std::string>& words) {
     if (words[0] == "edf") return edf_command(rest, environ);
     if (words[0] == "ldcache") return ldcache_command(rest);
     if (words[0] == "image") return image_command(rest);
+    if (words[0] == "doctor") return doctor_command(rest, environ);
     if (words[0] == ns::image_server_command) return image_server_main(rest);
     if (words[0] == "__container-holder") return holder_command(rest, environ);
     if (words[0] == "--version" || words[0] == "version") {

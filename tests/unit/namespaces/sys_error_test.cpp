@@ -19,13 +19,14 @@ TEST(SysError, UserNamespacesDisabledGetsTheSysctlHint) {
     EXPECT_NE(message.find("unshare 'user+mount namespace': Operation not permitted"), std::string::npos) << message;
     EXPECT_NE(message.find("kernel.unprivileged_userns_clone=1"), std::string::npos) << message;
     EXPECT_NE(message.find("user.max_user_namespaces"), std::string::npos) << message;
+    EXPECT_NE(message.find("skiff doctor"), std::string::npos) << message;
 }
 
 TEST(SysError, UnusableDevFuseGetsTheModeHint) {
     SysError e{EACCES, "open", "/dev/fuse"};
     EXPECT_EQ(e.to_error("image '/s/app.sqsh'").message,
               "image '/s/app.sqsh': open '/dev/fuse': Permission denied; squashfs images need FUSE: ask the "
-              "admin for mode 0666 on /dev/fuse");
+              "admin for mode 0666 on /dev/fuse (skiff doctor checks this node)");
     EXPECT_NE(SysError({ENOENT, "open", "/dev/fuse"}).hint().find("modprobe fuse"), std::string::npos);
 }
 
