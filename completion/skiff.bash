@@ -35,7 +35,7 @@ _skiff_store_images() {
 _skiff_host_path() {
   local word=$cur
   [[ $cur == [/.~]* ]] || cur=./$cur
-  _filedir "$@"
+  _filedir
   cur=$word
 }
 
@@ -119,6 +119,7 @@ _skiff_image_command() {
 }
 
 _skiff() {
+  # shellcheck disable=SC2034  # split: set by _init_completion -s
   local cur prev words cword split
   _init_completion -s -n : || return
   if ((cword == 1)); then

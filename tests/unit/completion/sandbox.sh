@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the completion tests: skip, fail and expect, and a sandbox in which completions
 # have something to find: EDFs in a temporary HOME/.edf and in EDF_PATH's directories, an image
 # store (EDF_IMAGESTORE) holding a squashfs image with a reference and a file without one, and
@@ -26,9 +27,9 @@ expect() {
   for word in "$@"; do
     checks=$((checks + 1))
     if [[ $word == '!'* ]]; then
-      ! grep -qxF -- "${word#!}" <<< "$reply" || fail "'$line<TAB>' offers '${word#!}': $(echo $reply)"
+      ! grep -qxF -- "${word#!}" <<< "$reply" || fail "'$line<TAB>' offers '${word#!}': ${reply//$'\n'/ }"
     else
-      grep -qxF -- "$word" <<< "$reply" || fail "'$line<TAB>' does not offer '$word': $(echo $reply)"
+      grep -qxF -- "$word" <<< "$reply" || fail "'$line<TAB>' does not offer '$word': ${reply//$'\n'/ }"
     fi
   done
 }
