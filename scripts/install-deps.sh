@@ -18,8 +18,8 @@ log() { echo "$PROG: $*" >&2; }
 # (their .a files) are build dependencies too. skiff-pull (image pull/import) links libarchive
 # and libsquashfs (squashfs-tools-ng) dynamically, its registry client libcurl and libcrypto, and
 # both parse JSON with nlohmann-json. The launcher reads CDI specs with nlohmann-json and
-# libyaml (static).
-readonly BUILD_PKGS=(cmake ninja-build g++ pkg-config libcap-dev libtoml11-dev
+# libyaml (static). scdoc turns doc/man/*.scd into the man pages.
+readonly BUILD_PKGS=(cmake ninja-build g++ pkg-config scdoc libcap-dev libtoml11-dev
   libfmt-dev libgtest-dev libfuse3-dev libsquashfuse-dev zlib1g-dev liblzma-dev liblzo2-dev
   liblz4-dev libzstd-dev libarchive-dev libsquashfs-dev nlohmann-json3-dev libyaml-dev libcurl4-openssl-dev libssl-dev)
 # openssh-server: the SSH hook runs the host's sshd in containers (it needs no system sshd:
@@ -34,6 +34,9 @@ readonly FIXTURE_PKGS=(squashfs-tools squashfs-tools-ng mmdebstrap musl-tools bu
 # a CA and htpasswd made at run time, zstd layers.
 readonly REGISTRY_PKGS=(docker-registry skopeo apache2-utils openssl curl zstd)
 readonly SCRIPT_PKGS=(git passwd)   # git ls-files and useradd, used by test-all.sh
+# The man pages' and shell completions' tests (tests/unit/man, tests/unit/completion): groff
+# renders the pages, bash-completion's helpers and zsh run the completions.
+readonly DOC_TEST_PKGS=(groff-base bash-completion zsh)
 readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine umoci)
 # The SPANK plugin builds against spank.h; the Slurm tests run real daemons.
 readonly SLURM_PKGS=(libslurm-dev munge slurmctld slurmd slurm-client)
@@ -46,6 +49,7 @@ readonly APT_OPTS=(-y -q --no-install-recommends -o DPkg::Lock::Timeout=600)
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 WANTED=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}" "${FIXTURE_PKGS[@]}" "${REGISTRY_PKGS[@]}" "${SCRIPT_PKGS[@]}"
+  "${DOC_TEST_PKGS[@]}"
   "${BENCH_PKGS[@]}" "${SLURM_PKGS[@]}" "${FUZZ_PKGS[@]}")
 
 missing_packages() {
