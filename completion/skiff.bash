@@ -3,7 +3,7 @@
 # ~/.edf); the image store's references for --image and `image rm|stop` (the REFERENCE column
 # of `skiff image ls`); the built-in hooks' annotations for --annotation; paths elsewhere.
 
-_skiff_commands='run edf ldcache image --help --version'
+_skiff_commands='run edf ldcache image doctor --help --version'
 _skiff_run_options='-e --environment --image -m --mount --device --env --annotation -w --workdir
   --writable --read-only --root --entrypoint --no-entrypoint --cold --dry-run -v --verbose -h --help --'
 # The settings of the built-in hooks (hooks/hook_table.cpp; README.md's hook sections).
@@ -135,6 +135,7 @@ _skiff() {
     ldcache) if ((cword == 2)); then _skiff_words 'build print'; else _skiff_ldcache; fi ;;
     image)
       if ((cword == 2)); then _skiff_words 'pull import ls rm servers stop'; else _skiff_image_command; fi ;;
+    doctor) _skiff_words '--json' ;;
   esac
   __ltrim_colon_completions "$cur"
 }

@@ -35,7 +35,10 @@ complete_line() {
 }
 
 # Commands and subcommands.
-expect 'skiff ' run edf ldcache image --help --version
+mapfile -t command_words < <(commands)
+[ ${#command_words[@]} -ge 5 ] || fail "skiff --help shows only: ${command_words[*]}"
+expect 'skiff ' "${command_words[@]}" --help --version
+expect 'skiff doctor -' --json
 expect 'skiff edf ' show check
 expect 'skiff edf show -' --json
 expect 'skiff image ' pull import ls rm servers stop

@@ -35,6 +35,11 @@ expect() {
 }
 
 # The options of `skiff run --help`, one a line.
+# The commands of `skiff --help` ("skiff run ...", "skiff doctor ...").
+commands() {
+  "$BUILD_SKIFF" --help | sed -nE 's/^(usage:)? +skiff ([a-z]+) .*/\2/p' | sort -u
+}
+
 run_options() {
   "$BUILD_SKIFF" run --help | sed -nE 's/^ +(-[a-zA-Z], )?(--[a-z-]+).*/\1\2/p' | tr ',' '\n' | tr -d ' '
 }

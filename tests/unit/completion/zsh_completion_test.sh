@@ -18,7 +18,9 @@ mkdir -p "$work/bin" && ln -s "$BUILD_SKIFF" "$work/bin/skiff"
 export PATH="$work/bin:$PATH"
 complete_line() { timeout 20 zsh -f "$here/zsh_capture.zsh" "$REPO/completion" "$1"; }
 
-expect 'skiff ' run edf ldcache image
+mapfile -t command_words < <(commands)
+expect 'skiff ' "${command_words[@]}"
+expect 'skiff doctor -' --json
 expect 'skiff edf ' show check
 expect 'skiff edf show -' --json
 expect 'skiff image ' pull import ls rm servers stop
