@@ -237,7 +237,8 @@ step_build() { build_as_user "$BUILD" -DCMAKE_INSTALL_PREFIX=/usr --; }
 # it as the user. One test in the tier "package"; a failure is recorded, not fatal.
 step_package() {
   local rc=0
-  bash "$SRC/tests/package/check-package.sh" "$BUILD" 2>&1 | tee "$LOGS/package.log" || rc=$?
+  SKIFF_CI_ROOT=$CI_ROOT SKIFF_TEST_IMAGES=$IMAGES SKIFF_TEST_USER=$TEST_USER \
+    bash "$SRC/tests/package/check-package.sh" "$BUILD" 2>&1 | tee "$LOGS/package.log" || rc=$?
   if [ "$rc" = 0 ]; then
     count passed package
   else
