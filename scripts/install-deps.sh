@@ -37,6 +37,9 @@ readonly SCRIPT_PKGS=(git passwd)   # git ls-files and useradd, used by test-all
 # The man pages' and shell completions' tests (tests/unit/man, tests/unit/completion): groff
 # renders the pages, bash-completion's helpers and zsh run the completions.
 readonly DOC_TEST_PKGS=(groff-base bash-completion zsh)
+# tests/package/check-package.sh: `cpack -G DEB` runs dpkg-shlibdeps (dpkg-dev) for the
+# package's Depends; mmdebstrap (FIXTURE_PKGS) makes the Debian 12 root it installs into.
+readonly PACKAGE_PKGS=(dpkg-dev)
 readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine umoci)
 # The SPANK plugin builds against spank.h; the Slurm tests run real daemons.
 readonly SLURM_PKGS=(libslurm-dev munge slurmctld slurmd slurm-client)
@@ -49,7 +52,7 @@ readonly APT_OPTS=(-y -q --no-install-recommends -o DPkg::Lock::Timeout=600)
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 WANTED=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}" "${FIXTURE_PKGS[@]}" "${REGISTRY_PKGS[@]}" "${SCRIPT_PKGS[@]}"
-  "${DOC_TEST_PKGS[@]}"
+  "${DOC_TEST_PKGS[@]}" "${PACKAGE_PKGS[@]}"
   "${BENCH_PKGS[@]}" "${SLURM_PKGS[@]}" "${FUZZ_PKGS[@]}")
 
 missing_packages() {

@@ -6,12 +6,13 @@
 # As root: installs the dependencies, creates the user skiff-test, makes /dev/fuse 0666,
 # copies the source tree to /var/tmp/skiff-ci/src (the checkout may be unreadable for that
 # user), builds the fixture images into /var/tmp/skiff-ci/images, then as skiff-test builds
-# skiff in /var/tmp/skiff-ci/build and runs ctest (then, as root, the *AsRoot* tests: where root
+# skiff in /var/tmp/skiff-ci/build (prefix /usr), checks as root the .deb made of that build
+# (tests/package/check-package.sh), and runs ctest (then, as root, the *AsRoot* tests: where root
 # plays a second user, or builds the Debian 13 host of the SSH-hook tests), runs the libFuzzer targets (tests/fuzz, built with clang in
 # /var/tmp/skiff-ci/build-fuzz), and builds again with ASan+UBSan in
 # /var/tmp/skiff-ci/build-asan to run the unit tier. Repeated runs reuse the images and
 # build incrementally. Prints the time of each step, each tier's counts on a line of its own
-# (unit, ns, e2e, fuzz, which counts as one test), the ASan run's counts on a separate line,
+# (unit, ns, e2e, package and fuzz, which count as one test each), the ASan run's counts on a separate line,
 # and last "N passed, N failed, N skipped", which counts each test once: the normal and root
 # runs and the fuzz run, not the ASan run (a step that failed before its tests counts as
 # failed; a failed ASan run still fails the script).
@@ -229,7 +230,23 @@ build_as_user() {
   as_user cmake --build "$dir" -j2 ${targets[@]+--target "${targets[@]}"}
 }
 
-step_build() { build_as_user "$BUILD" --; }
+# Prefix /usr: the build the package step makes its .deb of installs where Debian's packages do.
+step_build() { build_as_user "$BUILD" -DCMAKE_INSTALL_PREFIX=/usr --; }
+# tests/package/check-package.sh (as root: mmdebstrap, chroot): the .deb of that build, its
+# files against `cmake --install`, installed into a Debian 12 root, and a container run from
+# it as the user. One test in the tier "package"; a failure is recorded, not fatal.
+step_package() {
+  local rc=0
+  SKIFF_CI_ROOT=$CI_ROOT SKIFF_TEST_IMAGES=$IMAGES SKIFF_TEST_USER=$TEST_USER \
+    bash "$SRC/tests/package/check-package.sh" "$BUILD" 2>&1 | tee "$LOGS/package.log" || rc=$?
+  if [ "$rc" = 0 ]; then
+    count passed package
+  else
+    count failed package; FAILURES=$((FAILURES + 1))
+    STEP_STATUS="FAILED (exit $rc, log $LOGS/package.log)"
+    FAILURE_EXCERPTS+=("== package: $(tail -n 1 "$LOGS/package.log")")
+  fi
+}
 # The Slurm tier's daemons, with the plugin just built and two GPUs as GRES
 # (tests/e2e/slurm/slurm-up.sh). The daemons outlive this run: they must not inherit the run
 # lock on fd 8, or the next run waits for them forever.
@@ -292,6 +309,7 @@ main() {
   run_step source step_source
   run_step fixtures step_fixtures
   run_step build step_build
+  run_step package step_package
   run_step slurm step_slurm
   run_step test step_test
   run_step test-root step_test_root

@@ -11,7 +11,8 @@
 namespace skiff::spank {
 
 struct Settings {
-    std::string skiff = "/usr/local/bin/skiff";  // skiff=PATH: the skiff binary the plugin runs
+    std::string skiff = SKIFF_INSTALLED_BINARY;  // skiff=PATH: the skiff binary the plugin runs
+                                                 // (default: PREFIX/bin/skiff, from CMake)
 };
 
 // The settings from the plugstack.conf words; an error names the first unknown word, or one

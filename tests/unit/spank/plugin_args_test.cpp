@@ -5,10 +5,13 @@
 namespace skiff::spank {
 namespace {
 
-TEST(PluginArguments, NoneMeansTheDefaults) {
+// The default is the skiff that `cmake --install` puts next to the plugin's prefix.
+TEST(PluginArguments, NoneMeansTheInstalledSkiff) {
     auto settings = parse_plugin_arguments({});
     ASSERT_TRUE(settings) << settings.error().message;
-    EXPECT_EQ(settings->skiff, "/usr/local/bin/skiff");
+    EXPECT_EQ(settings->skiff, SKIFF_INSTALLED_BINARY);
+    EXPECT_TRUE(settings->skiff.starts_with('/')) << settings->skiff;
+    EXPECT_TRUE(settings->skiff.ends_with("/bin/skiff")) << settings->skiff;
 }
 
 TEST(PluginArguments, SkiffNamesTheBinaryAndTheLastOneWins) {
