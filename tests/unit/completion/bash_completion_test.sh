@@ -34,23 +34,7 @@ complete_line() {
   printf '%s\n' "${COMPREPLY[@]}"
 }
 
-# Commands and subcommands.
-mapfile -t command_words < <(commands)
-[ ${#command_words[@]} -ge 5 ] || fail "skiff --help shows only: ${command_words[*]}"
-expect 'skiff ' "${command_words[@]}" --help --version
-expect 'skiff doctor -' --json
-expect 'skiff edf ' show check
-expect 'skiff edf show -' --json
-expect 'skiff image ' pull import ls rm servers stop
-expect 'skiff ldcache ' build print
-expect 'skiff ldcache build --' --root --image --add-dir --inject --output --probe-memo --timing
-expect 'skiff image import ./oci -' -o --gzip
-expect 'skiff image stop -' --force
-
-# Every option of `skiff run --help`.
-mapfile -t options < <(run_options)
-[ ${#options[@]} -ge 15 ] || fail "skiff run --help shows only: ${options[*]}"
-expect 'skiff run -' "${options[@]}"
+expect_commands_and_options --help --version
 expect 'skiff run --cold --dry-run -' -e --image
 
 # EDF names: ~/.edf by default; EDF_PATH replaces it (relative entries skipped, only files).

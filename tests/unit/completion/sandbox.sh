@@ -72,3 +72,23 @@ mksquashfs "$work/image" "$work/store/ubuntu+24.04.$(uname -m).sqsh" -quiet -no-
   || skip "mksquashfs failed"
 printf hsqs > "$work/store/acme+tool+latest.$(uname -m).sqsh"   # no reference: not offered
 cd "$work/cwd" || exit 1
+
+# What both shells must offer: the commands of skiff --help (and ARGS with them), each
+# command's subcommands and options, and every option of skiff run --help.
+expect_commands_and_options() {
+  local command_words options
+  mapfile -t command_words < <(commands)
+  [ ${#command_words[@]} -ge 5 ] || fail "skiff --help shows only: ${command_words[*]}"
+  expect 'skiff ' "${command_words[@]}" "$@"
+  expect 'skiff doctor -' --json
+  expect 'skiff edf ' show check
+  expect 'skiff edf show -' --json
+  expect 'skiff image ' pull import ls rm servers stop
+  expect 'skiff ldcache ' build print
+  expect 'skiff ldcache build --' --root --image --add-dir --inject --output --probe-memo --timing
+  expect 'skiff image import ./oci -' -o --gzip
+  expect 'skiff image stop -' --force
+  mapfile -t options < <(run_options)
+  [ ${#options[@]} -ge 15 ] || fail "skiff run --help shows only: ${options[*]}"
+  expect 'skiff run -' "${options[@]}"
+}

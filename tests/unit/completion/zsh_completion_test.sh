@@ -18,19 +18,7 @@ mkdir -p "$work/bin" && ln -s "$BUILD_SKIFF" "$work/bin/skiff"
 export PATH="$work/bin:$PATH"
 complete_line() { timeout 20 zsh -f "$here/zsh_capture.zsh" "$REPO/completion" "$1"; }
 
-mapfile -t command_words < <(commands)
-expect 'skiff ' "${command_words[@]}"
-expect 'skiff doctor -' --json
-expect 'skiff edf ' show check
-expect 'skiff edf show -' --json
-expect 'skiff image ' pull import ls rm servers stop
-expect 'skiff ldcache ' build print
-expect 'skiff ldcache build --' --root --image --add-dir --inject --output --probe-memo --timing
-expect 'skiff image import ./oci -' -o --gzip
-expect 'skiff image stop -' --force
-mapfile -t options < <(run_options)
-[ ${#options[@]} -ge 15 ] || fail "skiff run --help shows only: ${options[*]}"
-expect 'skiff run -' "${options[@]}"
+expect_commands_and_options
 
 expect 'skiff run -e ' alpha beta job.toml '!notes' '!gamma'
 export EDF_PATH="$work/path1::relative:$work/path2"
