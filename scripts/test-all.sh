@@ -69,7 +69,7 @@ print_summary() {
   for line in "${STEP_REPORT[@]}"; do echo "   $line"; done
   echo "== counts per tier; the ASan run is the unit tier again, so the total leaves it out"
   for line in "${TIERS[@]}"; do
-    printf '   %-5s %s passed, %s failed, %s skipped\n' "$line" \
+    printf '   %-7s %s passed, %s failed, %s skipped\n' "$line" \
       "${TIER_PASSED[$line]:-0}" "${TIER_FAILED[$line]:-0}" "${TIER_SKIPPED[$line]:-0}"
   done
   echo "== each test once (a failed step counts as one failure)"
