@@ -42,7 +42,8 @@ void report_failure(const Case& c, const Outcome& r, int round, bool warmup, con
 Result<std::string> give_fresh_dir(Case& c, const Runner& runner, ExecVectors& vectors) {
     std::string dir = "/tmp/start-latency-fresh.XXXXXX";
     if (::mkdtemp(dir.data()) == nullptr) return skiff::fail("mkdtemp " + dir + " failed");
-    c.env.back() = c.fresh_dir_var + "=" + dir;
+    for (std::string& kv : c.env)
+        if (kv.starts_with(c.fresh_dir_var + "=")) kv = c.fresh_dir_var + "=" + dir;
     vectors = runner.vectors(c);
     return dir;
 }
