@@ -1,0 +1,96 @@
+# shellcheck shell=bash
+# bench/lib/cases.sh - what the benchmark scripts share (bench/start-latency, bench/workload):
+# the tool table, the case table they hand to the start_latency driver, the measured user and
+# the runtime directory of the run's own. The sourcing script defines PROG, die, log and
+# ENV_PATH, and sets RUN_USER from --user before choose_user.
+
+declare -A TOOL=() TOOL_MISSING=() HAVE_CASE=()
+DRIVER_ARGS=()
+RUNTIME_DIR=''
+
+# ---------------------------------------------------------------- case table plumbing
+# find_tool NAME PACKAGE: TOOL[NAME] = its absolute path, or a reason in TOOL_MISSING[NAME].
+find_tool() {
+  local path
+  if path=$(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin command -v "$1"); then
+    TOOL[$1]=$path
+  else
+    TOOL[$1]='' TOOL_MISSING[$1]="$1 not found (Debian package $2; scripts/install-deps.sh installs it)"
+  fi
+}
+
+add_case() {
+  local name=$1 tool=$2
+  shift 2
+  if [ -n "${TOOL_MISSING[$tool]:-}" ]; then
+    log "skipping case $name: ${TOOL_MISSING[$tool]}"
+    return 0
+  fi
+  DRIVER_ARGS+=(--case "$name" "$#" "$@")
+  HAVE_CASE[$name]=1
+}
+
+add_case_env() {  # add_case_env NAME K=V: a variable for that case only
+  if [ -n "${HAVE_CASE[$1]:-}" ]; then DRIVER_ARGS+=(--case-env "$1" "$2"); fi
+}
+
+add_case_fresh_dir() {  # add_case_fresh_dir NAME VAR: VAR names a new empty directory each run
+  if [ -n "${HAVE_CASE[$1]:-}" ]; then DRIVER_ARGS+=(--case-fresh-dir "$1" "$2"); fi
+}
+
+add_compare() {
+  if [ -n "${HAVE_CASE[$1]:-}" ] && [ -n "${HAVE_CASE[$2]:-}" ]; then
+    DRIVER_ARGS+=(--compare "$1:$2")
+  fi
+}
+
+# times_n N CMD: a shell script that runs CMD N times in parallel and fails if any run did.
+times_n() {
+  local i script=''
+  for i in $(seq "$1"); do script+="$2 & p$i=\$!; "; done
+  script+='rc=0; '
+  for i in $(seq "$1"); do script+="wait \$p$i || rc=1; "; done
+  echo "${script}exit \$rc"
+}
+
+# The measured user: --user as root, else the caller. Sets RUN_USER, RUN_HOME.
+choose_user() {
+  if [ "$(id -u)" = 0 ]; then
+    [ -n "$RUN_USER" ] || die "running as root: pass --user NAME (nothing is measured as root)"
+    command -v setpriv >/dev/null || die "setpriv not found (Debian package util-linux): needed to measure as $RUN_USER"
+  elif [ -z "$RUN_USER" ] || [ "$RUN_USER" = "$(id -un)" ]; then
+    RUN_USER=$(id -un)
+  else
+    die "--user $RUN_USER needs root (or run as $RUN_USER)"
+  fi
+  id -u "$RUN_USER" >/dev/null 2>&1 || die "no user $RUN_USER"
+  [ "$(id -u "$RUN_USER")" != 0 ] || die "--user $RUN_USER: must be an unprivileged user"
+  RUN_HOME=$(getent passwd "$RUN_USER" | cut -d: -f6) || die "no user $RUN_USER"
+}
+
+# Runs a command as the measured user with a minimal environment, from /. The warm cases'
+# image servers live in a runtime directory of this run's own (make_runtime_dir), so that
+# stopping them at the end stops no other server of the user.
+as_user() {
+  local env_vars=("HOME=$RUN_HOME" "USER=$RUN_USER" "PATH=$ENV_PATH")
+  [ -z "${RUNTIME_DIR:-}" ] || env_vars+=("XDG_RUNTIME_DIR=$RUNTIME_DIR")
+  if [ "$(id -u)" = 0 ]; then
+    (cd / && setpriv --reuid="$RUN_USER" --regid="$(id -g "$RUN_USER")" --init-groups \
+      -- env -i "${env_vars[@]}" "$@")
+  else
+    (cd / && env -i "${env_vars[@]}" "$@")
+  fi
+}
+
+tool_version() {  # tool_version NAME: its path and version, or "missing"
+  local path=${TOOL[$1]}
+  if [ -z "$path" ]; then echo missing; return 0; fi
+  echo "$path $(USER=$RUN_USER "$path" --version 2>&1 | head -1)"   # ch-run needs $USER
+}
+
+# make_runtime_dir: RUNTIME_DIR, a new private directory of the measured user in /tmp.
+make_runtime_dir() {
+  RUNTIME_DIR=$(mktemp -d "/tmp/$PROG.XXXXXX") || die "cannot make a runtime directory in /tmp"
+  [ "$(id -u)" != 0 ] || chown "$RUN_USER:" "$RUNTIME_DIR"
+  chmod 0700 "$RUNTIME_DIR"
+}
