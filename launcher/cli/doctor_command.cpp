@@ -26,8 +26,7 @@ int doctor_command(const std::vector<std::string>& args, char* const* envp) {
     doctor::check_user_namespaces(findings, host);
     doctor::check_fuse_device(findings);
     doctor::check_state_directories(findings, host);
-    doctor::check_site_config(findings, host);
-    doctor::check_ssh_server(findings, host);
+    if (auto site = doctor::check_site_config(findings, host)) doctor::check_ssh_server(findings, *site);
     doctor::check_slurm_plugin(findings, host);
     std::string text = json ? doctor::render_json(findings) : doctor::render_text(findings);
     std::fputs(text.c_str(), stdout);

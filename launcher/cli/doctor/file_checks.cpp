@@ -17,7 +17,6 @@
 #include "launcher/cli/doctor/findings.hpp"
 #include "launcher/gather/runtime_dir.hpp"
 #include "launcher/image/store.hpp"
-#include "launcher/site/site_config.hpp"
 
 namespace skiff::cli::doctor {
 namespace {
@@ -108,11 +107,13 @@ void check_state_directories(Findings& out, const Host& host) {
     check_image_store(out, host);
 }
 
-void check_site_config(Findings& out, const Host& host) {
+std::optional<site::SiteConfig> check_site_config(Findings& out, const Host& host) {
     auto config = site::load_site_config(host.env);
     if (!config) {
         out.push_back({"site configuration", Verdict::fail, config.error().message, "fix the file (skiff.toml(5) describes it)"});
-    } else if (config->path.empty()) {
+        return std::nullopt;
+    }
+    if (config->path.empty()) {
         out.push_back({"site configuration", Verdict::ok, std::string("none (") + site::default_config_path + " is absent): the defaults apply", ""});
     } else {
         Diagnostics diag;  // the hooks' tables, as a launch reads them
@@ -122,6 +123,7 @@ void check_site_config(Findings& out, const Host& host) {
         else
             out.push_back({"site configuration", Verdict::fail, diag.errors.front(), "fix the file (skiff.toml(5) describes it)"});
     }
+    return std::move(*config);
 }
 
 }  // namespace skiff::cli::doctor

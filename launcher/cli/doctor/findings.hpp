@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/env_map.hpp"
+#include "launcher/site/site_config.hpp"
 
 namespace skiff::cli::doctor {
 
@@ -37,8 +38,9 @@ void check_kernel(Findings& out);                       // kernel_checks.cpp
 void check_user_namespaces(Findings& out, const Host& host);
 void check_fuse_device(Findings& out);                  // file_checks.cpp
 void check_state_directories(Findings& out, const Host& host);
-void check_site_config(Findings& out, const Host& host);
-void check_ssh_server(Findings& out, const Host& host);  // service_checks.cpp
+// The site configuration, for the checks after it; nullopt when it cannot be read.
+std::optional<site::SiteConfig> check_site_config(Findings& out, const Host& host);
+void check_ssh_server(Findings& out, const site::SiteConfig& config);  // service_checks.cpp
 void check_slurm_plugin(Findings& out, const Host& host);
 
 // Pure parts, for the unit tests.
@@ -46,6 +48,9 @@ void check_slurm_plugin(Findings& out, const Host& host);
 std::optional<std::pair<int, int>> kernel_version(std::string_view release);
 // The file system a statfs f_type names where it matters to skiff ("nfs", "lustre", "tmpfs").
 std::string file_system_name(long f_type);
+// The value of a slurm.conf line that sets PlugStackConfig (Slurm reads keys without regard to
+// case, with blanks around '='), or nullopt.
+std::optional<std::string> plugstack_config_value(std::string_view line);
 // The skiff= argument of the first line of a plugstack.conf that loads spank_skiff.so: "" when
 // the line has none (the plugin's default), nullopt when no line loads the plugin. `includes`
 // gets the patterns of its `include` lines.

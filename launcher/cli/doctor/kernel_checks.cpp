@@ -4,7 +4,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include "common/read_small_file.hpp"
 #include "launcher/cli/doctor/findings.hpp"
@@ -23,15 +25,16 @@ std::optional<long> sysctl(const std::string& name) {
     return std::strtol(text->c_str(), nullptr, 10);
 }
 
-// In a child: enter a user and mount namespace, mount a tmpfs and an overlay on it. The reply
-// names the first step that failed ("unshare: ...") or says "overlay: ..." / "ok".
+// In a child: enter a user and mount namespace, mount a tmpfs and an overlay on it, with the
+// calls a launch makes. The reply is "namespace: WHY" (the namespace is unusable), "overlay: WHY"
+// (only the overlay was refused) or "ok".
 std::string try_namespaces(const Host& host) {
     IdMap ids{host.uid, host.gid, host.uid, host.gid};
     if (auto r = ns::enter_user_and_mount_namespace(ids); !r) return "namespace: " + r.error().describe();
     if (auto r = ns::make_root_rslave(); !r) return "namespace: " + r.error().describe();
     if (auto r = ns::mount_tmpfs("/tmp", "mode=0700"); !r) return "namespace: " + r.error().describe();
     for (const char* dir : {"/tmp/l", "/tmp/u", "/tmp/w", "/tmp/m"})
-        if (::mkdir(dir, 0700) != 0) return std::string("namespace: mkdir ") + dir + " failed";
+        if (::mkdir(dir, 0700) != 0) return std::string("namespace: mkdir ") + dir + ": " + std::strerror(errno);
     if (auto r = ns::mount_overlay("/tmp/l", "/tmp/u", "/tmp/w", "/tmp/m"); !r) return "overlay: " + r.error().describe();
     return "ok";
 }
@@ -93,7 +96,8 @@ void check_user_namespaces(Findings& out, const Host& host) {
     if (result.starts_with("namespace: ")) {
         std::string fix = apparmor ? "AppArmor restricts unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1): "
                                      "add a profile for " + host.self + " with the 'userns,' rule (see README, Install on a cluster)"
-                                   : "allow unprivileged user namespaces (the sysctls above)";
+                                   : "ask the admin to allow unprivileged user namespaces (user.max_user_namespaces > 0, "
+                                     "kernel.unprivileged_userns_clone = 1 where the kernel has it)";
         out.push_back({"user namespaces", Verdict::fail, "a user and mount namespace cannot be used: " + result.substr(11), fix});
         return;
     }

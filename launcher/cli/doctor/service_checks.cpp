@@ -2,12 +2,12 @@
 // plugstack.conf that loads skiff's SPANK plugin and names this skiff binary.
 #include <glob.h>
 
+#include <cctype>
 #include <filesystem>
 
 #include "common/read_small_file.hpp"
 #include "hooks/ssh/find_server.hpp"
 #include "launcher/cli/doctor/findings.hpp"
-#include "launcher/site/site_config.hpp"
 
 namespace skiff::cli::doctor {
 namespace {
@@ -36,7 +36,7 @@ std::string plugstack_path(const EnvMap& env) {
         while (!rest.empty()) {
             std::string_view line = rest.substr(0, rest.find('\n'));
             rest.remove_prefix(std::min(rest.size(), line.size() + 1));
-            if (line.starts_with("PlugStackConfig=")) return std::string(line.substr(16));
+            if (auto value = plugstack_config_value(line)) return *value;
         }
     }
     return (slurm_conf.parent_path() / "plugstack.conf").string();
@@ -62,6 +62,17 @@ std::optional<std::string> find_plugin_line(const std::string& file, int depth =
 
 }  // namespace
 
+std::optional<std::string> plugstack_config_value(std::string_view line) {
+    std::string text;
+    for (char c : line.substr(0, line.find('#')))
+        if (c != ' ' && c != '\t') text += c;
+    constexpr std::string_view key = "plugstackconfig=";
+    if (text.size() <= key.size()) return std::nullopt;
+    for (std::size_t i = 0; i < key.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(text[i])) != key[i]) return std::nullopt;
+    return text.substr(key.size());
+}
+
 std::optional<std::string> plugstack_skiff_argument(std::string_view text, std::vector<std::string>& includes) {
     while (!text.empty()) {
         std::string_view line = text.substr(0, text.find('\n'));
@@ -79,13 +90,11 @@ std::optional<std::string> plugstack_skiff_argument(std::string_view text, std::
     return std::nullopt;
 }
 
-void check_ssh_server(Findings& out, const Host& host) {
-    auto config = site::load_site_config(host.env);
-    if (!config) return;  // the site configuration check reports it
+void check_ssh_server(Findings& out, const site::SiteConfig& config) {
     hooks::ssh::HostView view;
-    auto site = hooks::ssh::read_ssh_site(&*config, view);
+    auto site = hooks::ssh::read_ssh_site(&config, view);
     if (!site) {
-        out.push_back({"ssh hook", Verdict::fail, site.error().message, "fix [hooks.ssh] in " + config->path});
+        out.push_back({"ssh hook", Verdict::fail, site.error().message, "fix [hooks.ssh] in " + config.path});
         return;
     }
     auto server = hooks::ssh::find_ssh_server(*site, view);
@@ -114,10 +123,10 @@ void check_slurm_plugin(Findings& out, const Host& host) {
                        "add skiff=" + host.self + " to the plugin's line"});
         return;
     }
-    std::error_code ec;
-    auto named = std::filesystem::canonical(*argument, ec);
-    if (ec || named != std::filesystem::canonical(host.self, ec)) {
-        out.push_back({"slurm plugin", Verdict::warn, plugstack + " runs skiff=" + *argument + (ec ? " (missing)" : "") + ", not this skiff (" + host.self + ")",
+    std::error_code missing, self_ec;
+    auto named = std::filesystem::canonical(*argument, missing);
+    if (missing || named != std::filesystem::canonical(host.self, self_ec)) {
+        out.push_back({"slurm plugin", Verdict::warn, plugstack + " runs skiff=" + *argument + (missing ? " (missing)" : "") + ", not this skiff (" + host.self + ")",
                        "point skiff= at " + host.self + " if this is the skiff jobs should use"});
         return;
     }

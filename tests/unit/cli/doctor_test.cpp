@@ -20,6 +20,13 @@ TEST(Doctor, FileSystemNames) {
     EXPECT_EQ(file_system_name(0x1234), "file system 0x1234");
 }
 
+TEST(Doctor, SlurmConfLinesThatNameThePlugstack) {
+    EXPECT_EQ(plugstack_config_value("PlugStackConfig=/etc/slurm/plugstack.conf"), "/etc/slurm/plugstack.conf");
+    EXPECT_EQ(plugstack_config_value("  plugstackconfig = /x/p.conf  # ours"), "/x/p.conf");
+    for (const char* other : {"", "PlugStackConfig=", "#PlugStackConfig=/x", "PlugStackConfigX=/x", "SlurmctldHost=a"})
+        EXPECT_EQ(plugstack_config_value(other), std::nullopt) << other;
+}
+
 TEST(Doctor, PlugstackLines) {
     std::vector<std::string> includes;
     EXPECT_EQ(plugstack_skiff_argument("required /usr/lib/skiff/spank_skiff.so skiff=/usr/bin/skiff\n", includes),
