@@ -45,14 +45,7 @@ protected:
 
     // Processes still in mount namespace `ns`: while one is, its mounts (the FUSE ones) live on.
     static std::vector<pid_t> processes_in(const std::string& ns) {
-        std::vector<pid_t> found;
-        std::error_code ec;
-        for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
-            const std::string name = entry.path().filename();
-            if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-            if (mount_namespace(std::stoi(name)) == ns) found.push_back(std::stoi(name));
-        }
-        return found;
+        return processes_where([&](pid_t pid) { return mount_namespace(pid) == ns; });
     }
 };
 

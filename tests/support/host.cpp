@@ -99,7 +99,7 @@ bool no_process_within(const std::string& needle, std::chrono::milliseconds grac
     return true;
 }
 
-std::vector<pid_t> processes_with_cmdline_containing(const std::string& needle) {
+std::vector<pid_t> processes_where(const std::function<bool(pid_t)>& matches) {
     std::vector<pid_t> found;
     std::error_code ec;
     const pid_t self = ::getpid();
@@ -107,15 +107,22 @@ std::vector<pid_t> processes_with_cmdline_containing(const std::string& needle) 
         const std::string name = entry.path().filename().string();
         if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
         const auto pid = static_cast<pid_t>(std::stol(name));
-        if (pid == self) continue;
-        std::string cmdline = read_whole_file(entry.path() / "cmdline");  // gone: empty
-        while (!cmdline.empty() && cmdline.back() == '\0') cmdline.pop_back();
-        for (char& c : cmdline) {
-            if (c == '\0') c = ' ';
-        }
-        if (cmdline.find(needle) != std::string::npos) found.push_back(pid);
+        if (pid != self && matches(pid)) found.push_back(pid);
     }
     return found;
+}
+
+std::string cmdline_of(pid_t pid) {
+    std::string cmdline = read_whole_file("/proc/" + std::to_string(pid) + "/cmdline");  // gone: empty
+    while (!cmdline.empty() && cmdline.back() == '\0') cmdline.pop_back();
+    for (char& c : cmdline) {
+        if (c == '\0') c = ' ';
+    }
+    return cmdline;
+}
+
+std::vector<pid_t> processes_with_cmdline_containing(const std::string& needle) {
+    return processes_where([&](pid_t pid) { return cmdline_of(pid).find(needle) != std::string::npos; });
 }
 
 }  // namespace skiff::test

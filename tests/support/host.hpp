@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,12 @@ bool running_as_root();
 // Mount points in /proc/self/mountinfo that are `prefix` or lie below it (octal escapes
 // such as \040 decoded), in mount order.
 std::vector<std::string> mounts_under(const std::string& prefix);
+
+// Processes other than this one for which `matches(PID)` holds, from /proc.
+std::vector<pid_t> processes_where(const std::function<bool(pid_t)>& matches);
+
+// The command line of `pid`, arguments joined by spaces; "" once it is gone.
+std::string cmdline_of(pid_t pid);
 
 // Processes other than this one whose command line (arguments joined by spaces) contains
 // `needle`, e.g. leftover squashfuse helpers of a test.

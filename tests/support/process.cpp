@@ -18,8 +18,9 @@
 #include <csignal>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
+
+#include "tests/support/host.hpp"
 
 namespace skiff::test {
 namespace {
@@ -149,25 +150,19 @@ std::optional<std::string> read_child_failure(int fd, const std::string& exe, co
     return "run_process: " + what + ": " + std::strerror(failure.error) + "\n";
 }
 
-// "PID (comm) cmdline" of every process that has `pipe` open, read from /proc/*/fd.
+// "PID cmdline" of every process that has `pipe` open, read from /proc/*/fd.
 std::string processes_holding(int pipe) {
     struct stat st {};
     if (::fstat(pipe, &st) != 0) return "?";
     const std::string target = "pipe:[" + std::to_string(st.st_ino) + "]";
+    auto holds = [&](pid_t pid) {
+        std::error_code ec;
+        for (const auto& fd : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec))
+            if (std::filesystem::read_symlink(fd.path(), ec) == target) return true;
+        return false;
+    };
     std::string holders;
-    std::error_code ec;
-    for (const auto& proc : std::filesystem::directory_iterator("/proc", ec)) {
-        const std::string pid = proc.path().filename();
-        if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-        for (const auto& fd : std::filesystem::directory_iterator(proc.path() / "fd", ec)) {
-            if (std::filesystem::read_symlink(fd.path(), ec) != target) continue;
-            std::string cmdline;
-            std::getline(std::ifstream(proc.path() / "cmdline"), cmdline);
-            std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
-            holders += (holders.empty() ? "" : "; ") + pid + " " + cmdline;
-            break;
-        }
-    }
+    for (pid_t pid : processes_where(holds)) holders += (holders.empty() ? "" : "; ") + std::to_string(pid) + " " + cmdline_of(pid);
     return holders.empty() ? "none found in /proc" : holders;
 }
 
