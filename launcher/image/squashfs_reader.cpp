@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "namespaces/squashfs/block_cache.hpp"
 #include "namespaces/squashfs/squashfs_dir.hpp"
 #include "namespaces/squashfs/squashfs_meta.hpp"
 #include "namespaces/squashfs/squashfs_read.hpp"
@@ -67,6 +68,7 @@ struct SquashfsImage::State {
     UniqueFd fd;
     sqfs fs{};
     bool initialised = false;
+    std::unique_ptr<ns::BlockCache> cache;  // one block: files are read whole, once
 
     State() = default;
     State(const State&) = delete;
@@ -143,7 +145,7 @@ struct SquashfsImage::State {
     Result<std::string> read_range(Inode& file, std::size_t limit, const std::string& path) {
         std::size_t size = static_cast<std::size_t>(std::min<std::uint64_t>(file.xtra.reg.file_size, limit));
         std::string data(size, '\0');
-        if (!ns::read_file_range(ns::BlockSource{&fs}, file, 0, size, data.data()))
+        if (!ns::read_file_range(ns::BlockSource{&fs, cache.get()}, file, 0, size, data.data()))
             return bad(path, "damaged file data");
         data.resize(size);
         return data;
@@ -172,6 +174,7 @@ Result<SquashfsImage> SquashfsImage::open(const std::string& image_path) {
     if (sqfs_err err = sqfs_init(&state->fs, state->fd.get(), 0); err != SQFS_OK)
         return fail(state->context() + ": " + describe(err));
     state->initialised = true;
+    state->cache = std::make_unique<ns::BlockCache>(0, state->fs.sb.block_size, 1);
     return SquashfsImage(std::move(state));
 }
 

@@ -68,6 +68,12 @@ Result<ImageServing> image_serving(const PlanRequest& request) {
     auto spares = count_setting(request.host.env, "SKIFF_WARM_SPARES", serving.spares, "a number of spares (0: none)");
     if (!spares) return Unexpected(spares.error());
     serving.spares = std::min(*spares, 64);
+    auto threads = count_setting(request.host.env, "SKIFF_SERVER_THREADS", serving.threads, "a number of threads (0: one per CPU)");
+    if (!threads) return Unexpected(threads.error());
+    serving.threads = std::min(*threads, 1024);
+    auto cache = count_setting(request.host.env, "SKIFF_SERVER_CACHE_MIB", serving.cache_mib, "a size in MiB");
+    if (!cache) return Unexpected(cache.error());
+    serving.cache_mib = std::min(*cache, 65536);
     if (request.image.kind != image::ImageSource::Kind::squashfs) serving.cold_reason = "a directory image needs no server";
     else if (!request.cold_reason.empty()) serving.cold_reason = request.cold_reason;
     else if (!request.server_directory)

@@ -101,6 +101,10 @@ std::string render(const LaunchPlan& plan) {
                            serving.server_directory, serving.server_name, serving.idle_seconds);
     else
         out += fmt::format("server   cold: {}\n", serving.cold_reason);
+    if (squashfs)
+        out += fmt::format("server   {}, a {} MiB block cache\n",
+                           serving.threads ? fmt::format("{} threads", serving.threads) : "a thread per usable CPU",
+                           serving.cache_mib);
     const char* driver = plan.overlay == OverlayDriver::kernel ? "kernel overlayfs"
                          : plan.overlay == OverlayDriver::fuse ? "fuse-overlayfs"
                                                                : "kernel overlayfs, else fuse-overlayfs";

@@ -13,10 +13,18 @@ Error mount_error(const plan::MountOp& op, const SysError& error) {
     return error.to_error(where + what);
 }
 
+namespace {
+
+ns::ServeLimits serve_limits(const plan::ImageServing& serving) {
+    return {static_cast<unsigned>(serving.threads), static_cast<std::size_t>(serving.cache_mib) << 20};
+}
+
+}  // namespace
+
 Result<std::optional<ns::SquashfsServer>> start_cold_server(const plan::LaunchPlan& plan) {
     if (plan.image.kind != image::ImageSource::Kind::squashfs) return std::optional<ns::SquashfsServer>{};
     auto server = ns::start_squashfs_server(plan.image.path, plan.ids.inside_uid, plan.ids.inside_gid,
-                                            plan.serving.read_profiles);
+                                            serve_limits(plan.serving), plan.serving.read_profiles);
     if (!server) return Unexpected(server.error().to_error("image '" + plan.image.path + "'"));
     return std::optional<ns::SquashfsServer>(std::move(*server));
 }
@@ -26,7 +34,8 @@ Result<std::vector<HostSource>> start_sqsh_servers(const plan::LaunchPlan& plan)
     for (std::size_t i = 0; i < plan.mounts.size(); ++i) {
         const auto& op = plan.mounts[i];
         if (op.kind != plan::MountKind::sqsh) continue;
-        auto server = ns::start_squashfs_server(op.source, plan.ids.inside_uid, plan.ids.inside_gid);
+        auto server = ns::start_squashfs_server(op.source, plan.ids.inside_uid, plan.ids.inside_gid,
+                                                serve_limits(plan.serving));
         if (!server) return Unexpected(mount_error(op, server.error()));
         sources[i].server = std::move(*server);
     }

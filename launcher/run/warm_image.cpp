@@ -25,7 +25,9 @@ ns::ImageServerConfig server_config(const plan::LaunchPlan& plan) {
                                  .gid = plan.ids.outside_gid,
                                  .idle_seconds = serving.idle_seconds,
                                  .spare_seconds = std::min(spare_lifetime_seconds, serving.idle_seconds),
-                                 .retire_with = serving.retire_with};
+                                 .retire_with = serving.retire_with,
+                                 .threads = static_cast<unsigned>(serving.threads),
+                                 .cache_mib = static_cast<unsigned>(serving.cache_mib)};
 }
 
 bool no_server(const SysError& error) { return error.code == ENOENT || error.code == ECONNREFUSED; }

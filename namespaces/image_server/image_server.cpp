@@ -57,11 +57,11 @@ SysResult<bool> spawn_image_server(const ImageServerConfig& config) {
 std::vector<std::string> image_server_argv(const ImageServerConfig& c) {
     return {"skiff", image_server_command, c.image, c.directory, c.name,
             std::to_string(c.uid), std::to_string(c.gid), std::to_string(c.idle_seconds), std::to_string(c.retire_with),
-            std::to_string(c.spare_seconds)};
+            std::to_string(c.spare_seconds), std::to_string(c.threads), std::to_string(c.cache_mib)};
 }
 
 std::optional<ImageServerConfig> image_server_config(const std::vector<std::string>& args) {
-    if (args.size() != 8) return std::nullopt;
+    if (args.size() != 10) return std::nullopt;
     ImageServerConfig c{.image = args[0], .directory = args[1], .name = args[2]};
     try {
         c.uid = static_cast<uid_t>(std::stoul(args[3]));
@@ -69,6 +69,8 @@ std::optional<ImageServerConfig> image_server_config(const std::vector<std::stri
         c.idle_seconds = std::stoi(args[5]);
         c.retire_with = static_cast<pid_t>(std::stol(args[6]));
         c.spare_seconds = std::stoi(args[7]);
+        c.threads = static_cast<unsigned>(std::stoul(args[8]));
+        c.cache_mib = static_cast<unsigned>(std::stoul(args[9]));
     } catch (const std::exception&) {
         return std::nullopt;
     }

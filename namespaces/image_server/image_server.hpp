@@ -37,6 +37,8 @@ struct ImageServerConfig {
     int idle_seconds = 600;
     int spare_seconds = 60;  // an unused spare is dropped after this long (spare_pool.hpp)
     pid_t retire_with = 0;  // when this process exits the server retires at once (0: never)
+    unsigned threads = 0;   // serving the image (0: one per CPU the server may use)
+    unsigned cache_mib = 32;  // decompressed blocks kept for them
 
     std::string socket_name() const { return name + ".sock"; }
     std::string socket_path() const { return directory + "/" + socket_name(); }  // for messages

@@ -1,4 +1,3 @@
-// Prefix legend: fuse_ libfuse3 low-level API.
 #include "namespaces/image_server/image_server_process.hpp"
 
 #include <fcntl.h>
@@ -12,6 +11,7 @@
 #include <chrono>
 #include <deque>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "namespaces/fd_passing.hpp"
@@ -23,9 +23,6 @@
 #include "namespaces/squashfs/squashfs_server.hpp"
 #include "namespaces/unix_socket.hpp"
 #include "namespaces/user_namespace.hpp"
-
-#define FUSE_USE_VERSION 32
-#include <fuse3/fuse_lowlevel.h>
 
 namespace skiff::ns {
 namespace {
@@ -116,16 +113,22 @@ struct UsedSpare {
 
 class Server {
 public:
-    Server(const ImageServerConfig& config, fuse_session* session, UniqueFd directory, UniqueFd listener, UniqueFd lock)
-        : config_(config), session_(session), directory_(std::move(directory)), listener_(std::move(listener)),
+    Server(const ImageServerConfig& config, SquashfsFuse* fs, fuse_session* session, UniqueFd directory,
+           UniqueFd listener, UniqueFd lock)
+        : config_(config), fs_(fs), session_(session), directory_(std::move(directory)), listener_(std::move(listener)),
           lock_(std::move(lock)), spares_(std::chrono::seconds(config.spare_seconds)) {
         if (config.retire_with > 0) step_ = open_pidfd(config.retire_with);
     }
 
+    // The image is served by threads of its own (squashfs_fuse.hpp), which end the process when
+    // the kernel says the last mount is gone (ENODEV); this thread hands out trees and spares.
     [[noreturn]] void run() {
+        std::thread([this] {
+            (void)serve_fuse_session(fs_, session_);
+            ::_exit(0);
+        }).detach();
         for (;;) {
-            std::vector<pollfd> fds{{fuse_session_fd(session_), POLLIN, 0}, {listener_.get(), POLLIN, 0},
-                                    {step_.get(), POLLIN, 0}};
+            std::vector<pollfd> fds{{listener_.get(), POLLIN, 0}, {step_.get(), POLLIN, 0}};
             for (auto& client : clients_) fds.push_back({client.pidfd.get(), POLLIN, 0});
             auto builders = spares_.builders();
             for (const auto& builder : builders) fds.push_back({builder.connection, POLLIN, 0});
@@ -138,11 +141,10 @@ public:
                 continue;
             }
             for (std::size_t i = 0; i < builders.size(); ++i)
-                if (fds[3 + clients_.size() + i].revents) hear_builder(builders[i]);
+                if (fds[first_client + clients_.size() + i].revents) hear_builder(builders[i]);
             drop_exited_clients(fds);  // it indexes clients_ as they were polled
-            if (fds[0].revents) serve_fuse();
-            if (fds[1].revents) accept_launch();
-            if (fds[2].revents) {  // the Slurm step ended: no later launch belongs here
+            if (fds[0].revents) accept_launch();
+            if (fds[1].revents) {  // the Slurm step ended: no later launch belongs here
                 step_.reset();
                 retire();
             }
@@ -166,13 +168,6 @@ private:
     bool idle_expired() const {
         return listener_.valid() && clients_.empty() &&
                Clock::now() - last_activity_ >= std::chrono::seconds(config_.idle_seconds);
-    }
-
-    void serve_fuse() {
-        int n = fuse_session_receive_buf(session_, &buffer_);
-        if (n == -EINTR || n == -EAGAIN) return;
-        if (n <= 0 || fuse_session_exited(session_)) ::_exit(0);  // ENODEV: the last mount is gone
-        fuse_session_process_buf(session_, &buffer_);
     }
 
     void accept_launch() {
@@ -275,7 +270,7 @@ private:
     void drop_exited_clients(const std::vector<pollfd>& fds) {
         std::vector<Client> alive;
         for (std::size_t i = 0; i < clients_.size(); ++i) {
-            if (fds[3 + i].revents == 0) alive.push_back(std::move(clients_[i]));
+            if (fds[first_client + i].revents == 0) alive.push_back(std::move(clients_[i]));
             else if (clients_[i].spare)
                 used_spares_.push_back({std::move(*clients_[i].spare), Clock::now() + used_spare_release_delay});
         }
@@ -300,7 +295,10 @@ private:
         ::umount2(mount_point, MNT_DETACH);
     }
 
+    static constexpr std::size_t first_client = 2;  // in run()'s poll list, after the listener and the step
+
     const ImageServerConfig& config_;
+    SquashfsFuse* fs_;
     fuse_session* session_;
     UniqueFd directory_;
     UniqueFd listener_;
@@ -310,7 +308,6 @@ private:
     std::deque<UsedSpare> used_spares_;  // of exited containers, in release order
     SparePool spares_;
     const std::string token_ = instance_token();
-    fuse_buf buffer_{};
     Clock::time_point last_activity_ = Clock::now();
     unsigned long launches_ = 0;
     unsigned long spare_launches_ = 0;  // of launches_, those that took a spare
@@ -330,7 +327,8 @@ void run_image_server(const ImageServerConfig& config, int ready_fd) {
         ::_exit(0);
     }
     std::string problem;
-    SquashfsFuse* fs = open_squashfs_fuse(config.image, config.uid, config.gid, problem);
+    const ServeLimits limits{config.threads, std::size_t{config.cache_mib} << 20};
+    SquashfsFuse* fs = open_squashfs_fuse(config.image, config.uid, config.gid, limits, problem);
     if (!fs) give_up(ready_fd, "image '" + config.image + "': " + problem);
     auto listener = listen_unix_at(directory.get(), config.socket_name(), config.socket_path());
     if (!listener) give_up(ready_fd, listener.error().describe());
@@ -341,7 +339,7 @@ void run_image_server(const ImageServerConfig& config, int ready_fd) {
     }
     (void)!::write(ready_fd, "R", 1);
     ::close(ready_fd);
-    Server(config, *session, std::move(directory), std::move(*listener), std::move(lock)).run();
+    Server(config, fs, *session, std::move(directory), std::move(*listener), std::move(lock)).run();
 }
 
 }  // namespace skiff::ns

@@ -3,6 +3,7 @@
 #include "namespaces/squashfs/squashfs_fuse.hpp"
 
 #include <fcntl.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,11 +14,14 @@
 #include <memory>
 #include <vector>
 
+#include "namespaces/squashfs/block_cache.hpp"
+#include "namespaces/squashfs/scratch_buffer.hpp"
 #include "namespaces/squashfs/squashfs_dir.hpp"
 #include "namespaces/squashfs/squashfs_meta.hpp"
 #include "namespaces/squashfs/squashfs_read.hpp"
 #include "namespaces/squashfs/squashfs_superblock.hpp"
 #include "namespaces/squashfs/squashfuse_c.hpp"
+#include "namespaces/squashfs/usable_cpus.hpp"
 #include "common/sys_error.hpp"
 #include "common/unique_fd.hpp"
 
@@ -29,14 +33,17 @@ struct SquashfsFuse {
     sqfs_ll ll;
     uid_t uid;
     gid_t gid;
+    unsigned threads;
+    std::unique_ptr<BlockCache> cache;
     BlockSource blocks;  // the data path of reads (squashfs_read.hpp)
-    // One buffer for every read: the kernel sends at most max_pages (32) pages per request, and
-    // an allocation per read costs a launch 2-3 ms (fast-start.md).
-    char read_buffer[1 << 20];
 };
 static_assert(offsetof(SquashfsFuse, ll) == 0);
 
 namespace {
+
+// One reply buffer per server thread: an allocation per read costs a launch 2-3 ms
+// (fast-start.md).
+thread_local ScratchBuffer reply_buffer;
 
 // The image never changes under a mount, so the kernel may cache entries and attributes for
 // ever; without this every path walk of a launch would be a FUSE round trip.
@@ -99,14 +106,16 @@ void op_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
     fuse_reply_entry(req, &reply);
 }
 
-// The kernel asks for at most max_pages (32) pages a read; a larger request would only come
-// from a future kernel, and gets a buffer of its own.
+// The kernel asks for at most max_pages (256) pages a read, its own bound.
 void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_file_info*) {
     SquashfsFuse& state = state_of(req);
     sqfs_inode inode;
     if (!inode_of(req, ino, inode)) return;
-    std::vector<char> large(size > sizeof state.read_buffer ? size : 0);
-    char* buffer = large.empty() ? state.read_buffer : large.data();
+    char* buffer = reply_buffer.get(size);
+    if (!buffer) {
+        fuse_reply_err(req, ENOMEM);
+        return;
+    }
     if (!read_file_range(state.blocks, inode, offset, size, buffer)) {
         fuse_reply_err(req, EIO);
         return;
@@ -131,6 +140,8 @@ void op_readlink(fuse_req_t req, fuse_ino_t ino) {
 // launch reads nothing), as keep_cache did.
 void op_open(fuse_req_t req, fuse_ino_t, fuse_file_info*) { fuse_reply_err(req, ENOSYS); }
 
+constexpr std::size_t max_listing_size = 1 << 20;
+
 void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_file_info*) {
     sqfs_inode inode;
     if (!inode_of(req, ino, inode)) return;
@@ -140,7 +151,12 @@ void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_
         fuse_reply_err(req, EINVAL);
         return;
     }
-    size = std::min(size, sizeof state.read_buffer);
+    size = std::min(size, max_listing_size);  // a shorter listing is asked again from its end
+    char* buffer = reply_buffer.get(size);
+    if (!buffer) {
+        fuse_reply_err(req, ENOMEM);
+        return;
+    }
     std::size_t used = 0;
     sqfs_name name;
     sqfs_dir_entry entry;
@@ -151,7 +167,7 @@ void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_
         st.st_mode = sqfs_dentry_mode(&entry);
         st.st_ino = state.ll.ino_fuse_num(&state.ll, &entry);
         auto next = static_cast<off_t>(sqfs_dentry_next_offset(&entry));
-        std::size_t n = fuse_add_direntry(req, state.read_buffer + used, size - used, name, &st, next);
+        std::size_t n = fuse_add_direntry(req, buffer + used, size - used, name, &st, next);
         if (n > size - used) break;  // full: the kernel asks again from `next`
         used += n;
     }
@@ -159,7 +175,21 @@ void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_
         fuse_reply_err(req, EIO);
         return;
     }
-    fuse_reply_buf(req, state.read_buffer, used);
+    fuse_reply_buf(req, buffer, used);
+}
+
+// libsquashfuse's forget and statfs write a global of its own (an idle timer) unlocked. Its
+// 64-bit inode numbers are the inode ids themselves: there is nothing to forget.
+void op_forget(fuse_req_t req, fuse_ino_t, std::uint64_t) { fuse_reply_none(req); }
+
+void op_statfs(fuse_req_t req, fuse_ino_t) {
+    const sqfs& fs = state_of(req).ll.fs;
+    struct statvfs st {};
+    st.f_bsize = st.f_frsize = fs.sb.block_size;
+    st.f_blocks = fs.sb.bytes_used / fs.sb.block_size + 1;
+    st.f_files = fs.sb.inodes;
+    st.f_namemax = SQUASHFS_NAME_LEN;
+    fuse_reply_statfs(req, &st);
 }
 
 void op_init(void*, fuse_conn_info* connection) {
@@ -182,27 +212,16 @@ fuse_lowlevel_ops operations() {
     // and the kernel stops asking a FUSE server after its first ENOSYS (fc->no_getxattr),
     // which saves a round trip per path component. File capabilities would be inert anyway
     // (no_new_privs, empty bounding set).
-    ops.forget = sqfs_ll_op_forget;
-    ops.statfs = stfs_ll_op_statfs;
+    ops.forget = op_forget;
+    ops.statfs = op_statfs;
     return ops;
-}
-
-// libsquashfuse keeps one decompressed data block. A launch's readahead interleaves the
-// loader, libc and the command, so with one slot the same block is inflated up to four times;
-// a few slots make every block inflate once (fast-start.md: 2-4 blocks, more do not help).
-constexpr std::size_t data_blocks_cached = 4;
-
-bool widen_data_cache(sqfs& fs) {
-    sqfs_cache_destroy(&fs.data_cache);
-    if (sqfs_block_cache_init(&fs.data_cache, data_blocks_cached) == SQFS_OK) return true;
-    fs.data_cache = {};  // the failed init freed its buffers but left the pointers
-    return false;
 }
 
 }  // namespace
 
 // O_NONBLOCK: a FIFO in place of the image must not hang the server (the check refuses it).
-SquashfsFuse* open_squashfs_fuse(const std::string& image, uid_t uid, gid_t gid, std::string& problem) {
+SquashfsFuse* open_squashfs_fuse(const std::string& image, uid_t uid, gid_t gid, const ServeLimits& limits,
+                                 std::string& problem) {
     UniqueFd fd(::open(image.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (!fd.valid()) {
         problem = SysError{errno, "open", image}.describe();
@@ -210,11 +229,10 @@ SquashfsFuse* open_squashfs_fuse(const std::string& image, uid_t uid, gid_t gid,
     }
     problem = squashfs::superblock_problem(fd.get());
     if (!problem.empty()) return nullptr;
-    std::unique_ptr<SquashfsFuse> state(new SquashfsFuse);  // not value-initialised: zeroing the read buffer costs page faults
+    auto state = std::make_unique<SquashfsFuse>();
     std::memset(&state->ll, 0, sizeof state->ll);
     state->uid = uid;
     state->gid = gid;
-    state->blocks.fs = &state->ll.fs;
     // The served image keeps its fd for the life of the process, as sqfs_open_image would.
     problem = "libsquashfuse cannot read it";
     if (sqfs_init(&state->ll.fs, fd.get(), 0) != SQFS_OK) return nullptr;  // it freed what it took
@@ -224,8 +242,13 @@ SquashfsFuse* open_squashfs_fuse(const std::string& image, uid_t uid, gid_t gid,
         sqfs_ll_destroy(&state->ll);
         return nullptr;
     };
-    if (sqfs_ll_init(&state->ll) || !widen_data_cache(state->ll.fs)) return refuse("libsquashfuse cannot read it");
+    if (sqfs_ll_init(&state->ll)) return refuse("libsquashfuse cannot read it");
     if (!squashfs::root_reads_whole(state->ll.fs)) return refuse("its root directory is damaged");
+    // A thread holds one block at a time while it copies, so one slot more than threads
+    // always leaves a block to evict.
+    state->threads = limits.threads ? limits.threads : usable_cpus();
+    state->cache = std::make_unique<BlockCache>(limits.cache_bytes, state->ll.fs.sb.block_size, state->threads + 1);
+    state->blocks = BlockSource{&state->ll.fs, state->cache.get()};
     problem.clear();
     (void)fd.release();
     return state.release();
@@ -240,6 +263,8 @@ void close_squashfs_fuse(SquashfsFuse* fs) {
 }
 
 sqfs& squashfs_of(SquashfsFuse* fs) { return fs->ll.fs; }
+
+BlockSource block_source(SquashfsFuse* fs) { return fs->blocks; }
 
 void use_read_hints(SquashfsFuse* fs, BlockPrefetch* prefetch, ReadRecorder* recorder) {
     fs->blocks.prefetch = prefetch;
@@ -259,6 +284,16 @@ fuse_session* start_fuse_session(SquashfsFuse* fs, int fuse_fd) {
         return nullptr;
     }
     return session;
+}
+
+int serve_fuse_session(SquashfsFuse* fs, fuse_session* session) {
+    if (fs->threads <= 1) return fuse_session_loop(session);
+    fuse_loop_config* config = fuse_loop_cfg_create();
+    if (!config) return -ENOMEM;
+    fuse_loop_cfg_set_max_threads(config, fs->threads);
+    int rc = fuse_session_loop_mt(session, config);
+    fuse_loop_cfg_destroy(config);
+    return rc;
 }
 
 }  // namespace skiff::ns

@@ -117,7 +117,14 @@ bool fill_by_type(sqfs& fs, const Fields& f, sqfs_inode& inode) {
 
 }  // namespace
 
+std::mutex& library_cache_lock() {
+    static std::mutex lock;
+    return lock;
+}
+
+// The lock is held while copying: another thread's miss may evict the cached block.
 bool read_metadata(sqfs& fs, sqfs_md_cursor& cursor, void* out, std::size_t size) {
+    std::lock_guard lock(library_cache_lock());
     auto* to = static_cast<char*>(out);
     while (size > 0) {
         sqfs_off_t next_block = cursor.block;

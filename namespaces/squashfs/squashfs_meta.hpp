@@ -12,12 +12,18 @@
 #include <sys/stat.h>
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 
 #include "namespaces/squashfs/squashfs_format.hpp"
 #include "namespaces/squashfs/squashfuse_c.hpp"
 
 namespace skiff::ns::squashfs {
+
+// libsquashfuse's metadata and block-index caches (fs.md_cache, fs.blockidx) are not
+// thread-safe: read_metadata() and every call into the library that reads metadata (its block
+// lists) hold this lock. Data blocks never take it (block_cache.hpp).
+std::mutex& library_cache_lock();
 
 // Copies `size` bytes of metadata at `cursor` into `out` (nullptr: skips them) and advances
 // the cursor. false: a read error, or an offset outside its block.

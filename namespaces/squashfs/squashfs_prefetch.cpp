@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "namespaces/squashfs/scratch_buffer.hpp"
 #include "namespaces/squashfs/squashfuse_c.hpp"
 
 namespace skiff::ns {
@@ -18,6 +19,8 @@ namespace {
 
 bool stored_compressed(const BlockRef& ref) { return (ref.header & (1u << 24)) == 0; }
 
+thread_local ScratchBuffer serving_input;  // a serving thread's compressed bytes
+
 }  // namespace
 
 BlockPrefetch::BlockPrefetch(sqfs& fs, const std::vector<BlockRef>& blocks)
@@ -28,7 +31,7 @@ BlockPrefetch::BlockPrefetch(sqfs& fs, const std::vector<BlockRef>& blocks)
             by_position_.emplace(ref.position, count_++);
         }
     if (count_ == 0) return;
-    mapping_size_ = (count_ + 2) * block_size_;
+    mapping_size_ = (count_ + 1) * block_size_;
     mapping_ = ::mmap(nullptr, mapping_size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mapping_ == MAP_FAILED) {
         mapping_ = nullptr;
@@ -51,7 +54,7 @@ bool BlockPrefetch::decompress(Slot& slot, char* input) {
     std::size_t output_size = block_size_;
     char* output = buffer(static_cast<std::size_t>(&slot - slots_.get()));
     auto offset = static_cast<off_t>(slot.ref.position + fs_.offset);
-    bool ok = ::pread(fs_.fd, input, size, offset) == static_cast<ssize_t>(size) &&
+    bool ok = input && ::pread(fs_.fd, input, size, offset) == static_cast<ssize_t>(size) &&
               fs_.decompressor(input, size, output, &output_size) == SQFS_OK;
     slot.block = {output_size, output};
     {
@@ -82,7 +85,7 @@ const void* BlockPrefetch::find(const BlockRef& ref) {
     if (slot.ref.header != ref.header) return nullptr;
     int state = queued;
     if (slot.state.compare_exchange_strong(state, busy, std::memory_order_acq_rel)) {
-        decompress(slot, buffer(count_ + 1));  // the helper has not got here yet
+        decompress(slot, serving_input.get(block_size_));  // the helper has not got here yet
         state = slot.state.load(std::memory_order_acquire);
     }
     if (state == busy) {
@@ -92,7 +95,7 @@ const void* BlockPrefetch::find(const BlockRef& ref) {
         done_.wait_for(lock, patience, [&] { return (state = slot.state.load(std::memory_order_acquire)) != busy; });
     }
     if (state != ready) return nullptr;  // failed, or still busy: the caller reads it itself
-    ++found_;
+    found_.fetch_add(1, std::memory_order_relaxed);
     return &slot.block;
 }
 

@@ -1,15 +1,15 @@
 // Decompresses the blocks of a read profile (squashfs_profile.hpp) in a helper thread, ahead
-// of the kernel's requests. The FUSE server's thread looks each block up when the image's
+// of the kernel's requests. The FUSE server's threads look each block up when the image's
 // metadata asks for it; a block the helper has not reached yet is decompressed by the server
-// thread itself, one the helper is busy with is waited for (briefly: on a busy node the
+// thread itself, one the helper (or another serving thread) is busy with is waited for (briefly: on a busy node the
 // helper may be preempted mid-block, and the serving thread then decompresses the block
 // itself rather than wait for a time slice), so the two cores of a small node share the work
 // of a cold launch. Blocks stored uncompressed are left out: reading them is no work to
 // move (measured: prefetching them made an uncompressed launch slower).
 //
 // The blocks stay here until the server exits (at most profile_byte_limit): the kernel's
-// readahead interleaves files, and handing them to libsquashfuse's four-slot cache had it
-// evict and decompress some of them again (measured: 2 of 17 blocks per /bin/true launch).
+// readahead interleaves files, and handing them to a four-slot cache had it evict and
+// decompress some of them again (measured: 2 of 17 blocks per /bin/true launch).
 // They live in one mapping that the helper pre-faults in one call: a malloc per block, as
 // libsquashfuse does, cost a page fault per 4 KiB page of every block, more than zstd's
 // whole work on it.
@@ -47,7 +47,7 @@ public:
     // profile holds it; nullptr otherwise, or if it could not be decompressed in time.
     const void* find(const BlockRef& ref);
 
-    std::size_t found() const { return found_; }  // lookups answered so far
+    std::size_t found() const { return found_.load(std::memory_order_relaxed); }  // lookups answered so far
 
 private:
     enum State : int { queued, busy, ready, failed };
@@ -61,13 +61,13 @@ private:
     std::size_t count_ = 0;
     std::size_t block_size_;
     std::unique_ptr<Slot[]> slots_;
-    void* mapping_ = nullptr;  // count_ outputs, then the helper's and the serving thread's input
+    void* mapping_ = nullptr;  // count_ outputs, then the helper's input
     std::size_t mapping_size_ = 0;
     std::unordered_map<std::uint64_t, std::size_t> by_position_;
     std::atomic<bool> stop_{false};
-    std::mutex done_mutex_;  // with done_: the serving thread waits for a busy slot
+    std::mutex done_mutex_;  // with done_: a serving thread waits for a busy slot
     std::condition_variable done_;
-    std::size_t found_ = 0;  // only the serving thread looks blocks up
+    std::atomic<std::size_t> found_{0};
     std::thread helper_;
 };
 

@@ -7,8 +7,11 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 #include <optional>
 
+#include "namespaces/squashfs/block_cache.hpp"
+#include "namespaces/squashfs/scratch_buffer.hpp"
 #include "namespaces/squashfs/squashfs_meta.hpp"
 #include "namespaces/squashfs/squashfs_prefetch.hpp"
 #include "namespaces/squashfs/squashfuse_c.hpp"
@@ -16,42 +19,62 @@
 namespace skiff::ns {
 
 void ReadRecorder::note(const BlockRef& block) {
+    std::lock_guard lock(mutex_);
     if (blocks_.size() >= limit_ || !seen_.insert(block.position).second) return;
     blocks_.push_back(block);
 }
 
 namespace {
 
-// A block: a prefetched one, else through libsquashfuse's cache `cache` (keyed by position,
-// as the library keys it), which reads and decompresses it on a miss.
-const sqfs_block* block_at(const BlockSource& source, sqfs_cache& cache, BlockRef ref) {
-    if (source.recorder) source.recorder->note(ref);
-    if (source.prefetch)
-        if (const auto* block = static_cast<const sqfs_block*>(source.prefetch->find(ref))) return block;
-    sqfs_block* block = nullptr;
-    if (sqfs_data_cache(source.fs, &cache, static_cast<sqfs_off_t>(ref.position), ref.header, &block) != SQFS_OK)
-        return nullptr;
-    return block;
+// The compressed bytes of a block, read before inflating it: one buffer per server thread.
+thread_local ScratchBuffer compressed_input;
+
+// Reads and inflates the block `ref` into `out` (block_size bytes); its size. Only pread and
+// the stateless decompressors: no libsquashfuse cache, which is not thread-safe.
+std::optional<std::size_t> inflate(const sqfs& fs, BlockRef ref, char* out) {
+    std::size_t size = stored_size(ref.header);
+    char* input = compressed_input.get(size);
+    std::size_t output_size = fs.sb.block_size;
+    auto at = static_cast<off_t>(fs.offset + ref.position);
+    if (!input || ::pread(fs.fd, input, size, at) != static_cast<ssize_t>(size) ||
+        fs.decompressor(input, size, out, &output_size) != SQFS_OK)
+        return std::nullopt;
+    return output_size;
 }
 
-// Where the bytes of one block-sized piece of the file are, from `offset`, `length` bytes: in
-// `block` (decompressed), else in the image file itself at `stored` (a block stored
-// uncompressed), else nowhere (a hole: zeros).
+// Where the bytes of one block-sized piece of the file are, from `offset`, `length` bytes:
+// in a decompressed block (`prefetched`, else `cached`), else in the image file itself at
+// `stored` (a block stored uncompressed), else nowhere (a hole: zeros).
 struct Piece {
-    const sqfs_block* block = nullptr;
+    const sqfs_block* prefetched = nullptr;
+    BlockCache::Pin cached;
     std::optional<BlockRef> stored;
     std::size_t offset = 0;
     std::size_t length = 0;
 
-    std::size_t capacity() const { return block ? block->size : stored ? stored_size(stored->header) : length; }
+    const char* data() const { return prefetched ? static_cast<const char*>(prefetched->data) : cached.data(); }
+    bool decompressed() const { return prefetched || cached; }
+    std::size_t capacity() const {
+        return prefetched ? prefetched->size : cached ? cached.size() : stored ? stored_size(stored->header) : length;
+    }
 };
 
+// A decompressed block: a prefetched one, else through the cache, which inflates it on a miss.
+bool decompressed(const BlockSource& source, BlockRef ref, Piece& piece) {
+    if (source.recorder) source.recorder->note(ref);
+    if (source.prefetch) piece.prefetched = static_cast<const sqfs_block*>(source.prefetch->find(ref));
+    if (piece.prefetched) return true;
+    const sqfs& fs = *source.fs;
+    piece.cached = source.cache->get(ref.position, [&](char* out) { return inflate(fs, ref, out); });
+    return static_cast<bool>(piece.cached);
+}
+
 // A block stored uncompressed is read straight into the reply (squashfs_fs.h:
-// SQUASHFS_COMPRESSED_BIT_BLOCK): libsquashfuse would malloc the whole block, read it and
-// copy the part asked for, a page fault per 4 KiB of the allocation and two copies.
-bool locate(const BlockSource& source, sqfs_cache& cache, BlockRef ref, Piece& piece) {
+// SQUASHFS_COMPRESSED_BIT_BLOCK): reading it through a block buffer would cost a page fault
+// per 4 KiB of the buffer and two copies.
+bool locate(const BlockSource& source, BlockRef ref, Piece& piece) {
     // mkfs stores a block uncompressed when compressing does not shrink it, so no stored block
-    // is larger than a block; libsquashfuse would allocate whatever size the header claims.
+    // is larger than a block; a decompressor would be handed whatever size the header claims.
     if ((ref.header >> 25) != 0 || stored_size(ref.header) > source.fs->sb.block_size ||
         ref.position < squashfs::superblock_size)
         return false;
@@ -59,8 +82,7 @@ bool locate(const BlockSource& source, sqfs_cache& cache, BlockRef ref, Piece& p
         piece.stored = ref;
         return true;
     }
-    piece.block = block_at(source, cache, ref);
-    return piece.block != nullptr;
+    return decompressed(source, ref, piece);
 }
 
 bool fragment_piece(const BlockSource& source, sqfs_inode& inode, Piece& piece) {
@@ -68,12 +90,12 @@ bool fragment_piece(const BlockSource& source, sqfs_inode& inode, Piece& piece) 
     if (!squashfs::read_fragment(*source.fs, inode.xtra.reg.frag_idx, fragment)) return false;
     piece.offset = inode.xtra.reg.frag_off;
     piece.length = static_cast<std::size_t>(inode.xtra.reg.file_size % source.fs->sb.block_size);
-    return locate(source, source.fs->frag_cache, {fragment.start_block, fragment.size}, piece);
+    return locate(source, {fragment.start_block, fragment.size}, piece);
 }
 
 bool copy_piece(const sqfs& fs, const Piece& piece, std::size_t skip, std::size_t length, char* out) {
-    if (piece.block) {
-        std::memcpy(out, static_cast<const char*>(piece.block->data) + piece.offset + skip, length);
+    if (piece.decompressed()) {
+        std::memcpy(out, piece.data() + piece.offset + skip, length);
     } else if (piece.stored) {
         auto at = static_cast<off_t>(fs.offset + piece.stored->position + piece.offset + skip);
         return ::pread(fs.fd, out, length, at) == static_cast<ssize_t>(length);
@@ -81,6 +103,17 @@ bool copy_piece(const sqfs& fs, const Piece& piece, std::size_t skip, std::size_
         std::memset(out, 0, length);
     }
     return true;
+}
+
+// libsquashfuse's block lists read the inode table through its metadata cache.
+bool first_blocks(sqfs& fs, sqfs_inode& inode, off_t start, sqfs_blocklist& list) {
+    std::lock_guard lock(squashfs::library_cache_lock());
+    return sqfs_blockidx_blocklist(&fs, &inode, &list, start) == SQFS_OK;
+}
+
+bool next_block(sqfs_blocklist& list) {
+    std::lock_guard lock(squashfs::library_cache_lock());
+    return sqfs_blocklist_next(&list) == SQFS_OK;
 }
 
 }  // namespace
@@ -95,7 +128,7 @@ bool read_file_range(const BlockSource& source, sqfs_inode& inode, off_t start, 
         return static_cast<std::uint64_t>(start) == file_size;
     }
     sqfs_blocklist list;
-    if (sqfs_blockidx_blocklist(&fs, &inode, &list, start) != SQFS_OK) return false;
+    if (!first_blocks(fs, inode, start, list)) return false;
     std::size_t skip = static_cast<std::size_t>(start) % block_size;  // into the first piece
     std::size_t copied = 0;
     while (copied < size) {
@@ -105,12 +138,12 @@ bool read_file_range(const BlockSource& source, sqfs_inode& inode, off_t start, 
             if (inode.xtra.reg.frag_idx == SQUASHFS_INVALID_FRAG) break;
             if (!fragment_piece(source, inode, piece)) return false;
         } else {
-            if (sqfs_blocklist_next(&list) != SQFS_OK) return false;
+            if (!next_block(list)) return false;
             if (static_cast<std::uint64_t>(list.pos) + block_size <= static_cast<std::uint64_t>(start)) continue;
             if (list.input_size == 0) {  // a sparse block: zeros
                 piece.length = static_cast<std::size_t>(std::min<std::uint64_t>(file_size - static_cast<std::uint64_t>(list.pos), block_size));
             } else {
-                if (!locate(source, fs.data_cache, {static_cast<std::uint64_t>(list.block), list.header}, piece)) return false;
+                if (!locate(source, {static_cast<std::uint64_t>(list.block), list.header}, piece)) return false;
                 piece.length = piece.capacity();
             }
         }

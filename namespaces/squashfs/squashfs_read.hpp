@@ -1,12 +1,14 @@
 // Reading a byte range of a file from a squashfs image, block by block: the same result as
 // libsquashfuse's sqfs_read_range, but every block comes through one place, which takes it
-// from a prefetch (squashfs_prefetch.hpp) when one holds it and records the order in which a
-// launch first needed its blocks (squashfs_profile.hpp).
+// from a prefetch (squashfs_prefetch.hpp) when one holds it, else from a cache that the FUSE
+// server's threads share (block_cache.hpp), and records the order in which a launch first
+// needed its blocks (squashfs_profile.hpp). Safe to call from several threads at once.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstddef>
+#include <mutex>
 #include <unordered_set>
 #include <vector>
 
@@ -17,9 +19,11 @@ struct sqfs_inode;
 
 namespace skiff::ns {
 
+class BlockCache;
 class BlockPrefetch;
 
-// The blocks a launch needed, in order of first need, up to a limit.
+// The blocks a launch needed, in order of first need, up to a limit. blocks() is read after
+// the server's threads are done.
 class ReadRecorder {
 public:
     explicit ReadRecorder(std::size_t limit) : limit_(limit) {}
@@ -27,6 +31,7 @@ public:
     const std::vector<BlockRef>& blocks() const { return blocks_; }
 
 private:
+    std::mutex mutex_;
     std::size_t limit_;
     std::vector<BlockRef> blocks_;
     std::unordered_set<std::uint64_t> seen_;
@@ -34,6 +39,7 @@ private:
 
 struct BlockSource {
     sqfs* fs = nullptr;
+    BlockCache* cache = nullptr;        // required
     BlockPrefetch* prefetch = nullptr;  // optional
     ReadRecorder* recorder = nullptr;   // optional
 };

@@ -80,12 +80,13 @@ std::unique_ptr<ProfileUse> start_profile(SquashfsFuse* fs, const std::string& d
 
 }  // namespace
 
-void serve_squashfs(int control_fd, const std::string& image, uid_t uid, gid_t gid, const std::string& profile_directory) {
+void serve_squashfs(int control_fd, const std::string& image, uid_t uid, gid_t gid, const ServeLimits& limits,
+                    const std::string& profile_directory) {
     UniqueFd profiles = hold_profile_directory(profile_directory);
     detach_from_caller(control_fd, profiles.get());
     control_fd = 3;
     std::string problem;
-    SquashfsFuse* fs = open_squashfs_fuse(image, uid, gid, problem);
+    SquashfsFuse* fs = open_squashfs_fuse(image, uid, gid, limits, problem);
     if (!fs) {
         (void)send_message(control_fd, "E" + problem);
         ::_exit(1);
@@ -97,7 +98,7 @@ void serve_squashfs(int control_fd, const std::string& image, uid_t uid, gid_t g
     if (!message || !message->fd.valid()) ::_exit(0);  // the launcher gave up before mounting
     fuse_session* session = start_fuse_session(fs, message->fd.release());
     if (!session) ::_exit(1);
-    int rc = fuse_session_loop(session);  // returns when the mount is gone (ENODEV)
+    int rc = serve_fuse_session(fs, session);  // returns when the mount is gone (ENODEV)
     fuse_session_unmount(session);
     if (profile) profile->save();
     ::_exit(rc < 0 ? 1 : 0);

@@ -5,11 +5,13 @@
 
 #include <string>
 
+#include "namespaces/squashfs/squashfs_fuse.hpp"
+
 namespace skiff::ns {
 
 // `profile_directory`: where read profiles live (squashfs_profile.hpp); empty: none. It is
 // opened before the caller's descriptors are closed, so it may be the caller's /proc/self/fd/N.
 [[noreturn]] void serve_squashfs(int control_fd, const std::string& image, uid_t uid, gid_t gid,
-                                 const std::string& profile_directory);
+                                 const ServeLimits& limits, const std::string& profile_directory);
 
 }  // namespace skiff::ns

@@ -15,7 +15,7 @@
 namespace skiff::ns {
 
 SysResult<SquashfsServer> start_squashfs_server(const std::string& image, uid_t uid, gid_t gid,
-                                                const std::string& profile_directory) {
+                                                const ServeLimits& limits, const std::string& profile_directory) {
     auto pair = seqpacket_pair();
     if (!pair) return Unexpected(pair.error());
     auto& [ours, theirs] = *pair;
@@ -26,7 +26,7 @@ SysResult<SquashfsServer> start_squashfs_server(const std::string& image, uid_t 
     // to be scheduled; it must be reaped before the exec, or the command inherits it.
     auto spawner = fork_detached([&] {
         ::close(launcher_end);
-        serve_squashfs(server_end, image, uid, gid, profile_directory);
+        serve_squashfs(server_end, image, uid, gid, limits, profile_directory);
     });
     if (!spawner) return Unexpected(spawner.error());
     theirs.reset();

@@ -10,6 +10,7 @@
 
 #include "common/sys_error.hpp"
 #include "common/unique_fd.hpp"
+#include "namespaces/squashfs/squashfs_fuse.hpp"
 
 namespace skiff::ns {
 
@@ -25,7 +26,7 @@ struct SquashfsServer {
 // profiles (squashfs_profile.hpp): the server prefetches the blocks the last launch of the
 // image needed and records this launch's; empty: neither.
 SysResult<SquashfsServer> start_squashfs_server(const std::string& image, uid_t uid, gid_t gid,
-                                                const std::string& profile_directory = {});
+                                                const ServeLimits& limits, const std::string& profile_directory = {});
 
 // Opens /dev/fuse. Must be called *inside* the user namespace: the kernel requires the device's
 // opener to be in the mounting user namespace, else mount() fails with EINVAL.

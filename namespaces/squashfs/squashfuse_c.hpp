@@ -3,7 +3,7 @@
 #pragma once
 
 #define SQFS_CONFIG_H
-#define FUSE_USE_VERSION 32
+#define FUSE_USE_VERSION 312
 #define HAVE_LINUX_TYPES_LE16
 extern "C" {
 #include <squashfuse/ll.h>

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "launcher/image/squashfs_reader.hpp"
+#include "namespaces/squashfs/block_cache.hpp"
 #include "namespaces/squashfs/squashfs_dir.hpp"
 #include "namespaces/squashfs/squashfs_meta.hpp"
 #include "namespaces/squashfs/squashfs_read.hpp"
@@ -43,9 +44,10 @@ void read_launch_files(const std::string& path) {
 
 void read_file(sqfs& fs, sqfs_inode& inode) {
     static char buffer[1 << 17];
+    skiff::ns::BlockCache cache(0, fs.sb.block_size, 1);
     for (off_t start : {off_t{0}, off_t{5000}, off_t{1 << 17}}) {
         std::size_t size = sizeof buffer;
-        (void)skiff::ns::read_file_range(skiff::ns::BlockSource{&fs}, inode, start, size, buffer);
+        (void)skiff::ns::read_file_range(skiff::ns::BlockSource{&fs, &cache}, inode, start, size, buffer);
     }
 }
 

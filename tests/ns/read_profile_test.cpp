@@ -36,7 +36,7 @@ std::string host_file(const std::string& path) {
 
 ns::SquashfsFuse* open_served(const std::string& image_path) {
     std::string problem;
-    auto* fs = ns::open_squashfs_fuse(image_path, ::getuid(), ::getgid(), problem);
+    auto* fs = ns::open_squashfs_fuse(image_path, ::getuid(), ::getgid(), ns::ServeLimits{}, problem);
     EXPECT_EQ(problem, "");
     return fs;
 }
@@ -74,7 +74,8 @@ protected:
         auto* fresh = open_served(image("debian.sqsh"));
         EXPECT_NE(fresh, nullptr);
         ns::ReadRecorder recorder(1000);
-        ns::BlockSource source{&ns::squashfs_of(fresh), nullptr, &recorder};
+        auto source = ns::block_source(fresh);
+        source.recorder = &recorder;
         for (const auto& file : sample_files) EXPECT_TRUE(image_file(fresh, source, file).has_value()) << file;
         return recorder.blocks();
     }
@@ -104,7 +105,8 @@ TEST_F(ReadProfileBlocks, RecordsEveryBlockOnceInOrderOfFirstUse) {
 TEST_F(ReadProfileBlocks, PrefetchedBlocksAreServedAndMatchTheFiles) {
     auto blocks = recorded_profile();
     ns::BlockPrefetch prefetch(ns::squashfs_of(fs_), blocks);
-    ns::BlockSource source{&ns::squashfs_of(fs_), &prefetch, nullptr};
+    auto source = ns::block_source(fs_);
+    source.prefetch = &prefetch;
     expect_served_correctly(source);
     // Blocks stored uncompressed are left to the ordinary path; every other one is prefetched.
     auto compressed = std::count_if(blocks.begin(), blocks.end(), [](const ns::BlockRef& b) { return (b.header & (1u << 24)) == 0; });
@@ -121,7 +123,8 @@ TEST_F(ReadProfileBlocks, WrongProfilesServeTheRightBytes) {
     }
     wrong.push_back({ns::squashfs_of(fs_).sb.bytes_used - 7, 7});  // garbage at the end of the image
     ns::BlockPrefetch prefetch(ns::squashfs_of(fs_), wrong);
-    ns::BlockSource source{&ns::squashfs_of(fs_), &prefetch, nullptr};
+    auto source = ns::block_source(fs_);
+    source.prefetch = &prefetch;
     expect_served_correctly(source);
     EXPECT_EQ(prefetch.found(), 0u);
 }
@@ -141,7 +144,8 @@ TEST(ReadUncompressed, ServesTheFilesBytes) {
     auto* fs = open_served(dir / "image.sqsh");
     ASSERT_NE(fs, nullptr);
     ns::ReadRecorder recorder(100);
-    ns::BlockSource source{&ns::squashfs_of(fs), nullptr, &recorder};
+    auto source = ns::block_source(fs);
+    source.recorder = &recorder;
     for (const char* file : {"big", "small", "sparse"}) {
         auto served = image_file(fs, source, file);
         ASSERT_TRUE(served.has_value()) << file;

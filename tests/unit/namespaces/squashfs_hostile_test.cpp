@@ -48,7 +48,7 @@ protected:
     // Why a server refuses the image, or "" if it would serve it.
     static std::string server_problem(const std::string& path) {
         std::string problem;
-        ns::close_squashfs_fuse(ns::open_squashfs_fuse(path, ::getuid(), ::getgid(), problem));
+        ns::close_squashfs_fuse(ns::open_squashfs_fuse(path, ::getuid(), ::getgid(), ns::ServeLimits{}, problem));
         return problem;
     }
 

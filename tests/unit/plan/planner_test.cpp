@@ -239,6 +239,29 @@ TEST(PlannerServing, SparesFromTheEnvironment) {
     }
 }
 
+TEST(PlannerServing, ServerThreadsAndCacheFromTheEnvironment) {
+    auto request = basic_request();
+    auto plan = test::plan_with_hooks(request);
+    EXPECT_EQ(plan->serving.threads, 0);  // one per CPU the server may use
+    EXPECT_EQ(plan->serving.cache_mib, 32);
+    request.host.env["SKIFF_SERVER_THREADS"] = "6";
+    request.host.env["SKIFF_SERVER_CACHE_MIB"] = "0";
+    plan = test::plan_with_hooks(request);
+    EXPECT_EQ(plan->serving.threads, 6);
+    EXPECT_EQ(plan->serving.cache_mib, 0);  // no less than a block per thread, all the same
+    for (const char* bad : {"many", "-1", "4x"}) {
+        request.host.env["SKIFF_SERVER_THREADS"] = bad;
+        plan = test::plan_with_hooks(request);
+        ASSERT_FALSE(plan) << bad;
+        EXPECT_EQ(plan.error().message, std::string("SKIFF_SERVER_THREADS='") + bad + "' is not a number of threads (0: one per CPU)");
+    }
+    request.host.env["SKIFF_SERVER_THREADS"] = "2";
+    request.host.env["SKIFF_SERVER_CACHE_MIB"] = "32M";
+    plan = test::plan_with_hooks(request);
+    ASSERT_FALSE(plan);
+    EXPECT_EQ(plan.error().message, "SKIFF_SERVER_CACHE_MIB='32M' is not a size in MiB");
+}
+
 TEST(PlannerServing, IdleTimeoutFromTheEnvironment) {
     auto request = basic_request();
     request.host.env["SKIFF_SERVER_IDLE"] = "5";
