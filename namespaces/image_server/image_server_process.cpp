@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/random.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <optional>
 #include <thread>
@@ -120,15 +122,18 @@ public:
         if (config.retire_with > 0) step_ = open_pidfd(config.retire_with);
     }
 
-    // The image is served by threads of its own (squashfs_fuse.hpp), which end the process when
-    // the kernel says the last mount is gone (ENODEV); this thread hands out trees and spares.
+    // The image is served by threads of its own (squashfs_fuse.hpp) until the kernel says the
+    // last mount is gone (ENODEV); this thread hands out trees and spares, and ends the process
+    // after that, not in the middle of an answer: `image stop` unmounts, then waits for "OK".
     [[noreturn]] void run() {
         std::thread([this] {
             (void)serve_fuse_session(fs_, session_);
-            ::_exit(0);
+            std::uint64_t one = 1;
+            if (::write(serving_ended_.get(), &one, sizeof one) != sizeof one) ::_exit(0);  // no eventfd: at once
         }).detach();
         for (;;) {
-            std::vector<pollfd> fds{{listener_.get(), POLLIN, 0}, {step_.get(), POLLIN, 0}};
+            std::vector<pollfd> fds{{listener_.get(), POLLIN, 0}, {step_.get(), POLLIN, 0},
+                                    {serving_ended_.get(), POLLIN, 0}};
             for (auto& client : clients_) fds.push_back({client.pidfd.get(), POLLIN, 0});
             auto builders = spares_.builders();
             for (const auto& builder : builders) fds.push_back({builder.connection, POLLIN, 0});
@@ -148,6 +153,7 @@ public:
                 step_.reset();
                 retire();
             }
+            if (fds[2].revents) ::_exit(0);
         }
     }
 
@@ -295,7 +301,7 @@ private:
         ::umount2(mount_point, MNT_DETACH);
     }
 
-    static constexpr std::size_t first_client = 2;  // in run()'s poll list, after the listener and the step
+    static constexpr std::size_t first_client = 3;  // in run()'s poll list: listener, step, serving_ended_
 
     const ImageServerConfig& config_;
     SquashfsFuse* fs_;
@@ -304,6 +310,7 @@ private:
     UniqueFd listener_;
     UniqueFd lock_;
     UniqueFd step_;                      // pidfd of the Slurm step's slurmstepd, if any
+    UniqueFd serving_ended_{::eventfd(0, EFD_CLOEXEC)};  // the serving threads are done
     std::vector<Client> clients_;        // launched containers
     std::deque<UsedSpare> used_spares_;  // of exited containers, in release order
     SparePool spares_;

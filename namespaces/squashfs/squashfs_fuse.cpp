@@ -11,7 +11,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <cstdlib>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "namespaces/squashfs/block_cache.hpp"
@@ -217,6 +219,26 @@ fuse_lowlevel_ops operations() {
     return ops;
 }
 
+// One thread's loop: each request goes to one of the threads reading /dev/fuse. All of them
+// start with the session, so that the first requests of a launch wait for no thread to be
+// created (libfuse's threaded loop starts them as requests queue, during the launch: measured
+// slower than one thread on two CPUs). 0 when the mount is gone (ENODEV).
+int serve_requests(fuse_session* session) {
+    fuse_buf buffer{};
+    int rc = 0;
+    for (;;) {
+        int n = fuse_session_receive_buf(session, &buffer);
+        if (n == -EINTR || n == -EAGAIN) continue;
+        if (n <= 0 || fuse_session_exited(session)) {
+            rc = n == -ENODEV || n == 0 ? 0 : n;
+            break;
+        }
+        fuse_session_process_buf(session, &buffer);
+    }
+    std::free(buffer.mem);
+    return rc;
+}
+
 }  // namespace
 
 // O_NONBLOCK: a FIFO in place of the image must not hang the server (the check refuses it).
@@ -246,7 +268,7 @@ SquashfsFuse* open_squashfs_fuse(const std::string& image, uid_t uid, gid_t gid,
     if (!squashfs::root_reads_whole(state->ll.fs)) return refuse("its root directory is damaged");
     // A thread holds one block at a time while it copies, so one slot more than threads
     // always leaves a block to evict.
-    state->threads = limits.threads ? limits.threads : usable_cpus();
+    state->threads = limits.threads ? limits.threads : default_serving_threads(usable_cpus());
     state->cache = std::make_unique<BlockCache>(limits.cache_bytes, state->ll.fs.sb.block_size, state->threads + 1);
     state->blocks = BlockSource{&state->ll.fs, state->cache.get()};
     problem.clear();
@@ -287,12 +309,10 @@ fuse_session* start_fuse_session(SquashfsFuse* fs, int fuse_fd) {
 }
 
 int serve_fuse_session(SquashfsFuse* fs, fuse_session* session) {
-    if (fs->threads <= 1) return fuse_session_loop(session);
-    fuse_loop_config* config = fuse_loop_cfg_create();
-    if (!config) return -ENOMEM;
-    fuse_loop_cfg_set_max_threads(config, fs->threads);
-    int rc = fuse_session_loop_mt(session, config);
-    fuse_loop_cfg_destroy(config);
+    std::vector<std::thread> others;
+    for (unsigned i = 1; i < fs->threads; ++i) others.emplace_back([session] { (void)serve_requests(session); });
+    int rc = serve_requests(session);
+    for (auto& thread : others) thread.join();
     return rc;
 }
 

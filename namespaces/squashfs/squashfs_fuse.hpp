@@ -19,7 +19,7 @@ class BlockPrefetch;
 class ReadRecorder;
 
 // What one server may use: threads answering the kernel at once (0: one per CPU the server
-// may run on, usable_cpus.hpp), and bytes of decompressed blocks kept for them
+// may run on, default_serving_threads in usable_cpus.hpp), and bytes of decompressed blocks kept for them
 // (block_cache.hpp).
 struct ServeLimits {
     unsigned threads = 0;

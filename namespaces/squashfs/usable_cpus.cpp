@@ -77,4 +77,6 @@ unsigned usable_cpus() {
     return cpus;
 }
 
+unsigned default_serving_threads(unsigned cpus) { return cpus > 2 ? cpus : 1; }
+
 }  // namespace skiff::ns

@@ -11,6 +11,11 @@ namespace skiff::ns {
 
 unsigned usable_cpus();
 
+// The threads a server answers with by default on `cpus` usable CPUs: one each, but a single
+// one on two CPUs or fewer, where a second thread made a cold launch of an uncompressed image
+// 1.07-1.14x slower and compressed ones no faster (bench/README.md, "Server threads").
+unsigned default_serving_threads(unsigned cpus);
+
 // The quota of one cpu.max file ("max 100000" or "150000 100000"), in whole CPUs rounded up;
 // nothing if unlimited or malformed.
 std::optional<unsigned> cpus_of_cpu_max(std::string_view contents);

@@ -29,6 +29,13 @@ TEST(UsableCpus, Cgroup2PathOfThisProcess) {
     EXPECT_EQ(cgroup2_path("0::/../../outside\n"), std::nullopt);
 }
 
+TEST(UsableCpus, OneThreadOnTwoCpusOrFewerElseOneEach) {
+    EXPECT_EQ(default_serving_threads(1), 1u);
+    EXPECT_EQ(default_serving_threads(2), 1u);
+    EXPECT_EQ(default_serving_threads(3), 3u);
+    EXPECT_EQ(default_serving_threads(128), 128u);
+}
+
 TEST(UsableCpus, NeverMoreThanTheAffinityMask) {
     cpu_set_t set;
     CPU_ZERO(&set);
