@@ -28,48 +28,82 @@ Result<std::size_t> apply_count(int& field, std::string_view option, Words rest,
     return std::size_t{1};
 }
 
-// --case NAME COUNT ARG...: the argv is counted, not terminated, so that any word (even
-// "--", which skiff run and ch-run take) can be part of it.
+// COUNT ARG...: an argv counted, not terminated, so that any word (even "--", which skiff run
+// and ch-run take) can be part of it. `what` names the option in errors.
+Result<std::vector<std::string>> counted_argv(const std::string& what, Words rest) {
+    if (rest.empty()) return fail(what + " needs COUNT ARG0 [ARG...]");
+    auto count = parse_count(what, rest[0], 1);
+    if (!count) return fail(count.error().message);
+    auto n = static_cast<std::size_t>(*count);
+    if (rest.size() < 1 + n) return fail(what + ": fewer than " + rest[0] + " words follow");
+    std::vector<std::string> argv(rest.begin() + 1, rest.begin() + 1 + static_cast<std::ptrdiff_t>(n));
+    if (argv[0].find('/') == std::string::npos)
+        return fail(what + ": program '" + argv[0] + "' must be a path (execve does no PATH search)");
+    return argv;
+}
+
+// The case called `name`, given before the option that names it.
+Result<Case*> case_before(Options& o, std::string_view option, std::string_view name) {
+    for (auto& c : o.cases)
+        if (c.name == name) return &c;
+    return fail(std::string(option) + ": no case named '" + std::string(name) + "' before it");
+}
+
+// --case NAME COUNT ARG...
 Result<std::size_t> apply_case(Options& o, Words rest) {
     if (rest.size() < 2) return fail("--case needs NAME COUNT ARG0 [ARG...]");
     std::string name = rest[0];
     if (name.empty() || name.find_first_of(" \t\n") != std::string::npos)
         return fail("--case: name '" + name + "' must be one non-empty word");
     if (find_case(o, name)) return fail("--case: name '" + name + "' used twice");
-    auto count = parse_count("--case " + name, rest[1], 1);
-    if (!count) return fail(count.error().message);
-    auto n = static_cast<std::size_t>(*count);
-    if (rest.size() < 2 + n) return fail("--case " + name + ": fewer than " + rest[1] + " words follow");
-    auto first = rest.begin() + 2;
-    Case c{std::move(name), std::vector<std::string>(first, first + static_cast<std::ptrdiff_t>(n)), {}, {}};
-    if (c.argv[0].find('/') == std::string::npos)
-        return fail("--case " + c.name + ": program '" + c.argv[0] + "' must be a path (execve does no PATH search)");
-    o.cases.push_back(std::move(c));
-    return 2 + n;
+    auto argv = counted_argv("--case " + name, rest.subspan(1));
+    if (!argv) return fail(argv.error().message);
+    std::size_t used = 2 + argv->size();
+    o.cases.push_back(Case{std::move(name), std::move(*argv), {}, {}, 1, {}});
+    return used;
+}
+
+// --case-burst NAME N: each run of case NAME starts N copies at once.
+Result<std::size_t> apply_case_burst(Options& o, Words rest) {
+    if (rest.size() < 2) return fail("--case-burst needs NAME N");
+    auto c = case_before(o, "--case-burst", rest[0]);
+    if (!c) return fail(c.error().message);
+    auto n = parse_count("--case-burst " + (*c)->name, rest[1], 1);
+    if (!n) return fail(n.error().message);
+    if (*n > max_copies) return fail("--case-burst " + (*c)->name + ": at most " + std::to_string(max_copies) + " copies");
+    (*c)->copies = *n;
+    return std::size_t{2};
+}
+
+// --case-setup NAME COUNT ARG...: an argv run before each run of case NAME, untimed.
+Result<std::size_t> apply_case_setup(Options& o, Words rest) {
+    if (rest.empty()) return fail("--case-setup needs NAME COUNT ARG0 [ARG...]");
+    auto c = case_before(o, "--case-setup", rest[0]);
+    if (!c) return fail(c.error().message);
+    auto argv = counted_argv("--case-setup " + (*c)->name, rest.subspan(1));
+    if (!argv) return fail(argv.error().message);
+    (*c)->setup = std::move(*argv);
+    return 2 + (*c)->setup.size();
 }
 
 // --case-env NAME K=V: one more variable for case NAME only (given before it).
 Result<std::size_t> apply_case_env(Options& o, Words rest) {
     if (rest.size() < 2 || std::strchr(rest[1], '=') == nullptr) return fail("--case-env needs NAME K=V");
-    for (auto& c : o.cases)
-        if (c.name == rest[0]) {
-            c.env.emplace_back(rest[1]);
-            return std::size_t{2};
-        }
-    return fail(std::string("--case-env: no case named '") + rest[0] + "' before it");
+    auto c = case_before(o, "--case-env", rest[0]);
+    if (!c) return fail(c.error().message);
+    (*c)->env.emplace_back(rest[1]);
+    return std::size_t{2};
 }
 
 // --case-fresh-dir NAME VAR: each run of case NAME gets VAR = a new empty directory.
 Result<std::size_t> apply_case_fresh_dir(Options& o, Words rest) {
     if (rest.size() < 2 || rest[1][0] == '\0' || std::strchr(rest[1], '=') != nullptr)
         return fail("--case-fresh-dir needs NAME VAR");
-    for (auto& c : o.cases)
-        if (c.name == rest[0]) {
-            c.fresh_dir_var = rest[1];
-            c.env.push_back(c.fresh_dir_var + "=");
-            return std::size_t{2};
-        }
-    return fail(std::string("--case-fresh-dir: no case named '") + rest[0] + "' before it");
+    auto c = case_before(o, "--case-fresh-dir", rest[0]);
+    if (!c) return fail(c.error().message);
+    (*c)->fresh_dir_var = rest[1];
+    (*c)->env.push_back((*c)->fresh_dir_var + "=");
+    return std::size_t{2};
 }
 
 Result<std::size_t> apply_compare(Options& o, Words rest) {
@@ -88,7 +122,7 @@ struct OptionSpec {
     std::string_view help;
 };
 
-constexpr std::array<OptionSpec, 11> option_table{{
+constexpr std::array<OptionSpec, 13> option_table{{
     {"--runs", "N", [](Options& o, Words w) { return apply_count(o.runs, "--runs", w, 1); },
      "measured runs per case (default 50)"},
     {"--warmup", "N", [](Options& o, Words w) { return apply_count(o.warmup, "--warmup", w, 0); },
@@ -116,6 +150,12 @@ constexpr std::array<OptionSpec, 11> option_table{{
     {"--case-env", "NAME K=V", apply_case_env, "a variable for case NAME only, after its --case (repeatable)"},
     {"--case-fresh-dir", "NAME VAR", apply_case_fresh_dir,
      "each run of case NAME gets VAR = a new empty directory in /tmp, removed after the run (untimed)"},
+    {"--case-burst", "NAME N", apply_case_burst,
+     "each run of case NAME starts N copies at once: its time is the wall of the burst, and the report adds "
+     "each copy's p50 and p99 (fork to exit, pooled over the runs)"},
+    {"--case-setup", "NAME COUNT ARG...", apply_case_setup,
+     "run this argv (case NAME's environment, untimed, before the pause) before each run of NAME; a "
+     "failure fails the run"},
     {"--help", "",
      [](Options& o, Words) -> Result<std::size_t> {
          o.help = true;

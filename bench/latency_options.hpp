@@ -18,6 +18,8 @@ struct Case {
     std::vector<std::string> argv;  // argv[0] is a path: execve does no PATH search
     std::vector<std::string> env;   // K=V added to (or replacing in) every case's environment
     std::string fresh_dir_var;      // if set: this variable names a new, empty directory each run
+    int copies = 1;                 // a burst: this many started at once, each timed
+    std::vector<std::string> setup;  // if set: run (untimed, must succeed) before each run
 };
 
 struct Options {
@@ -34,6 +36,9 @@ struct Options {
 
 // Parses the words after the program name. Names in --baseline and --compare must be cases.
 Result<Options> parse_options(std::span<char* const> words);
+
+// At most this many copies in a burst (--case-burst).
+inline constexpr int max_copies = 1024;
 
 // Where the case called `name` is in o.cases.
 std::optional<std::size_t> find_case(const Options& o, std::string_view name);

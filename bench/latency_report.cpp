@@ -5,19 +5,10 @@
 #include <optional>
 #include <string>
 
+#include "bench/latency_stats.hpp"
+
 namespace skiff::bench {
 namespace {
-
-struct Stats {
-    double median = 0, min = 0, max = 0;
-};
-
-Stats summarize(std::vector<double> ms) {
-    std::sort(ms.begin(), ms.end());
-    std::size_t n = ms.size();
-    double median = n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
-    return {median, ms.front(), ms.back()};
-}
 
 // One per case; nothing for a case with a failed run, whose times would mislead.
 std::vector<std::optional<Stats>> all_stats(const std::vector<CaseResult>& results) {
@@ -47,7 +38,11 @@ std::string quoted(const std::vector<std::string>& words) {
 
 void print_cases(const Options& o, int width) {
     std::printf("\ncases:\n");
-    for (const Case& c : o.cases) std::printf("  %-*s  %s\n", width, c.name.c_str(), quoted(c.argv).c_str());
+    for (const Case& c : o.cases) {
+        std::string burst = c.copies > 1 ? std::to_string(c.copies) + " at once: " : "";
+        std::printf("  %-*s  %s%s\n", width, c.name.c_str(), burst.c_str(), quoted(c.argv).c_str());
+        if (!c.setup.empty()) std::printf("  %-*s  before each run (untimed): %s\n", width, "", quoted(c.setup).c_str());
+    }
 }
 
 std::string print_table(const Options& o, const std::vector<std::optional<Stats>>& stats,
@@ -94,6 +89,29 @@ std::string print_compares(const Options& o, const std::vector<std::optional<Sta
     return machine;
 }
 
+// Per burst case: the wall (as in the table) and its copies' times, pooled over the runs.
+std::string print_bursts(const Options& o, const std::vector<std::optional<Stats>>& stats,
+                         const std::vector<CaseResult>& results, int width) {
+    std::string machine;
+    char line[512];
+    for (std::size_t i = 0; i < o.cases.size(); ++i) {
+        if (o.cases[i].copies == 1 || !stats[i]) continue;
+        if (machine.empty()) {
+            std::printf("\nbursts: wall of the burst (median) and each container, fork to exit, pooled over the runs\n\n");
+            std::printf("  %-*s  %5s  %9s  %9s  %9s  %9s  %7s\n", width, "case", "N", "wall p50", "each p50", "each p99",
+                        "each max", "samples");
+        }
+        const char* name = o.cases[i].name.c_str();
+        EachStats e = summarize_each(results[i].each_ms);
+        std::printf("  %-*s  %5d  %9.2f  %9.2f  %9.2f  %9.2f  %7zu\n", width, name, o.cases[i].copies, stats[i]->median,
+                    e.p50, e.p99, e.max, e.samples);
+        std::snprintf(line, sizeof line, "BURST %s %d %.3f %.3f %.3f %.3f %zu\n", name, o.cases[i].copies,
+                      stats[i]->median, e.p50, e.p99, e.max, e.samples);
+        machine += line;
+    }
+    return machine;
+}
+
 }  // namespace
 
 void print_report(const Options& o, const std::vector<CaseResult>& results) {
@@ -104,6 +122,7 @@ void print_report(const Options& o, const std::vector<CaseResult>& results) {
     print_cases(o, w);
     std::string machine = print_table(o, stats, results, w);
     machine += print_compares(o, stats);
+    machine += print_bursts(o, stats, results, w);
     std::printf("\n%s", machine.c_str());
 }
 

@@ -8,14 +8,16 @@
 namespace skiff::bench {
 
 struct CaseResult {
-    std::vector<double> ms;  // wall times of the measured runs that succeeded
+    std::vector<double> ms;       // wall times of the measured runs that succeeded
+    std::vector<double> each_ms;  // a burst's copies, fork to exit, pooled over those runs
     int failures = 0;        // failed runs (none in warm-up, or nothing is measured)
     int runs = 0;            // measured runs
 };
 
 // Prints the cases, the table and, per case, `RESULT name median_ms min_ms max_ms ratio`
 // (ratio of medians to the baseline) or `FAILED name failed_runs runs`, then per --compare
-// pair `RATIO a b ratio`. results[i] belongs to o.cases[i].
+// pair `RATIO a b ratio`, then per burst case `BURST name copies wall_p50_ms each_p50_ms
+// each_p99_ms each_max_ms samples`. results[i] belongs to o.cases[i].
 void print_report(const Options& o, const std::vector<CaseResult>& results);
 
 }  // namespace skiff::bench

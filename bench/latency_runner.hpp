@@ -1,8 +1,10 @@
-// Runner: runs one argv with fork + execve and times it, from fork to reaping.
+// Runner: runs one argv (or a burst of copies of it) with fork + execve and times it, from
+// fork to reaping.
 #pragma once
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -13,9 +15,10 @@
 namespace skiff::bench {
 
 struct Outcome {
-    double ms = 0;
-    int status = 0;  // as from waitpid
-    bool timed_out = false;
+    double ms = 0;                // from the first fork to the last reaping
+    std::vector<double> each_ms;  // each copy that exited: from its fork to its reaping
+    int status = 0;               // as from waitpid: the first failed copy's, else 0
+    bool timed_out = false;       // the copies still running at the timeout were killed
     bool ok() const;
     std::string describe(int timeout_s) const;  // "exit status 3", "killed by signal 9", ...
 };
@@ -36,13 +39,21 @@ public:
     static Result<Runner> open(Options& o);
 
     ExecVectors vectors(Case& c) const;
-    Result<Outcome> run(const ExecVectors& v) const;
+    ExecVectors setup_vectors(Case& c) const;  // the case's setup argv, in the case's environment
+    // `copies` copies at once (1: a single run); they share stdin, stdout and stderr.
+    Result<Outcome> run(const ExecVectors& v, int copies = 1) const;
     std::string captured_stderr() const;  // of the last run, at most 4 KiB
 
 private:
+    struct Child {
+        pid_t pid = -1;
+        UniqueFd pidfd;
+        std::chrono::steady_clock::time_point start;
+    };
     Runner() = default;
+    Result<Child> start(const ExecVectors& v) const;
+    Result<void> reap_all(std::vector<Child>& children, Outcome& r) const;
     [[noreturn]] void exec_child(const ExecVectors& v) const;
-    bool wait_exit(pid_t pid) const;
 
     UniqueFd null_;
     UniqueFd err_;

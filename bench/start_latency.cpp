@@ -5,9 +5,11 @@
 //   start_latency [--runs N] [--warmup N] [--timeout SEC] [--baseline NAME] [--env K=V]...
 //                 [--compare A:B]... --case NAME COUNT ARG0 ARG1 ... [--case ...]...
 //                 [--case-env NAME K=V]... [--case-fresh-dir NAME VAR]...
+//                 [--case-burst NAME N]... [--case-setup NAME COUNT ARG0 ARG1 ...]...
 //
 // Each run is fork + execve (no shell, no PATH search) with stdin and stdout on /dev/null;
-// a case's first failing run is reported with its stderr. Warm-up runs are not measured; if
+// a burst case forks its N copies at once and times each and the whole. A case's first
+// failing run is reported with its stderr. Warm-up runs are not measured; if
 // one fails, nothing is. Exit status: 0 every run succeeded, 1 a run failed or timed out,
 // 2 usage or setup error.
 #include <unistd.h>
@@ -29,11 +31,12 @@ namespace {
 using skiff::Result;
 using namespace skiff::bench;
 
-void report_failure(const Case& c, const Outcome& r, int round, bool warmup, const Runner& runner, int timeout_s) {
+void report_failure(const std::string& what, const Outcome& r, int round, bool warmup, const Runner& runner,
+                    int timeout_s) {
     std::string text = runner.captured_stderr();
     if (text.empty()) text = "(no stderr)";
     if (text.back() != '\n') text += '\n';
-    std::fprintf(stderr, "start_latency: case %s failed (%s run %d: %s); its stderr:\n%s", c.name.c_str(),
+    std::fprintf(stderr, "start_latency: case %s failed (%s run %d: %s); its stderr:\n%s", what.c_str(),
                  warmup ? "warm-up" : "measured", round + 1, r.describe(timeout_s).c_str(), text.c_str());
 }
 
@@ -58,6 +61,46 @@ void remove_fresh_dir(const std::string& dir) {
     }
 }
 
+// The case's setup command, untimed; false if it failed (reported like a failed run).
+Result<bool> run_setup(Case& c, const Runner& runner, int round, bool warmup, int timeout_s, int failures) {
+    if (c.setup.empty()) return true;
+    auto r = runner.run(runner.setup_vectors(c));
+    if (!r) return skiff::fail(r.error().message);
+    if (!r->ok() && failures == 0)
+        report_failure(c.name + " (its --case-setup)", *r, round, warmup, runner, timeout_s);
+    return r->ok();
+}
+
+// One run of case i: setup, pause, fresh directory, then the timed run (or burst).
+Result<void> run_once(Options& o, const Runner& runner, std::size_t i, ExecVectors& vectors, int round, bool warmup,
+                      CaseResult& res) {
+    Case& c = o.cases[i];
+    auto set_up = run_setup(c, runner, round, warmup, o.timeout_s, res.failures);
+    if (!set_up) return skiff::fail(set_up.error().message);
+    if (!warmup) ++res.runs;
+    if (!*set_up) {
+        ++res.failures;
+        return {};
+    }
+    if (o.pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o.pause_ms));
+    std::string fresh;
+    if (!c.fresh_dir_var.empty()) {
+        auto dir = give_fresh_dir(c, runner, vectors);
+        if (!dir) return skiff::fail(dir.error().message);
+        fresh = *dir;
+    }
+    auto r = runner.run(vectors, c.copies);
+    if (!fresh.empty()) remove_fresh_dir(fresh);
+    if (!r) return skiff::fail(r.error().message);
+    if (!r->ok()) {
+        if (res.failures++ == 0) report_failure(c.name, *r, round, warmup, runner, o.timeout_s);
+    } else if (!warmup) {
+        res.ms.push_back(r->ms);
+        res.each_ms.insert(res.each_ms.end(), r->each_ms.begin(), r->each_ms.end());
+    }
+    return {};
+}
+
 // Round r runs each case once, starting at case r mod n, so that no case always follows the
 // same neighbour (a launch can leave work behind, such as a FUSE server still exiting).
 Result<void> run_rounds(Options& o, const Runner& runner, int rounds, bool warmup, std::vector<CaseResult>& results) {
@@ -67,23 +110,7 @@ Result<void> run_rounds(Options& o, const Runner& runner, int rounds, bool warmu
     for (int round = 0; round < rounds; ++round) {
         for (std::size_t k = 0; k < n; ++k) {
             std::size_t i = (static_cast<std::size_t>(round) + k) % n;
-            if (o.pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o.pause_ms));
-            std::string fresh;
-            if (!o.cases[i].fresh_dir_var.empty()) {
-                auto dir = give_fresh_dir(o.cases[i], runner, vectors[i]);
-                if (!dir) return skiff::fail(dir.error().message);
-                fresh = *dir;
-            }
-            auto r = runner.run(vectors[i]);
-            if (!fresh.empty()) remove_fresh_dir(fresh);
-            if (!r) return skiff::fail(r.error().message);
-            CaseResult& res = results[i];
-            if (!warmup) ++res.runs;
-            if (!r->ok()) {
-                if (res.failures++ == 0) report_failure(o.cases[i], *r, round, warmup, runner, o.timeout_s);
-            } else if (!warmup) {
-                res.ms.push_back(r->ms);
-            }
+            if (auto r = run_once(o, runner, i, vectors[i], round, warmup, results[i]); !r) return r;
         }
     }
     return {};

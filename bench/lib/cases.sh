@@ -44,13 +44,14 @@ add_compare() {
   fi
 }
 
-# times_n N CMD: a shell script that runs CMD N times in parallel and fails if any run did.
-times_n() {
-  local i script=''
-  for i in $(seq "$1"); do script+="$2 & p$i=\$!; "; done
-  script+='rc=0; '
-  for i in $(seq "$1"); do script+="wait \$p$i || rc=1; "; done
-  echo "${script}exit \$rc"
+add_case_burst() {  # add_case_burst NAME N: each run of NAME starts N copies at once
+  if [ -n "${HAVE_CASE[$1]:-}" ]; then DRIVER_ARGS+=(--case-burst "$1" "$2"); fi
+}
+
+add_case_setup() {  # add_case_setup NAME ARGV...: run before each run of NAME, untimed
+  local name=$1
+  shift
+  if [ -n "${HAVE_CASE[$name]:-}" ]; then DRIVER_ARGS+=(--case-setup "$name" "$#" "$@"); fi
 }
 
 # The measured user: --user as root, else the caller. Sets RUN_USER, RUN_HOME.

@@ -1,0 +1,29 @@
+#include "bench/latency_stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace skiff::bench {
+
+double percentile(std::vector<double> values, double fraction) {
+    if (values.empty()) return 0;
+    std::sort(values.begin(), values.end());
+    double pos = std::clamp(fraction, 0.0, 1.0) * static_cast<double>(values.size() - 1);
+    auto below = static_cast<std::size_t>(std::floor(pos));
+    std::size_t above = std::min(below + 1, values.size() - 1);
+    double weight = pos - static_cast<double>(below);
+    return values[below] + (values[above] - values[below]) * weight;
+}
+
+Stats summarize(const std::vector<double>& ms) {
+    if (ms.empty()) return {};
+    auto [lo, hi] = std::minmax_element(ms.begin(), ms.end());
+    return {percentile(ms, 0.5), *lo, *hi};
+}
+
+EachStats summarize_each(const std::vector<double>& ms) {
+    if (ms.empty()) return {};
+    return {percentile(ms, 0.5), percentile(ms, 0.99), *std::max_element(ms.begin(), ms.end()), ms.size()};
+}
+
+}  // namespace skiff::bench
