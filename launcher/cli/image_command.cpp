@@ -95,14 +95,14 @@ Result<gather::HeldDir> servers_directory() {
 int list() {
     auto directory = servers_directory();
     if (!directory) return report(directory.error().message);
-    std::printf("%-8s %-8s %-8s %-9s %-7s %-10s %s\n", "PID", "CLIENTS", "IDLE", "LAUNCHES", "SPARES", "FROM-SPARE",
-                "IMAGE");
+    std::printf("%-8s %-8s %-8s %-9s %-7s %-10s %-10s %s\n", "PID", "CLIENTS", "IDLE", "LAUNCHES", "SPARES",
+                "FROM-SPARE", "PREFETCHED", "IMAGE");
     for (const auto& server : running_servers(*directory)) {
         const auto& s = server.status;
         auto field = [&s](const char* name) { return s.contains(name) ? s.at(name) : std::string("-"); };
-        std::printf("%-8s %-8s %-8s %-9s %-7s %-10s %s\n", s.at("pid").c_str(), s.at("clients").c_str(),
+        std::printf("%-8s %-8s %-8s %-9s %-7s %-10s %-10s %s\n", s.at("pid").c_str(), s.at("clients").c_str(),
                     (s.at("idle") + "s").c_str(), s.at("launches").c_str(), field("spares").c_str(),
-                    field("spare_launches").c_str(), s.at("image").c_str());
+                    field("spare_launches").c_str(), field("prefetched").c_str(), s.at("image").c_str());
     }
     return 0;
 }

@@ -102,7 +102,10 @@ void use_state_dirs(plan::PlanRequest& request, KeptOpen& kept, bool dry_run, Di
         request.server_directory_fd = state.image_servers.fd.get();
     }
     request.server_directory_problem = state.problem;
-    if (state.image_facts.valid()) request.read_profiles = state.image_facts.via();
+    if (state.image_facts.valid()) {
+        request.read_profiles = state.image_facts.via();
+        request.read_profiles_fd = state.image_facts.fd.get();
+    }
 }
 
 // The image's facts, through the facts cache (which shares a directory with the read profiles);

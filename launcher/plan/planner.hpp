@@ -70,6 +70,7 @@ struct PlanRequest {
     // The user's private directory of cold-launch read profiles (namespaces/squashfs/squashfs_profile.hpp),
     // as a path through a descriptor the caller holds (/proc/self/fd/N); empty: none.
     std::string read_profiles;
+    int read_profiles_fd = -1;  // the descriptor behind read_profiles
     const site::SiteConfig* site = nullptr;  // loaded once per launch; nullptr: none
     ExternalHooks external_hooks;  // hooks.d scripts found on the host, in order; fixed_env unset
     std::vector<Contribution> contributions;  // the built-in hooks' (hooks/hook.hpp), in table order

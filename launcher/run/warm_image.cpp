@@ -27,7 +27,8 @@ ns::ImageServerConfig server_config(const plan::LaunchPlan& plan) {
                                  .spare_seconds = std::min(spare_lifetime_seconds, serving.idle_seconds),
                                  .retire_with = serving.retire_with,
                                  .threads = static_cast<unsigned>(serving.threads),
-                                 .cache_mib = static_cast<unsigned>(serving.cache_mib)};
+                                 .cache_mib = static_cast<unsigned>(serving.cache_mib),
+                                 .profiles_fd = serving.read_profiles_fd};
 }
 
 bool no_server(const SysError& error) { return error.code == ENOENT || error.code == ECONNREFUSED; }

@@ -44,6 +44,7 @@ SysResult<bool> spawn_image_server(const ImageServerConfig& config) {
     // re-executed so that its command line names the server and its image, not the launch.
     SpawnSpec spec{"/proc/self/exe", image_server_argv(config), {},
                    {{theirs.get(), image_server_ready_fd}, {config.directory_fd, image_server_directory_fd}}};
+    if (config.profiles_fd >= 0) spec.fds.push_back({config.profiles_fd, image_server_profiles_fd});
     auto started = spawn_detached(spec);
     theirs.reset();
     if (!started) return Unexpected(started.error());
@@ -57,11 +58,12 @@ SysResult<bool> spawn_image_server(const ImageServerConfig& config) {
 std::vector<std::string> image_server_argv(const ImageServerConfig& c) {
     return {"skiff", image_server_command, c.image, c.directory, c.name,
             std::to_string(c.uid), std::to_string(c.gid), std::to_string(c.idle_seconds), std::to_string(c.retire_with),
-            std::to_string(c.spare_seconds), std::to_string(c.threads), std::to_string(c.cache_mib)};
+            std::to_string(c.spare_seconds), std::to_string(c.threads), std::to_string(c.cache_mib),
+            c.profiles_fd >= 0 ? "profiles" : "-"};
 }
 
 std::optional<ImageServerConfig> image_server_config(const std::vector<std::string>& args) {
-    if (args.size() != 10) return std::nullopt;
+    if (args.size() != 11 || (args[10] != "profiles" && args[10] != "-")) return std::nullopt;
     ImageServerConfig c{.image = args[0], .directory = args[1], .name = args[2]};
     try {
         c.uid = static_cast<uid_t>(std::stoul(args[3]));
@@ -71,6 +73,7 @@ std::optional<ImageServerConfig> image_server_config(const std::vector<std::stri
         c.spare_seconds = std::stoi(args[7]);
         c.threads = static_cast<unsigned>(std::stoul(args[8]));
         c.cache_mib = static_cast<unsigned>(std::stoul(args[9]));
+        c.profiles_fd = args[10] == "profiles" ? image_server_profiles_fd : -1;
     } catch (const std::exception&) {
         return std::nullopt;
     }

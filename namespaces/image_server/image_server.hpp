@@ -39,6 +39,7 @@ struct ImageServerConfig {
     pid_t retire_with = 0;  // when this process exits the server retires at once (0: never)
     unsigned threads = 0;   // serving the image (0: one per CPU the server may use)
     unsigned cache_mib = 32;  // decompressed blocks kept for them
+    int profiles_fd = -1;   // the user's directory of read profiles, held open (-1: none)
 
     std::string socket_name() const { return name + ".sock"; }
     std::string socket_path() const { return directory + "/" + socket_name(); }  // for messages
@@ -54,6 +55,7 @@ SysResult<bool> spawn_image_server(const ImageServerConfig& config);
 inline constexpr const char* image_server_command = "__image-server";
 inline constexpr int image_server_ready_fd = 3;
 inline constexpr int image_server_directory_fd = 4;
+inline constexpr int image_server_profiles_fd = 5;  // when config.profiles_fd was given
 std::vector<std::string> image_server_argv(const ImageServerConfig& config);
 std::optional<ImageServerConfig> image_server_config(const std::vector<std::string>& args);
 

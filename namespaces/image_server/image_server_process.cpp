@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "namespaces/mount_ops.hpp"
 #include "namespaces/pidfd.hpp"
 #include "namespaces/image_server/spare_pool.hpp"
+#include "namespaces/squashfs/profile_use.hpp"
 #include "namespaces/squashfs/squashfs_fuse.hpp"
 #include "namespaces/squashfs/squashfs_server.hpp"
 #include "namespaces/unix_socket.hpp"
@@ -41,13 +43,13 @@ constexpr const char* mount_point = "/tmp/image";
     ::_exit(1);
 }
 
-// Keeps only the readiness pipe and the directory (image_server_argv).
+// Keeps only the readiness pipe, the directory and the read profiles' (image_server_argv).
 void detach_from_launcher() {
     ::setsid();
     (void)!::chdir("/");
     int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);
-    close_descriptors_from(image_server_directory_fd + 1, {});
+    close_descriptors_from(image_server_profiles_fd + 1, {});
 }
 
 // The directory the launcher checked and handed over: still the user's and private.
@@ -115,9 +117,9 @@ struct UsedSpare {
 
 class Server {
 public:
-    Server(const ImageServerConfig& config, SquashfsFuse* fs, fuse_session* session, UniqueFd directory,
-           UniqueFd listener, UniqueFd lock)
-        : config_(config), fs_(fs), session_(session), directory_(std::move(directory)), listener_(std::move(listener)),
+    Server(const ImageServerConfig& config, SquashfsFuse* fs, fuse_session* session,
+           std::unique_ptr<ProfileUse> profile, UniqueFd directory, UniqueFd listener, UniqueFd lock)
+        : config_(config), fs_(fs), session_(session), profile_(std::move(profile)), directory_(std::move(directory)), listener_(std::move(listener)),
           lock_(std::move(lock)), spares_(std::chrono::seconds(config.spare_seconds)) {
         if (config.retire_with > 0) step_ = open_pidfd(config.retire_with);
     }
@@ -153,7 +155,10 @@ public:
                 step_.reset();
                 retire();
             }
-            if (fds[2].revents) ::_exit(0);
+            if (fds[2].revents) {
+                if (profile_) profile_->save();
+                ::_exit(0);
+            }
         }
     }
 
@@ -270,6 +275,7 @@ private:
         return "pid=" + std::to_string(::getpid()) + " clients=" + std::to_string(clients_.size()) +
                " idle=" + std::to_string(idle) + " launches=" + std::to_string(launches_) +
                " spares=" + std::to_string(spares_.size()) + " spare_launches=" + std::to_string(spare_launches_) +
+               " prefetched=" + std::to_string(profile_ && profile_->prefetch ? profile_->prefetch->found() : 0) +
                " image=" + config_.image;
     }
 
@@ -306,6 +312,7 @@ private:
     const ImageServerConfig& config_;
     SquashfsFuse* fs_;
     fuse_session* session_;
+    std::unique_ptr<ProfileUse> profile_;  // the image's read profile, prefetched and recorded
     UniqueFd directory_;
     UniqueFd listener_;
     UniqueFd lock_;
@@ -344,9 +351,11 @@ void run_image_server(const ImageServerConfig& config, int ready_fd) {
         ::unlinkat(directory.get(), config.socket_name().c_str(), 0);
         give_up(ready_fd, session.error().describe());
     }
+    // After mount_image: the prefetch is a thread, and a threaded process cannot unshare.
+    auto profile = start_profile(fs, config.profiles_fd >= 0 ? path_through(image_server_profiles_fd) : "");
     (void)!::write(ready_fd, "R", 1);
     ::close(ready_fd);
-    Server(config, fs, *session, std::move(directory), std::move(*listener), std::move(lock)).run();
+    Server(config, fs, *session, std::move(profile), std::move(directory), std::move(*listener), std::move(lock)).run();
 }
 
 }  // namespace skiff::ns

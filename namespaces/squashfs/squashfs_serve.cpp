@@ -10,10 +10,8 @@
 
 #include "namespaces/fd_passing.hpp"
 #include "namespaces/held_dir.hpp"
+#include "namespaces/squashfs/profile_use.hpp"
 #include "namespaces/squashfs/squashfs_fuse.hpp"
-#include "namespaces/squashfs/squashfs_prefetch.hpp"
-#include "namespaces/squashfs/squashfs_read.hpp"
-#include "namespaces/squashfs/squashfuse_c.hpp"
 
 namespace skiff::ns {
 namespace {
@@ -38,44 +36,6 @@ UniqueFd hold_profile_directory(const std::string& path) {
     UniqueFd opened(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!opened.valid()) return {};
     return UniqueFd(::fcntl(opened.get(), F_DUPFD_CLOEXEC, 4));
-}
-
-std::optional<ImageIdentity> identity_of(sqfs& fs) {
-    struct stat st {};
-    if (::fstat(fs.fd, &st) != 0) return std::nullopt;
-    return ImageIdentity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
-                         static_cast<std::uint64_t>(st.st_size),
-                         static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
-                         fs.sb.bytes_used, fs.sb.block_size};
-}
-
-// The read profile of one served image: the last launch's blocks, prefetched now, and this
-// launch's, recorded for the next one.
-struct ProfileUse {
-    std::string directory;
-    ImageIdentity image;
-    std::vector<BlockRef> loaded;
-    std::unique_ptr<BlockPrefetch> prefetch;
-    std::unique_ptr<ReadRecorder> recorder;
-
-    void save() const {
-        if (recorder->blocks().empty() || recorder->blocks() == loaded) return;
-        store_profile(directory, {image, recorder->blocks()});
-    }
-};
-
-std::unique_ptr<ProfileUse> start_profile(SquashfsFuse* fs, const std::string& directory) {
-    if (directory.empty()) return nullptr;
-    auto identity = identity_of(squashfs_of(fs));
-    if (!identity) return nullptr;
-    auto use = std::make_unique<ProfileUse>();
-    use->directory = directory;
-    use->image = *identity;
-    if (auto profile = load_profile(directory, *identity)) use->loaded = std::move(profile->blocks);
-    if (!use->loaded.empty()) use->prefetch = std::make_unique<BlockPrefetch>(squashfs_of(fs), use->loaded);
-    use->recorder = std::make_unique<ReadRecorder>(profile_block_limit(*identity));
-    use_read_hints(fs, use->prefetch.get(), use->recorder.get());
-    return use;
 }
 
 }  // namespace

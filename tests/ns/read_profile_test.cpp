@@ -230,5 +230,26 @@ TEST_F(ReadProfileLaunch, ReplacedImageGetsItsOwnProfile) {
     EXPECT_FALSE(await_profile().empty()) << "the replaced image recorded no profile of its own";
 }
 
+// A warm server records while it serves and writes the profile when it ends; the next server
+// of the image starts by prefetching it, and its reads find those blocks (PREFETCHED).
+TEST_F(ReadProfileLaunch, AnImageServerRecordsUntilItEndsAndTheNextOnePrefetches) {
+    auto expected = host_checksum(image("debian-rootfs"));
+    auto first = sh(image_path_, checksum_script, {}, options());
+    ASSERT_EQ(first.status, 0) << first.err;
+    EXPECT_EQ(first.out, expected);
+    ASSERT_EQ(skiff({"image", "stop"}).status, 0);  // returns once the server has exited
+    ASSERT_FALSE(await_profile().empty()) << "the image server wrote no read profile";
+    auto second = sh(image_path_, checksum_script, {}, options());
+    ASSERT_EQ(second.status, 0) << second.err;
+    EXPECT_EQ(second.out, expected);
+    auto servers = skiff({"image", "servers"});
+    std::istringstream lines(servers.out);
+    std::string header, pid, clients, idle, launches, spares, from_spare;
+    long prefetched = 0;
+    std::getline(lines, header);
+    lines >> pid >> clients >> idle >> launches >> spares >> from_spare >> prefetched;
+    EXPECT_GT(prefetched, 0) << servers.out;
+}
+
 }  // namespace
 }  // namespace skiff::test

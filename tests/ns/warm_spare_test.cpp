@@ -20,7 +20,7 @@ namespace {
 using namespace std::chrono_literals;
 
 // Columns of `skiff image servers` after the header: PID CLIENTS IDLE LAUNCHES SPARES
-// FROM-SPARE IMAGE.
+// FROM-SPARE PREFETCHED IMAGE.
 struct ServerLine {
     long pid = 0;
     long launches = 0;
