@@ -71,7 +71,7 @@ std::string print_table(const Options& o, const std::vector<std::optional<Stats>
 
 std::string print_compares(const Options& o, const std::vector<std::optional<Stats>>& stats) {
     if (o.compares.empty()) return "";
-    std::printf("\nratios of medians:\n");
+    std::printf("\nratios (and differences) of medians:\n");
     std::string machine;
     char line[512];
     for (const auto& [a, b] : o.compares) {
@@ -82,8 +82,10 @@ std::string print_compares(const Options& o, const std::vector<std::optional<Sta
             continue;
         }
         double ratio = sa->median / sb->median;
-        std::printf("  %s / %s = %.2f\n", a.c_str(), b.c_str(), ratio);
-        std::snprintf(line, sizeof line, "RATIO %s %s %.3f\n", a.c_str(), b.c_str(), ratio);
+        double diff = sa->median - sb->median;
+        std::printf("  %s / %s = %.2f (%+.2f ms)\n", a.c_str(), b.c_str(), ratio, diff);
+        std::snprintf(line, sizeof line, "RATIO %s %s %.3f\nDIFF %s %s %.3f\n", a.c_str(), b.c_str(), ratio,
+                      a.c_str(), b.c_str(), diff);
         machine += line;
     }
     return machine;

@@ -16,8 +16,9 @@ struct CaseResult {
 
 // Prints the cases, the table and, per case, `RESULT name median_ms min_ms max_ms ratio`
 // (ratio of medians to the baseline) or `FAILED name failed_runs runs`, then per --compare
-// pair `RATIO a b ratio`, then per burst case `BURST name copies wall_p50_ms each_p50_ms
-// each_p99_ms each_max_ms samples`. results[i] belongs to o.cases[i].
+// pair `RATIO a b ratio` and `DIFF a b median_a_minus_median_b_ms`, then per burst case
+// `BURST name copies wall_p50_ms each_p50_ms each_p99_ms each_max_ms samples`. results[i]
+// belongs to o.cases[i].
 void print_report(const Options& o, const std::vector<CaseResult>& results);
 
 }  // namespace skiff::bench

@@ -4,8 +4,9 @@
 # the runtime directory of the run's own. The sourcing script defines PROG, die, log and
 # ENV_PATH, and sets RUN_USER from --user before choose_user.
 
-declare -A TOOL=() TOOL_MISSING=() HAVE_CASE=()
-DRIVER_ARGS=()
+declare -A TOOL=() TOOL_MISSING=() HAVE_CASE=() WARM_IMAGE=()
+DRIVER_ARGS=() WARM_CASES=()
+SPARE_LINES=
 RUNTIME_DIR=''
 
 # ---------------------------------------------------------------- case table plumbing
@@ -28,6 +29,40 @@ add_case() {
   fi
   DRIVER_ARGS+=(--case "$name" "$#" "$@")
   HAVE_CASE[$name]=1
+}
+
+# add_warm_case NAME TOOL IMAGE ARGV...: a case whose launches want spares from the image
+# server of IMAGE, a file no other case launches, so that report_spares can tell how many of
+# them found one.
+add_warm_case() {
+  local name=$1 tool=$2 image=$3
+  shift 3
+  add_case "$name" "$tool" "$@"
+  [ -z "${HAVE_CASE[$name]:-}" ] || { WARM_CASES+=("$name"); WARM_IMAGE[$name]=$image; }
+}
+
+# report_spares SKIFF: per warm case, how many of its launches (warm-up runs included; the
+# first launch of a plan has no spare yet) joined a spare, from `skiff image servers`:
+# `SPARES name from_spare launches` per case; then the listing itself, as comments.
+report_spares() {
+  local listing name image real counts from launches
+  listing=$(as_user "$1" image servers) || { echo "# skiff image servers failed"; return 0; }
+  [ ${#WARM_CASES[@]} -eq 0 ] || echo $'\nlaunches that found a spare (FROM-SPARE), warm-up runs included:'
+  for name in "${WARM_CASES[@]}"; do
+    image=${WARM_IMAGE[$name]} real=$(realpath -e "${WARM_IMAGE[$name]}" 2>/dev/null || echo "$image")
+    counts=$(awk -v a="$image" -v b="$real" 'NR > 1 && ($8 == a || $8 == b) { l += $4; s += $6; n++ }
+      END { if (n) print s, l }' <<<"$listing")
+    if [ -z "$counts" ]; then
+      printf '  %-22s no image server (see its RESULT or FAILED line)\n' "$name"
+      continue
+    fi
+    read -r from launches <<<"$counts"
+    awk -v n="$name" -v s="$from" -v l="$launches" \
+      'BEGIN { printf "  %-22s %5d of %5d  %5.1f %%\n", n, s, l, l ? 100 * s / l : 0 }'
+    SPARE_LINES+="SPARES $name $from $launches"$'\n'
+  done
+  printf '\n%s' "$SPARE_LINES"
+  sed 's/^/# /' <<<"$listing"
 }
 
 add_case_env() {  # add_case_env NAME K=V: a variable for that case only

@@ -20,7 +20,9 @@ namespace {
 // Below the launches it serves: a spare is worth building only with a core to spare.
 constexpr int builder_niceness = 10;
 // Requests are gathered until none has come for this long: a burst of launches (the tasks of a
-// job step) gets the CPU before their replacements are built.
+// job step) gets the CPU before their replacements are built. Not when the key has run dry
+// (an urgent request): back-to-back launches, each less than this apart, would otherwise keep
+// the builder waiting while every one of them finds no spare.
 constexpr int settle_ms = 10;
 
 // One spare: a child builds the container and stops; we open its namespaces while it lives,
@@ -69,11 +71,13 @@ SysResult<ns::SpareNamespaces> build_one(const plan::LaunchPlan& plan, const std
         }
         count = 0;
         pollfd pending{connection->get(), POLLIN, 0};
+        bool urgent = false;
         do {
             auto next = ns::next_build_request(connection->get());
             if (!next) ::_exit(0);
-            count += *next;
-        } while (::poll(&pending, 1, settle_ms) == 1);
+            count += next->build;
+            urgent = urgent || next->urgent;
+        } while (::poll(&pending, 1, urgent ? 0 : settle_ms) == 1);
     }
 }
 

@@ -148,11 +148,12 @@ SysResult<BuilderWelcome> register_builder(int connection, const std::string& ke
     return BuilderWelcome{p.substr(1, space - 1), std::atoi(p.c_str() + space + 1)};
 }
 
-SysResult<int> next_build_request(int connection) {
+SysResult<BuildRequest> next_build_request(int connection) {
     auto request = receive_message(connection);
     if (!request) return Unexpected(request.error());
-    if (!request->payload.starts_with("N")) return sys_fail("image server let the builder go", "", ENOTCONN);
-    return std::atoi(request->payload.c_str() + 1);
+    const std::string& p = request->payload;
+    if (!p.starts_with("N") && !p.starts_with("U")) return sys_fail("image server let the builder go", "", ENOTCONN);
+    return BuildRequest{std::atoi(p.c_str() + 1), p[0] == 'U'};
 }
 
 SysResult<void> offer_spare(int connection, const SpareNamespaces& spare) {

@@ -96,7 +96,11 @@ struct BuilderWelcome {
     int build = 0;       // spares to build now
 };
 SysResult<BuilderWelcome> register_builder(int connection, const std::string& key);
-SysResult<int> next_build_request(int connection);  // ENOTCONN once the server lets go
+struct BuildRequest {
+    int build = 0;
+    bool urgent = false;  // the key has no spare left: build now (SparePool::Taken::urgent)
+};
+SysResult<BuildRequest> next_build_request(int connection);  // ENOTCONN once the server lets go
 SysResult<void> offer_spare(int connection, const SpareNamespaces& spare);
 SysResult<void> spare_failed(int connection);
 SysResult<std::string> request_status(int connection);   // "pid=... image=... clients=..."

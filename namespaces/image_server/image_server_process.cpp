@@ -237,12 +237,14 @@ private:
             }
         }
         // The launch first, then its replacement.
-        if (taken.build > 0) (void)send_message(taken.builder, "N" + std::to_string(taken.build));
+        if (taken.build > 0)
+            (void)send_message(taken.builder, (taken.urgent ? "U" : "N") + std::to_string(taken.build));
     }
 
     // "R<key>": the connection stays open as the key's builder's. Reply "T<token> <count>":
     // the token names this server (a spare must be built on this server's clone) and count
-    // is how many to build now; later requests are "N<count>".
+    // is how many to build now; later requests are "N<count>", or "U<count>" when the key has
+    // no spare left (SparePool::Taken::urgent).
     void add_builder(UniqueFd connection, const std::string& key) {
         int fd = connection.get();
         auto count = spares_.add_builder(key, connection, Clock::now());

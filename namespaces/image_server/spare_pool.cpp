@@ -28,6 +28,7 @@ SparePool::Taken SparePool::take(const std::string& key, int wanted, Clock::time
     if (int n = missing(entry); n > 0) {
         taken.builder = entry.builder.get();
         taken.build = n;
+        taken.urgent = entry.spares.empty();
         if (entry.pending == 0) entry.pending_since = now;
         entry.pending += n;
     }

@@ -31,6 +31,10 @@ public:
         bool start_builder = false;            // the key has no builder: the launch starts one
         int builder = -1;                      // else ask this builder connection ...
         int build = 0;                         // ... for this many more spares
+        // None is left for the next launch: the builder builds at once instead of first
+        // gathering the requests of a burst (spare_builder.cpp), or back-to-back launches of
+        // the plan drain the key while it waits.
+        bool urgent = false;
     };
     // `wanted`: how many spares the launch wants kept ready for its key (SKIFF_WARM_SPARES).
     Taken take(const std::string& key, int wanted, Clock::time_point now);

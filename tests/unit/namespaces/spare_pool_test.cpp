@@ -1,5 +1,5 @@
 // The image server's pool of spares (namespaces/image_server/spare_pool.hpp): each handed out once, by key,
-// expired; one builder per key, asked for exactly what is missing.
+// expired; one builder per key, asked for exactly what is missing, at once when none is left.
 #include "namespaces/image_server/spare_pool.hpp"
 
 #include <fcntl.h>
@@ -47,6 +47,33 @@ TEST(SparePool, TheFirstLaunchStartsTheBuilderAndLaterOnesAskIt) {
     EXPECT_EQ(again.spare->user.get(), other[0]) << "each spare once";
     EXPECT_EQ(again.build, 1);
     EXPECT_FALSE(pool.take("a", 2, now).spare);
+}
+
+// The builder gathers requests for a while (a burst's launches first), except when a launch took
+// the key's last spare: then the next launch finds none unless it builds at once.
+TEST(SparePool, TakingTheLastSpareAsksForAnUrgentBuild) {
+    SparePool pool(60s);
+    auto now = SparePool::Clock::now();
+    (void)pool.take("a", 2, now);
+    auto builder = connection();
+    ASSERT_EQ(pool.add_builder("a", builder, now), 2);
+    int one[2], two[2];
+    ASSERT_TRUE(pool.add("a", spare(one), now));
+    ASSERT_TRUE(pool.add("a", spare(two), now));
+    auto first = pool.take("a", 2, now);
+    ASSERT_TRUE(first.spare);
+    EXPECT_EQ(first.build, 1);
+    EXPECT_FALSE(first.urgent) << "one is left for the next launch";
+    auto last = pool.take("a", 2, now);
+    ASSERT_TRUE(last.spare);
+    EXPECT_EQ(last.build, 1);
+    EXPECT_TRUE(last.urgent) << "none is left";
+    pool.build_failed("a");
+    pool.build_failed("a");
+    auto dry = pool.take("a", 2, now);
+    EXPECT_FALSE(dry.spare);
+    EXPECT_EQ(dry.build, 2);
+    EXPECT_TRUE(dry.urgent) << "a launch that found none";
 }
 
 TEST(SparePool, KeysNeverMix) {
