@@ -35,14 +35,13 @@ int run_plan(const plan::LaunchPlan& plan, Timeline& timeline, const run::Holder
 // A launch in three stages (launcher/README.md): gather -> plan -> run (or print, --dry-run).
 // A repeated launch takes its plan from the plan memory instead (gather/plan_memory.hpp);
 // --dry-run and a Slurm step's holder always gather and plan.
-int launch(const std::vector<std::string>& words, const RunOptions& options, char* const* envp,
-           const run::HolderSpec* holder) {
+int launch(const RunOptions& options, char* const* envp, const run::HolderSpec* holder) {
     Timeline timeline(options.verbose);
     auto env = env_from_envp(envp);
     gather::KeptOpen kept;  // held open until the exec
     std::optional<gather::PlanMemory> memory;
     if (!options.dry_run && !holder) {
-        memory.emplace(words, env);
+        memory.emplace(options, env);
         if (auto recalled = memory->recall(kept, timeline)) {
             print_warnings(recalled->warnings);
             report_hooks(recalled->plan, timeline);
@@ -79,7 +78,7 @@ int run_command(const std::vector<std::string>& words, char* const* envp) {
         std::fputs(run_usage().c_str(), stdout);
         return 0;
     }
-    return launch(words, *options, envp, nullptr);
+    return launch(*options, envp, nullptr);
 }
 
 // `skiff __container-holder READY_FD WATCH_PID STATE_FILE [run options]`: started by the
@@ -94,7 +93,7 @@ int holder_command(const std::vector<std::string>& words, char* const* envp) {
     }
     auto options = parse_run_options({words.begin() + 3, words.end()});
     if (!options) return report(options.error().message);
-    return launch({words.begin() + 3, words.end()}, *options, envp, &spec);
+    return launch(*options, envp, &spec);
 }
 
 }  // namespace skiff::cli

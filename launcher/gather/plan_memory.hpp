@@ -34,8 +34,8 @@ struct Recalled {
 
 class PlanMemory {
 public:
-    // `words`: the arguments of `skiff run`; reads the host facts of the key.
-    PlanMemory(const std::vector<std::string>& words, EnvMap env);
+    // Reads the host facts of the key.
+    PlanMemory(const RunOptions& options, EnvMap env);
 
     // This launch's remembered plan if its inputs are unchanged; `kept` then holds the runtime
     // directories the plan names. -v says which, or why not.

@@ -94,6 +94,20 @@ void file_inputs(const RunOptions& options, const plan::PlanRequest& request, In
     for (const auto& mount : request.environment.mounts) list.add(mount.source, !mount.flags.sqsh);
 }
 
+auto tristate(const std::optional<bool>& value) { return value ? (*value ? "1" : "0") : "-"; }
+
+// Every option that reaches a plan; -v only narrates, and --dry-run and --help never recall.
+void put_options(std::string& key, const RunOptions& o) {
+    put_optional(key, o.environment);
+    put_optional(key, o.image);
+    for (const auto* list : {&o.mounts, &o.devices, &o.env, &o.annotations, &o.command}) put_list(key, *list);
+    put_optional(key, o.workdir);
+    put(key, tristate(o.writable));
+    put(key, tristate(o.entrypoint));
+    put_flag(key, o.root);
+    put_flag(key, o.cold);
+}
+
 }  // namespace
 
 std::string input_identity(const std::string& path, bool presence_only, std::int64_t* ctime_ns) {
@@ -106,12 +120,12 @@ std::string input_identity(const std::string& path, bool presence_only, std::int
            std::to_string(nanoseconds(st.st_mtim)) + ":" + std::to_string(nanoseconds(st.st_ctim));
 }
 
-std::string plan_memory_key(const std::vector<std::string>& words, const plan::HostFacts& host,
+std::string plan_memory_key(const RunOptions& options, const plan::HostFacts& host,
                             const std::string& binary, const std::string& node) {
     std::string key;
     put(key, binary);
     put(key, node);
-    put_list(key, words);
+    put_options(key, options);
     put(key, std::to_string(host.env.size()));
     for (const auto& [name, value] : host.env) {
         put(key, name);

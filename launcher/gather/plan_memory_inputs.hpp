@@ -1,6 +1,6 @@
 // What a remembered plan (plan_memory.hpp) depends on, and which launches may be remembered.
 //
-// A plan is a function of (1) the launch's key: the skiff binary, the command line, the whole
+// A plan is a function of (1) the launch's key: the skiff binary, the options (all but -v), the whole
 // environment (the plan's environment is built from it), the host facts (uid, gid, the names,
 // home and shell of the user's passwd and group entries, the working directory, the Slurm
 // step's slurmstepd) and the node's name; and (2) the files gathering read. (1) is computed
@@ -36,7 +36,7 @@ namespace skiff::gather {
 std::string input_identity(const std::string& path, bool presence_only, std::int64_t* ctime_ns = nullptr);
 
 // The launch's key (1 above) as bytes; `binary` is the identity of skiff itself.
-std::string plan_memory_key(const std::vector<std::string>& words, const plan::HostFacts& host,
+std::string plan_memory_key(const RunOptions& options, const plan::HostFacts& host,
                             const std::string& binary, const std::string& node);
 
 struct MemoryInputs {

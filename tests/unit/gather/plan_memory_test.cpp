@@ -102,10 +102,35 @@ TEST(PlanMemory, KeyHasEveryPartOfTheLaunch) {
     host.user = "u";
     host.env = {{"PATH", "/bin"}};
     host.cwd = "/home/u";
-    const std::vector<std::string> words = {"--image", "a.sqsh", "true"};
+    RunOptions words;
+    words.image = "a.sqsh";
+    words.command = {"true"};
     const std::string base = plan_memory_key(words, host, "skiff-1", "node1");
     EXPECT_EQ(plan_memory_key(words, host, "skiff-1", "node1"), base);
-    EXPECT_NE(plan_memory_key({"--image", "a.sqsh", "false"}, host, "skiff-1", "node1"), base);
+    auto option_changed = [&](auto edit) {
+        RunOptions other = words;
+        edit(other);
+        return plan_memory_key(other, host, "skiff-1", "node1") != base;
+    };
+    EXPECT_TRUE(option_changed([](RunOptions& o) { o.command = {"false"}; }));
+    EXPECT_TRUE(option_changed([](RunOptions& o) { o.environment = "app"; }));
+    EXPECT_TRUE(option_changed([](RunOptions& o) { o.image = "b.sqsh"; }));
+    EXPECT_TRUE(option_changed([](RunOptions& o) { o.mounts = {"/a:/b"}; }));
+    EXPECT_TRUE(option_changed([](RunOptions& o) { o.devices = {"/dev/null"}; }));
+    EXPECT_TRUE(option_changed([](RunOptions& o) { o.env = {"A=1"}; }));
+    EXPECT_TRUE(option_changed([](RunOptions& o) { o.annotations = {"a=1"}; }));
+    EXPECT_TRUE(option_changed([](RunOptions& o) { o.workdir = "/w"; }));
+    EXPECT_TRUE(option_changed([](RunOptions& o) { o.writable = true; }));
+    EXPECT_TRUE(option_changed([](RunOptions& o) { o.writable = false; }));
+    EXPECT_TRUE(option_changed([](RunOptions& o) { o.entrypoint = false; }));
+    EXPECT_TRUE(option_changed([](RunOptions& o) { o.root = true; }));
+    EXPECT_TRUE(option_changed([](RunOptions& o) { o.cold = true; }));
+    EXPECT_FALSE(option_changed([](RunOptions& o) { o.verbose = true; }));  // -v only narrates
+    // Lists are counted: an entry moved from one list to the next is another key.
+    RunOptions in_env, in_annotations;
+    in_env.env = {"A=1"};
+    in_annotations.annotations = {"A=1"};
+    EXPECT_NE(plan_memory_key(in_env, host, "s", "n"), plan_memory_key(in_annotations, host, "s", "n"));
     EXPECT_NE(plan_memory_key(words, host, "skiff-2", "node1"), base);
     EXPECT_NE(plan_memory_key(words, host, "skiff-1", "node2"), base);
     auto changed = [&](auto edit) {
@@ -123,7 +148,10 @@ TEST(PlanMemory, KeyHasEveryPartOfTheLaunch) {
     EXPECT_TRUE(changed([](plan::HostFacts& h) { h.cwd = "/tmp"; }));
     EXPECT_TRUE(changed([](plan::HostFacts& h) { h.slurm_stepd = 99; }));
     // Netstrings: moving bytes between neighbouring fields is another key.
-    EXPECT_NE(plan_memory_key({"ab", "c"}, host, "s", "n"), plan_memory_key({"a", "bc"}, host, "s", "n"));
+    RunOptions ab_c, a_bc;
+    ab_c.command = {"ab", "c"};
+    a_bc.command = {"a", "bc"};
+    EXPECT_NE(plan_memory_key(ab_c, host, "s", "n"), plan_memory_key(a_bc, host, "s", "n"));
 }
 
 TEST(PlanMemory, IdentityFollowsEveryChange) {
