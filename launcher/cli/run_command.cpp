@@ -10,6 +10,7 @@
 #include "launcher/gather/plan_memory.hpp"
 #include "launcher/plan/render.hpp"
 #include "launcher/run/launch.hpp"
+#include "launcher/run/spare_key.hpp"
 #include "launcher/site/site_config.hpp"
 
 namespace skiff::cli {
@@ -65,6 +66,7 @@ int launch(const RunOptions& options, char* const* envp, const run::HolderSpec* 
         std::fputs(plan::render(*plan).c_str(), stdout);
         return 0;
     }
+    plan->serving.spare_key = run::choose_spare(*plan, holder != nullptr).key;  // once, and remembered
     if (memory) memory->remember(options, *request, *plan, diag.warnings, kept, timeline);
     return run_plan(*plan, timeline, holder);
 }

@@ -130,12 +130,14 @@ void put_serving(std::string& out, const plan::ImageServing& s) {
     put_number(out, s.retire_with);
     put_flag(out, !s.read_profiles.empty());
     put_number(out, s.spares);
+    put(out, s.spare_key);
 }
 
 bool take_serving(NetstringReader& in, plan::ImageServing& s, bool& has_read_profiles) {
     return in.flag(s.warm) && take_text(in, s.cold_reason) && take_text(in, s.server_directory) &&
            take_text(in, s.server_name) && take_number(in, s.idle_seconds) && take_number(in, s.retire_with) &&
-           in.flag(has_read_profiles) && take_number(in, s.spares);
+           in.flag(has_read_profiles) && take_number(in, s.spares) &&
+           take_text(in, s.spare_key);
 }
 
 void put_ids(std::string& out, const IdMap& ids) {

@@ -74,6 +74,9 @@ struct ImageServing {
     pid_t retire_with = 0;         // a Slurm step's slurmstepd: the server retires when it exits
     std::string read_profiles;     // cold: where its server keeps read profiles (/proc/self/fd/N); empty: none
     int spares = 2;                // SKIFF_WARM_SPARES: pre-built namespaces kept per plan (0: off)
+    // The key of launcher/run/spare_key.hpp when known ahead (the plan memory stores it with
+    // the plan): a launch then need not render the plan to compute it. Empty: computed.
+    std::string spare_key;
 };
 
 // The SSH server of the container (hooks.md §3, hooks/ssh): what the executor installs under

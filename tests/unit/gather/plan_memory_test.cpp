@@ -23,6 +23,7 @@ plan::LaunchPlan awkward_plan() {
     p.serving.idle_seconds = 30;
     p.serving.retire_with = 4242;
     p.serving.spares = 3;
+    p.serving.spare_key = "0123456789abcdef0123456789abcdef";
     p.writable = false;
     p.overlay = plan::OverlayDriver::kernel;
     p.ids = {1000, 100, 0, 0};
@@ -67,6 +68,7 @@ TEST(PlanMemory, RoundTripKeepsThePlanAsDryRunShowsIt) {
     EXPECT_EQ(decoded->plan.mounts[0].content, remembered.plan.mounts[0].content);
     EXPECT_EQ(decoded->plan.mounts[1].links, remembered.plan.mounts[1].links);
     EXPECT_EQ(decoded->plan.serving.retire_with, 4242);
+    EXPECT_EQ(decoded->plan.serving.spare_key, remembered.plan.serving.spare_key);
     EXPECT_EQ(decoded->plan.external_hooks.fixed_env, remembered.plan.external_hooks.fixed_env);
     EXPECT_EQ(decoded->plan.hooks[0].notes, remembered.plan.hooks[0].notes);
     EXPECT_EQ(decoded->plan.serving.server_directory_fd, -1);  // the recalling launch's own
