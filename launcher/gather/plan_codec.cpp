@@ -6,6 +6,20 @@
 namespace skiff::gather {
 namespace {
 
+// A field added to the plan and not stored here would be lost by every recalled launch (its
+// default instead of what the planner chose): the build stops until it is stored, and these
+// sizes are updated (a field small enough to fit in padding slips through: review the
+// struct too). Checked where they were measured (x86-64, libstdc++).
+#if defined(__x86_64__) && defined(__GLIBCXX__)
+static_assert(sizeof(plan::LaunchPlan) == 928, "store the new LaunchPlan field in put_plan/take_plan");
+static_assert(sizeof(plan::ImageServing) == 192, "store the new ImageServing field in put_serving/take_serving");
+static_assert(sizeof(plan::MountOp) == 216, "store the new MountOp field in put_mount/take_mount");
+static_assert(sizeof(plan::ExternalHooks) == 128, "store the new ExternalHooks field");
+static_assert(sizeof(plan::HookReport) == 56, "store the new HookReport field in put_reports/take_reports");
+static_assert(sizeof(image::ImageSource) == 72, "store the new ImageSource field in put_image/take_image");
+static_assert(sizeof(IdMap) == 16, "store the new IdMap field in put_ids/take_ids");
+#endif
+
 template <typename T>
 void put_number(std::string& out, T value) {
     put(out, std::to_string(value));
