@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
@@ -6,8 +7,10 @@
 #include "launcher/cli/commands.hpp"
 #include "launcher/cli/run_options.hpp"
 #include "launcher/gather/gather.hpp"
+#include "launcher/gather/plan_memory.hpp"
 #include "launcher/plan/render.hpp"
 #include "launcher/run/launch.hpp"
+#include "launcher/run/spare_key.hpp"
 #include "launcher/site/site_config.hpp"
 
 namespace skiff::cli {
@@ -22,14 +25,33 @@ void report_hooks(const plan::LaunchPlan& plan, const Timeline& timeline) {
     }
 }
 
+// 3. Run: namespaces, mounts, pivot, exec. Returns only on failure.
+int run_plan(const plan::LaunchPlan& plan, Timeline& timeline, const run::HolderSpec* holder) {
+    std::fflush(stdout);
+    auto failure = holder ? run::launch_holder(plan, timeline, *holder) : run::launch(plan, timeline);
+    std::fprintf(stderr, "skiff: error: %s\n", failure.error.message.c_str());
+    return failure.exit_code;
+}
+
 // A launch in three stages (launcher/README.md): gather -> plan -> run (or print, --dry-run).
+// A repeated launch takes its plan from the plan memory instead (gather/plan_memory.hpp);
+// --dry-run and a Slurm step's holder always gather and plan.
 int launch(const RunOptions& options, char* const* envp, const run::HolderSpec* holder) {
     Timeline timeline(options.verbose);
     auto env = env_from_envp(envp);
+    gather::KeptOpen kept;  // held open until the exec
+    std::optional<gather::PlanMemory> memory;
+    if (!options.dry_run && !holder) {
+        memory.emplace(options, env);
+        if (auto recalled = memory->recall(kept, timeline)) {
+            print_warnings(recalled->warnings);
+            report_hooks(recalled->plan, timeline);
+            return run_plan(recalled->plan, timeline, holder);
+        }
+    }
     auto site = site::load_site_config(env);
     if (!site) return report(site.error().message);
-    // 1. Gather: every read before planning. `kept` stays open until the exec.
-    gather::KeptOpen kept;
+    // 1. Gather: every read before planning.
     Diagnostics diag;
     auto request = gather::gather(options, *site, std::move(env), kept, diag, timeline);
     print_warnings(diag.warnings);
@@ -44,11 +66,9 @@ int launch(const RunOptions& options, char* const* envp, const run::HolderSpec* 
         std::fputs(plan::render(*plan).c_str(), stdout);
         return 0;
     }
-    // 3. Run: namespaces, mounts, pivot, exec. Returns only on failure.
-    std::fflush(stdout);
-    auto failure = holder ? run::launch_holder(*plan, timeline, *holder) : run::launch(*plan, timeline);
-    std::fprintf(stderr, "skiff: error: %s\n", failure.error.message.c_str());
-    return failure.exit_code;
+    plan->serving.spare_key = run::choose_spare(*plan, holder != nullptr).key;  // once, and remembered
+    if (memory) memory->remember(options, *request, *plan, diag.warnings, kept, timeline);
+    return run_plan(*plan, timeline, holder);
 }
 
 }  // namespace

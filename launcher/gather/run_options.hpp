@@ -7,6 +7,8 @@
 
 namespace skiff::gather {
 
+// A new option that can change a plan joins the plan memory's key (plan_memory_inputs.cpp,
+// put_options).
 struct RunOptions {
     std::optional<std::string> environment;  // -e/--environment NAME|PATH
     std::optional<std::string> image;

@@ -72,11 +72,14 @@ struct ImageServing {
     std::string server_name;       // the image identity (and Slurm job): one server each
     int idle_seconds = 600;        // SKIFF_SERVER_IDLE
     pid_t retire_with = 0;         // a Slurm step's slurmstepd: the server retires when it exits
-    std::string read_profiles;     // cold: where its server keeps read profiles (/proc/self/fd/N); empty: none
-    int read_profiles_fd = -1;     // warm: the same directory's descriptor, handed to a new image server
+    std::string read_profiles;     // where servers keep read profiles (/proc/self/fd/N); empty: none
+    int read_profiles_fd = -1;     // warm: that directory's descriptor, handed to a new image server
     int spares = 2;                // SKIFF_WARM_SPARES: pre-built namespaces kept per plan (0: off)
     int threads = 0;               // SKIFF_SERVER_THREADS: a squashfs server's threads (0: one per usable CPU)
     int cache_mib = 32;            // SKIFF_SERVER_CACHE_MIB: its decompressed blocks, shared by its threads
+    // The key of launcher/run/spare_key.hpp when known ahead (the plan memory stores it with
+    // the plan): a launch then need not render the plan to compute it. Empty: computed.
+    std::string spare_key;
 };
 
 // The SSH server of the container (hooks.md §3, hooks/ssh): what the executor installs under

@@ -86,6 +86,7 @@ Result<ImageServing> image_serving(const PlanRequest& request) {
     serving.warm = true;
     serving.server_directory = *request.server_directory;
     serving.server_directory_fd = request.server_directory_fd;
+    serving.read_profiles = request.read_profiles;
     serving.read_profiles_fd = request.read_profiles_fd;
     serving.server_name = server_name(request);
     serving.retire_with = request.host.slurm_stepd;

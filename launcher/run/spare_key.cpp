@@ -65,6 +65,11 @@ SpareChoice choose_spare(const plan::LaunchPlan& plan, bool holder) {
     if (!plan.serving.warm) return choice;
     choice.why_not = exclusion(plan, holder);
     if (!choice.why_not.empty()) return choice;
+    if (!plan.serving.spare_key.empty()) {  // for this binary: the plan memory's key has its identity
+        choice.key = plan.serving.spare_key;
+        choice.wanted = plan.serving.spares;
+        return choice;
+    }
     std::string binary = binary_identity();
     if (binary.empty()) {
         choice.why_not = "cannot identify the skiff binary";

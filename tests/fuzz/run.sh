@@ -6,6 +6,8 @@
 #   elf_probe_fuzz:    a small library with symbol versions and a PIE executable compiled
 #                      here, the host's libz.so.1, and the musl fixture's libgreet.so;
 #   probe_memo_fuzz:   a memo of remembered library probes (libfabric-bind/probe_memo.hpp);
+#   plan_memory_fuzz:  a remembered plan (launcher/gather/plan_memory_file.hpp) with one of
+#                      each part: an input, a warning, a generated file, links, hook notes;
 #   cdi_spec_fuzz:     CDI specs in JSON and YAML: gpu.md's examples and one of every field;
 #   squashfs_fuzz:     small images made by mksquashfs: /etc files, a symlink, a hard link, a
 #                      FIFO, fragments, a sparse file, a directory large enough for an index;
@@ -28,7 +30,7 @@ readonly SECONDS_TOTAL=$1
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 readonly REPO BUILD=${2:-$REPO/build-fuzz}
 readonly CXX=${SKIFF_FUZZ_CXX:-clang++-14}
-readonly TARGETS=(cache_reader_fuzz elf_probe_fuzz probe_memo_fuzz cdi_spec_fuzz squashfs_fuzz)
+readonly TARGETS=(cache_reader_fuzz elf_probe_fuzz probe_memo_fuzz plan_memory_fuzz cdi_spec_fuzz squashfs_fuzz)
 LDCONFIG=$(command -v ldconfig || echo /sbin/ldconfig)
 
 skip_or_fail() {
@@ -108,6 +110,20 @@ memo_seeds() {
     '2049 132 8192 -5 7 E 2 183 0 0 b - -' '2049 133 0 0 0 -' >"$1/memo"
 }
 
+# A remembered plan in the field order of plan_memory_file.cpp and plan_codec.cpp.
+plan_memory_seeds() {
+  mkdir -p "$1"
+  { printf 'skiff-plan-memory 2\n3:key,1:1,10:/etc/hosts,1:0,6:absent,1:1,4:warn,'
+    printf '1:0,7:/a.sqsh,1:1,1:2,1:3,1:4,'                          # image
+    printf '1:1,0:,4:/srv,1:n,3:600,1:0,1:1,1:2,3:abc,'               # serving
+    printf '1:1,1:0,4:1000,3:100,1:0,1:0,'                            # writable, overlay, ids
+    printf '1:1,1:3,0:,11:/etc/passwd,1:1,1:1,1:0,1:0,1:0,1:0,1:1,1:1,1:0,1:2,1:1,4:a:x:,'
+    printf '1:1,2:fd,13:/proc/self/fd,0:,11:hook passwd,'              # one mount
+    printf '1:0,1:0,1:1,4:PATH,3:120,'                                # hooks.d
+    printf '1:1,4:PATH,8:/usr/bin,1:2,7:/bin/sh,4:true,1:/,5:skiff,1:1,6:passwd,1:1,7:on: yes,'
+  } >"$1/plan"
+}
+
 # CDI specs: gpu.md §3's two examples, a spec with every 1.1.0 field, and broken ones.
 cdi_seeds() {
   mkdir -p "$1"
@@ -172,6 +188,7 @@ main() {
   cache_seeds "$SEED_TMP/seeds-cache_reader_fuzz"
   elf_seeds "$SEED_TMP/seeds-elf_probe_fuzz"
   memo_seeds "$SEED_TMP/seeds-probe_memo_fuzz"
+  plan_memory_seeds "$SEED_TMP/seeds-plan_memory_fuzz"
   cdi_seeds "$SEED_TMP/seeds-cdi_spec_fuzz"
   squashfs_seeds "$SEED_TMP/seeds-squashfs_fuzz"
   local each=$((SECONDS_TOTAL / ${#TARGETS[@]})) failed=0 t

@@ -52,10 +52,16 @@ TEST_F(RunOptionsTest, ShortWorkdirAndMount) {
 TEST_F(RunOptionsTest, VerboseTimesEachStep) {
     auto quiet = run_in(image("musl.sqsh"), {}, {"true"});
     EXPECT_EQ(quiet.err, "") << quiet;
-    auto r = run_in(image("musl.sqsh"), {"-v"}, {"true"});
+    // A variable no earlier launch had: a plan of its own, not one the plan memory holds.
+    const std::vector<std::string> fresh = {"-v", "--env", "SKIFF_TEST_FRESH=" + dir_.path()};
+    auto r = run_in(image("musl.sqsh"), fresh, {"true"});
     ASSERT_EQ(r.status, 0) << r;
     for (const char* step : {" ms] loaded the environment\n", " ms] planned the launch\n", " ms] exec /bin/true\n"})
         EXPECT_NE(r.err.find(step), std::string::npos) << step << "\n" << r;
+    auto again = run_in(image("musl.sqsh"), fresh, {"true"});
+    ASSERT_EQ(again.status, 0) << again;
+    for (const char* step : {" ms] recalled the plan remembered in ", " ms] exec /bin/true\n"})
+        EXPECT_NE(again.err.find(step), std::string::npos) << step << "\n" << again;
 }
 
 // K= unsets a variable, whether it came from the image (/etc/environment) or from the host.

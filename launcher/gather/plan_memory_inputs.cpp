@@ -1,0 +1,149 @@
+#include "launcher/gather/plan_memory_inputs.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <string_view>
+
+#include "hooks/external/external_settings.hpp"
+#include "hooks/network_hooks.hpp"
+#include "launcher/edf/search.hpp"
+#include "launcher/gather/netstrings.hpp"
+#include "launcher/image/local.hpp"
+
+namespace skiff::gather {
+namespace {
+
+// The built-in hooks whose facts come only from the key and the inputs above (hooks.md §1):
+// the site's switches, the host facts, the environment and the image's files.
+constexpr std::array<std::string_view, 5> keyed_hooks = {"shm", "passwd", "localtime", "home", "slurm"};
+
+std::int64_t nanoseconds(const struct timespec& t) {
+    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+class InputList {
+public:
+    void add(const std::string& path, bool presence_only) {
+        for (const auto& input : result.inputs)
+            if (input.path == path && input.presence_only == presence_only) return;
+        std::int64_t ctime = 0;
+        std::string identity = input_identity(path, presence_only, &ctime);
+        result.newest_change_ns = std::max(result.newest_change_ns, ctime);
+        result.inputs.push_back({path, presence_only, std::move(identity)});
+    }
+    MemoryInputs result;
+};
+
+std::string first_unkeyed_hook(const plan::PlanRequest& request) {
+    for (const auto& c : request.contributions)
+        if (std::find(keyed_hooks.begin(), keyed_hooks.end(), c.hook) == keyed_hooks.end()) return c.hook;
+    return {};
+}
+
+// Why the plan depends on host state that no input covers; empty: it does not.
+std::string unkeyed_state(const plan::PlanRequest& request) {
+    const auto& image = *request.environment.image;
+    if (!image::is_local_path(image.value)) return "a registry image (the store's tags may move)";
+    if (request.image.kind != image::ImageSource::Kind::squashfs) return "a directory image (its files may change)";
+    if (!request.environment.devices.empty()) return "devices are requested (the devices hook reads /dev and CDI specs)";
+    if (auto hook = first_unkeyed_hook(request); !hook.empty())
+        return "the " + hook + " hook reads host state (devices, libraries, keys)";
+    if (request.linker) return "libraries are injected (their files are read)";
+    return {};
+}
+
+// Which network hooks are on depends on the site, the annotations and, for CXI's "auto"
+// default, whether its device exists: that presence is an input.
+std::string network_inputs(const plan::PlanRequest& request, InputList& list) {
+    auto settings = hooks::read_network_settings(*request.site);
+    if (!settings) return settings.error().message;
+    Diagnostics ignored;
+    auto exists = [&](const std::string& path) {
+        list.add(path, true);
+        return hooks::host_file_exists(path);
+    };
+    auto active = hooks::active_network_hooks(*settings, request.environment.annotations, ignored, exists);
+    if (!active) return active.error().message;
+    return active->empty() ? "" : "a network hook is on (it reads the host's libraries)";
+}
+
+std::string external_hook_inputs(const plan::PlanRequest& request, InputList& list) {
+    auto settings = hooks::external::read_settings(request.site, request.host.env);
+    if (!settings) return settings.error().message;
+    for (const auto& dir : {settings->system_dir, settings->user_dir}) {
+        if (dir.empty()) continue;
+        list.add(dir, true);
+        if (list.result.inputs.back().identity != "absent")
+            return "the hooks.d directory " + dir + " exists (which scripts run depends on their modes)";
+    }
+    return {};
+}
+
+void file_inputs(const RunOptions& options, const plan::PlanRequest& request, InputList& list) {
+    auto config = request.host.env.find("SKIFF_CONFIG");
+    list.add(config != request.host.env.end() ? config->second : site::default_config_path, false);
+    if (options.environment) {
+        Diagnostics ignored;
+        for (const auto& dir : edf::search_path(request.host.env, ignored)) list.add(dir, false);
+        for (const auto& file : request.environment.files) list.add(file, false);
+    }
+    list.add(request.image.path, false);
+    for (const auto& mount : request.environment.mounts) list.add(mount.source, !mount.flags.sqsh);
+}
+
+auto tristate(const std::optional<bool>& value) { return value ? (*value ? "1" : "0") : "-"; }
+
+// Every option that reaches a plan; -v only narrates, and --dry-run and --help never recall.
+void put_options(std::string& key, const RunOptions& o) {
+    put_optional(key, o.environment);
+    put_optional(key, o.image);
+    for (const auto* list : {&o.mounts, &o.devices, &o.env, &o.annotations, &o.command}) put_list(key, *list);
+    put_optional(key, o.workdir);
+    put(key, tristate(o.writable));
+    put(key, tristate(o.entrypoint));
+    put_flag(key, o.root);
+    put_flag(key, o.cold);
+}
+
+}  // namespace
+
+std::string input_identity(const std::string& path, bool presence_only, std::int64_t* ctime_ns) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        return errno == ENOENT || errno == ENOTDIR ? "absent" : "error:" + std::to_string(errno);
+    if (ctime_ns && !presence_only) *ctime_ns = nanoseconds(st.st_ctim);
+    if (presence_only) return "type:" + std::to_string(st.st_mode & S_IFMT);
+    return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+           std::to_string(nanoseconds(st.st_mtim)) + ":" + std::to_string(nanoseconds(st.st_ctim));
+}
+
+std::string plan_memory_key(const RunOptions& options, const plan::HostFacts& host,
+                            const std::string& binary, const std::string& node) {
+    std::string key;
+    put(key, binary);
+    put(key, node);
+    put_options(key, options);
+    put(key, std::to_string(host.env.size()));
+    for (const auto& [name, value] : host.env) {
+        put(key, name);
+        put(key, value);
+    }
+    for (const auto& fact : {std::to_string(host.uid), std::to_string(host.gid), host.user, host.group, host.home,
+                             host.shell, host.cwd, std::to_string(host.slurm_stepd)})
+        put(key, fact);
+    return key;
+}
+
+MemoryInputs plan_memory_inputs(const RunOptions& options, const plan::PlanRequest& request) {
+    InputList list;
+    list.result.why_not = unkeyed_state(request);
+    if (list.result.why_not.empty()) list.result.why_not = network_inputs(request, list);
+    if (list.result.why_not.empty()) list.result.why_not = external_hook_inputs(request, list);
+    if (list.result.why_not.empty()) file_inputs(options, request, list);
+    return std::move(list.result);
+}
+
+}  // namespace skiff::gather

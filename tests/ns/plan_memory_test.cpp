@@ -1,0 +1,145 @@
+// The plan memory (launcher/gather/plan_memory.hpp): a repeated launch takes the plan an
+// earlier one stored, and any change to what that plan was made from (an EDF, the site
+// configuration, an argument, the environment) makes the launch plan afresh. Each test has a
+// runtime directory of its own (warm_fixture.hpp), so the memory starts empty.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "tests/ns/warm_fixture.hpp"
+
+namespace skiff::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string recalled = "recalled the plan remembered in";
+const std::string remembered = "plan memory: remembered in";
+
+class PlanMemory : public WarmTest {
+protected:
+    void SetUp() override {
+        WarmTest::SetUp();
+        env_["SKIFF_CONFIG"] = site_;
+        write_site("");
+        write_edf("one");
+    }
+
+    // Inputs changed within plan_memory.hpp's racy_ns of a launch's start are not stored.
+    static void settle() { std::this_thread::sleep_for(50ms); }
+
+    void write_site(const std::string& standard) {
+        dir_.write_file("skiff.toml", "[hooks.standard]\n" + standard);
+        settle();
+    }
+    void write_edf(const std::string& mark) {
+        dir_.write_file("app.toml", "image = \"" + image("debian.sqsh") + "\"\n[env]\nEDF_MARK = \"" + mark + "\"\n");
+        settle();
+    }
+
+    ProcessResult launch(const std::string& script, const std::vector<std::string>& flags = {"-v"}) const {
+        std::vector<std::string> argv{skiff_binary(), "run", "-e", edf_};
+        argv.insert(argv.end(), flags.begin(), flags.end());
+        argv.insert(argv.end(), {"--", "/bin/sh", "-c", script});
+        return run_process(argv, options());
+    }
+
+    // A launch that stores its plan, then one that takes it: both print `expected`.
+    void remember(const std::string& script, const std::string& expected) const {
+        auto first = launch(script);
+        ASSERT_EQ(first.status, 0) << first;
+        EXPECT_EQ(first.out, expected);
+        ASSERT_TRUE(says(first, remembered)) << first.err;
+        auto again = launch(script);
+        ASSERT_EQ(again.status, 0) << again;
+        EXPECT_EQ(again.out, expected);
+        ASSERT_TRUE(says(again, recalled)) << again.err;
+    }
+
+    std::filesystem::path plans() const { return std::filesystem::path(runtime_.path()) / "skiff" / "plans"; }
+
+    TempDir dir_{"memory"};
+    std::string site_ = dir_ / "skiff.toml";
+    std::string edf_ = dir_ / "app.toml";
+};
+
+TEST_F(PlanMemory, RepeatedLaunchTakesTheRememberedPlanAndNeitherLoadsNorPlans) {
+    ASSERT_NO_FATAL_FAILURE(remember("echo $EDF_MARK", "one\n"));
+    auto r = launch("echo $EDF_MARK; id -un");
+    ASSERT_EQ(r.status, 0) << r;  // another command: another key
+    EXPECT_FALSE(says(r, recalled)) << r.err;
+    auto again = launch("echo $EDF_MARK");
+    EXPECT_TRUE(says(again, recalled)) << again.err;
+    EXPECT_FALSE(says(again, "loaded the environment")) << again.err;
+    EXPECT_FALSE(says(again, "planned the launch")) << again.err;
+    EXPECT_TRUE(says(again, "warm (")) << again.err;
+}
+
+TEST_F(PlanMemory, AChangedEdfIsPlannedAfresh) {
+    ASSERT_NO_FATAL_FAILURE(remember("echo $EDF_MARK", "one\n"));
+    write_edf("two");
+    auto r = launch("echo $EDF_MARK");
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "two\n");
+    EXPECT_TRUE(says(r, "planning afresh: '" + edf_ + "' changed")) << r.err;
+}
+
+TEST_F(PlanMemory, AChangedSiteConfigurationIsPlannedAfresh) {
+    const std::string script = "id -un >/dev/null 2>&1 && echo known || echo unknown";
+    ASSERT_NO_FATAL_FAILURE(remember(script, "known\n"));
+    write_site("passwd = false\n");
+    auto r = launch(script);
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "unknown\n");
+    EXPECT_TRUE(says(r, "planning afresh: '" + site_ + "' changed")) << r.err;
+}
+
+TEST_F(PlanMemory, AnotherArgumentIsAnotherPlan) {
+    ASSERT_NO_FATAL_FAILURE(remember("echo $EDF_MARK", "one\n"));
+    auto r = launch("echo $EDF_MARK", {"-v", "--env", "EDF_MARK=flag"});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "flag\n");
+    EXPECT_FALSE(says(r, recalled)) << r.err;
+}
+
+TEST_F(PlanMemory, AnotherEnvironmentIsAnotherPlan) {
+    env_["SKIFF_TEST_MARK"] = "first";
+    ASSERT_NO_FATAL_FAILURE(remember("echo $SKIFF_TEST_MARK", "first\n"));
+    env_["SKIFF_TEST_MARK"] = "second";
+    auto r = launch("echo $SKIFF_TEST_MARK");
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "second\n");
+    EXPECT_FALSE(says(r, recalled)) << r.err;
+}
+
+TEST_F(PlanMemory, DryRunShowsTheSamePlanAndStoresNothing) {
+    auto before = launch("true", {"--dry-run"});
+    ASSERT_EQ(before.status, 0) << before;
+    EXPECT_FALSE(std::filesystem::exists(plans()));
+    ASSERT_NO_FATAL_FAILURE(remember("true", ""));
+    auto after = launch("true", {"--dry-run", "-v"});
+    ASSERT_EQ(after.status, 0) << after;
+    EXPECT_EQ(after.out, before.out);
+    EXPECT_FALSE(says(after, recalled)) << after.err;
+}
+
+TEST_F(PlanMemory, ADamagedMemoryIsRefusedAndRewritten) {
+    ASSERT_NO_FATAL_FAILURE(remember("echo $EDF_MARK", "one\n"));
+    std::vector<std::filesystem::path> files(std::filesystem::directory_iterator(plans()), {});
+    ASSERT_EQ(files.size(), 1u);
+    {
+        std::ofstream damaged(files[0], std::ios::trunc);
+        damaged << "skiff-plan-memory 2\n9999999999:";
+    }
+    auto r = launch("echo $EDF_MARK");
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, "one\n");
+    EXPECT_TRUE(says(r, "is damaged or of another version")) << r.err;
+    EXPECT_TRUE(says(r, remembered)) << r.err;
+    auto again = launch("echo $EDF_MARK");
+    EXPECT_TRUE(says(again, recalled)) << again.err;
+}
+
+}  // namespace
+}  // namespace skiff::test
