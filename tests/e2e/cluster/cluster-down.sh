@@ -33,9 +33,18 @@ signal_all() {
   return 1
 }
 namespaces() { ip netns list | awk '/^skiff-(n[0-9]+|sw)( |$)/ {print $1}'; }
+# Processes in a node's network namespace, and in its UTS namespace (a container with a network
+# namespace of its own still has the node's hostname), found from each node's slurmd.
 node_pids() {
-  local ns
+  local ns f uts=() p
   for ns in $(namespaces); do ip netns pids "$ns"; done
+  for f in "$STATE"/run/slurmd-*.pid; do
+    [ -s "$f" ] && uts+=("$(readlink "/proc/$(cat "$f")/ns/uts" 2>/dev/null)")
+  done
+  [ ${#uts[@]} = 0 ] && return
+  for p in /proc/[0-9]*; do
+    [[ " ${uts[*]} " == *" $(readlink "$p/ns/uts" 2>/dev/null) "* ]] && echo "${p#/proc/}"
+  done
 }
 daemon_pids() {
   local f
