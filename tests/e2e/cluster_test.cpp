@@ -67,10 +67,22 @@ TEST_F(Cluster, EnvironmentRunsOneContainerPerNode) {
     EXPECT_EQ(containers.size(), 4u) << "nodes shared a container:\n" << r.out;
 }
 
+// Open MPI in the image, wired up by Slurm's PMIx across two nodes: the allreduce's sum is every
+// rank's, and each node runs two of the ranks.
+TEST_F(Cluster, MpiAllreduceAcrossTwoNodes) {
+    auto mpi = dir_.write_file("mpi.toml", "image = \"" + image("debian-mpi.sqsh") + "\"\n");
+    auto r = srun({"-N2", "-n4", "--mpi=pmix", "--environment=" + mpi, "/bin/sh", "-c",
+                   "echo $(hostname) $(/usr/local/bin/mpi-hello)"});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(sorted(lines(r.out)), (std::vector<std::string>{"n1 rank 0 of 4 sum 6", "n1 rank 1 of 4 sum 6",
+                                                               "n2 rank 2 of 4 sum 6", "n2 rank 3 of 4 sum 6"}))
+        << r;
+}
+
 // The holder and the step's image server leave when the node's slurmstepd does, which may
-// outlast srun a little: up to 10 s.
+// outlast srun a little: up to 10 s, for an earlier test's step as for this one.
 TEST_F(Cluster, NothingOfSkiffOutlivesTheStepOnAnyNode) {
-    auto before = srun({"-N4", "/bin/sh", "-c", skiff_census(0)});
+    auto before = srun({"-N4", "/bin/sh", "-c", skiff_census(10)});
     ASSERT_EQ(before.status, 0) << before;
     for (const auto& line : lines(before.out))
         ASSERT_NE(line.find(" left: mounts:"), std::string::npos) << "skiff runs on a node before the step: " << line;
