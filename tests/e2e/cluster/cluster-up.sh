@@ -128,4 +128,4 @@ for _ in $(seq 150); do [ "$(sinfo -h -o %T 2>/dev/null | sort -u)" = idle ] && 
 want=$(seq -f 'n%g' "$N" | tr '\n' ' ')
 got=$(cd / && timeout 60 srun -N"$N" hostname | sort | tr '\n' ' ')
 [ "$got" = "$want" ] || die "srun -N$N hostname printed '$got', not '$want'; logs in $LOGS"
-log "up: $N nodes ($got) in $(( (${EPOCHREALTIME/./} - t0) / 1000 )) ms; SLURM_CONF=$SLURM_CONF"
+log "up: $N nodes (${got% }) in $(( (${EPOCHREALTIME/./} - t0) / 1000 )) ms; SLURM_CONF=$SLURM_CONF"
