@@ -41,8 +41,9 @@ readonly DOC_TEST_PKGS=(groff-base bash-completion zsh)
 # package's Depends; mmdebstrap (FIXTURE_PKGS) makes the Debian 12 root it installs into.
 readonly PACKAGE_PKGS=(dpkg-dev)
 readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine umoci)
-# The SPANK plugin builds against spank.h; the Slurm tests run real daemons.
-readonly SLURM_PKGS=(libslurm-dev munge slurmctld slurmd slurm-client)
+# The SPANK plugin builds against spank.h; the Slurm tests run real daemons; the multi-node
+# cluster (tests/e2e/cluster) makes its network with ip(8).
+readonly SLURM_PKGS=(libslurm-dev munge slurmctld slurmd slurm-client iproute2)
 # tests/fuzz: libFuzzer is clang's; its runtime is only a Recommends of clang-14.
 readonly FUZZ_PKGS=(clang-14 libclang-rt-14-dev)
 # The musl demo image of quickstart.sh (tests/fixtures/build-images.sh --musl-only).

@@ -8,7 +8,8 @@
 # user), builds the fixture images into /var/tmp/skiff-ci/images, then as skiff-test builds
 # skiff in /var/tmp/skiff-ci/build (prefix /usr), checks as root the .deb made of that build
 # (tests/package/check-package.sh), and runs ctest (then, as root, the *AsRoot* tests: where root
-# plays a second user, or builds the Debian 13 host of the SSH-hook tests), runs the libFuzzer targets (tests/fuzz, built with clang in
+# plays a second user, or builds the Debian 13 host of the SSH-hook tests), runs the multi-node
+# tests on a 4-node Slurm cluster made of namespaces (tests/e2e/cluster), runs the libFuzzer targets (tests/fuzz, built with clang in
 # /var/tmp/skiff-ci/build-fuzz), and builds again with ASan+UBSan in
 # /var/tmp/skiff-ci/build-asan to run the unit tier. Repeated runs reuse the images and
 # build incrementally. Prints the time of each step, each tier's counts on a line of its own
@@ -87,6 +88,8 @@ failure_excerpt() {
 on_exit() {
   local rc=$?
   trap - EXIT
+  # An interrupted cluster step must not leave its namespaces and daemons.
+  [ "$CURRENT_STEP" != cluster ] || bash "$SRC/tests/e2e/cluster/cluster-down.sh" --quiet
   print_summary "$rc"
   if [ "$rc" = 0 ] && [ "$FAILURES" != 0 ]; then rc=1; fi
   exit "$rc"
@@ -257,7 +260,7 @@ step_slurm() {
 # Tests named *AsRoot* need root (to act as another user, or to build the trixie-rootfs host of
 # e2e.SshHostAsRoot); they run in their own step.
 step_test() {
-  ctest_tier "$LOGS/ctest.log" --test-dir "$BUILD" -E 'AsRoot'
+  ctest_tier "$LOGS/ctest.log" --test-dir "$BUILD" -E 'AsRoot|^e2e\.Cluster\.'
   as_user "$BUILD/launcher/cli/skiff" image stop --force  # the warm servers the tests started
 }
 step_test_root() {
@@ -265,6 +268,30 @@ step_test_root() {
   ctest_tier "$LOGS/ctest-root.log" --test-dir "$BUILD" -R 'AsRoot'
   RUN_AS=as_user
   chown -R "$TEST_USER:" "$BUILD/Testing"  # ctest's own logs, written as root just now
+}
+# The multi-node tier: the 4-node cluster of tests/e2e/cluster (beside the single-node Slurm of
+# step slurm), the e2e.Cluster tests as the user, and the cluster stopped again, leaving
+# nothing; up and down take about a second. Root who cannot make network namespaces (a
+# container without CAP_SYS_ADMIN) skips it, which SKIFF_TESTS_MUST_RUN=1 makes a failure.
+step_cluster() {
+  local dir=$SRC/tests/e2e/cluster
+  if ! unshare --net --mount true 2>/dev/null; then
+    log "cluster: cannot make network and mount namespaces here (unshare --net --mount failed)"
+    if [ "$MUST_RUN" = 1 ]; then
+      count failed cluster; FAILURES=$((FAILURES + 1)); STEP_STATUS="FAILED (no namespaces; SKIFF_TESTS_MUST_RUN=1)"
+    else
+      count skipped cluster; STEP_STATUS="skipped (no network namespaces)"
+    fi
+    return
+  fi
+  if ! bash "$dir/cluster-up.sh" "$BUILD/launcher/spank/spank_skiff.so" "$BUILD/launcher/cli/skiff" 8>&- 2>&1 \
+      | tee "$LOGS/cluster-up.log"; then
+    count failed cluster; FAILURES=$((FAILURES + 1))
+    STEP_STATUS="FAILED (cluster-up.sh, log $LOGS/cluster-up.log and /var/log/skiff-cluster)"
+    return
+  fi
+  ctest_tier "$LOGS/ctest-cluster.log" --test-dir "$BUILD" -R '^e2e\.Cluster\.'
+  bash "$dir/cluster-down.sh"
 }
 # tests/fuzz/run.sh exits 0 (clean), 77 (clang missing, only when skips are allowed) or
 # anything else (a finding or a build failure): a failure is recorded, not fatal.
@@ -313,6 +340,7 @@ main() {
   run_step slurm step_slurm
   run_step test step_test
   run_step test-root step_test_root
+  run_step cluster step_cluster
   run_step fuzz step_fuzz
   run_step asan-build step_asan_build
   run_step asan-test step_asan_test
