@@ -2,16 +2,15 @@
 #include "namespaces/squashfs/squashfs_serve.hpp"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <memory>
-#include <optional>
 
 #include "namespaces/fd_passing.hpp"
 #include "namespaces/held_dir.hpp"
 #include "namespaces/squashfs/profile_use.hpp"
 #include "namespaces/squashfs/squashfs_fuse.hpp"
+#include "namespaces/squashfs/squashfuse_c.hpp"
 
 namespace skiff::ns {
 namespace {
