@@ -7,6 +7,7 @@
 #include "launcher/cli/commands.hpp"
 #include "launcher/cli/run_options.hpp"
 #include "launcher/gather/gather.hpp"
+#include "launcher/gather/host_facts.hpp"
 #include "launcher/gather/plan_memory.hpp"
 #include "launcher/plan/render.hpp"
 #include "launcher/run/launch.hpp"
@@ -38,22 +39,22 @@ int run_plan(const plan::LaunchPlan& plan, Timeline& timeline, const run::Holder
 // --dry-run and a Slurm step's holder always gather and plan.
 int launch(const RunOptions& options, char* const* envp, const run::HolderSpec* holder) {
     Timeline timeline(options.verbose);
-    auto env = env_from_envp(envp);
+    auto host = gather::read_host_facts(env_from_envp(envp));  // once: the memory's key and the gathering's
     gather::KeptOpen kept;  // held open until the exec
     std::optional<gather::PlanMemory> memory;
     if (!options.dry_run && !holder) {
-        memory.emplace(options, env);
+        memory.emplace(options, host);
         if (auto recalled = memory->recall(kept, timeline)) {
             print_warnings(recalled->warnings);
             report_hooks(recalled->plan, timeline);
             return run_plan(recalled->plan, timeline, holder);
         }
     }
-    auto site = site::load_site_config(env);
+    auto site = site::load_site_config(host.env);
     if (!site) return report(site.error().message);
     // 1. Gather: every read before planning.
     Diagnostics diag;
-    auto request = gather::gather(options, *site, std::move(env), kept, diag, timeline);
+    auto request = gather::gather(options, *site, std::move(host), kept, diag, timeline);
     print_warnings(diag.warnings);
     if (!request) return report(request.error().message);
     if (holder) request->host.slurm_stepd = holder->watch_pid;  // a holder is nobody's child

@@ -122,12 +122,12 @@ Result<void> read_request_image_facts(plan::PlanRequest& request, bool dry_run, 
 
 }  // namespace
 
-Result<plan::PlanRequest> gather(const RunOptions& options, const site::SiteConfig& site, EnvMap env,
+Result<plan::PlanRequest> gather(const RunOptions& options, const site::SiteConfig& site, plan::HostFacts host,
                                  KeptOpen& kept, Diagnostics& diag, Timeline& timeline) {
     if (auto r = hooks::check_site_tables(site); !r) return Unexpected(r.error());
     plan::PlanRequest request;
     request.site = &site;
-    request.host = read_host_facts(std::move(env));
+    request.host = std::move(host);
     request.command = options.command;
     request.map_root = options.root;
     const std::string& cwd = request.host.cwd;

@@ -20,7 +20,8 @@ struct KeptOpen {
 };
 
 // Warnings go to `diag` (the caller prints them before any error); -v steps to `timeline`.
-Result<plan::PlanRequest> gather(const RunOptions& options, const site::SiteConfig& site, EnvMap env,
+// `host`: read_host_facts() of the launch, read once (the plan memory keys on them too).
+Result<plan::PlanRequest> gather(const RunOptions& options, const site::SiteConfig& site, plan::HostFacts host,
                                  KeptOpen& kept, Diagnostics& diag, Timeline& timeline);
 
 }  // namespace skiff::gather

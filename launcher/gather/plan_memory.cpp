@@ -66,8 +66,8 @@ bool attach_state(const RememberedPlan& remembered, const StateDirs& state, plan
 
 }  // namespace
 
-PlanMemory::PlanMemory(const RunOptions& options, EnvMap env)
-    : host_(read_host_facts(std::move(env))), started_ns_(realtime_ns()) {
+PlanMemory::PlanMemory(const RunOptions& options, const plan::HostFacts& host)
+    : host_(host), started_ns_(realtime_ns()) {
     key_ = plan_memory_key(options, host_, input_identity("/proc/self/exe", false), node_name());
     slot_ = slot_name(key_);
 }

@@ -35,8 +35,8 @@ struct Recalled {
 
 class PlanMemory {
 public:
-    // Reads the host facts of the key.
-    PlanMemory(const RunOptions& options, EnvMap env);
+    // `host`: the launch's host facts (read_host_facts), part of the key.
+    PlanMemory(const RunOptions& options, const plan::HostFacts& host);
 
     // This launch's remembered plan if its inputs are unchanged; `kept` then holds the runtime
     // directories the plan names. -v says which, or why not.
