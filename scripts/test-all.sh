@@ -260,7 +260,7 @@ step_slurm() {
 # Tests named *AsRoot* need root (to act as another user, or to build the trixie-rootfs host of
 # e2e.SshHostAsRoot); they run in their own step.
 step_test() {
-  ctest_tier "$LOGS/ctest.log" --test-dir "$BUILD" -E 'AsRoot|^e2e\.Cluster\.'
+  ctest_tier "$LOGS/ctest.log" --test-dir "$BUILD" -E 'AsRoot|^e2e\.Cluster'
   as_user "$BUILD/launcher/cli/skiff" image stop --force  # the warm servers the tests started
 }
 step_test_root() {
@@ -273,6 +273,8 @@ step_test_root() {
 # step slurm), the e2e.Cluster tests as the user, and the cluster stopped again, leaving
 # nothing; up and down take about a second. Root who cannot make network namespaces (a
 # container without CAP_SYS_ADMIN) skips it, which SKIFF_TESTS_MUST_RUN=1 makes a failure.
+# One cluster fits on a machine: /var/tmp/skiff-cluster.lock (fd 9, closed for the daemons,
+# which would hold it forever) keeps a developer's own cluster session out while this one runs.
 step_cluster() {
   local dir=$SRC/tests/e2e/cluster
   if ! unshare --net --mount true 2>/dev/null; then
@@ -284,14 +286,18 @@ step_cluster() {
     fi
     return
   fi
-  if ! bash "$dir/cluster-up.sh" "$BUILD/launcher/spank/spank_skiff.so" "$BUILD/launcher/cli/skiff" 8>&- 2>&1 \
+  exec 9>/var/tmp/skiff-cluster.lock
+  flock 9
+  if ! bash "$dir/cluster-up.sh" "$BUILD/launcher/spank/spank_skiff.so" "$BUILD/launcher/cli/skiff" 8>&- 9>&- 2>&1 \
       | tee "$LOGS/cluster-up.log"; then
     count failed cluster; FAILURES=$((FAILURES + 1))
     STEP_STATUS="FAILED (cluster-up.sh, log $LOGS/cluster-up.log and /var/log/skiff-cluster)"
+    exec 9>&-
     return
   fi
-  ctest_tier "$LOGS/ctest-cluster.log" --test-dir "$BUILD" -R '^e2e\.Cluster\.'
+  ctest_tier "$LOGS/ctest-cluster.log" --test-dir "$BUILD" -R '^e2e\.Cluster' 9>&-
   bash "$dir/cluster-down.sh"
+  exec 9>&-
 }
 # tests/fuzz/run.sh exits 0 (clean), 77 (clang missing, only when skips are allowed) or
 # anything else (a finding or a build failure): a failure is recorded, not fatal.
