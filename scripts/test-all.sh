@@ -260,7 +260,7 @@ step_slurm() {
 # Tests named *AsRoot* need root (to act as another user, or to build the trixie-rootfs host of
 # e2e.SshHostAsRoot); they run in their own step.
 step_test() {
-  ctest_tier "$LOGS/ctest.log" --test-dir "$BUILD" -E 'AsRoot|^e2e\.Cluster\.'
+  ctest_tier "$LOGS/ctest.log" --test-dir "$BUILD" -E 'AsRoot|^e2e\.Cluster'
   as_user "$BUILD/launcher/cli/skiff" image stop --force  # the warm servers the tests started
 }
 step_test_root() {
@@ -290,7 +290,7 @@ step_cluster() {
     STEP_STATUS="FAILED (cluster-up.sh, log $LOGS/cluster-up.log and /var/log/skiff-cluster)"
     return
   fi
-  ctest_tier "$LOGS/ctest-cluster.log" --test-dir "$BUILD" -R '^e2e\.Cluster\.'
+  ctest_tier "$LOGS/ctest-cluster.log" --test-dir "$BUILD" -R '^e2e\.Cluster'
   bash "$dir/cluster-down.sh"
 }
 # tests/fuzz/run.sh exits 0 (clean), 77 (clang missing, only when skips are allowed) or
