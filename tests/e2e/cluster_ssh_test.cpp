@@ -68,9 +68,16 @@ protected:
     }
 };
 
+// The corpus's printf with its format in double quotes: the remote command is in single ones.
+std::string print_values_in_single_quotes() {
+    auto command = print_values();
+    return "printf \"%s\\0\"" + command.substr(command.find("' ") + 1);
+}
+
 TEST_F(ClusterSsh, RankZeroLogsInToTheOtherContainerByNodeName) {
-    auto r = two_node_step(15271, "ssh n2 'echo \"$(hostname) $(readlink /proc/self/ns/user) $(test -x /usr/local/bin/mpi-hello && echo debian-mpi)\"; " +
-                                      print_values() + "'");
+    auto r = two_node_step(15271, "ssh n2 'echo \"$(hostname) $(readlink /proc/self/ns/user) "
+                                  "$(test -x /usr/local/bin/mpi-hello && echo debian-mpi)\"; " +
+                                      print_values_in_single_quotes() + "'");
     ASSERT_EQ(r.status, 0) << r;
     auto newline = r.out.find('\n');
     ASSERT_NE(newline, std::string::npos) << r;
