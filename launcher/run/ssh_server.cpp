@@ -13,9 +13,9 @@
 
 #include "hooks/ssh/ssh_files.hpp"
 #include "launcher/run/server_ready.hpp"
-#include "namespaces/ssh_keygen.hpp"
 #include "namespaces/mount_ops.hpp"
 #include "namespaces/path_in_root.hpp"
+#include "namespaces/ssh_keygen.hpp"
 #include "namespaces/supervised_server.hpp"
 
 namespace skiff::run {
