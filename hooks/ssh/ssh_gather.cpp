@@ -2,6 +2,8 @@
 
 #include "common/read_small_file.hpp"
 #include "hooks/ssh/find_server.hpp"
+#include "hooks/ssh/job_ssh.hpp"
+#include "hooks/ssh/job_ssh_files.hpp"
 #include "hooks/ssh/server_closure.hpp"
 #include "hooks/ssh/ssh_files.hpp"
 #include "hooks/ssh/ssh_hook.hpp"
@@ -46,7 +48,7 @@ struct SshFacts {
 };
 
 Result<std::optional<SshFacts>> read_ssh_facts(const edf::Environment& environment, bool map_root,
-                                                      const site::SiteConfig* site_config) {
+                                                      const site::SiteConfig* site_config, const EnvMap& host_env) {
     if (!ssh_requested(environment)) return std::optional<SshFacts>{};
     auto site = ssh::read_ssh_site(site_config, ssh::HostView{});
     if (!site) return Unexpected(site.error());
@@ -60,11 +62,20 @@ Result<std::optional<SshFacts>> read_ssh_facts(const edf::Environment& environme
     auto keys = authorized_keys(**settings);
     if (!keys) return Unexpected(keys.error());
     server.authorized_keys = std::move(*keys);
+    auto job = job_ssh(host_env, server.port);
+    if (!job) return Unexpected(job.error());
+    if (*job) {  // the step's user key logs in too, from the step's other containers
+        if (!server.authorized_keys.empty() && !server.authorized_keys.ends_with('\n')) server.authorized_keys += '\n';
+        server.authorized_keys += (*job)->user_public + "\n";
+        facts.notes.push_back("SSH between the step's containers: " + std::to_string((*job)->nodes) +
+                              " node names in /.skiff/ssh/known_hosts and ssh_config, the step's keys");
+    }
+    server.job = std::move(*job);
     auto host = find_host_server(*site);
     if (!host) return Unexpected(host.error());
     server.loader = base_name(host->closure.loader);
     server.config = sshd_config(server.port, ssh::features_of(host->programs.version));
-    facts.notes = std::move(host->programs.notes);
+    facts.notes.insert(facts.notes.end(), host->programs.notes.begin(), host->programs.notes.end());
     server.host_files.emplace_back(host->closure.loader, server.loader);
     for (ssh::Program program : ssh::all_programs)
         if (const auto& path = host->programs.path(program)) {
@@ -77,13 +88,13 @@ Result<std::optional<SshFacts>> read_ssh_facts(const edf::Environment& environme
 }
 
 // Through the writable layer, or bound read-only on a read-only root (hooks.md §3.4).
-plan::MountOp ssh_profile_mount(bool writable_root) {
+plan::MountOp generated_file(bool writable_root, const std::string& destination, std::string content) {
     plan::MountOp op;
     op.kind = writable_root ? plan::MountKind::write : plan::MountKind::file;
-    op.destination = ssh_profile_path;
+    op.destination = destination;
     op.read_only = true;
     op.create = plan::CreatePolicy::file;
-    op.content = ssh_profile_snippet();
+    op.content = std::move(content);
     op.optional_destination = true;
     op.origin = "ssh hook";
     return op;
@@ -92,7 +103,7 @@ plan::MountOp ssh_profile_mount(bool writable_root) {
 }  // namespace
 
 Result<std::optional<HookFacts>> gather_ssh(const plan::PlanRequest& request, SharedFacts&, Diagnostics&) {
-    auto facts = read_ssh_facts(request.environment, request.map_root, request.site);
+    auto facts = read_ssh_facts(request.environment, request.map_root, request.site, request.host.env);
     if (!facts) return Unexpected(facts.error());
     if (!*facts) return std::optional<HookFacts>{};
     return std::optional<HookFacts>(std::move(**facts));
@@ -104,13 +115,15 @@ Result<Contribution> contribute_ssh(const HookFacts& facts, const plan::PlanRequ
     c.hook = "ssh";
     c.place = plan::MountPlace::last;
     c.ssh = ssh.server;
-    c.mounts.push_back(ssh_profile_mount(request.environment.writable.value));
+    bool writable = request.environment.writable.value;
+    c.mounts.push_back(generated_file(writable, ssh_profile_path, ssh_profile_snippet()));
+    if (ssh.server.job) c.mounts.push_back(generated_file(writable, job_ssh_dropin, job_ssh_dropin_text()));
     c.notes = ssh.notes;
     return c;
 }
 
 Result<void> check_ssh_host(const edf::Environment& environment, const site::SiteConfig* site_config) {
-    auto facts = read_ssh_facts(environment, false, site_config);
+    auto facts = read_ssh_facts(environment, false, site_config, {});
     if (!facts) return Unexpected(facts.error());
     return {};
 }

@@ -1,7 +1,9 @@
 #include <cstdio>
 
+#include "common/job_ssh_keys.hpp"
 #include "hooks/check_hooks.hpp"
 #include "hooks/hook.hpp"
+#include "hooks/ssh/ssh_hook.hpp"
 #include "launcher/cli/commands.hpp"
 #include "launcher/edf/edf.hpp"
 #include "launcher/image/local.hpp"
@@ -84,16 +86,25 @@ void check_for_run(const edf::Environment& env, const EnvMap& host_env, Diagnost
     check_env_values(env, host_env, diag);
 }
 
-int check(const std::vector<std::string>& args, char* const* envp) {
+// `--srun` (the Slurm plugin's, not documented): after an environment's "ok" line, the line
+// job_ssh_check_line when it switches the SSH hook on; srun then makes the step's SSH keys
+// (launcher/spank/job_ssh_keys.cpp).
+constexpr const char* srun_option = "--srun";
+
+int check(std::vector<std::string> args, char* const* envp) {
+    bool srun = !args.empty() && args.front() == srun_option;
+    if (srun) args.erase(args.begin());
     if (args.empty()) return report("edf check: which file? usage: skiff edf check NAME|PATH...");
     int status = 0;
     for (const auto& arg : args) {
         Diagnostics diag;
         auto load = load_options(envp);
-        if (auto env = load_checked(arg, load, diag); env && diag.ok()) check_for_run(*env, load.host_env, diag);
+        auto env = load_checked(arg, load, diag);
+        if (env && diag.ok()) check_for_run(*env, load.host_env, diag);
         print_errors(diag);
         if (!diag.ok()) status = 1;
         else std::printf("%s: ok\n", arg.c_str());
+        if (diag.ok() && srun && hooks::ssh_requested(*env)) std::printf("%s\n", job_ssh_check_line);
     }
     return status;
 }

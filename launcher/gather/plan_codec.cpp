@@ -11,7 +11,7 @@ namespace {
 // sizes are updated (a field small enough to fit in padding slips through: review the
 // struct too). Checked where they were measured (x86-64, libstdc++).
 #if defined(__x86_64__) && defined(__GLIBCXX__)
-static_assert(sizeof(plan::LaunchPlan) == 936, "store the new LaunchPlan field in put_plan/take_plan");
+static_assert(sizeof(plan::LaunchPlan) == 1144, "store the new LaunchPlan field in put_plan/take_plan");
 static_assert(sizeof(plan::ImageServing) == 200, "store the new ImageServing field in put_serving/take_serving");
 static_assert(sizeof(plan::MountOp) == 216, "store the new MountOp field in put_mount/take_mount");
 static_assert(sizeof(plan::ExternalHooks) == 128, "store the new ExternalHooks field");

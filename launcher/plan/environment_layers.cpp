@@ -3,6 +3,7 @@
 #include <array>
 #include <string_view>
 
+#include "common/job_ssh_keys.hpp"
 #include "common/task_variables.hpp"
 
 namespace skiff::plan {
@@ -35,7 +36,10 @@ bool is_host_only(const std::string& name) {
     return false;
 }
 
-bool is_inherited(const std::string& name) { return !is_host_only(name) && !name.starts_with(annotation_prefix); }
+// The step's SSH keys (common/job_ssh_keys.hpp) are for the SSH hook alone.
+bool is_inherited(const std::string& name) {
+    return !is_host_only(name) && !name.starts_with(annotation_prefix) && !is_job_ssh_variable(name);
+}
 
 // The task sets `name`, so its value wins over the EDF's (common/task_variables.hpp).
 bool task_sets(const EnvMap& host, const std::string& name) { return is_task_variable(name) && host.contains(name); }

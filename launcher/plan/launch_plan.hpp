@@ -82,6 +82,19 @@ struct ImageServing {
     std::string spare_key;
 };
 
+// SSH between the containers of a Slurm step (common/job_ssh_keys.hpp): the step's keys, which
+// the executor installs under /.skiff/ssh, and the step's nodes, which its known_hosts and
+// ssh_config name.
+struct JobSsh {
+    std::string user_key;     // /.skiff/ssh/id_ed25519 (private)
+    std::string user_public;  // also authorized
+    std::string host_key;     // sshd's host key instead of a new one
+    std::string host_public;
+    std::string known_hosts;  // /.skiff/ssh/known_hosts (hooks/ssh/job_ssh_files.hpp)
+    std::string client_config;  // /.skiff/ssh/ssh_config, included by /etc/ssh/ssh_config.d/00-skiff-job.conf
+    std::size_t nodes = 0;    // how many node names they hold, for --dry-run and -v
+};
+
 // The SSH server of the container (hooks.md §3, hooks/ssh): what the executor installs under
 // /.skiff/ssh after every other mount and starts after the pivot.
 struct SshServer {
@@ -97,6 +110,7 @@ struct SshServer {
     std::string config;           // /.skiff/ssh/sshd_config (hooks/ssh/ssh_files.hpp)
     // /.skiff/ssh/environment is the command's environment, written by the executor in the
     // format of hooks/ssh/ssh_files.hpp.
+    std::optional<JobSsh> job;    // in a Slurm step whose srun made keys
 };
 
 // The CUDA MPS control daemon of the container (gpu.md §5, hooks/nvidia_cuda_mps): started in

@@ -120,6 +120,9 @@ std::string render(const LaunchPlan& plan) {
     if (plan.ssh) {
         out += fmt::format("ssh      sshd on 0.0.0.0:{}, key {}, {} host files under /.skiff/ssh/host\n", plan.ssh->port,
                            plan.ssh->key_file, plan.ssh->host_files.size());
+        if (plan.ssh->job)
+            out += fmt::format("ssh      the step's host and user keys, {} node names in known_hosts and ssh_config\n",
+                               plan.ssh->job->nodes);
     }
     if (plan.mps) {
         out += fmt::format("mps      {} -f, pipes in {}, logs in {}, CUDA_VISIBLE_DEVICES={}\n", plan.mps->control,

@@ -13,9 +13,9 @@
 
 #include "hooks/ssh/ssh_files.hpp"
 #include "launcher/run/server_ready.hpp"
-#include "launcher/run/ssh_keys.hpp"
 #include "namespaces/mount_ops.hpp"
 #include "namespaces/path_in_root.hpp"
+#include "namespaces/ssh_keygen.hpp"
 #include "namespaces/supervised_server.hpp"
 
 namespace skiff::run {
@@ -64,6 +64,19 @@ Result<void> write_files(const plan::SshServer& ssh, const EnvMap& env, int dir_
     for (const auto& [name, content] : scripts)
         if (auto r = write_file(dir_fd, name, content, 0755); !r) return r;
     return {};
+}
+
+// The step's keys and client files (plan::JobSsh), or a new host key of the container's own.
+Result<void> write_keys(const plan::SshServer& ssh, int dir_fd) {
+    if (!ssh.job) return ns::generate_host_key(dir_fd, host_key);
+    const auto& job = *ssh.job;
+    const std::pair<const char*, std::string> files[] = {
+        {host_key, job.host_key}, {"id_ed25519", job.user_key}, {"known_hosts", job.known_hosts},
+        {"ssh_config", job.client_config}};
+    for (const auto& [name, content] : files)
+        if (auto r = write_file(dir_fd, name, content, 0600); !r) return r;
+    if (auto r = write_file(dir_fd, std::string(host_key) + ".pub", job.host_public + "\n", 0644); !r) return r;
+    return write_file(dir_fd, "id_ed25519.pub", job.user_public + "\n", 0644);
 }
 
 Result<void> bind_host_files(const plan::SshServer& ssh, int root_fd, std::vector<UniqueFd>& sources) {
@@ -135,13 +148,13 @@ Result<std::string> install_ssh(const plan::SshServer& ssh, const EnvMap& env, i
     auto mountpoint = ns::ensure_in_root(root_fd, hooks::ssh_dir, ns::NodeKind::directory);
     if (!mountpoint) return Unexpected(ssh_error(mountpoint.error()));
     std::string where = "/proc/self/fd/" + std::to_string(mountpoint->get());
-    if (auto r = ns::mount_tmpfs(where, "mode=0755,size=1m"); !r) return Unexpected(ssh_error(r.error()));
+    if (auto r = ns::mount_tmpfs(where, "mode=0755,size=4m"); !r) return Unexpected(ssh_error(r.error()));
     auto dir = ns::open_in_root(root_fd, hooks::ssh_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (!dir) return Unexpected(ssh_error(dir.error()));
     if (auto r = write_files(ssh, env, dir->get()); !r) return Unexpected(r.error());
-    if (auto r = generate_host_key(dir->get(), host_key); !r) return Unexpected(r.error());
+    if (auto r = write_keys(ssh, dir->get()); !r) return Unexpected(r.error());
     if (auto r = bind_host_files(ssh, root_fd, sources); !r) return Unexpected(r.error());
-    auto fingerprints = key_fingerprints(dir->get(), "authorized_keys");
+    auto fingerprints = ns::key_fingerprints(dir->get(), "authorized_keys");
     if (!fingerprints) return Unexpected(fingerprints.error());
     return std::move(*fingerprints);
 }

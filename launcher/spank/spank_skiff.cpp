@@ -86,13 +86,16 @@ void apply_environment(spank_t sp, const Environment& container) {
     }
 }
 
-int check_in_srun(const skiff::spank::Settings& settings) {
+// `in_srun`: srun (not salloc), which makes the step's SSH keys when the EDF wants SSH.
+int check_in_srun(const skiff::spank::Settings& settings, bool in_srun) {
     std::string value = requested;
     if (value.find('/') != std::string::npos && !value.starts_with('/')) {
         char cwd[PATH_MAX];
         if (::getcwd(cwd, sizeof cwd)) value = std::string(cwd) + "/" + value;
     }
-    std::string problem = skiff::spank::check_environment(settings, value, own_environment());
+    bool ssh_on = false;
+    std::string problem = skiff::spank::check_environment(settings, value, own_environment(), ssh_on);
+    if (problem.empty() && in_srun && !skiff::spank::hand_out_job_ssh_keys(ssh_on, problem)) problem = "skiff: " + problem;
     if (!problem.empty()) {
         while (!problem.empty() && problem.back() == '\n') problem.pop_back();
         slurm_error("%s", problem.c_str());
@@ -114,7 +117,7 @@ int allow_in_allocator(const skiff::spank::Settings& settings) {
                     "write srun --environment=%s on its srun lines", requested.c_str());
         return -1;
     }
-    return check_in_srun(settings);
+    return check_in_srun(settings, false);
 }
 
 int enter_container(spank_t sp, const skiff::spank::Settings& settings) {
@@ -163,7 +166,7 @@ extern "C" int slurm_spank_init_post_opt(spank_t, int argc, char** argv) {
         if (requested.empty() || (context != S_CTX_ALLOCATOR && context != S_CTX_LOCAL)) return 0;
         auto settings = settings_from(argc, argv);
         if (!settings) return -1;
-        return context == S_CTX_ALLOCATOR ? allow_in_allocator(*settings) : check_in_srun(*settings);
+        return context == S_CTX_ALLOCATOR ? allow_in_allocator(*settings) : check_in_srun(*settings, true);
     } catch (...) {
         slurm_error("skiff: internal error while checking --environment");
         return -1;

@@ -59,6 +59,23 @@ TEST_F(EdfCheck, SshWithoutKey) {
     expect_both_refuse(file, "com.hooks.ssh.enabled needs com.hooks.ssh.authorize_ssh_key");
 }
 
+// The Slurm plugin's `--srun` adds one line when the EDF switches SSH on: srun then makes the
+// step's keys (launcher/spank/job_ssh_keys.cpp).
+TEST_F(EdfCheck, ForSrunItSaysWhetherSshIsOn) {
+    auto key = dir_.write_file("id.pub", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHVzZXI= me\n");
+    auto plain = edf("");
+    auto check = skiff({"edf", "check", "--srun", plain});
+    EXPECT_EQ(check.status, 0) << check;
+    EXPECT_EQ(check.out, plain + ": ok\n");
+    auto with_ssh = dir_.write_file("ssh.toml", "image = \"" + image("musl.sqsh") + "\"\n[annotations.com.hooks.ssh]\n"
+                                                "enabled = \"true\"\nauthorize_ssh_key = \"" + key + "\"\n");
+    check = skiff({"edf", "check", "--srun", with_ssh});
+    EXPECT_EQ(check.status, 0) << check;
+    EXPECT_EQ(check.out, with_ssh + ": ok\nskiff: com.hooks.ssh is on\n");
+    check = skiff({"edf", "check", with_ssh});
+    EXPECT_EQ(check.out, with_ssh + ": ok\n") << "only srun asks";
+}
+
 TEST_F(EdfCheck, UnsetVariableInEnv) {
     auto file = edf("[env]\nX = \"${SKIFF_TEST_UNSET}\"\n");
     expect_both_refuse(file, file + ":3: env.X: variable 'SKIFF_TEST_UNSET' is not set");
