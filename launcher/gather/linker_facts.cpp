@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "launcher/gather/linker_inputs.hpp"
+
 #include "libfabric-bind/linker_config.hpp"
 
 namespace skiff::gather {
@@ -72,6 +74,9 @@ Result<std::optional<plan::LinkerConfig>> read_linker_config(const edf::Environm
     if ((dirs->empty() && files.empty()) || !linker) return std::optional<plan::LinkerConfig>{};
     const auto& libc = linker->libc;
     plan::LinkerConfig config;
+    auto inputs = linker_inputs(*dirs);
+    if (inputs) config.inputs = std::move(*inputs);
+    else config.inputs_problem = inputs.error().message;
     if (libc.glibc) {
         // Only a scan of injected directories uses the memo; the hooks' files are not scanned.
         auto memo = ldcache::ProbeMemo::load(dirs->empty() ? std::string() : probe_memo);

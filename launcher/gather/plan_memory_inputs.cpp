@@ -51,7 +51,7 @@ std::string unkeyed_state(const plan::PlanRequest& request) {
     if (!request.environment.devices.empty()) return "devices are requested (the devices hook reads /dev and CDI specs)";
     if (auto hook = first_unkeyed_hook(request); !hook.empty())
         return "the " + hook + " hook reads host state (devices, libraries, keys)";
-    if (request.linker) return "libraries are injected (their files are read)";
+    if (request.linker && !request.linker->inputs_problem.empty()) return request.linker->inputs_problem;
     return {};
 }
 
@@ -92,6 +92,8 @@ void file_inputs(const RunOptions& options, const plan::PlanRequest& request, In
     }
     list.add(request.image.path, false);
     for (const auto& mount : request.environment.mounts) list.add(mount.source, !mount.flags.sqsh);
+    if (request.linker)
+        for (const auto& path : request.linker->inputs) list.add(path, false);
 }
 
 auto tristate(const std::optional<bool>& value) { return value ? (*value ? "1" : "0") : "-"; }

@@ -13,12 +13,15 @@
 //   - each --mount/EDF mount source: only whether it exists and its type for a bind (its
 //     content is bound when the container is built), the identity of a squashfs file,
 //   - the hooks.d directories, which must not exist, and the CXI device a site's "auto"
-//     default looks for (whether it exists).
+//     default looks for (whether it exists),
+//   - for `ldcache` mounts, each library directory and every entry in it and in its
+//     glibc-hwcaps subdirectories (linker_inputs.hpp).
 // Launches that read host state no identity covers are not remembered (why_not): a registry
 // image (the store's tags move), a directory image (its files change), device requests and
 // every built-in hook but shm, passwd, localtime, home and slurm (they read /dev, driver
-// libraries, the host's linker cache, SSH keys), injected libraries, an existing hooks.d
-// directory (which scripts run depends on their modes). Nothing in a plan depends on the time.
+// libraries, the host's linker cache, SSH keys), more than 4096 library directory entries,
+// an existing hooks.d directory (which scripts run depends on their modes). Nothing in a plan
+// depends on the time.
 #pragma once
 
 #include <cstdint>

@@ -32,6 +32,10 @@ struct LinkerConfig {
     std::optional<std::string> musl_path_file;  // e.g. /etc/ld-musl-x86_64.path
     std::string musl_path_content;
     std::vector<std::pair<std::string, std::string>> musl_links;  // name -> container path
+    // The host paths whose identities decide this configuration (the plan memory's inputs),
+    // or why there are too many to check on every launch.
+    std::vector<std::string> inputs;
+    std::string inputs_problem;
 };
 
 // Where skiff keeps the soname links musl needs (/.skiff is reserved for skiff, edf.md §6).

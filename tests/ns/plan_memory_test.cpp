@@ -113,6 +113,42 @@ TEST_F(PlanMemory, AnotherEnvironmentIsAnotherPlan) {
     EXPECT_FALSE(says(r, recalled)) << r.err;
 }
 
+// An `ldcache` mount's linker cache is remembered with the plan; a library added to the
+// directory, or one rewritten in place, makes the next launch scan and plan again.
+TEST_F(PlanMemory, InjectedLibrariesAreRememberedUntilTheirDirectoryOrAFileChanges) {
+    namespace fs = std::filesystem;
+    const fs::path libs = dir_ / "libs";
+    const fs::path host = "/usr/lib/x86_64-linux-gnu";
+    SKIFF_REQUIRE(fs::exists(host / "libz.so.1") && fs::exists(host / "libbz2.so.1.0"),
+                  "the host's libz.so.1 and libbz2.so.1.0 stand in for site libraries (Debian zlib1g, libbz2-1.0)");
+    fs::create_directory(libs);
+    fs::copy_file(host / "libz.so.1", libs / "libz.so.1");
+    settle();
+    const std::vector<std::string> flags{"-v", "-m", libs.string() + ":/opt/site/lib:ro+ldcache"};
+    const std::string script = "/sbin/ldconfig -p | grep -o '/opt/site/lib/[^ ]*' | sort";
+    auto first = launch(script, flags);
+    ASSERT_EQ(first.status, 0) << first;
+    EXPECT_EQ(first.out, "/opt/site/lib/libz.so.1\n");
+    ASSERT_TRUE(says(first, remembered)) << first.err;
+    auto again = launch(script, flags);
+    EXPECT_EQ(again.out, first.out);
+    ASSERT_TRUE(says(again, recalled)) << again.err;
+
+    fs::copy_file(host / "libbz2.so.1.0", libs / "libbz2.so.1.0");
+    settle();
+    auto added = launch(script, flags);
+    ASSERT_EQ(added.status, 0) << added;
+    EXPECT_EQ(added.out, "/opt/site/lib/libbz2.so.1.0\n/opt/site/lib/libz.so.1\n");
+    EXPECT_TRUE(says(added, "planning afresh: '" + libs.string() + "' changed")) << added.err;
+
+    fs::copy_file(host / "libz.so.1", libs / "libz.so.1", fs::copy_options::overwrite_existing);  // same inode
+    settle();
+    auto rewritten = launch(script, flags);
+    ASSERT_EQ(rewritten.status, 0) << rewritten;
+    EXPECT_EQ(rewritten.out, added.out);
+    EXPECT_TRUE(says(rewritten, "planning afresh: '" + (libs / "libz.so.1").string() + "' changed")) << rewritten.err;
+}
+
 TEST_F(PlanMemory, DryRunShowsTheSamePlanAndStoresNothing) {
     auto before = launch("true", {"--dry-run"});
     ASSERT_EQ(before.status, 0) << before;
