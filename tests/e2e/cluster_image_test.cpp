@@ -94,7 +94,8 @@ private:
     ScopedEnv env_;
 };
 
-#define REQUIRE_REGISTRY() \
+#define REQUIRE_REGISTRY()                                                                                   \
+    SKIFF_REQUIRE(ClusterRegistry::get().missing().empty(), ClusterRegistry::get().error());                  \
     ASSERT_TRUE(ClusterRegistry::get().ok()) << "the cluster's registry: " << ClusterRegistry::get().error()
 
 const std::string task_report = "echo $SLURMD_NODENAME $SKIFF_SPANK_IMAGE $(cat /skiff-fixture) "

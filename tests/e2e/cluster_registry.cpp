@@ -52,8 +52,8 @@ ClusterRegistry& ClusterRegistry::get() {
 
 std::string ClusterRegistry::start() {
     for (const char* tool : {"docker-registry", "skopeo", "curl", "htpasswd", "openssl"})
-        if (run_process({"/bin/sh", "-c", std::string("command -v ") + tool}).status != 0)
-            return std::string(tool) + " missing; run scripts/install-deps.sh";
+        if (run_process({"/bin/sh", "-c", std::string("command -v ") + tool}).status != 0) missing_ += std::string(" ") + tool;
+    if (!missing_.empty()) return "missing" + missing_ + "; run scripts/install-deps.sh";
     std::string host = cluster_host_address(cluster_conf);
     if (host.empty()) return std::string("no SlurmctldHost=NAME(ADDRESS) in ") + cluster_conf;
     const char* home = std::getenv("HOME");

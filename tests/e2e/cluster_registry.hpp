@@ -19,6 +19,9 @@ public:
     static ClusterRegistry& get();
 
     bool ok() const { return error_.empty(); }
+    // The tools that are missing ("" if none): the tests then skip (fail under
+    // SKIFF_TESTS_MUST_RUN=1); any other failure to start is an error.
+    const std::string& missing() const { return missing_; }
     const std::string& error() const { return error_; }
     // "ADDRESS:PORT": write images as address() + "/test/NAME:TAG".
     const std::string& address() const { return address_; }
@@ -44,6 +47,7 @@ private:
     std::unique_ptr<TempDir> dir_;
     std::string address_;
     std::string error_;
+    std::string missing_;
 };
 
 // "a.b.c.d", the slurmctld's address on the cluster network, from the cluster's slurm.conf.
