@@ -31,7 +31,9 @@ std::optional<std::string> image_of(const std::string& name, int& status) {
         return std::nullopt;
     }
     if (image::is_local_path(env->image->value)) {
-        std::fprintf(stderr, "skiff: %s: image '%s' is local (a squashfs file or directory), not a registry tag: nothing to resolve\n",
+        std::fprintf(stderr,
+                     "skiff: %s: image '%s' is local (a squashfs file or directory), not a registry tag: "
+                     "nothing to resolve\n",
                      env->image->origin.str().c_str(), env->image->value.c_str());
         status = 0;
         return std::nullopt;

@@ -58,16 +58,17 @@ std::string ClusterRegistry::start() {
     if (host.empty()) return std::string("no SlurmctldHost=NAME(ADDRESS) in ") + cluster_conf;
     const char* home = std::getenv("HOME");
     dir_ = std::make_unique<TempDir>("cluster-registry", home != nullptr && *home == '/' ? home : "/var/tmp");
-    auto built = run_process({source("tests/fixtures/build-oci-images.sh"), dir_->path() + "/oci"}, with_timeout(std::chrono::seconds(120)));
+    std::string build = source("tests/fixtures/build-oci-images.sh"), oci = dir_->path() + "/oci";
+    auto built = run_process({build, oci}, with_timeout(std::chrono::seconds(120)));
     if (built.status != 0) return "build-oci-images.sh failed: " + built.err;
-    built = run_process({source("tests/fixtures/build-oci-images.sh"), "--big", std::to_string(big_layer_mib), dir_->path() + "/oci/big"},
-                        with_timeout(std::chrono::seconds(120)));
+    built = run_process({build, "--big", std::to_string(big_layer_mib), oci + "/big"}, with_timeout(std::chrono::seconds(120)));
     if (built.status != 0) return "build-oci-images.sh --big failed: " + built.err;
     EnvMap env = current_environment();
     env["REGISTRY_OWNER_PID"] = std::to_string(::getpid());
     env["REGISTRY_ADDRESS"] = host;
     env["REGISTRY_ACCESS_LOG"] = "1";
-    auto up = run_process({source("tests/e2e/registry/registry-up.sh"), dir_->path() + "/registry"}, with_timeout(std::chrono::seconds(60), env));
+    auto up = run_process({source("tests/e2e/registry/registry-up.sh"), dir_->path() + "/registry"},
+                          with_timeout(std::chrono::seconds(60), env));
     if (up.status != 0) return "registry-up.sh failed: " + up.err;
     std::smatch m;
     std::string vars = read_text(dir_->path() + "/registry/registry.env");
