@@ -114,6 +114,8 @@ _skiff_image_command() {
     import,-o) _filedir '@(sqsh|squashfs)' ;;
     import,*) if [[ $cur == -* ]]; then _skiff_words '-o --gzip'; else _filedir; fi ;;
     rm,rm) _skiff_words "$(_skiff_store_images "${words[0]}")" ;;
+    resolve,-e | resolve,--environment) _skiff_environment ;;
+    resolve,resolve) if [[ $cur == -* ]]; then _skiff_words '-e --environment'; else _skiff_words "$(_skiff_store_images "${words[0]}")"; fi ;;
     stop,*) if [[ $cur == -* ]]; then _skiff_words '--force'; else _skiff_image "${words[0]}"; fi ;;
   esac
 }
@@ -134,7 +136,7 @@ _skiff() {
       else _skiff_environment; fi ;;
     ldcache) if ((cword == 2)); then _skiff_words 'build print'; else _skiff_ldcache; fi ;;
     image)
-      if ((cword == 2)); then _skiff_words 'pull import ls rm servers stop'; else _skiff_image_command; fi ;;
+      if ((cword == 2)); then _skiff_words 'pull import ls rm resolve servers stop'; else _skiff_image_command; fi ;;
     doctor) _skiff_words '--json' ;;
   esac
   __ltrim_colon_completions "$cur"

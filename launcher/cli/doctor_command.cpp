@@ -12,8 +12,9 @@ namespace skiff::cli {
 
 constexpr const char* doctor_usage =
     "usage: skiff doctor [--json]   check this node for what skiff needs: the kernel, user namespaces,\n"
-    "                               /dev/fuse, the overlay, skiff's directories, the site configuration,\n"
-    "                               the SSH hook's server and Slurm's plugin; exit status 1 if a check fails\n";
+    "                               /dev/fuse, the overlay, skiff's directories, the image store's locks,\n"
+    "                               the site configuration, the SSH hook's server and Slurm's plugin;\n"
+    "                               exit status 1 if a check fails\n";
 
 int doctor_command(const std::vector<std::string>& args, char* const* envp) {
     if (asks_for_help(args)) return help_reply(doctor_usage);
@@ -26,6 +27,7 @@ int doctor_command(const std::vector<std::string>& args, char* const* envp) {
     doctor::check_user_namespaces(findings, host);
     doctor::check_fuse_device(findings);
     doctor::check_state_directories(findings, host);
+    doctor::check_store_locks(findings, host);
     if (auto site = doctor::check_site_config(findings, host)) doctor::check_ssh_server(findings, *site);
     doctor::check_slurm_plugin(findings, host);
     std::string text = json ? doctor::render_json(findings) : doctor::render_text(findings);

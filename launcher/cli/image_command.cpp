@@ -25,10 +25,11 @@ namespace {
 
 constexpr const char* image_usage =
     "usage: skiff image pull REF | import PATH[:TAG] -o FILE.sqsh [--gzip] | ls | rm REF\n"
+    "       skiff image resolve REF | skiff image resolve -e NAME|PATH\n"
     "       skiff image servers | skiff image stop [IMAGE] [--force]\n";
 
 // What `skiff image SUBCOMMAND --help` prints.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 6> subcommand_usages = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 7> subcommand_usages = {{
     {"pull", "usage: skiff image pull REF   pull a registry image into the image store\n"},
     {"import", "usage: skiff image import PATH[:TAG] -o FILE.sqsh [--gzip]\n"
                "  an OCI layout, a Docker save archive, a root file system directory or tarball\n"
@@ -36,6 +37,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 6> subcomman
                "  DIR:TAG for an OCI layout, PATH:REPO:TAG or PATH:@N for a Docker save archive\n"},
     {"ls", "usage: skiff image ls   the image store's images: reference, arch, size, date\n"},
     {"rm", "usage: skiff image rm REF   remove an image from the image store\n"},
+    {"resolve", "usage: skiff image resolve REF | -e NAME|PATH   print the registry reference pinned to the\n"
+                "  digest its tag names now (HOST/REPO@sha256:HEX), of REF or of the EDF's image\n"},
     {"servers", "usage: skiff image servers   your warm image servers on this node\n"},
     {"stop", "usage: skiff image stop [IMAGE] [--force]   stop your image servers (of IMAGE), after their\n"
              "  containers end; --force: at once, and remove the socket and lock files dead servers left\n"},
@@ -187,6 +190,7 @@ int image_command(const std::vector<std::string>& words) {
     if (words[0] == "import") return image_import(rest);
     if (words[0] == "ls") return image_ls(rest);
     if (words[0] == "rm") return image_rm(rest);
+    if (words[0] == "resolve") return image_resolve(rest);
     return report("image: unknown subcommand '" + words[0] + "'; " + image_usage);
 }
 

@@ -24,6 +24,7 @@ constexpr const char* usage =
     "                                                  OCI layout, Docker archive, rootfs as squashfs\n"
     "       skiff image ls                             the image store's images\n"
     "       skiff image rm REF                         remove one from the image store\n"
+    "       skiff image resolve REF | -e NAME|PATH     the tag pinned to its digest (HOST/REPO@sha256:HEX)\n"
     "       skiff image servers                        the user's warm image servers on this node\n"
     "       skiff image stop [IMAGE] [--force]         stop them (after their containers end)\n"
     "       skiff doctor [--json]                      check this node for what skiff needs\n"

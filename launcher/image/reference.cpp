@@ -237,6 +237,12 @@ std::string RegistryRef::store_file_name(const std::string& arch) const {
     return name + "." + arch + ".sqsh";
 }
 
+std::string RegistryRef::pinned(const std::string& manifest_digest) const {
+    RegistryRef pin = *this;
+    pin.digest = manifest_digest;
+    return (user.empty() ? "" : user + "@") + pin.canonical();
+}
+
 Result<RegistryRef> parse_reference(const std::string& text) { return Parser(text).run(); }
 
 }  // namespace skiff::image

@@ -33,6 +33,12 @@ struct RegistryRef {
     // tag as "sha256-<hex>". Example: "nvcr.io+nvidia+pytorch+25.01-py3.aarch64.sqsh".
     std::string store_file_name(const std::string& arch) const;
 
+    // The same image pinned to `manifest_digest` ("sha256:<hex>"): USER@ (if any) then the
+    // canonical name with the digest and no tag, "nvcr.io/nvidia/pytorch@sha256:<hex>". It
+    // parses back to this reference with that digest. Pinning to a digest is the same image
+    // whatever its tag does later (skiff image resolve; the Slurm plugin's SKIFF_SPANK_IMAGE).
+    std::string pinned(const std::string& manifest_digest) const;
+
     bool operator==(const RegistryRef&) const = default;
 };
 

@@ -4,6 +4,7 @@
 //
 //   skiff-pull pull REF [-o FILE]         into the image store (prints the file), or into FILE
 //   skiff-pull import SRC -o FILE [--gzip]
+//   skiff-pull resolve REF                REF pinned to its tag's digest now (prints it)
 #pragma once
 
 #include <string>
@@ -15,6 +16,7 @@ namespace skiff::pull {
 
 int pull_command(const std::vector<std::string>& args, const EnvMap& env);
 int import_command(const std::vector<std::string>& args);
+int resolve_command(const std::vector<std::string>& args, const EnvMap& env);
 
 // "skiff: error: <message>" on stderr; returns exit_code::setup_failed.
 int report(const std::string& message);

@@ -69,8 +69,8 @@ Result<run::HolderState> running_holder(const std::string& file) {
 // The holder is nobody's child (no task waits for it), in a session of its own. It gets the
 // task's stdout and stderr, /dev/null as stdin and the ready pipe, and nothing else: never the
 // task's PMI socket or pipes.
-bool start_holder(const Settings& settings, const std::string& value, const Environment& job_env,
-                  const std::string& state, pid_t stepd, std::string& error) {
+bool start_holder(const Settings& settings, const std::string& value, const std::string& pinned,
+                  const Environment& job_env, const std::string& state, pid_t stepd, std::string& error) {
     auto ready = ns::make_pipe("holder");
     if (!ready) {
         error = "cannot start the container: " + ready.error().describe();
@@ -78,10 +78,10 @@ bool start_holder(const Settings& settings, const std::string& value, const Envi
     }
     UniqueFd &ready_in = ready->read, &ready_out = ready->write;
     UniqueFd null_fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-    ns::SpawnSpec spec{settings.skiff,
-                       {"skiff", "__container-holder", std::to_string(holder_ready_fd), std::to_string(stepd), state,
-                        "-e", value},
-                       job_env,
+    std::vector<std::string> argv{"skiff", "__container-holder", std::to_string(holder_ready_fd), std::to_string(stepd),
+                                  state, "-e", value};
+    if (!pinned.empty()) argv.insert(argv.end(), {"--image", pinned});  // the command line wins over the EDF
+    ns::SpawnSpec spec{settings.skiff, std::move(argv), job_env,
                        {{null_fd.get(), STDIN_FILENO}, {ready_out.get(), holder_ready_fd}}};
     auto started = ns::spawn_detached(spec);
     ready_out.reset();
@@ -110,8 +110,8 @@ bool read_started(const std::string& state, run::HolderState& out, std::string& 
 
 }  // namespace
 
-bool find_or_start_container(const Settings& settings, const std::string& value, const Environment& job_env,
-                             const std::string& step_key, LocalTask task, pid_t stepd, run::HolderState& out,
+bool find_or_start_container(const Settings& settings, const std::string& value, const std::string& pinned,
+                             const Environment& job_env, const std::string& step_key, LocalTask task, pid_t stepd, run::HolderState& out,
                              std::string& error) {
     std::string base = "/tmp/skiff-" + std::to_string(::getuid());
     std::string step = base + "/slurm/" + step_key;
@@ -137,7 +137,7 @@ bool find_or_start_container(const Settings& settings, const std::string& value,
         return true;
     }
     Environment env = own_gpus.empty() ? job_env : with_step_gpus(job_env, collect_step_gpus(step, task.count, gpu_patience));
-    bool ok = start_holder(settings, value, env, state, stepd, error) && read_started(state, out, error);
+    bool ok = start_holder(settings, value, pinned, env, state, stepd, error) && read_started(state, out, error);
     if (!ok) ::rmdir(step.c_str());  // a failed start leaves nothing; a waiting task fails alike
     return ok;
 }

@@ -1,6 +1,6 @@
 // skiff's SPANK plugin (plugstack.conf: `required /path/spank_skiff.so skiff=/path/to/skiff`).
-// It adds `--environment=NAME|PATH` to srun. srun checks the EDF before the step starts; on
-// each node the first task starts a container holder (`skiff __container-holder`, the same
+// It adds `--environment=NAME|PATH` to srun. srun checks the EDF before the step starts, and
+// pins a registry image to the digest its tag names then (SKIFF_SPANK_IMAGE); on each node the first task starts a container holder (`skiff __container-holder`, the same
 // code as `skiff run`) and every task joins its namespaces before slurmstepd execs it, so the
 // tasks stay ordinary Slurm tasks. The plugin drives the skiff binary instead of linking the
 // engine: slurmstepd then loads no FUSE or namespace code, and Debian's static libraries of
@@ -33,6 +33,10 @@ std::string check_environment(const Settings& settings, const std::string& value
 // set is removed). False, with `error`, when ssh-keygen fails.
 bool hand_out_job_ssh_keys(bool ssh_on, std::string& error);
 
+// Runs `skiff image resolve -e VALUE` with `env`: `pinned` gets the image's digest-pinned
+// reference, or "" when the image is local. Empty on success, else its error lines.
+std::string pin_image(const Settings& settings, const std::string& value, const Environment& env, std::string& pinned);
+
 // This task among the step's tasks on this node: its id there, and how many there are.
 struct LocalTask {
     unsigned id = 0;
@@ -40,10 +44,11 @@ struct LocalTask {
 };
 
 // The container of this step on this node: the holder's state (the holder started if needed,
-// with the GPUs of all the node's tasks: step_gpus.hpp).
+// with the GPUs of all the node's tasks: step_gpus.hpp, and with `--image pinned` unless
+// `pinned` is empty).
 // Errors: one line (the holder's own messages went to the task's stderr already).
-bool find_or_start_container(const Settings& settings, const std::string& value, const Environment& job_env,
-                             const std::string& step_key, LocalTask task, pid_t stepd, run::HolderState& out,
+bool find_or_start_container(const Settings& settings, const std::string& value, const std::string& pinned,
+                             const Environment& job_env, const std::string& step_key, LocalTask task, pid_t stepd, run::HolderState& out,
                              std::string& error);
 
 // In the task process: joins the holder's user and mount namespaces, enters the workdir and

@@ -32,6 +32,8 @@ using skiff::spank::Environment;
 std::string requested;  // --environment's value, in every context
 // srun resolves a relative path against its own directory and passes it on in this variable.
 constexpr const char* resolved_variable = "SKIFF_SPANK_ENVIRONMENT";
+// srun pins a registry image to its digest and passes it on in this variable (tasks see it too).
+constexpr const char* image_variable = "SKIFF_SPANK_IMAGE";
 
 int on_environment(int, const char* value, int) {
     requested = value ? value : "";
@@ -86,6 +88,13 @@ void apply_environment(spank_t sp, const Environment& container) {
     }
 }
 
+// One slurm_error for a helper's error lines; -1.
+int refuse(std::string problem) {
+    while (!problem.empty() && problem.back() == '\n') problem.pop_back();
+    slurm_error("%s", problem.c_str());
+    return -1;
+}
+
 // `in_srun`: srun (not salloc), which makes the step's SSH keys when the EDF wants SSH.
 int check_in_srun(const skiff::spank::Settings& settings, bool in_srun) {
     std::string value = requested;
@@ -95,13 +104,17 @@ int check_in_srun(const skiff::spank::Settings& settings, bool in_srun) {
     }
     bool ssh_on = false;
     std::string problem = skiff::spank::check_environment(settings, value, own_environment(), ssh_on);
-    if (problem.empty() && in_srun && !skiff::spank::hand_out_job_ssh_keys(ssh_on, problem)) problem = "skiff: " + problem;
-    if (!problem.empty()) {
-        while (!problem.empty() && problem.back() == '\n') problem.pop_back();
-        slurm_error("%s", problem.c_str());
-        return -1;
-    }
-    ::setenv(resolved_variable, value.c_str(), 1);  // srun passes its environment to the tasks
+    if (!problem.empty()) return refuse(problem);
+    // Once here, before the step starts: every node then runs this digest, whatever the tag
+    // does during the job.
+    std::string pinned;
+    problem = skiff::spank::pin_image(settings, value, own_environment(), pinned);
+    if (!problem.empty()) return refuse(problem);
+    if (in_srun && !skiff::spank::hand_out_job_ssh_keys(ssh_on, problem)) return refuse("skiff: " + problem);
+    // srun passes its environment to the tasks.
+    ::setenv(resolved_variable, value.c_str(), 1);
+    if (pinned.empty()) ::unsetenv(image_variable);  // a local image; none left from salloc's
+    else ::setenv(image_variable, pinned.c_str(), 1);
     return 0;
 }
 
@@ -133,10 +146,12 @@ int enter_container(spank_t sp, const skiff::spank::Settings& settings) {
     spank_get_item(sp, S_TASK_ID, &task_id);
     spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &local_tasks);
     skiff::spank::LocalTask task{static_cast<unsigned>(task_id), local_tasks};
+    char pinned[PATH_MAX] = {};
+    if (spank_getenv(sp, image_variable, pinned, sizeof pinned) != ESPANK_SUCCESS) pinned[0] = '\0';
     skiff::run::HolderState container;
     std::string error;
-    bool ok = skiff::spank::find_or_start_container(settings, value, job_environment(sp), key, task, ::getppid(), container,
-                                                    error) &&
+    bool ok = skiff::spank::find_or_start_container(settings, value, pinned, job_environment(sp), key, task, ::getppid(),
+                                                    container, error) &&
               skiff::spank::join_container(container, error);
     if (!ok) {
         slurm_error("skiff: %s", error.c_str());

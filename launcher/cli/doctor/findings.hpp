@@ -38,6 +38,7 @@ void check_kernel(Findings& out);                       // kernel_checks.cpp
 void check_user_namespaces(Findings& out, const Host& host);
 void check_fuse_device(Findings& out);                  // file_checks.cpp
 void check_state_directories(Findings& out, const Host& host);
+void check_store_locks(Findings& out, const Host& host);  // lock_checks.cpp
 // The site configuration, for the checks after it; nullopt when it cannot be read.
 std::optional<site::SiteConfig> check_site_config(Findings& out, const Host& host);
 void check_ssh_server(Findings& out, const site::SiteConfig& config);  // service_checks.cpp
@@ -48,6 +49,9 @@ void check_slurm_plugin(Findings& out, const Host& host);
 std::optional<std::pair<int, int>> kernel_version(std::string_view release);
 // The file system a statfs f_type names where it matters to skiff ("nfs", "lustre", "tmpfs").
 std::string file_system_name(long f_type);
+// Why flock on a mount of file system `type` ("nfs", "nfs4", "lustre") with `options` (the
+// mount's and the superblock's, comma-separated) is not shared by the nodes, or nullopt.
+std::optional<std::string> flock_not_shared(std::string_view type, const std::string& options);
 // The value of a slurm.conf line that sets PlugStackConfig (Slurm reads keys without regard to
 // case, with blanks around '='), or nullopt.
 std::optional<std::string> plugstack_config_value(std::string_view line);

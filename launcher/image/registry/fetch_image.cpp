@@ -8,6 +8,7 @@
 #include "launcher/image/registry/blob_download.hpp"
 #include "launcher/image/registry/manifest.hpp"
 #include "launcher/image/registry/netrc.hpp"
+#include "launcher/image/registry/resolve_tag.hpp"
 #include "launcher/image/registry/sha256.hpp"
 
 namespace skiff::image {
@@ -36,15 +37,6 @@ Result<FetchedManifest> parsed(std::string digest, const std::string& body, cons
     return FetchedManifest{std::move(digest), std::move(*m)};
 }
 
-std::string not_found(const Context& c, const std::string& reference, const HttpResponse& r) {
-    std::string detail = registry_error(r.body);
-    std::string code = detail.substr(0, detail.find(':'));
-    if (code == "NAME_UNKNOWN")
-        return "repository " + c.ref.repository + " does not exist on " + c.ref.registry + " (HTTP 404 " + detail + ")";
-    return "no manifest " + reference + " in " + c.ref.registry + "/" + c.ref.repository + " (HTTP 404" +
-           (detail.empty() ? "" : " " + detail) + "); check the tag or digest";
-}
-
 // By digest: from the cache when there (no network); else from the registry, verified.
 Result<FetchedManifest> get_manifest(const Context& c, const std::string& reference) {
     bool pinned = is_sha256_digest(reference);
@@ -59,7 +51,7 @@ Result<FetchedManifest> get_manifest(const Context& c, const std::string& refere
     auto r = c.session.get(c.client, "manifests/" + reference, request);
     if (!r) return Unexpected(r.error());
     if (r->failure == HttpResponse::Failure::body) return fail("manifest " + reference + " is larger than 4 MiB");
-    if (r->status == http_not_found) return fail(not_found(c, reference, *r));
+    if (r->status == http_not_found) return fail(manifest_not_found(c.ref, reference, *r));
     if (r->status != http_ok)
         return fail("the registry answered HTTP " + std::to_string(r->status) + " for manifest " + reference +
                     (registry_error(r->body).empty() ? "" : ": " + registry_error(r->body)));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# registry-up.sh - two Docker distribution registries on 127.0.0.1 for the registry tests and
+# registry-up.sh - two Docker distribution registries on 127.0.0.1 (or REGISTRY_ADDRESS) for the registry tests and
 # bench/pull, run as the calling user (no root), all state under one directory:
 #   http  plain HTTP, anonymous
 #   tls   HTTPS with a certificate from a CA this script makes (DIR/ca.pem), htpasswd basic
@@ -8,8 +8,8 @@
 #   tests/e2e/registry/registry-up.sh DIR       # start (again): prints DIR/registry.env
 #   tests/e2e/registry/registry-down.sh DIR [http|tls]...
 #
-# DIR/registry.env (shell syntax, also read by the tests): HTTP_REGISTRY=127.0.0.1:PORT,
-# TLS_REGISTRY=127.0.0.1:PORT, CA_FILE, REGISTRY_USER, REGISTRY_PASSWORD, HTTP_STORAGE,
+# DIR/registry.env (shell syntax, also read by the tests): HTTP_REGISTRY=ADDRESS:PORT,
+# TLS_REGISTRY=ADDRESS:PORT, CA_FILE, REGISTRY_USER, REGISTRY_PASSWORD, HTTP_STORAGE,
 # TLS_STORAGE. Run again on the same DIR, it restarts the instances that are not running on
 # their old ports (a test stops one to check offline behaviour). Ports are random free ones
 # below the kernel's ephemeral range, so that no client connection of a parallel test can hold
@@ -17,6 +17,11 @@
 # another on the first start.
 # With REGISTRY_OWNER_PID set, a watchdog stops each registry once that process is gone, so a
 # crashed test run leaves no server behind.
+# REGISTRY_ADDRESS (default 127.0.0.1): the IPv4 address they listen on, e.g. the host's address
+# on the test cluster's network (10.78.0.1), where its nodes reach them; the TLS certificate
+# names it. It applies when DIR is first set up.
+# REGISTRY_ACCESS_LOG=1: each registry logs every request, one Apache combined-format line, to
+# DIR/NAME.log (tests count the GETs of blobs and manifests there).
 set -euo pipefail
 
 readonly PROG=registry-up.sh
@@ -25,11 +30,13 @@ die() { echo "$PROG: ERROR: $*" >&2; exit 1; }
 for t in docker-registry openssl htpasswd curl; do
   command -v $t >/dev/null || die "$t missing: run scripts/install-deps.sh"
 done
+ADDR=${REGISTRY_ADDRESS:-127.0.0.1}
+[[ $ADDR =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "REGISTRY_ADDRESS must be an IPv4 address, not '$ADDR'"
 mkdir -p "$1"
 DIR=$(cd "$1" && pwd)
 ENV_FILE=$DIR/registry.env
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_free() { ! (exec 3<>"/dev/tcp/$ADDR/$1") 2>/dev/null; }
 free_port() {
   local p first_ephemeral
   read -r first_ephemeral _ </proc/sys/net/ipv4/ip_local_port_range
@@ -44,9 +51,9 @@ free_port() {
 make_tls_material() {
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=skiff-test-ca \
     -keyout "$DIR/ca.key" -out "$DIR/ca.pem" 2>/dev/null
-  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=127.0.0.1 \
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$ADDR" \
     -keyout "$DIR/server.key" -out "$DIR/server.csr" 2>/dev/null
-  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$DIR/san.ext"
+  printf 'subjectAltName=IP:127.0.0.1,IP:%s,DNS:localhost\n' "$ADDR" >"$DIR/san.ext"
   openssl x509 -req -in "$DIR/server.csr" -CA "$DIR/ca.pem" -CAkey "$DIR/ca.key" \
     -CAcreateserial -days 2 -extfile "$DIR/san.ext" -out "$DIR/server.pem" 2>/dev/null
   rm -f "$DIR/server.csr" "$DIR/san.ext"
@@ -58,10 +65,14 @@ write_config() {
   mkdir -p "$DIR/storage-$name"
   {
     echo "version: 0.1"
-    echo "log: {level: warn, accesslog: {disabled: true}}"
+    if [ "${REGISTRY_ACCESS_LOG:-0}" = 1 ]; then
+      echo "log: {level: warn, accesslog: {disabled: false}}"
+    else
+      echo "log: {level: warn, accesslog: {disabled: true}}"
+    fi
     echo "storage: {filesystem: {rootdirectory: $DIR/storage-$name}, delete: {enabled: true}}"
     echo "http:"
-    echo "  addr: 127.0.0.1:$port"
+    echo "  addr: $ADDR:$port"
     echo "  secret: skiff-test-secret"
     if [ "$name" = tls ]; then
       echo "  tls: {certificate: $DIR/server.pem, key: $DIR/server.key}"
@@ -76,8 +87,8 @@ first_setup() {
   make_tls_material
   htpasswd -Bbc "$DIR/htpasswd" skiff "$password" 2>/dev/null
   {
-    echo "HTTP_REGISTRY=127.0.0.1:$(free_port)"
-    echo "TLS_REGISTRY=127.0.0.1:$(free_port)"
+    echo "HTTP_REGISTRY=$ADDR:$(free_port)"
+    echo "TLS_REGISTRY=$ADDR:$(free_port)"
     echo "CA_FILE=$DIR/ca.pem"
     echo "REGISTRY_USER=skiff"
     echo "REGISTRY_PASSWORD=$password"
@@ -125,7 +136,7 @@ start_on_port() {
     start "$name" "${!var}" "$scheme" || rc=$?
     [ "$rc" = 2 ] || return "$rc"
     if [ "$first" = yes ]; then
-      printf -v "$var" '127.0.0.1:%s' "$(free_port)"
+      printf -v "$var" '%s:%s' "$ADDR" "$(free_port)"
       sed -i "s/^$var=.*/$var=${!var}/" "$ENV_FILE"
     else
       sleep 1
@@ -139,6 +150,7 @@ FIRST=no
 [ -f "$ENV_FILE" ] || { first_setup; FIRST=yes; }
 # shellcheck source=/dev/null
 . "$ENV_FILE"
+ADDR=${HTTP_REGISTRY%:*}   # a restart keeps the address DIR was set up with
 start_on_port http HTTP_REGISTRY http "$FIRST"
 start_on_port tls TLS_REGISTRY https "$FIRST"
 cat "$ENV_FILE"

@@ -39,6 +39,25 @@ TEST(Doctor, PlugstackLines) {
     EXPECT_EQ(includes, std::vector<std::string>{"/etc/slurm/plugstack.conf.d/*.conf"});
 }
 
+// Where flock on the image store is not seen by the other nodes (nfs(5) nolock and local_lock;
+// Lustre's localflock, or neither flock nor localflock, where flock fails).
+TEST(Doctor, StoreLocksThatTheNodesDoNotShare) {
+    EXPECT_EQ(flock_not_shared("nfs4", "rw,relatime,vers=4.2,local_lock=none,addr=10.0.0.1"), std::nullopt);
+    EXPECT_EQ(flock_not_shared("nfs", "rw,vers=3,lock"), std::nullopt);
+    EXPECT_NE(flock_not_shared("nfs", "rw,vers=3,nolock,local_lock=all"), std::nullopt);
+    EXPECT_EQ(flock_not_shared("nfs", "rw,vers=3,nolock").value_or(""), "NFS mounted with nolock: flock is local to each node");
+    EXPECT_EQ(flock_not_shared("nfs4", "rw,local_lock=flock").value_or(""),
+              "NFS mounted with local_lock=flock: flock is local to each node");
+    EXPECT_NE(flock_not_shared("nfs4", "rw,local_lock=all"), std::nullopt);
+    EXPECT_EQ(flock_not_shared("nfs4", "rw,local_lock=posix"), std::nullopt) << "flock is still the server's";
+    EXPECT_EQ(flock_not_shared("lustre", "rw,flock,lazystatfs"), std::nullopt);
+    EXPECT_EQ(flock_not_shared("lustre", "rw,localflock").value_or(""), "Lustre mounted with localflock: flock is local to each node");
+    EXPECT_EQ(flock_not_shared("lustre", "rw,lazystatfs").value_or(""),
+              "Lustre mounted without flock: flock fails there, and so do pulls");
+    EXPECT_EQ(flock_not_shared("ext4", "rw,nolock"), std::nullopt);
+    EXPECT_EQ(flock_not_shared("gpfs", "rw"), std::nullopt);
+}
+
 TEST(Doctor, TextHasOneLinePerFindingAndJsonQuotes) {
     Findings f{{"kernel", Verdict::ok, "Linux 6.1", ""}, {"/dev/fuse", Verdict::fail, "mode \"0600\"", "chmod 0666 /dev/fuse"},
                {"slurm plugin", Verdict::warn, "other", "point it here"}};

@@ -83,7 +83,8 @@ expect_commands_and_options() {
   expect 'skiff doctor -' --json
   expect 'skiff edf ' show check
   expect 'skiff edf show -' --json
-  expect 'skiff image ' pull import ls rm servers stop
+  expect 'skiff image ' pull import ls rm resolve servers stop
+  expect 'skiff image resolve -' -e --environment
   expect 'skiff ldcache ' build print
   expect 'skiff ldcache build --' --root --image --add-dir --inject --output --probe-memo --timing
   expect 'skiff image import ./oci -' -o --gzip

@@ -49,7 +49,7 @@ done < <(synopsis <<< "$main_help")
 for words in edf ldcache; do
   for option in $(help $words | synopsis | options); do documented skiff.1 "$option" "skiff $words --help"; done
 done
-for sub in '' pull import ls rm servers stop; do
+for sub in '' pull import ls rm resolve servers stop; do
   for option in $(help image $sub | synopsis | options); do
     documented skiff-image.1 "$option" "skiff image $sub --help"
   done
