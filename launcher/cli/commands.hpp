@@ -18,6 +18,8 @@ int image_import(const std::vector<std::string>& args);
 int image_ls(const std::vector<std::string>& args);
 int image_rm(const std::vector<std::string>& args);
 int image_resolve(const std::vector<std::string>& args);  // image_resolve_command.cpp
+// Prints the digest-pinned reference of registry image `value` (execs skiff-pull resolve).
+int resolve_registry_image(const std::string& value);
 int image_server_main(const std::vector<std::string>& args);  // `skiff __image-server`
 int ldcache_print_command(const std::vector<std::string>& args);  // `ldcache print`, via ldcache_command
 

@@ -86,15 +86,18 @@ void check_for_run(const edf::Environment& env, const EnvMap& host_env, Diagnost
     check_env_values(env, host_env, diag);
 }
 
-// `--srun` (the Slurm plugin's, not documented): after an environment's "ok" line, the line
-// job_ssh_check_line when it switches the SSH hook on; srun then makes the step's SSH keys
-// (launcher/spank/job_ssh_keys.cpp).
+// `--srun` (the Slurm plugin's, not documented; one environment): after its "ok" line, the
+// line job_ssh_check_line when it switches the SSH hook on (srun then makes the step's SSH
+// keys, launcher/spank/job_ssh_keys.cpp), and last the digest-pinned reference of a registry
+// image (`skiff image resolve`), which every node of the step then runs. One process for
+// srun to start, not two.
 constexpr const char* srun_option = "--srun";
 
 int check(std::vector<std::string> args, char* const* envp) {
     bool srun = !args.empty() && args.front() == srun_option;
     if (srun) args.erase(args.begin());
     if (args.empty()) return report("edf check: which file? usage: skiff edf check NAME|PATH...");
+    if (srun && args.size() != 1) return report("edf check --srun: one environment, not " + std::to_string(args.size()));
     int status = 0;
     for (const auto& arg : args) {
         Diagnostics diag;
@@ -104,7 +107,9 @@ int check(std::vector<std::string> args, char* const* envp) {
         print_errors(diag);
         if (!diag.ok()) status = 1;
         else std::printf("%s: ok\n", arg.c_str());
-        if (diag.ok() && srun && hooks::ssh_requested(*env)) std::printf("%s\n", job_ssh_check_line);
+        if (!diag.ok() || !srun) continue;
+        if (hooks::ssh_requested(*env)) std::printf("%s\n", job_ssh_check_line);
+        if (env->image && !image::is_local_path(env->image->value)) return resolve_registry_image(env->image->value);
     }
     return status;
 }

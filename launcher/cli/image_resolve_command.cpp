@@ -56,9 +56,14 @@ int image_resolve(const std::vector<std::string>& args) {
     } else {
         return report(resolve_usage);
     }
-    auto ref = image::classify_registry(*value, "", current_directory());
+    return resolve_registry_image(*value);
+}
+
+int resolve_registry_image(const std::string& value) {
+    auto ref = image::classify_registry(value, "", current_directory());
     if (!ref) return report(ref.error().message);
-    return report(image::exec_pull_helper({"resolve", *value}).message);
+    std::fflush(stdout);  // what was printed before comes first
+    return report(image::exec_pull_helper({"resolve", value}).message);
 }
 
 }  // namespace skiff::cli

@@ -24,18 +24,20 @@ namespace skiff::spank {
 // The environment to run a program with, as KEY=VALUE strings.
 using Environment = std::vector<std::string>;
 
-// Runs `skiff edf check --srun VALUE` with `env`; empty on success, else its error lines.
-// `ssh_on`: the EDF switches the SSH hook on.
-std::string check_environment(const Settings& settings, const std::string& value, const Environment& env, bool& ssh_on);
+// What srun learns from `skiff edf check --srun VALUE`, before the step starts.
+struct SrunCheck {
+    bool ssh_on = false;       // the EDF switches the SSH hook on
+    std::string pinned_image;  // its registry image's digest-pinned reference; "" for a local image
+};
+
+// Runs `skiff edf check --srun VALUE` with `env`; empty on success, else its error lines (an
+// EDF that is wrong, a registry tag that cannot be resolved).
+std::string check_environment(const Settings& settings, const std::string& value, const Environment& env, SrunCheck& out);
 
 // In srun (job_ssh_keys.cpp): with `ssh_on`, a new user and host key pair for the step in srun's
 // environment (common/job_ssh_keys.hpp), which every task gets; without, none (an inherited
 // set is removed). False, with `error`, when ssh-keygen fails.
 bool hand_out_job_ssh_keys(bool ssh_on, std::string& error);
-
-// Runs `skiff image resolve -e VALUE` with `env`: `pinned` gets the image's digest-pinned
-// reference, or "" when the image is local. Empty on success, else its error lines.
-std::string pin_image(const Settings& settings, const std::string& value, const Environment& env, std::string& pinned);
 
 // This task among the step's tasks on this node: its id there, and how many there are.
 struct LocalTask {

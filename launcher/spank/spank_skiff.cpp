@@ -102,19 +102,16 @@ int check_in_srun(const skiff::spank::Settings& settings, bool in_srun) {
         char cwd[PATH_MAX];
         if (::getcwd(cwd, sizeof cwd)) value = std::string(cwd) + "/" + value;
     }
-    bool ssh_on = false;
-    std::string problem = skiff::spank::check_environment(settings, value, own_environment(), ssh_on);
+    // Once here, before the step starts: a registry tag is pinned to its digest, which every
+    // node then runs, whatever the tag does during the job.
+    skiff::spank::SrunCheck check;
+    std::string problem = skiff::spank::check_environment(settings, value, own_environment(), check);
     if (!problem.empty()) return refuse(problem);
-    // Once here, before the step starts: every node then runs this digest, whatever the tag
-    // does during the job.
-    std::string pinned;
-    problem = skiff::spank::pin_image(settings, value, own_environment(), pinned);
-    if (!problem.empty()) return refuse(problem);
-    if (in_srun && !skiff::spank::hand_out_job_ssh_keys(ssh_on, problem)) return refuse("skiff: " + problem);
+    if (in_srun && !skiff::spank::hand_out_job_ssh_keys(check.ssh_on, problem)) return refuse("skiff: " + problem);
     // srun passes its environment to the tasks.
     ::setenv(resolved_variable, value.c_str(), 1);
-    if (pinned.empty()) ::unsetenv(image_variable);  // a local image; none left from salloc's
-    else ::setenv(image_variable, pinned.c_str(), 1);
+    if (check.pinned_image.empty()) ::unsetenv(image_variable);  // a local image; none left from salloc's
+    else ::setenv(image_variable, check.pinned_image.c_str(), 1);
     return 0;
 }
 

@@ -58,5 +58,19 @@ TEST_F(Pull, ResolveOfAnEdfsImage) {
     EXPECT_EQ(r.err, "skiff: error: image resolve: './local.sqsh' is a local path, not a registry tag: nothing to resolve\n");
 }
 
+// What the Slurm plugin runs in srun: the EDF's check and its image pinned, in one process;
+// a tag the registry does not know fails the check.
+TEST_F(Pull, EdfCheckForSrunPrintsThePinnedImageLast) {
+    auto remote = work_.write_file("remote.toml", "image = \"" + repo_http("zstd") + ":1\"\n");
+    auto r = skiff({"edf", "check", "--srun", remote});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out, remote + ": ok\n" + repo_http("zstd") + "@" + world().digests.at("zstd") + "\n");
+    auto unknown = work_.write_file("unknown.toml", "image = \"" + repo_http("zstd") + ":no-such-tag\"\n");
+    r = skiff({"edf", "check", "--srun", unknown});
+    EXPECT_NE(r.status, 0) << r;
+    EXPECT_EQ(r.out, unknown + ": ok\n");
+    EXPECT_NE(r.err.find("no-such-tag"), std::string::npos) << r;
+}
+
 }  // namespace
 }  // namespace skiff::test
