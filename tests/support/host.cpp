@@ -1,11 +1,11 @@
 #include "tests/support/host.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 #include <string_view>
 #include <thread>
@@ -44,9 +44,17 @@ bool is_at_or_below(const std::string& path, const std::string& prefix) {
     return path.size() > p.size() && path.compare(0, p.size(), p) == 0 && path[p.size()] == '/';
 }
 
+// A process that exits between the open and the read of its /proc file makes read(2) fail
+// with ESRCH, which std::ifstream turns into an exception; here it reads as gone (empty).
 std::string read_whole_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return {};
+    std::string content;
+    char buffer[4096];
+    ssize_t n = 0;
+    while ((n = ::read(fd, buffer, sizeof buffer)) > 0) content.append(buffer, static_cast<std::size_t>(n));
+    ::close(fd);
+    return n < 0 ? std::string() : content;
 }
 
 }  // namespace
