@@ -6,7 +6,6 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 #include <thread>
 
@@ -153,8 +152,7 @@ std::vector<pid_t> processes_using(const std::string& runtime) {
     for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
         const std::string name = entry.path().filename();
         if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::ifstream environ_file(entry.path() / "environ");
-        std::string text((std::istreambuf_iterator<char>(environ_file)), std::istreambuf_iterator<char>());
+        const std::string text = proc_file(std::stoi(name), "environ");
         if (text.find("XDG_RUNTIME_DIR=" + runtime + '\0') != std::string::npos) found.push_back(std::stoi(name));
     }
     return found;
@@ -253,10 +251,6 @@ TEST_F(WarmSpare, TheBuilderShowsInPsAsTheImagesBuilder) {
     ASSERT_EQ(launch("true").status, 0);
     ASSERT_TRUE(spares_reach(2));
     auto server = static_cast<pid_t>(servers().at(0).pid);
-    auto proc_file = [](pid_t pid, const std::string& name) {
-        std::ifstream file("/proc/" + std::to_string(pid) + "/" + name, std::ios::binary);
-        return std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    };
     const std::string expected = std::string("skiff\0__spare-builder\0", 22) + image("debian.sqsh");
     int builders = 0;
     for (pid_t pid : processes_using(runtime_.path())) {

@@ -44,19 +44,6 @@ bool is_at_or_below(const std::string& path, const std::string& prefix) {
     return path.size() > p.size() && path.compare(0, p.size(), p) == 0 && path[p.size()] == '/';
 }
 
-// A process that exits between the open and the read of its /proc file makes read(2) fail
-// with ESRCH, which std::ifstream turns into an exception; here it reads as gone (empty).
-std::string read_whole_file(const std::filesystem::path& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return {};
-    std::string content;
-    char buffer[4096];
-    ssize_t n = 0;
-    while ((n = ::read(fd, buffer, sizeof buffer)) > 0) content.append(buffer, static_cast<std::size_t>(n));
-    ::close(fd);
-    return n < 0 ? std::string() : content;
-}
-
 }  // namespace
 
 std::string skiff_binary() {
@@ -120,8 +107,23 @@ std::vector<pid_t> processes_where(const std::function<bool(pid_t)>& matches) {
     return found;
 }
 
+// A process that exits between the open and the read of its /proc file makes read(2) fail
+// with ESRCH, and istreambuf_iterator lets libstdc++'s exception for that through; here the
+// process reads as gone (empty).
+std::string proc_file(pid_t pid, const std::string& name) {
+    const std::string path = "/proc/" + std::to_string(pid) + "/" + name;
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return {};
+    std::string content;
+    char buffer[4096];
+    ssize_t n = 0;
+    while ((n = ::read(fd, buffer, sizeof buffer)) > 0) content.append(buffer, static_cast<std::size_t>(n));
+    ::close(fd);
+    return n < 0 ? std::string() : content;
+}
+
 std::string cmdline_of(pid_t pid) {
-    std::string cmdline = read_whole_file("/proc/" + std::to_string(pid) + "/cmdline");  // gone: empty
+    std::string cmdline = proc_file(pid, "cmdline");
     while (!cmdline.empty() && cmdline.back() == '\0') cmdline.pop_back();
     for (char& c : cmdline) {
         if (c == '\0') c = ' ';

@@ -36,6 +36,9 @@ std::vector<std::string> mounts_under(const std::string& prefix);
 // Processes other than this one for which `matches(PID)` holds, from /proc.
 std::vector<pid_t> processes_where(const std::function<bool(pid_t)>& matches);
 
+// The whole of /proc/PID/NAME; "" once the process is gone, also when it exits mid-read.
+std::string proc_file(pid_t pid, const std::string& name);
+
 // The command line of `pid`, arguments joined by spaces; "" once it is gone.
 std::string cmdline_of(pid_t pid);
 
