@@ -14,7 +14,6 @@
 namespace skiff::image {
 namespace {
 
-constexpr std::size_t manifest_limit = std::size_t{4} << 20;
 constexpr std::size_t config_limit = std::size_t{32} << 20;
 
 struct Context {
@@ -41,20 +40,12 @@ Result<FetchedManifest> parsed(std::string digest, const std::string& body, cons
 Result<FetchedManifest> get_manifest(const Context& c, const std::string& reference) {
     bool pinned = is_sha256_digest(reference);
     if (pinned && c.cache.has(reference)) {
-        auto body = c.cache.read(reference, manifest_limit);
+        auto body = c.cache.read(reference, max_manifest_bytes);
         if (!body) return Unexpected(body.error());
         return parsed(reference, *body, "");
     }
-    HttpRequest request;
-    request.headers = {"Accept: " + manifest_accept()};
-    request.body_limit = manifest_limit;
-    auto r = c.session.get(c.client, "manifests/" + reference, request);
+    auto r = request_manifest(c.ref, c.session, c.client, reference);
     if (!r) return Unexpected(r.error());
-    if (r->failure == HttpResponse::Failure::body) return fail("manifest " + reference + " is larger than 4 MiB");
-    if (r->status == http_not_found) return fail(manifest_not_found(c.ref, reference, *r));
-    if (r->status != http_ok)
-        return fail("the registry answered HTTP " + std::to_string(r->status) + " for manifest " + reference +
-                    (registry_error(r->body).empty() ? "" : ": " + registry_error(r->body)));
     std::string digest = sha256_digest(r->body);
     if (pinned && digest != reference)
         return fail("manifest digest mismatch: asked for " + reference + ", the registry sent " + digest);

@@ -9,6 +9,7 @@
 #include "common/error.hpp"
 #include "launcher/image/reference.hpp"
 #include "launcher/image/registry/http_client.hpp"
+#include "launcher/image/registry/registry_session.hpp"
 
 namespace skiff::image {
 
@@ -22,8 +23,14 @@ struct ResolveOptions {
 // is returned as it is, with no request. Errors: one line, "image 'REF': ...", as a pull's.
 Result<std::string> resolve_digest(const RegistryRef& ref, const ResolveOptions& options);
 
-// Why a manifest request for `reference` (a tag or digest) got HTTP 404: the repository or
-// the manifest is unknown, in the registry's words.
-std::string manifest_not_found(const RegistryRef& ref, const std::string& reference, const HttpResponse& response);
+// A manifest or index larger than this is refused, from the registry or the cache.
+inline constexpr std::size_t max_manifest_bytes = std::size_t{4} << 20;
+
+// The one manifest request of both a pull (fetch_image.cpp) and a resolve.
+// GET manifests/REFERENCE (a tag or digest; every manifest type accepted, at most 4 MiB): the
+// response when it is 200 OK, else one line: too large, an unknown repository or manifest in
+// the registry's words, or another status.
+Result<HttpResponse> request_manifest(const RegistryRef& ref, RegistrySession& session, HttpClient& client,
+                                      const std::string& reference);
 
 }  // namespace skiff::image
