@@ -17,6 +17,8 @@ Error bad(const Expansion& e, const std::string& why) {
     return Error{"host list '" + std::string(e.list) + "': " + why + "; expected names like n[1-3,5],m7"};
 }
 
+Error too_many(const Expansion& e) { return bad(e, "more than " + std::to_string(e.max_names) + " names"); }
+
 // Splits at the commas outside brackets.
 std::vector<std::string_view> top_level_items(std::string_view list) {
     std::vector<std::string_view> items;
@@ -54,9 +56,9 @@ Result<std::vector<std::string>> range_values(Expansion& e, std::string_view ran
         int from = 0, to = 0;
         if (!parse_bound(low, from) || !parse_bound(high, to) || from > to)
             return Unexpected(bad(e, "'" + std::string(range) + "' is not a range"));
-        if (static_cast<std::size_t>(to - from) >= e.max_names) return Unexpected(bad(e, "more than " + std::to_string(e.max_names) + " names"));
+        if (static_cast<std::size_t>(to - from) >= e.max_names) return Unexpected(too_many(e));
         for (int n = from; n <= to; ++n) values.push_back(padded(n, low.size()));
-        if (values.size() > e.max_names) return Unexpected(bad(e, "more than " + std::to_string(e.max_names) + " names"));
+        if (values.size() > e.max_names) return Unexpected(too_many(e));
     }
     return values;
 }
@@ -67,7 +69,7 @@ Result<void> expand_item(Expansion& e, const std::string& prefix, std::string_vi
     if (open == std::string_view::npos) {
         if (item.find(']') != std::string_view::npos) return Unexpected(bad(e, "']' without '['"));
         if (prefix.empty() && item.empty()) return Unexpected(bad(e, "an empty name"));
-        if (e.names.size() >= e.max_names) return Unexpected(bad(e, "more than " + std::to_string(e.max_names) + " names"));
+        if (e.names.size() >= e.max_names) return Unexpected(too_many(e));
         e.names.push_back(prefix + std::string(item));
         return {};
     }

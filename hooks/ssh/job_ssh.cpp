@@ -42,11 +42,8 @@ Result<std::optional<plan::JobSsh>> job_ssh(const EnvMap& host_env, int port) {
     auto nodes = step_nodes(host_env);
     if (!nodes) return Unexpected(nodes.error());
     plan::JobSsh job;
-    job.user_key = std::move((*keys)->user_key);
-    job.user_public = std::move((*keys)->user_public);
-    job.host_key = std::move((*keys)->host_key);
-    job.host_public = std::move((*keys)->host_public);
-    job.known_hosts = job_known_hosts(*nodes, port, job.host_public);
+    job.keys = std::move(**keys);
+    job.known_hosts = job_known_hosts(*nodes, port, job.keys.host_public);
     job.client_config = job_ssh_config(*nodes, port);
     job.nodes = nodes->size();
     return std::optional<plan::JobSsh>(std::move(job));

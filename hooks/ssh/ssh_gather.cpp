@@ -66,7 +66,7 @@ Result<std::optional<SshFacts>> read_ssh_facts(const edf::Environment& environme
     if (!job) return Unexpected(job.error());
     if (*job) {  // the step's user key logs in too, from the step's other containers
         if (!server.authorized_keys.empty() && !server.authorized_keys.ends_with('\n')) server.authorized_keys += '\n';
-        server.authorized_keys += (*job)->user_public + "\n";
+        server.authorized_keys += (*job)->keys.user_public + "\n";
         facts.notes.push_back("SSH between the step's containers: " + std::to_string((*job)->nodes) +
                               " node names in /.skiff/ssh/known_hosts and ssh_config, the step's keys");
     }

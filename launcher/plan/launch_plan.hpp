@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/env_map.hpp"
+#include "common/job_ssh_keys.hpp"
 #include "launcher/image/local.hpp"
 #include "common/id_map.hpp"
 
@@ -86,10 +87,7 @@ struct ImageServing {
 // the executor installs under /.skiff/ssh, and the step's nodes, which its known_hosts and
 // ssh_config name.
 struct JobSsh {
-    std::string user_key;     // /.skiff/ssh/id_ed25519 (private)
-    std::string user_public;  // also authorized
-    std::string host_key;     // sshd's host key instead of a new one
-    std::string host_public;
+    JobSshKeys keys;          // the user key is /.skiff/ssh/id_ed25519 and authorized; the host key is sshd's
     std::string known_hosts;  // /.skiff/ssh/known_hosts (hooks/ssh/job_ssh_files.hpp)
     std::string client_config;  // /.skiff/ssh/ssh_config, included by /etc/ssh/ssh_config.d/00-skiff-job.conf
     std::size_t nodes = 0;    // how many node names they hold, for --dry-run and -v

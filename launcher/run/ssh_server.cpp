@@ -70,13 +70,14 @@ Result<void> write_files(const plan::SshServer& ssh, const EnvMap& env, int dir_
 Result<void> write_keys(const plan::SshServer& ssh, int dir_fd) {
     if (!ssh.job) return ns::generate_host_key(dir_fd, host_key);
     const auto& job = *ssh.job;
+    const auto& keys = job.keys;
     const std::pair<const char*, std::string> files[] = {
-        {host_key, job.host_key}, {"id_ed25519", job.user_key}, {"known_hosts", job.known_hosts},
+        {host_key, keys.host_key}, {"id_ed25519", keys.user_key}, {"known_hosts", job.known_hosts},
         {"ssh_config", job.client_config}};
     for (const auto& [name, content] : files)
         if (auto r = write_file(dir_fd, name, content, 0600); !r) return r;
-    if (auto r = write_file(dir_fd, std::string(host_key) + ".pub", job.host_public + "\n", 0644); !r) return r;
-    return write_file(dir_fd, "id_ed25519.pub", job.user_public + "\n", 0644);
+    if (auto r = write_file(dir_fd, std::string(host_key) + ".pub", keys.host_public + "\n", 0644); !r) return r;
+    return write_file(dir_fd, "id_ed25519.pub", keys.user_public + "\n", 0644);
 }
 
 Result<void> bind_host_files(const plan::SshServer& ssh, int root_fd, std::vector<UniqueFd>& sources) {

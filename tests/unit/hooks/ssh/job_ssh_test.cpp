@@ -30,8 +30,8 @@ TEST(JobSsh, KnownHostsNamesEveryNodeOfTheStepBareAndWithItsPort) {
     ASSERT_TRUE(job && *job) << (job ? "none" : job.error().message);
     EXPECT_EQ((*job)->known_hosts, "n1,[n1]:2222,n2,[n2]:2222,gpu07,[gpu07]:2222 " + host_public);
     EXPECT_EQ((*job)->nodes, 3u);
-    EXPECT_EQ((*job)->user_public + "\n", user_public);
-    EXPECT_EQ((*job)->host_key, private_key);
+    EXPECT_EQ((*job)->keys.user_public + "\n", user_public);
+    EXPECT_EQ((*job)->keys.host_key, private_key);
 }
 
 TEST(JobSsh, TheClientConfigurationTrustsOnlyTheStepsHostKey) {
