@@ -5,7 +5,7 @@
 
 _skiff_commands='run edf ldcache image doctor --help --version'
 _skiff_run_options='-e --environment --image -m --mount --device --env --annotation -w --workdir
-  --writable --read-only --root --entrypoint --no-entrypoint --cold --dry-run -v --verbose -h --help --'
+  --writable --read-only --root --entrypoint --no-entrypoint --save --save-always --cold --dry-run -v --verbose -h --help --'
 # The settings of the built-in hooks (hooks/hook_table.cpp; README.md's hook sections).
 _skiff_annotations='com.hooks.slurm.enabled= com.hooks.cxi.enabled= com.hooks.aws_ofi_nccl.enabled=
   com.hooks.aws_ofi_nccl.variant= com.hooks.nvidia.enabled= com.hooks.nvidia_cuda_mps.enabled=

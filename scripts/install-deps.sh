@@ -27,8 +27,8 @@ readonly BUILD_PKGS=(cmake ninja-build g++ pkg-config scdoc libcap-dev libtoml11
 readonly RUN_PKGS=(fuse3 squashfuse fuse-overlayfs util-linux openssh-server openssh-client)
 # libfabric1 and libfabric-bin (fi_info) stand in for a Slingshot host's network stack in the
 # network-hook tests (tests/ns/network_hooks_test.cpp). squashfs-tools-ng: tar2sqfs/sqfsdiff for
-# checking skiff-pull's images by hand and in bench.
-readonly FIXTURE_PKGS=(squashfs-tools squashfs-tools-ng mmdebstrap musl-tools busybox-static libopenmpi-dev
+# checking skiff-pull's images by hand and in bench. time: GNU time, whose %M the --save test reads.
+readonly FIXTURE_PKGS=(squashfs-tools squashfs-tools-ng mmdebstrap musl-tools busybox-static libopenmpi-dev time
   libfabric1 libfabric-bin)
 # The registry tests (tests/e2e/registry): a real registry, OCI layouts pushed with skopeo,
 # a CA and htpasswd made at run time, zstd layers.

@@ -36,13 +36,13 @@ int run_plan(const plan::LaunchPlan& plan, Timeline& timeline, const run::Holder
 
 // A launch in three stages (launcher/README.md): gather -> plan -> run (or print, --dry-run).
 // A repeated launch takes its plan from the plan memory instead (gather/plan_memory.hpp);
-// --dry-run and a Slurm step's holder always gather and plan.
+// --dry-run, --save and a Slurm step's holder always gather and plan.
 int launch(const RunOptions& options, char* const* envp, const run::HolderSpec* holder) {
     Timeline timeline(options.verbose);
     auto host = gather::read_host_facts(env_from_envp(envp));  // once: the memory's key and the gathering's
     gather::KeptOpen kept;  // held open until the exec
     std::optional<gather::PlanMemory> memory;
-    if (!options.dry_run && !holder) {
+    if (!options.dry_run && !holder && !options.save) {
         memory.emplace(options, host);
         if (auto recalled = memory->recall(kept, timeline)) {
             print_warnings(recalled->warnings);

@@ -14,7 +14,7 @@ struct OptionSpec {
     std::string_view help;
 };
 
-constexpr std::array<OptionSpec, 17> option_table{{
+constexpr std::array<OptionSpec, 19> option_table{{
     {"--environment", "-e", "NAME|PATH", [](RunOptions& o, const std::string& v) { o.environment = v; },
      "EDF by name (searched in EDF_PATH, default ~/.edf) or by path"},
     {"--image", "", "IMAGE", [](RunOptions& o, const std::string& v) { o.image = v; },
@@ -39,6 +39,11 @@ constexpr std::array<OptionSpec, 17> option_table{{
      "run the image's entrypoint with the command as arguments"},
     {"--no-entrypoint", "", "", [](RunOptions& o, const std::string&) { o.entrypoint = false; },
      "run the command itself (default)"},
+    {"--save", "", "FILE", [](RunOptions& o, const std::string& v) { o.save = v; },
+     "when the command exits with status 0, write the container (image and changes) as a new\n"
+     "                          squashfs image FILE"},
+    {"--save-always", "", "", [](RunOptions& o, const std::string&) { o.save_always = true; },
+     "with --save: write FILE whatever the command's exit status"},
     {"--cold", "", "", [](RunOptions& o, const std::string&) { o.cold = true; },
      "mount the image afresh instead of through the user's image server"},
     {"--dry-run", "", "", [](RunOptions& o, const std::string&) { o.dry_run = true; },

@@ -10,6 +10,7 @@
 #include "launcher/gather/image_facts.hpp"
 #include "launcher/gather/load_environment.hpp"
 #include "launcher/gather/registry_image.hpp"
+#include "launcher/gather/save_target.hpp"
 #include "launcher/image/local.hpp"
 #include "launcher/plan/environment_layers.hpp"
 
@@ -141,6 +142,9 @@ Result<plan::PlanRequest> gather(const RunOptions& options, const site::SiteConf
     std::string probe_memo = options.dry_run ? std::string() : kept.state.elf_probes();
     std::string libc_cache = options.dry_run ? std::string() : request.read_profiles;
     if (auto r = gather_hooks(request, probe_memo, libc_cache, diag, timeline); !r) return Unexpected(r.error());
+    auto save = save_target(options, request.environment, cwd);
+    if (!save) return Unexpected(save.error());
+    request.save = std::move(*save);
     return request;
 }
 

@@ -52,6 +52,7 @@ std::string unkeyed_state(const plan::PlanRequest& request) {
     if (auto hook = first_unkeyed_hook(request); !hook.empty())
         return "the " + hook + " hook reads host state (devices, libraries, keys)";
     if (request.linker && !request.linker->inputs_problem.empty()) return request.linker->inputs_problem;
+    if (request.save) return "the container is saved (--save, which is checked afresh each time)";
     return {};
 }
 

@@ -19,6 +19,8 @@ struct RunOptions {
     std::optional<std::string> workdir;
     std::optional<bool> writable;
     std::optional<bool> entrypoint;
+    std::optional<std::string> save;         // --save FILE
+    bool save_always = false;
     bool root = false;
     bool dry_run = false;
     bool cold = false;

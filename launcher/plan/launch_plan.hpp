@@ -132,6 +132,21 @@ struct ExternalHooks {
     int timeout_s = 120;               // per script: SIGTERM, then SIGKILL 5 s later
 };
 
+// `--save FILE` (or the annotation com.skiff.container_save): once the command exits with status
+// 0 (any status with `always`), the container's root as the command left it becomes a new
+// squashfs image at `path` (launcher/run/save_container.hpp), without its mounts and without
+// what skiff wrote into it.
+struct ImageSave {
+    std::string path;     // absolute host path
+    bool always = false;  // --save-always
+    std::string origin;   // "command line", or the annotation's "FILE:LINE"
+    std::string helper;   // skiff-pull, which writes it
+    // Paths skiff writes through the root (write and symlink operations, symlinks it replaces
+    // before a mount): saved as the image has them (convert/restore_from_image.hpp). The
+    // executor adds every mount point it finds at save time.
+    std::vector<std::string> restore;
+};
+
 // What one hook contributed and why, for --dry-run and -v.
 struct HookReport {
     std::string hook;
@@ -152,6 +167,7 @@ struct LaunchPlan {
     std::string workdir_origin;   // where workdir came from, for the "does not exist" error
     std::optional<SshServer> ssh;  // com.hooks.ssh.enabled
     std::optional<MpsDaemon> mps;  // com.hooks.nvidia_cuda_mps.enabled
+    std::optional<ImageSave> save;  // --save
     std::vector<HookReport> hooks;  // the hooks that contributed, in order
 };
 

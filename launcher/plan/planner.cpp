@@ -139,6 +139,16 @@ ExternalHooks external_hooks(const PlanRequest& request) {
     return hooks;
 }
 
+// --save: the paths skiff writes through the root, which the saved image takes from the image.
+std::optional<ImageSave> image_save(const PlanRequest& request, const std::vector<MountOp>& mounts) {
+    if (!request.save) return std::nullopt;
+    ImageSave save = *request.save;
+    for (const auto& op : mounts)
+        if (op.kind == MountKind::write || op.kind == MountKind::symlink || op.replace_symlink)
+            save.restore.push_back(op.destination);
+    return save;
+}
+
 }  // namespace
 
 Result<LaunchPlan> make_plan(const PlanRequest& request) {
@@ -158,6 +168,10 @@ Result<LaunchPlan> make_plan(const PlanRequest& request) {
     if (!env) return Unexpected(env.error());
     plan.env = std::move(*env);
     add_hook_results(request, plan);
+    plan.save = image_save(request, plan.mounts);
+    if (plan.save && plan.overlay == OverlayDriver::fuse)
+        return fail("--save " + plan.save->path + ": SKIFF_OVERLAY=fuse cannot be saved (fuse-overlayfs ends with the "
+                    "command); --save needs the kernel's overlayfs");
     plan.argv = command_line(request);
     choose_workdir(request, plan);
     return plan;

@@ -78,6 +78,7 @@ struct PlanRequest {
     const site::SiteConfig* site = nullptr;  // loaded once per launch; nullptr: none
     ExternalHooks external_hooks;  // hooks.d scripts found on the host, in order; fixed_env unset
     std::vector<Contribution> contributions;  // the built-in hooks' (hooks/hook.hpp), in table order
+    std::optional<ImageSave> save;  // --save, its restore list still empty
 };
 
 Result<LaunchPlan> make_plan(const PlanRequest& request);

@@ -128,6 +128,10 @@ std::string render(const LaunchPlan& plan) {
         out += fmt::format("mps      {} -f, pipes in {}, logs in {}, CUDA_VISIBLE_DEVICES={}\n", plan.mps->control,
                            plan.mps->pipe_dir, plan.mps->log_dir, plan.mps->visible_devices);
     }
+    if (plan.save)
+        out += fmt::format("save     {} when the command {}, with skiff's mounts and {} files it writes left out ({})\n",
+                           plan.save->path, plan.save->always ? "exits, whatever its status" : "exits with status 0",
+                           plan.save->restore.size(), plan.save->origin);
     out += fmt::format("workdir  {} ({})\n", plan.workdir, plan.workdir_origin);
     out += "argv    ";
     for (const auto& a : plan.argv) out += " " + quoted(a);

@@ -5,6 +5,8 @@
 //   skiff-pull pull REF [-o FILE]         into the image store (prints the file), or into FILE
 //   skiff-pull import SRC -o FILE [--gzip]
 //   skiff-pull resolve REF                REF pinned to its tag's digest now (prints it)
+//   skiff-pull save -o FILE --tree FD --image FD [--restore PATH]... [--exit-status N] [--gzip]
+//                                         a container's root as an image (skiff run --save)
 #pragma once
 
 #include <string>
@@ -17,6 +19,7 @@ namespace skiff::pull {
 int pull_command(const std::vector<std::string>& args, const EnvMap& env);
 int import_command(const std::vector<std::string>& args);
 int resolve_command(const std::vector<std::string>& args, const EnvMap& env);
+int save_command(const std::vector<std::string>& args);
 
 // "skiff: error: <message>" on stderr; returns exit_code::setup_failed.
 int report(const std::string& message);

@@ -20,7 +20,8 @@ namespace {
 constexpr const char* usage =
     "usage: skiff-pull pull REF [-o FILE]            (run by skiff image pull and skiff run)\n"
     "       skiff-pull import PATH[:TAG] -o FILE.sqsh [--gzip]\n"
-    "       skiff-pull resolve REF                      (run by skiff image resolve)\n";
+    "       skiff-pull resolve REF                      (run by skiff image resolve)\n"
+    "       skiff-pull save -o FILE --tree FD --image FD ... (run by skiff run --save)\n";
 
 int dispatch(const std::vector<std::string>& words) {
     if (words.empty()) {
@@ -31,6 +32,7 @@ int dispatch(const std::vector<std::string>& words) {
     if (words[0] == "pull") return pull_command(rest, env_from_envp(environ));
     if (words[0] == "import") return import_command(rest);
     if (words[0] == "resolve") return resolve_command(rest, env_from_envp(environ));
+    if (words[0] == "save") return save_command(rest);
     return report("skiff-pull: unknown command '" + words[0] + "'\n" + usage);
 }
 

@@ -9,6 +9,7 @@
 #include "launcher/run/external_hooks.hpp"
 #include "launcher/run/host_sources.hpp"
 #include "launcher/run/mps_daemon.hpp"
+#include "launcher/run/save_container.hpp"
 #include "launcher/run/spare_builder.hpp"
 #include "launcher/run/ssh_server.hpp"
 #include "launcher/run/staging.hpp"
@@ -77,6 +78,7 @@ struct Container {
     UniqueFd root;         // the new root, before the pivot
     std::string ssh_keys;  // the authorized keys' fingerprints, for -v
     EnvMap env;            // the command's, after the hooks.d scripts
+    UniqueFd save_socket;  // --save: where the views go (save_container.hpp)
 };
 
 // Step 1, in the host's namespaces: the servers, the overlay's programs, the SSH port.
@@ -150,6 +152,23 @@ Result<void> run_scripts_and_seal(const plan::LaunchPlan& plan, Container& c, Ti
     return {};
 }
 
+// Step 1b.
+Result<void> split_if_saving(const plan::LaunchPlan& plan, Container& c) {
+    if (!plan.save) return {};
+    auto socket = split_for_save(*plan.save);
+    if (!socket) return Unexpected(socket.error());
+    c.save_socket = std::move(*socket);
+    return {};
+}
+
+// Step 6b.
+Result<void> send_views_if_saving(const plan::LaunchPlan& plan, Container& c) {
+    if (!plan.save) return {};
+    auto sent = send_save_views(c.save_socket.get(), Staging::root, Staging::lower);
+    c.save_socket.reset();
+    return sent;
+}
+
 // Step 7.
 Result<void> pivot() {
     if (::chdir(Staging::root) != 0) return Unexpected(SysError{errno, "chdir", Staging::root}.to_error("root"));
@@ -176,6 +195,8 @@ Result<void> build_container(const plan::LaunchPlan& plan, WarmImage warm, Conta
     //    unless the image server sent a warm clone, one for each data squashfs.
     if (auto r = start_servers(plan, warm, c); !r) return r;
     timeline.step("started squashfs servers");
+    // 1b. --save: the parent stays on the host to save the container when the command ends.
+    if (auto r = split_if_saving(plan, c); !r) return r;
     // 2. New user namespace (single-ID map) and mount namespace; host events flow in only.
     if (auto r = enter_namespaces(plan); !r) return r;
     timeline.step("entered user and mount namespace");
@@ -194,6 +215,8 @@ Result<void> build_container(const plan::LaunchPlan& plan, WarmImage warm, Conta
     // 6. External hooks (hooks.d) see the finished root at ENROOT_ROOTFS; their mounts are
     //    confined to it like ours. Only then may the root become read-only.
     if (auto r = run_scripts_and_seal(plan, c, timeline); !r) return r;
+    // 6b. --save: the root without its mounts, and the image, to the parent.
+    if (auto r = send_views_if_saving(plan, c); !r) return r;
     // 7. Pivot into the root; the old root and the staging area vanish from the namespace.
     if (auto r = pivot(); !r) return r;
     timeline.step("pivoted into the container");

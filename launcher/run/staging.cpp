@@ -79,6 +79,8 @@ Result<void> mount_root(const plan::LaunchPlan& plan, std::optional<ns::Squashfs
     auto kernel = ns::mount_overlay(Staging::lower, Staging::upper, Staging::work, Staging::root);
     if (kernel) return {};
     if (plan.overlay == plan::OverlayDriver::kernel) return Unexpected(kernel.error().to_error(context));
+    if (plan.save)  // save_container.hpp: a fuse-overlayfs root ends with the command
+        return Unexpected(kernel.error().to_error(context + ": --save needs the kernel's overlayfs (Linux 5.11 or later)"));
     timeline.note("kernel overlayfs refused (" + kernel.error().describe() + "); using fuse-overlayfs");
     return fuse_overlay(tools, context);
 }

@@ -5,49 +5,24 @@
 // with `localflock` keep flock local to each node (nfs(5), Lustre manual "flock"); Lustre
 // mounted with neither `flock` nor `localflock` refuses flock (ENOSYS), so pulls there fail.
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
+#include "common/mountinfo.hpp"
+#include "common/read_small_file.hpp"
 #include "launcher/cli/doctor/findings.hpp"
 #include "launcher/image/store.hpp"
 
 namespace skiff::cli::doctor {
 namespace {
 
-struct Mount {
-    std::string point;
-    std::string type;
-    std::string options;  // the mount's and the superblock's, comma-separated
-};
-
-// /proc/self/mountinfo writes ' ', '\t', '\n' and '\\' as octal escapes.
-std::string unescape(const std::string& field) {
-    std::string out;
-    for (std::size_t i = 0; i < field.size(); ++i) {
-        auto octal = [&](std::size_t at) { return field[at] >= '0' && field[at] <= '7'; };
-        if (field[i] == '\\' && i + 3 < field.size() && octal(i + 1) && octal(i + 2) && octal(i + 3)) {
-            out += static_cast<char>((field[i + 1] - '0') * 64 + (field[i + 2] - '0') * 8 + (field[i + 3] - '0'));
-            i += 3;
-        } else {
-            out += field[i];
-        }
-    }
-    return out;
-}
-
 // The mount that holds `path` (the longest mount point that is a prefix of it).
-std::optional<Mount> mount_holding(const std::string& path) {
-    std::ifstream in("/proc/self/mountinfo");
-    std::optional<Mount> best;
-    for (std::string line; std::getline(in, line);) {
-        std::istringstream words(line);
-        std::string id, parent, devices, root, point, options, word, type, source, super;
-        words >> id >> parent >> devices >> root >> point >> options;
-        while (words >> word && word != "-") {}
-        words >> type >> source >> super;
-        point = unescape(point);
+std::optional<MountInfo> mount_holding(const std::string& path) {
+    auto text = read_small_file("/proc/self/mountinfo", 16 << 20);
+    std::optional<MountInfo> best;
+    for (auto& mount : parse_mountinfo(text ? *text : "")) {
+        const std::string& point = mount.point;
         bool holds = path == point || point == "/" || path.starts_with(point + "/");
-        if (holds && (!best || point.size() >= best->point.size())) best = Mount{point, type, options + "," + super};
+        if (holds && (!best || point.size() >= best->point.size())) best = std::move(mount);
     }
     return best;
 }

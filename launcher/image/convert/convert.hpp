@@ -11,6 +11,7 @@
 
 #include "common/error.hpp"
 #include "launcher/image/convert/layer_reader.hpp"
+#include "launcher/image/convert/restore_from_image.hpp"
 #include "launcher/image/convert/squashfs_writer.hpp"
 #include "launcher/image/metadata.hpp"
 
@@ -20,6 +21,7 @@ struct ConvertInput {
     std::vector<LayerSource> layers;         // lowest first
     std::optional<ImageMetadata> metadata;   // written to /.skiff/image-metadata if set
     std::string reference;                   // the registry reference, kept in the metadata
+    std::optional<RestoreFromImage> restore; // a saved container: what skiff put in its root
 };
 
 struct ConvertResult {

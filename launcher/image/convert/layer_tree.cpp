@@ -180,6 +180,31 @@ Result<void> LayerTree::apply(const LayerEntry& entry, std::size_t layer, bool w
     return {};
 }
 
+// The directory that holds `path`, and the name in it; nullopt for the root and for missing
+// parents.
+std::optional<std::pair<Inode*, std::string>> LayerTree::parent_of(const std::string& path) {
+    auto parts = split(path);
+    if (parts.empty() || parts.back() == "..") return std::nullopt;
+    std::string name = parts.back();
+    parts.pop_back();
+    Walk walk(*root_, 0, false);
+    if (!walk.go(parts)) return std::nullopt;
+    return std::pair{&walk.here(), name};
+}
+
+Inode* LayerTree::find(const std::string& path) {
+    if (split(path).empty()) return root_.get();
+    auto parent = parent_of(path);
+    if (!parent) return nullptr;
+    auto it = parent->first->children.find(parent->second);
+    return it == parent->first->children.end() ? nullptr : it->second.inode.get();
+}
+
+bool LayerTree::remove(const std::string& path) {
+    auto parent = parent_of(path);
+    return parent && parent->first->children.erase(parent->second) > 0;
+}
+
 void LayerTree::put_file(const std::string& path, std::string bytes, std::int64_t mtime) {
     auto parts = split(path);
     std::string name = parts.back();

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,10 +77,18 @@ public:
     // Puts a file with these bytes at an absolute path (parents created), e.g. the metadata.
     void put_file(const std::string& path, std::string bytes, std::int64_t mtime);
 
+    // The entry at `path` ("a/b", "/a/b"), following symlinks inside the tree on the way but not
+    // at the last component; nullptr if there is none.
+    Inode* find(const std::string& path);
+    // Removes the entry at `path` the same way; false if there was none.
+    bool remove(const std::string& path);
+
     const std::shared_ptr<Inode>& root() const { return root_; }
     std::size_t skipped_special_files() const { return skipped_; }
 
 private:
+    std::optional<std::pair<Inode*, std::string>> parent_of(const std::string& path);
+
     std::shared_ptr<Inode> root_;
     std::size_t skipped_ = 0;
 };

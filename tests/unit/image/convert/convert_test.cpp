@@ -63,7 +63,7 @@ TEST_F(Convert, MergesLayersIntoOneSquashfs) {
             .file("etc/os-release", "changed\n").fifo("dev/pipe");
         ASSERT_TRUE(l1.ok());
     }
-    ConvertInput input{{layer("l0.tar.gz"), layer("l1.tar.zst")}, std::nullopt, ""};
+    ConvertInput input{{layer("l0.tar.gz"), layer("l1.tar.zst")}, std::nullopt, "", std::nullopt};
     auto result = convert(input);
     ASSERT_TRUE(result) << result.error().message;
     EXPECT_EQ(result->skipped_special_files, 1u);
@@ -95,7 +95,7 @@ TEST_F(Convert, WritesImageMetadataThatSkiffReads) {
     ASSERT_TRUE(config) << config.error().message;
     EXPECT_EQ(config->architecture, "amd64");
     EXPECT_EQ(config->warnings.size(), 1u);
-    ConvertInput input{{layer("l0.tar")}, config->metadata, "docker.io/library/x:1"};
+    ConvertInput input{{layer("l0.tar")}, config->metadata, "docker.io/library/x:1", std::nullopt};
     ASSERT_TRUE(convert(input));
     auto text = read(skiff_metadata_path);
     ASSERT_TRUE(text);
@@ -123,7 +123,7 @@ TEST_F(Convert, CorruptLayerFailsWithOneLine) {
         l0.file("a", std::string(100'000, 'a'));
     }
     std::filesystem::resize_file(tmp / "l0.tar.gz", 200);
-    auto r = convert({{layer("l0.tar.gz")}, std::nullopt, ""});
+    auto r = convert({{layer("l0.tar.gz")}, std::nullopt, "", std::nullopt});
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().message.find("layer l0.tar.gz"), std::string::npos) << r.error().message;
     EXPECT_EQ(r.error().message.find('\n'), std::string::npos);
@@ -137,7 +137,7 @@ TEST_F(Convert, TraversalInALayerFailsTheConversion) {
         LayerWriter l0(tmp / "l0.tar");
         l0.file("../../escape", "x");
     }
-    auto r = convert({{layer("l0.tar")}, std::nullopt, ""});
+    auto r = convert({{layer("l0.tar")}, std::nullopt, "", std::nullopt});
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().message.find("'../../escape' contains '..'"), std::string::npos) << r.error().message;
 }
@@ -157,7 +157,7 @@ TEST_F(Convert, DirectoryLayerKeepsHardLinksAndSymlinks) {
     std::filesystem::create_hard_link(tmp / "root/etc/a", tmp / "root/etc/b");
     std::filesystem::create_symlink("/etc/a", tmp / "root/link");
     std::ofstream(tmp / "root/.wh.kept") << "plain file\n";
-    ConvertInput input{{{LayerSource::Kind::directory, tmp / "root", "dir", false, ""}}, std::nullopt, ""};
+    ConvertInput input{{{LayerSource::Kind::directory, tmp / "root", "dir", false, ""}}, std::nullopt, "", std::nullopt};
     auto r = convert(input);
     ASSERT_TRUE(r) << r.error().message;
     EXPECT_EQ(read("/etc/b"), "content\n");
