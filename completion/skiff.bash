@@ -5,7 +5,7 @@
 
 _skiff_commands='run edf ldcache image doctor --help --version'
 _skiff_run_options='-e --environment --image -m --mount --device --env --annotation -w --workdir
-  --writable --read-only --root --entrypoint --no-entrypoint --save --save-always --cold --dry-run -v --verbose -h --help --'
+  --writable --read-only --overlay --force --root --entrypoint --no-entrypoint --save --save-always --cold --dry-run -v --verbose -h --help --'
 # The settings of the built-in hooks (hooks/hook_table.cpp; README.md's hook sections).
 _skiff_annotations='com.hooks.slurm.enabled= com.hooks.cxi.enabled= com.hooks.aws_ofi_nccl.enabled=
   com.hooks.aws_ofi_nccl.variant= com.hooks.nvidia.enabled= com.hooks.nvidia_cuda_mps.enabled=
@@ -72,6 +72,7 @@ _skiff_run_value() {
     --env) mapfile -t COMPREPLY < <(compgen -e -S = -- "$cur") && _skiff_nospace ;;
     --annotation) _skiff_words "$_skiff_annotations" && _skiff_nospace ;;
     -w | --workdir) ;;  # a path in the container
+    --overlay) _filedir -d ;;
     *) return 1 ;;
   esac
 }
@@ -82,7 +83,7 @@ _skiff_run() {
   while ((i < cword)); do
     case ${words[i]} in
       --) ((i++)) && break ;;
-      -e | --environment | --image | -m | --mount | --device | --env | --annotation | -w | --workdir) ((i += 2)) ;;
+      -e | --environment | --image | -m | --mount | --device | --env | --annotation | -w | --workdir | --overlay) ((i += 2)) ;;
       -*) ((i++)) ;;
       *) break ;;
     esac

@@ -8,6 +8,7 @@
 #include "launcher/cli/run_options.hpp"
 #include "launcher/gather/gather.hpp"
 #include "launcher/gather/host_facts.hpp"
+#include "launcher/gather/overlay_dir.hpp"
 #include "launcher/gather/plan_memory.hpp"
 #include "launcher/plan/render.hpp"
 #include "launcher/run/launch.hpp"
@@ -34,6 +35,13 @@ int run_plan(const plan::LaunchPlan& plan, Timeline& timeline, const run::Holder
     return failure.exit_code;
 }
 
+// --overlay DIR: claimed (locked, its image record checked) by whichever launch runs the plan,
+// recalled or planned afresh (gather/overlay_dir.hpp).
+Result<void> claim_overlay(plan::LaunchPlan& plan, const RunOptions& options, gather::KeptOpen& kept) {
+    if (!plan.overlay_dir) return {};
+    return gather::claim_overlay_dir(plan, {options.force, kept.image.valid()}, kept);
+}
+
 // A launch in three stages (launcher/README.md): gather -> plan -> run (or print, --dry-run).
 // A repeated launch takes its plan from the plan memory instead (gather/plan_memory.hpp);
 // --dry-run, --save and a Slurm step's holder always gather and plan.
@@ -47,6 +55,7 @@ int launch(const RunOptions& options, char* const* envp, const run::HolderSpec* 
         if (auto recalled = memory->recall(kept, timeline)) {
             print_warnings(recalled->warnings);
             report_hooks(recalled->plan, timeline);
+            if (auto r = claim_overlay(recalled->plan, options, kept); !r) return report(r.error().message);
             return run_plan(recalled->plan, timeline, holder);
         }
     }
@@ -69,6 +78,7 @@ int launch(const RunOptions& options, char* const* envp, const run::HolderSpec* 
     }
     plan->serving.spare_key = run::choose_spare(*plan, holder != nullptr).key;  // once, and remembered
     if (memory) memory->remember(options, *request, *plan, diag.warnings, kept, timeline);
+    if (auto r = claim_overlay(*plan, options, kept); !r) return report(r.error().message);
     return run_plan(*plan, timeline, holder);
 }
 

@@ -14,7 +14,7 @@ struct OptionSpec {
     std::string_view help;
 };
 
-constexpr std::array<OptionSpec, 19> option_table{{
+constexpr std::array<OptionSpec, 21> option_table{{
     {"--environment", "-e", "NAME|PATH", [](RunOptions& o, const std::string& v) { o.environment = v; },
      "EDF by name (searched in EDF_PATH, default ~/.edf) or by path"},
     {"--image", "", "IMAGE", [](RunOptions& o, const std::string& v) { o.image = v; },
@@ -33,6 +33,11 @@ constexpr std::array<OptionSpec, 19> option_table{{
     {"--writable", "", "", [](RunOptions& o, const std::string&) { o.writable = true; },
      "writable root; writes vanish at exit (default)"},
     {"--read-only", "", "", [](RunOptions& o, const std::string&) { o.writable = false; }, "read-only root"},
+    {"--overlay", "", "DIR", [](RunOptions& o, const std::string& v) { o.overlay_dir = v; },
+     "keep the root's writes in DIR (created if missing) for the next launch with the same DIR;\n"
+     "                          one container at a time, one image per DIR"},
+    {"--force", "", "", [](RunOptions& o, const std::string&) { o.force = true; },
+     "use an --overlay DIR that holds changes to another image"},
     {"--root", "", "", [](RunOptions& o, const std::string&) { o.root = true; },
      "appear as uid 0 in the container (no real privilege)"},
     {"--entrypoint", "", "", [](RunOptions& o, const std::string&) { o.entrypoint = true; },

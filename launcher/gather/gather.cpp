@@ -3,6 +3,7 @@
 #include "hooks/external/external_settings.hpp"
 #include "hooks/external/find_hooks.hpp"
 #include "launcher/edf/annotations.hpp"
+#include "launcher/edf/paths.hpp"
 #include "hooks/external/hook_environment.hpp"
 #include "hooks/hook.hpp"
 #include "launcher/gather/hooks.hpp"
@@ -132,6 +133,10 @@ Result<plan::PlanRequest> gather(const RunOptions& options, const site::SiteConf
     request.command = options.command;
     request.map_root = options.root;
     const std::string& cwd = request.host.cwd;
+    if (options.overlay_dir) {  // claimed (created, locked) only by a launch: gather/overlay_dir.hpp
+        if (options.overlay_dir->empty()) return fail("--overlay needs a directory, as in --overlay ~/overlays/a");
+        request.overlay_dir = edf::make_absolute(cwd, *options.overlay_dir);
+    }
     if (auto r = load_request_environment(options, request, cwd, diag, timeline); !r) return Unexpected(r.error());
     if (auto r = classify_request_image(options, request, cwd, kept.image, diag, timeline); !r)
         return Unexpected(r.error());

@@ -17,6 +17,7 @@ namespace skiff::gather {
 struct KeptOpen {
     UniqueFd image;    // a temporary registry image
     StateDirs state;   // skiff's runtime directories, reached only through these
+    UniqueFd overlay_lock;  // --overlay DIR's lock (overlay_dir.hpp); the command inherits it
 };
 
 // Warnings go to `diag` (the caller prints them before any error); -v steps to `timeline`.

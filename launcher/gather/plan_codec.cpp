@@ -12,7 +12,7 @@ namespace {
 // struct too). Checked where they were measured (x86-64, libstdc++). Not stored: `ssh`, `mps`
 // and `save`, since plans that have them are never remembered (plan_memory_inputs.cpp).
 #if defined(__x86_64__) && defined(__GLIBCXX__)
-static_assert(sizeof(plan::LaunchPlan) == 1280, "store the new LaunchPlan field in put_plan/take_plan");
+static_assert(sizeof(plan::LaunchPlan) == 1328, "store the new LaunchPlan field in put_plan/take_plan");
 static_assert(sizeof(plan::ImageServing) == 200, "store the new ImageServing field in put_serving/take_serving");
 static_assert(sizeof(plan::MountOp) == 216, "store the new MountOp field in put_mount/take_mount");
 static_assert(sizeof(plan::ExternalHooks) == 128, "store the new ExternalHooks field");
@@ -207,6 +207,8 @@ void put_plan(std::string& out, const plan::LaunchPlan& plan) {
     put_serving(out, plan.serving);
     put_flag(out, plan.writable);
     put_number(out, static_cast<int>(plan.overlay));
+    // Only the directory: its lock and freshness belong to the launch that runs the plan.
+    put_optional(out, plan.overlay_dir ? std::optional<std::string>(plan.overlay_dir->dir) : std::nullopt);
     put_ids(out, plan.ids);
     put_number(out, plan.mounts.size());
     for (const auto& op : plan.mounts) put_mount(out, op);
@@ -220,9 +222,12 @@ void put_plan(std::string& out, const plan::LaunchPlan& plan) {
 
 std::optional<plan::LaunchPlan> take_plan(NetstringReader& in, bool& has_read_profiles) {
     plan::LaunchPlan plan;
+    std::optional<std::string> overlay_dir;
     if (!take_image(in, plan.image) || !take_serving(in, plan.serving, has_read_profiles) ||
-        !in.flag(plan.writable) || !take_enum(in, plan::OverlayDriver::fuse, plan.overlay) || !take_ids(in, plan.ids))
+        !in.flag(plan.writable) || !take_enum(in, plan::OverlayDriver::fuse, plan.overlay) ||
+        !in.optional(overlay_dir) || !take_ids(in, plan.ids))
         return std::nullopt;
+    if (overlay_dir) plan.overlay_dir = plan::OverlayDir{*overlay_dir};
     auto mounts = in.count();
     if (!mounts) return std::nullopt;
     for (std::size_t i = 0; i < *mounts; ++i) {

@@ -7,7 +7,7 @@ namespace skiff::gather {
 namespace {
 
 // Bump whenever LaunchPlan, plan_codec or the key changes: another version is refused.
-constexpr std::string_view plan_memory_header = "skiff-plan-memory 2\n";
+constexpr std::string_view plan_memory_header = "skiff-plan-memory 3\n";
 
 bool take_inputs(NetstringReader& in, std::vector<MemoryInput>& inputs) {
     auto n = in.count();

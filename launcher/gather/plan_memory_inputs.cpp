@@ -100,6 +100,7 @@ void file_inputs(const RunOptions& options, const plan::PlanRequest& request, In
 auto tristate(const std::optional<bool>& value) { return value ? (*value ? "1" : "0") : "-"; }
 
 // Every option that reaches a plan; -v only narrates, and --dry-run and --help never recall.
+// --force does not reach it: each launch checks its --overlay DIR's image record again.
 void put_options(std::string& key, const RunOptions& o) {
     put_optional(key, o.environment);
     put_optional(key, o.image);
@@ -109,6 +110,7 @@ void put_options(std::string& key, const RunOptions& o) {
     put(key, tristate(o.entrypoint));
     put_flag(key, o.root);
     put_flag(key, o.cold);
+    put_optional(key, o.overlay_dir);  // relative to the cwd, which the key holds too
 }
 
 }  // namespace

@@ -19,6 +19,8 @@ struct RunOptions {
     std::optional<std::string> workdir;
     std::optional<bool> writable;
     std::optional<bool> entrypoint;
+    std::optional<std::string> overlay_dir;  // --overlay DIR: a writable layer on disk (gather/overlay_dir.hpp)
+    bool force = false;                      // --force: use an --overlay DIR made for another image
     std::optional<std::string> save;         // --save FILE
     bool save_always = false;
     bool root = false;

@@ -63,6 +63,15 @@ struct MountOp {
 // Which overlayfs puts the writable layer over the image (SKIFF_OVERLAY=auto|kernel|fuse).
 enum class OverlayDriver { automatic, kernel, fuse };
 
+// --overlay DIR: the writable layer on disk, in DIR/upper and DIR/work, kept for the next
+// launch with the same DIR (launcher/gather/overlay_dir.hpp). The launch that runs the plan
+// fills in the lock and `fresh`; the plan memory stores only `dir`.
+struct OverlayDir {
+    std::string dir;    // absolute
+    int lock_fd = -1;   // DIR/lock, flock'ed by this launch: the command inherits it, no one else
+    bool fresh = false; // DIR/upper was made by this launch: it takes the image root's mode
+};
+
 // How a squashfs image is mounted: warm, through the user's image server (image_server.hpp),
 // started by this launch if needed; or cold, by a FUSE server of the launch's own.
 struct ImageServing {
@@ -158,6 +167,7 @@ struct LaunchPlan {
     ImageServing serving;
     bool writable = true;  // false: the root is read-only once every mount is in place
     OverlayDriver overlay = OverlayDriver::automatic;  // auto: the kernel's, else fuse-overlayfs
+    std::optional<OverlayDir> overlay_dir;  // --overlay DIR; none: the writable layer is in memory
     IdMap ids;
     std::vector<MountOp> mounts;  // in the order they are applied
     ExternalHooks external_hooks;

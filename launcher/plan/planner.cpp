@@ -133,6 +133,17 @@ void add_hook_results(const PlanRequest& request, LaunchPlan& plan) {
     }
 }
 
+// A layer kept on disk is a writable root by definition: a read-only root would keep nothing.
+Result<std::optional<OverlayDir>> overlay_dir(const PlanRequest& request) {
+    if (!request.overlay_dir) return std::optional<OverlayDir>{};
+    const auto& writable = request.environment.writable;
+    if (writable.value) return std::optional<OverlayDir>{OverlayDir{*request.overlay_dir}};
+    std::string origin = writable.origin.str();
+    std::string asks = origin == "command line" ? "--read-only" : "writable = false (" + origin + ")";
+    return fail("--overlay '" + *request.overlay_dir + "' keeps the writes of a writable root, but " + asks +
+                " asks for a read-only one; drop one of the two");
+}
+
 ExternalHooks external_hooks(const PlanRequest& request) {
     ExternalHooks hooks = request.external_hooks;
     if (!hooks.scripts.empty()) hooks.fixed_env = names_above_hooks(request);
@@ -161,6 +172,9 @@ Result<LaunchPlan> make_plan(const PlanRequest& request) {
     auto overlay = overlay_driver(request.host.env);
     if (!overlay) return Unexpected(overlay.error());
     plan.overlay = *overlay;
+    auto dir = overlay_dir(request);
+    if (!dir) return Unexpected(dir.error());
+    plan.overlay_dir = std::move(*dir);
     plan.ids = id_map(request);
     plan.mounts = plan_mounts(request, plan.writable);
     plan.external_hooks = external_hooks(request);

@@ -62,6 +62,7 @@ struct PlanRequest {
     HostFacts host;
     std::vector<std::string> command;  // may be empty: the image's CMD, else /bin/sh
     bool map_root = false;             // --root: the user appears as uid 0
+    std::optional<std::string> overlay_dir;  // --overlay DIR, absolute
     std::optional<LinkerConfig> linker;  // when some mount injects libraries
     // Not empty: never use an image server, and why ("--cold", a registry image pulled into a
     // temporary file that a server would outlive); -v prints it.

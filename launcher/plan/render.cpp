@@ -108,8 +108,12 @@ std::string render(const LaunchPlan& plan) {
     const char* driver = plan.overlay == OverlayDriver::kernel ? "kernel overlayfs"
                          : plan.overlay == OverlayDriver::fuse ? "fuse-overlayfs"
                                                                : "kernel overlayfs, else fuse-overlayfs";
-    out += fmt::format("root     overlay ({}), {} (writes go to memory and vanish at exit)\n", driver,
-                       plan.writable ? "writable" : "read-only");
+    if (plan.overlay_dir)
+        out += fmt::format("root     overlay ({}), writable (writes go to {}/upper and stay; locked while it runs)\n",
+                           driver, plan.overlay_dir->dir);
+    else
+        out += fmt::format("root     overlay ({}), {} (writes go to memory and vanish at exit)\n", driver,
+                           plan.writable ? "writable" : "read-only");
     out += fmt::format("ids      uid {} -> {}, gid {} -> {}\n", plan.ids.outside_uid, plan.ids.inside_uid,
                        plan.ids.outside_gid, plan.ids.inside_gid);
     for (const auto& hook : plan.hooks)

@@ -1,5 +1,6 @@
 #include "launcher/run/launch.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -50,6 +51,13 @@ Result<UniqueFd> clone_directory_image(const plan::LaunchPlan& plan) {
     return std::move(*tree);
 }
 
+// --overlay DIR's lock (launcher/gather/overlay_dir.hpp) passes to the command, and only to
+// it: close-on-exec until now, so that the servers, hooks and daemons started before did not
+// inherit it. The command sees one more open descriptor, on DIR/lock.
+void keep_overlay_lock(const plan::LaunchPlan& plan) {
+    if (plan.overlay_dir && plan.overlay_dir->lock_fd >= 0) (void)::fcntl(plan.overlay_dir->lock_fd, F_SETFD, 0);
+}
+
 // Step 10: find the command, rank it above the FUSE servers it reads through (which this
 // process started with its own OOM score), drop every privilege, exec. A spare builder this launch
 //    started (`builder_go`, or -1) serves only if the exec succeeds.
@@ -61,6 +69,7 @@ LaunchFailure exec_in_container(const plan::LaunchPlan& plan, const EnvMap& env,
         timeline.note("OOM score left as it was: " + r.error().describe());
     if (auto r = ns::drop_privileges(); !r) return setup_failure(r.error().to_error("dropping privileges"));
     timeline.step("exec " + *file);
+    keep_overlay_lock(plan);
     spare_builder_go(builder_go);
     auto error = ns::exec_command(*file, plan.argv, env);
     spare_builder_stop(builder_go);
@@ -71,6 +80,7 @@ LaunchFailure exec_in_container(const plan::LaunchPlan& plan, const EnvMap& env,
 struct Container {
     std::optional<ns::SquashfsServer> image_server;  // cold: the image's own server
     UniqueFd image_tree;              // a warm clone from the image server, or a directory image's
+    UniqueFd overlay_tree;            // --overlay DIR's clone
     std::vector<HostSource> sources;  // index-aligned with plan.mounts
     OverlayTools overlay_tools;
     std::vector<UniqueFd> ssh_sources;
@@ -112,6 +122,11 @@ Result<void> open_sources(const plan::LaunchPlan& plan, Container& c) {
         if (!tree) return Unexpected(tree.error());
         c.image_tree = std::move(*tree);
     }
+    if (plan.overlay_dir) {
+        auto tree = ns::clone_tree(plan.overlay_dir->dir, true);
+        if (!tree) return Unexpected(tree.error().to_error("--overlay '" + plan.overlay_dir->dir + "'"));
+        c.overlay_tree = std::move(*tree);
+    }
     if (auto r = open_host_sources(plan, c.sources); !r) return r;
     if (plan.ssh) {
         auto ssh = open_ssh_sources(*plan.ssh);
@@ -127,7 +142,8 @@ Result<void> open_sources(const plan::LaunchPlan& plan, Container& c) {
 // Step 4.
 Result<void> mount_image(const plan::LaunchPlan& plan, Container& c, Timeline& timeline) {
     if (auto r = prepare_staging(); !r) return r;
-    if (auto r = mount_root(plan, c.image_server, std::move(c.image_tree), c.overlay_tools, timeline); !r) return r;
+    if (auto r = mount_root(plan, c.image_server, std::move(c.image_tree), std::move(c.overlay_tree), c.overlay_tools,
+                            timeline); !r) return r;
     auto root = ns::open_root(Staging::root);
     if (!root) return Unexpected(root.error().to_error("root"));
     c.root = std::move(*root);
@@ -204,7 +220,8 @@ Result<void> build_container(const plan::LaunchPlan& plan, WarmImage warm, Conta
     //    the plan is resolved after this.
     if (auto r = open_sources(plan, c); !r) return r;
     timeline.step("opened host sources");
-    // 4. The root: image + overlay (writable layer in memory) in the private staging tmpfs.
+    // 4. The root: image + overlay (writable layer in memory, or --overlay DIR's) in the
+    //    private staging tmpfs.
     if (auto r = mount_image(plan, c, timeline); !r) return r;
     timeline.step("mounted the image with an overlay");
     // 5. Every mount, destinations resolved inside the root; then the SSH server's files on a

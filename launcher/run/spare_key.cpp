@@ -41,6 +41,7 @@ std::string exclusion(const plan::LaunchPlan& plan, bool holder) {
     if (plan.serving.spares == 0) return "SKIFF_WARM_SPARES=0";
     if (holder) return "a Slurm step's container holder";
     if (plan.save) return "--save keeps a process on the host to write the image";
+    if (plan.overlay_dir) return "a persistent --overlay DIR is locked by one container";
     if (plan.ssh) return "the SSH hook starts sshd at setup";
     if (!plan.external_hooks.scripts.empty()) return "hooks.d scripts run at setup";
     if (plan.overlay == plan::OverlayDriver::fuse) return "fuse-overlayfs runs a process per container";

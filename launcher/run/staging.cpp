@@ -53,6 +53,36 @@ Result<void> fuse_overlay(const OverlayTools& tools, const std::string& context)
     return {};
 }
 
+// The overlay at Staging::root, by the plan's driver. `context` names the writable layer: with
+// --overlay DIR, a refusal says what to do about DIR.
+Result<void> mount_overlay_root(const plan::LaunchPlan& plan, const OverlayTools& tools, const Timeline& timeline,
+                           const std::string& context) {
+    if (plan.overlay == plan::OverlayDriver::fuse) return fuse_overlay(tools, context);
+    auto kernel = ns::mount_overlay(Staging::lower, Staging::upper, Staging::work, Staging::root);
+    if (kernel) return {};
+    if (plan.overlay == plan::OverlayDriver::kernel) {
+        if (!plan.overlay_dir) return Unexpected(kernel.error().to_error(context));
+        return fail(kernel.error().to_error(context).message + "; use a DIR on a local file system, or SKIFF_OVERLAY=auto");
+    }
+    if (plan.save)  // save_container.hpp: a fuse-overlayfs root ends with the command
+        return Unexpected(kernel.error().to_error(context + ": --save needs the kernel's overlayfs (Linux 5.11 or later)"));
+    timeline.note("kernel overlayfs refused (" + kernel.error().describe() + "); using fuse-overlayfs");
+    auto fuse = fuse_overlay(tools, plan.overlay_dir ? "fuse-overlayfs" : context);
+    if (fuse || !plan.overlay_dir) return fuse;
+    return fail(context + ": kernel overlayfs refused it as a writable layer (" + kernel.error().describe() +
+                "), and so did " + fuse.error().message + "; use a DIR on a local file system (ext4, xfs)");
+}
+
+// DIR over Staging::rw. DIR is reached through the clone opened before the staging tmpfs
+// covered /root, like every host path of the plan.
+Result<void> attach_overlay_dir(const plan::OverlayDir& overlay, UniqueFd tree) {
+    const std::string context = "--overlay '" + overlay.dir + "'";
+    auto target = ns::open_root(Staging::rw);
+    if (!target) return Unexpected(target.error().to_error(context));
+    if (auto r = ns::attach(tree.get(), target->get(), Staging::rw); !r) return Unexpected(r.error().to_error(context));
+    return {};
+}
+
 }  // namespace
 
 OverlayTools find_overlay_tools(const plan::LaunchPlan& plan) {
@@ -71,18 +101,19 @@ Result<void> prepare_staging() {
 }
 
 Result<void> mount_root(const plan::LaunchPlan& plan, std::optional<ns::SquashfsServer>& server,
-                        UniqueFd image_tree, const OverlayTools& tools, const Timeline& timeline) {
+                        UniqueFd image_tree, UniqueFd overlay_tree, const OverlayTools& tools,
+                        const Timeline& timeline) {
     const std::string context = "image '" + plan.image.path + "'";
     if (auto r = mount_image(plan, server, std::move(image_tree), context); !r) return r;
-    if (auto r = give_upper_the_image_root_mode(context); !r) return r;
-    if (plan.overlay == plan::OverlayDriver::fuse) return fuse_overlay(tools, context);
-    auto kernel = ns::mount_overlay(Staging::lower, Staging::upper, Staging::work, Staging::root);
-    if (kernel) return {};
-    if (plan.overlay == plan::OverlayDriver::kernel) return Unexpected(kernel.error().to_error(context));
-    if (plan.save)  // save_container.hpp: a fuse-overlayfs root ends with the command
-        return Unexpected(kernel.error().to_error(context + ": --save needs the kernel's overlayfs (Linux 5.11 or later)"));
-    timeline.note("kernel overlayfs refused (" + kernel.error().describe() + "); using fuse-overlayfs");
-    return fuse_overlay(tools, context);
+    std::string layer = context;
+    if (plan.overlay_dir) {
+        layer = "--overlay '" + plan.overlay_dir->dir + "'";
+        if (auto r = attach_overlay_dir(*plan.overlay_dir, std::move(overlay_tree)); !r) return r;
+    }
+    // A kept upper layer keeps the mode its containers gave the root; a new one takes the image's.
+    if (!plan.overlay_dir || plan.overlay_dir->fresh)
+        if (auto r = give_upper_the_image_root_mode(context); !r) return r;
+    return mount_overlay_root(plan, tools, timeline, layer);
 }
 
 }  // namespace skiff::run

@@ -43,8 +43,12 @@ Result<void> prepare_staging();
 // The image at Staging::lower (squashfs through its server, or `image_tree`, the detached
 // clone of a directory image) and the overlay at Staging::root. A read-only plan still gets
 // the overlay, so missing mount destinations can be created without touching the image; the
-// root is made read-only last.
+// root is made read-only last. With --overlay DIR, `overlay_tree` (the detached clone of DIR)
+// covers Staging::rw, so that DIR/upper and DIR/work are the overlay's: both drivers then take
+// the same short paths, whatever characters DIR has, and upper and work share a mount as the
+// kernel requires.
 Result<void> mount_root(const plan::LaunchPlan& plan, std::optional<ns::SquashfsServer>& server,
-                        UniqueFd image_tree, const OverlayTools& tools, const Timeline& timeline);
+                        UniqueFd image_tree, UniqueFd overlay_tree, const OverlayTools& tools,
+                        const Timeline& timeline);
 
 }  // namespace skiff::run

@@ -113,10 +113,10 @@ memo_seeds() {
 # A remembered plan in the field order of plan_memory_file.cpp and plan_codec.cpp.
 plan_memory_seeds() {
   mkdir -p "$1"
-  { printf 'skiff-plan-memory 2\n3:key,1:1,10:/etc/hosts,1:0,6:absent,1:1,4:warn,'
+  { printf 'skiff-plan-memory 3\n3:key,1:1,10:/etc/hosts,1:0,6:absent,1:1,4:warn,'
     printf '1:0,7:/a.sqsh,1:1,1:2,1:3,1:4,'                          # image
     printf '1:1,0:,4:/srv,1:n,3:600,1:0,1:1,1:2,3:abc,'               # serving
-    printf '1:1,1:0,4:1000,3:100,1:0,1:0,'                            # writable, overlay, ids
+    printf '1:1,1:0,1:0,4:1000,3:100,1:0,1:0,'                        # writable, overlay, overlay dir, ids
     printf '1:1,1:3,0:,11:/etc/passwd,1:1,1:1,1:0,1:0,1:0,1:0,1:1,1:1,1:0,1:2,1:1,4:a:x:,'
     printf '1:1,2:fd,13:/proc/self/fd,0:,11:hook passwd,'              # one mount
     printf '1:0,1:0,1:1,4:PATH,3:120,'                                # hooks.d

@@ -166,7 +166,7 @@ TEST_F(PlanMemory, ADamagedMemoryIsRefusedAndRewritten) {
     ASSERT_EQ(files.size(), 1u);
     {
         std::ofstream damaged(files[0], std::ios::trunc);
-        damaged << "skiff-plan-memory 2\n9999999999:";
+        damaged << "skiff-plan-memory 3\n9999999999:";
     }
     auto r = launch("echo $EDF_MARK");
     ASSERT_EQ(r.status, 0) << r;

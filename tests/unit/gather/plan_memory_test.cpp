@@ -26,6 +26,7 @@ plan::LaunchPlan awkward_plan() {
     p.serving.spare_key = "0123456789abcdef0123456789abcdef";
     p.writable = false;
     p.overlay = plan::OverlayDriver::kernel;
+    p.overlay_dir = plan::OverlayDir{"/scratch/my overlay,3:x", 7, true};
     p.ids = {1000, 100, 0, 0};
     plan::MountOp op;
     op.kind = plan::MountKind::file;
@@ -72,6 +73,10 @@ TEST(PlanMemory, RoundTripKeepsThePlanAsDryRunShowsIt) {
     EXPECT_EQ(decoded->plan.external_hooks.fixed_env, remembered.plan.external_hooks.fixed_env);
     EXPECT_EQ(decoded->plan.hooks[0].notes, remembered.plan.hooks[0].notes);
     EXPECT_EQ(decoded->plan.serving.server_directory_fd, -1);  // the recalling launch's own
+    ASSERT_TRUE(decoded->plan.overlay_dir);
+    EXPECT_EQ(decoded->plan.overlay_dir->dir, "/scratch/my overlay,3:x");
+    EXPECT_EQ(decoded->plan.overlay_dir->lock_fd, -1);  // claimed by the recalling launch
+    EXPECT_FALSE(decoded->plan.overlay_dir->fresh);
     EXPECT_EQ(encode_remembered(*decoded), encode_remembered(remembered));
 }
 

@@ -77,6 +77,9 @@ TEST(SpareChoice, LaunchesThatStartProcessesAtSetupNeverUseSpares) {
     p.overlay = plan::OverlayDriver::fuse;
     EXPECT_EQ(choose_spare(p, false).why_not, "fuse-overlayfs runs a process per container");
     p = warm_plan();
+    p.overlay_dir = plan::OverlayDir{"/scratch/overlay"};
+    EXPECT_EQ(choose_spare(p, false).why_not, "a persistent --overlay DIR is locked by one container");
+    p = warm_plan();
     p.mounts.push_back({});
     p.mounts.back().kind = plan::MountKind::sqsh;
     EXPECT_EQ(choose_spare(p, false).why_not, "a squashfs mount runs a FUSE server per container");
