@@ -37,26 +37,24 @@ int wait_forwarding(pid_t child, const sigset_t& set) {
 
 }  // namespace
 
+SysResult<Split> split_off() {
+    pid_t parent = ::getpid();
+    pid_t pid = ::fork();
+    if (pid < 0) return sys_fail("fork");
+    if (pid > 0) return Split{false, pid, 0};
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(exit_code::setup_failed);  // the parent died before prctl
+    return Split{true, 0, 0};
+}
+
 SysResult<Split> split_and_wait() {
     sigset_t set = forwarded_signals(), old;
     // Blocked before the fork: a signal that arrives before the parent waits is queued, not lost.
     if (::sigprocmask(SIG_BLOCK, &set, &old) != 0) return sys_fail("sigprocmask");
-    pid_t parent = ::getpid();
-    pid_t pid = ::fork();
-    if (pid < 0) {
-        int code = errno;
-        ::sigprocmask(SIG_SETMASK, &old, nullptr);
-        return sys_fail("fork", "", code);
-    }
-    if (pid == 0) {
-        ::sigprocmask(SIG_SETMASK, &old, nullptr);
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (::getppid() != parent) ::_exit(exit_code::setup_failed);  // the parent died before prctl
-        return Split{true, 0};
-    }
-    int status = wait_forwarding(pid, set);
+    auto split = split_off();
+    if (split && !split->child) split->status = wait_forwarding(split->pid, set);
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
-    return Split{false, status};
+    return split;
 }
 
 int exit_status_of(int wait_status) {

@@ -30,6 +30,13 @@ inline constexpr std::size_t holder_field_limit = 128 << 10;
 inline constexpr std::size_t holder_workdir_limit = 4096;
 inline constexpr std::size_t holder_env_limit = 65536;
 
+// A holder with a save to do (save_on_request.hpp) listens on this socket next to the state
+// file. The plugin sends "S" and '0' (every task of the node exited with 0) or '1', and reads
+// one byte ('0': the image was written, '1': the save failed, '2': it was not asked for because
+// a task failed) and then what the save printed, at most holder_save_reply_limit bytes.
+inline constexpr const char* holder_save_socket = "save.sock";
+inline constexpr std::size_t holder_save_reply_limit = 64 << 10;
+
 // Errors say what is wrong with the bytes ("more than 65536 variables"); callers name the file.
 
 // The file's bytes; an error if the reader would refuse them (past a bound).

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 
 #include "common/exit_codes.hpp"
 #include "launcher/run/apply_mounts.hpp"
@@ -11,6 +12,7 @@
 #include "launcher/run/host_sources.hpp"
 #include "launcher/run/mps_daemon.hpp"
 #include "launcher/run/save_container.hpp"
+#include "launcher/run/save_on_request.hpp"
 #include "launcher/run/spare_builder.hpp"
 #include "launcher/run/ssh_server.hpp"
 #include "launcher/run/staging.hpp"
@@ -89,6 +91,7 @@ struct Container {
     std::string ssh_keys;  // the authorized keys' fingerprints, for -v
     EnvMap env;            // the command's, after the hooks.d scripts
     UniqueFd save_socket;  // --save: where the views go (save_container.hpp)
+    UniqueFd step_dir;     // a Slurm step's holder: its directory (save_on_request.hpp)
 };
 
 // Step 1, in the host's namespaces: the servers, the overlay's programs, the SSH port.
@@ -171,7 +174,7 @@ Result<void> run_scripts_and_seal(const plan::LaunchPlan& plan, Container& c, Ti
 // Step 1b.
 Result<void> split_if_saving(const plan::LaunchPlan& plan, Container& c) {
     if (!plan.save) return {};
-    auto socket = split_for_save(*plan.save);
+    auto socket = c.step_dir.valid() ? split_for_step_save(*plan.save, c.step_dir.get()) : split_for_save(*plan.save);
     if (!socket) return Unexpected(socket.error());
     c.save_socket = std::move(*socket);
     return {};
@@ -180,7 +183,7 @@ Result<void> split_if_saving(const plan::LaunchPlan& plan, Container& c) {
 // Step 6b.
 Result<void> send_views_if_saving(const plan::LaunchPlan& plan, Container& c) {
     if (!plan.save) return {};
-    auto sent = send_save_views(c.save_socket.get(), Staging::root, Staging::lower);
+    auto sent = send_save_views(c.save_socket.get(), *plan.save, Staging::root, Staging::lower);
     c.save_socket.reset();
     return sent;
 }
@@ -302,6 +305,11 @@ LaunchFailure launch_holder(const plan::LaunchPlan& plan, Timeline& timeline, co
     UniqueFd no_builder;
     auto warm = choose_image(plan, true, no_builder, timeline);
     Container c;
+    if (plan.save) {
+        auto step_dir = ns::open_root(std::filesystem::path(holder.state_file).parent_path());
+        if (!step_dir) return setup_failure(step_dir.error().to_error("--container-save"));
+        c.step_dir = std::move(*step_dir);
+    }
     if (auto r = build_container(plan, std::move(warm), c, timeline); !r) return setup_failure(r.error());
     if (auto r = enter_workdir(plan); !r) return setup_failure(r.error());
     if (auto r = start_processes(plan, c, timeline); !r) return setup_failure(r.error());

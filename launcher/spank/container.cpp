@@ -69,8 +69,8 @@ Result<run::HolderState> running_holder(const std::string& file) {
 // The holder is nobody's child (no task waits for it), in a session of its own. It gets the
 // task's stdout and stderr, /dev/null as stdin and the ready pipe, and nothing else: never the
 // task's PMI socket or pipes.
-bool start_holder(const Settings& settings, const std::string& value, const std::string& pinned,
-                  const Environment& job_env, const std::string& state, pid_t stepd, std::string& error) {
+bool start_holder(const Settings& settings, const ContainerRequest& request, const Environment& job_env,
+                  const std::string& state, pid_t stepd, std::string& error) {
     auto ready = ns::make_pipe("holder");
     if (!ready) {
         error = "cannot start the container: " + ready.error().describe();
@@ -79,8 +79,10 @@ bool start_holder(const Settings& settings, const std::string& value, const std:
     UniqueFd &ready_in = ready->read, &ready_out = ready->write;
     UniqueFd null_fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
     std::vector<std::string> argv{"skiff", "__container-holder", std::to_string(holder_ready_fd), std::to_string(stepd),
-                                  state, "-e", value};
-    if (!pinned.empty()) argv.insert(argv.end(), {"--image", pinned});  // the command line wins over the EDF
+                                  state, "-e", request.environment};
+    // The command line wins over the EDF.
+    if (!request.pinned_image.empty()) argv.insert(argv.end(), {"--image", request.pinned_image});
+    if (!request.save.empty()) argv.insert(argv.end(), {"--save", request.save});
     ns::SpawnSpec spec{settings.skiff, std::move(argv), job_env,
                        {{null_fd.get(), STDIN_FILENO}, {ready_out.get(), holder_ready_fd}}};
     auto started = ns::spawn_detached(spec);
@@ -93,7 +95,7 @@ bool start_holder(const Settings& settings, const std::string& value, const std:
     ssize_t n = 0;
     while ((n = ::read(ready_in.get(), &answer, 1)) < 0 && errno == EINTR) {}
     if (n == 1 && answer == 'R') return true;
-    error = "the container for '" + value + "' could not be started (skiff's message is above)";
+    error = "the container for '" + request.environment + "' could not be started (skiff's message is above)";
     return false;
 }
 
@@ -110,11 +112,15 @@ bool read_started(const std::string& state, run::HolderState& out, std::string& 
 
 }  // namespace
 
-bool find_or_start_container(const Settings& settings, const std::string& value, const std::string& pinned,
-                             const Environment& job_env, const std::string& step_key, LocalTask task, pid_t stepd, run::HolderState& out,
+std::string step_directory(uid_t uid, const std::string& step_key) {
+    return "/tmp/skiff-" + std::to_string(uid) + "/slurm/" + step_key;
+}
+
+bool find_or_start_container(const Settings& settings, const ContainerRequest& request, const Environment& job_env,
+                             const std::string& step_key, LocalTask task, pid_t stepd, run::HolderState& out,
                              std::string& error) {
     std::string base = "/tmp/skiff-" + std::to_string(::getuid());
-    std::string step = base + "/slurm/" + step_key;
+    std::string step = step_directory(::getuid(), step_key);
     if (!private_dir(base, error) || !private_dir(base + "/slurm", error) || !private_dir(step, error)) return false;
     std::string own_gpus = gpus_of(job_env);
     if (!own_gpus.empty() && !leave_task_gpus(step, task.id, own_gpus)) {
@@ -137,7 +143,7 @@ bool find_or_start_container(const Settings& settings, const std::string& value,
         return true;
     }
     Environment env = own_gpus.empty() ? job_env : with_step_gpus(job_env, collect_step_gpus(step, task.count, gpu_patience));
-    bool ok = start_holder(settings, value, pinned, env, state, stepd, error) && read_started(state, out, error);
+    bool ok = start_holder(settings, request, env, state, stepd, error) && read_started(state, out, error);
     if (!ok) ::rmdir(step.c_str());  // a failed start leaves nothing; a waiting task fails alike
     return ok;
 }

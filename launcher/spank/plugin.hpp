@@ -45,13 +45,30 @@ struct LocalTask {
     unsigned count = 1;
 };
 
+// What srun asked for the step's containers.
+struct ContainerRequest {
+    std::string environment;   // --environment, a relative path made absolute by srun
+    std::string pinned_image;  // srun's digest-pinned registry image ("" for a local image)
+    std::string save;          // --container-save, absolute ("" for none)
+};
+
 // The container of this step on this node: the holder's state (the holder started if needed,
-// with the GPUs of all the node's tasks: step_gpus.hpp, and with `--image pinned` unless
-// `pinned` is empty).
+// with the GPUs of all the node's tasks: step_gpus.hpp, with `--image PINNED` unless there is
+// no pinned image, and with `--save FILE` for --container-save).
 // Errors: one line (the holder's own messages went to the task's stderr already).
-bool find_or_start_container(const Settings& settings, const std::string& value, const std::string& pinned,
-                             const Environment& job_env, const std::string& step_key, LocalTask task, pid_t stepd, run::HolderState& out,
+bool find_or_start_container(const Settings& settings, const ContainerRequest& request, const Environment& job_env,
+                             const std::string& step_key, LocalTask task, pid_t stepd, run::HolderState& out,
                              std::string& error);
+
+// The directory of a step's containers on this node, for the user `uid`.
+std::string step_directory(uid_t uid, const std::string& step_key);
+
+// In slurmstepd, once every task of the node that runs rank 0 has exited: asks the step's
+// holder to save its container if it has a save to do (save_request.cpp). `succeeded`: every
+// task of the node exited with 0. `message` carries what the save printed, or why it did not
+// save.
+enum class SaveOutcome { none_asked, saved, declined, failed };  // declined: a task failed
+SaveOutcome request_step_save(uid_t uid, const std::string& step_key, bool succeeded, std::string& message);
 
 // In the task process: joins the holder's user and mount namespaces, enters the workdir and
 // drops every privilege.

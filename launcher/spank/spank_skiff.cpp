@@ -1,5 +1,6 @@
 // SPANK callbacks (plugin.hpp says what the plugin does). Each catches everything: an
 // exception must never unwind into srun or slurmstepd.
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <climits>
@@ -30,6 +31,9 @@ using skiff::is_task_variable;
 using skiff::spank::Environment;
 
 std::string requested;  // --environment's value, in every context
+std::string requested_save;  // --container-save's value, in srun
+// srun makes --container-save's path absolute and passes it on in this variable.
+constexpr const char* save_variable = "SKIFF_SPANK_SAVE";
 // srun resolves a relative path against its own directory and passes it on in this variable.
 constexpr const char* resolved_variable = "SKIFF_SPANK_ENVIRONMENT";
 // srun pins a registry image to its digest and passes it on in this variable (tasks see it too).
@@ -43,6 +47,17 @@ int on_environment(int, const char* value, int) {
 spank_option environment_option{const_cast<char*>("environment"), const_cast<char*>("NAME|PATH"),
                                  const_cast<char*>("run each task in the skiff environment NAME or the EDF at PATH"), 1, 0,
                                  on_environment};
+
+int on_container_save(int, const char* value, int) {
+    requested_save = value ? value : "";
+    return 0;
+}
+
+// pyxis's name for it: rank 0's container, saved as a squashfs image at the end of the step.
+spank_option save_option{const_cast<char*>("container-save"), const_cast<char*>("PATH"),
+                         const_cast<char*>("with --environment: save rank 0's container as the squashfs image PATH "
+                                           "when the step ends with every task of its node at 0"),
+                         1, 0, on_container_save};
 
 // The plugstack.conf arguments, or nullopt after one slurm_error line.
 std::optional<skiff::spank::Settings> settings_from(int argc, char** argv) {
@@ -96,12 +111,14 @@ int refuse(std::string problem) {
 }
 
 // `in_srun`: srun (not salloc), which makes the step's SSH keys when the EDF wants SSH.
+std::string absolute(const std::string& path) {
+    char cwd[PATH_MAX];
+    if (path.empty() || path.starts_with('/') || !::getcwd(cwd, sizeof cwd)) return path;
+    return std::string(cwd) + "/" + path;
+}
+
 int check_in_srun(const skiff::spank::Settings& settings, bool in_srun) {
-    std::string value = requested;
-    if (value.find('/') != std::string::npos && !value.starts_with('/')) {
-        char cwd[PATH_MAX];
-        if (::getcwd(cwd, sizeof cwd)) value = std::string(cwd) + "/" + value;
-    }
+    std::string value = requested.find('/') != std::string::npos ? absolute(requested) : requested;
     // Once here, before the step starts: a registry tag is pinned to its digest, which every
     // node then runs, whatever the tag does during the job.
     skiff::spank::SrunCheck check;
@@ -112,6 +129,8 @@ int check_in_srun(const skiff::spank::Settings& settings, bool in_srun) {
     ::setenv(resolved_variable, value.c_str(), 1);
     if (check.pinned_image.empty()) ::unsetenv(image_variable);  // a local image; none left from salloc's
     else ::setenv(image_variable, check.pinned_image.c_str(), 1);
+    if (requested_save.empty()) ::unsetenv(save_variable);
+    else ::setenv(save_variable, absolute(requested_save).c_str(), 1);
     return 0;
 }
 
@@ -130,25 +149,34 @@ int allow_in_allocator(const skiff::spank::Settings& settings) {
     return check_in_srun(settings, false);
 }
 
+// "JOB.STEP"
+std::string step_key(spank_t sp) {
+    uint32_t job = 0, step = 0;
+    spank_get_item(sp, S_JOB_ID, &job);
+    spank_get_item(sp, S_JOB_STEPID, &step);
+    return std::to_string(job) + "." + std::to_string(step);
+}
+
+// A variable of the task's environment; "" if unset or too long.
+std::string task_variable(spank_t sp, const char* name) {
+    char value[PATH_MAX] = {};
+    return spank_getenv(sp, name, value, sizeof value) == ESPANK_SUCCESS ? value : "";
+}
+
 int enter_container(spank_t sp, const skiff::spank::Settings& settings) {
     char value[PATH_MAX] = {};
     if (spank_getenv(sp, resolved_variable, value, sizeof value) != ESPANK_SUCCESS)
         std::strncpy(value, requested.c_str(), sizeof value - 1);
-    uint32_t job = 0, step = 0;
-    spank_get_item(sp, S_JOB_ID, &job);
-    spank_get_item(sp, S_JOB_STEPID, &step);
-    std::string key = std::to_string(job) + "." + std::to_string(step);
     int task_id = 0;
     uint32_t local_tasks = 1;
     spank_get_item(sp, S_TASK_ID, &task_id);
     spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &local_tasks);
     skiff::spank::LocalTask task{static_cast<unsigned>(task_id), local_tasks};
-    char pinned[PATH_MAX] = {};
-    if (spank_getenv(sp, image_variable, pinned, sizeof pinned) != ESPANK_SUCCESS) pinned[0] = '\0';
+    skiff::spank::ContainerRequest request{value, task_variable(sp, image_variable), task_variable(sp, save_variable)};
     skiff::run::HolderState container;
     std::string error;
-    bool ok = skiff::spank::find_or_start_container(settings, value, pinned, job_environment(sp), key, task, ::getppid(),
-                                                    container, error) &&
+    bool ok = skiff::spank::find_or_start_container(settings, request, job_environment(sp), step_key(sp), task,
+                                                    ::getppid(), container, error) &&
               skiff::spank::join_container(container, error);
     if (!ok) {
         slurm_error("skiff: %s", error.c_str());
@@ -163,11 +191,12 @@ int enter_container(spank_t sp, const skiff::spank::Settings& settings) {
 extern "C" int slurm_spank_init(spank_t sp, int, char**) {
     try {
         spank_context_t context = spank_context();
-        if (context == S_CTX_LOCAL || context == S_CTX_REMOTE || context == S_CTX_ALLOCATOR)
-            return spank_option_register(sp, &environment_option) == ESPANK_SUCCESS ? 0 : -1;
-        return 0;
+        if (context != S_CTX_LOCAL && context != S_CTX_REMOTE && context != S_CTX_ALLOCATOR) return 0;
+        bool registered = spank_option_register(sp, &environment_option) == ESPANK_SUCCESS &&
+                          spank_option_register(sp, &save_option) == ESPANK_SUCCESS;
+        return registered ? 0 : -1;
     } catch (...) {
-        slurm_error("skiff: internal error while registering --environment");
+        slurm_error("skiff: internal error while registering --environment and --container-save");
         return -1;
     }
 }
@@ -192,6 +221,55 @@ extern "C" int slurm_spank_task_init(spank_t sp, int argc, char** argv) {
         return settings ? enter_container(sp, *settings) : -1;
     } catch (...) {
         slurm_error("skiff: internal error while entering the container");
+        return -1;
+    }
+}
+
+namespace {
+
+// The tasks of this node that have exited (slurmstepd runs one step and calls task_exit once
+// per task, in its own process).
+struct NodeTasks {
+    uint32_t exited = 0;
+    bool runs_rank_zero = false;
+    bool all_succeeded = true;
+};
+NodeTasks node_tasks;
+
+// Once the node's last task has exited, on rank 0's node: the holder saves the container if
+// it has a save to do (--container-save, or the annotation), before srun hears the step ended.
+int save_after_last_task(spank_t sp) {
+    uint32_t global_id = 1, local_count = 1, uid = 0;
+    int status = 0;
+    spank_get_item(sp, S_TASK_GLOBAL_ID, &global_id);
+    spank_get_item(sp, S_TASK_EXIT_STATUS, &status);
+    spank_get_item(sp, S_JOB_LOCAL_TASK_COUNT, &local_count);
+    node_tasks.exited++;
+    node_tasks.runs_rank_zero = node_tasks.runs_rank_zero || global_id == 0;
+    node_tasks.all_succeeded = node_tasks.all_succeeded && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (node_tasks.exited != local_count || !node_tasks.runs_rank_zero) return 0;
+    if (spank_get_item(sp, S_JOB_UID, &uid) != ESPANK_SUCCESS) return refuse("skiff: --container-save: no job uid");
+    std::string message;
+    auto outcome = skiff::spank::request_step_save(uid, step_key(sp), node_tasks.all_succeeded, message);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    if (!message.starts_with("skiff")) message = "skiff: " + message;
+    switch (outcome) {
+        case skiff::spank::SaveOutcome::none_asked: return 0;
+        case skiff::spank::SaveOutcome::saved: slurm_info("%s", message.c_str()); return 0;
+        case skiff::spank::SaveOutcome::declined: slurm_error("%s", message.c_str()); return 0;  // the step failed already
+        case skiff::spank::SaveOutcome::failed: break;
+    }
+    return refuse(message);
+}
+
+}  // namespace
+
+extern "C" int slurm_spank_task_exit(spank_t sp, int, char**) {
+    try {
+        if (requested.empty() || spank_context() != S_CTX_REMOTE) return 0;
+        return save_after_last_task(sp);
+    } catch (...) {
+        slurm_error("skiff: internal error while saving the container");
         return -1;
     }
 }

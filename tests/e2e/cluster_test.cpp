@@ -95,5 +95,21 @@ TEST_F(Cluster, NothingOfSkiffOutlivesTheStepOnAnyNode) {
         << before.out << "--\n" << after.out;
 }
 
+// --container-save keeps rank 0's container: the first node's, not another's, and one writer.
+TEST_F(Cluster, ContainerSaveKeepsRankZerosContainerOnly) {
+    auto r = srun({"-N2", "-n2", "--environment=" + edf_, "--container-save=saved.sqsh", "/bin/sh", "-c",
+                   "hostname > /etc/node-of-rank-$SLURM_PROCID"});
+    ASSERT_EQ(r.status, 0) << r;
+    auto ranks = srun_plain({"srun", "-N2", "-n2", "--quiet", "/bin/sh", "-c", "echo $SLURM_PROCID $(hostname)"});
+    std::string rank_zero_node;
+    for (const auto& line : lines(ranks.out))
+        if (line.starts_with("0 ")) rank_zero_node = line.substr(2);
+    auto saved = run_process({"unsquashfs", "-cat", dir_ / "saved.sqsh", "/etc/node-of-rank-0"});
+    ASSERT_EQ(saved.status, 0) << saved << r;
+    EXPECT_EQ(saved.out, rank_zero_node + "\n");
+    auto listing = run_process({"unsquashfs", "-l", dir_ / "saved.sqsh"});
+    EXPECT_EQ(listing.out.find("node-of-rank-1"), std::string::npos) << "rank 1 ran on the other node's container";
+}
+
 }  // namespace
 }  // namespace skiff::test
