@@ -174,6 +174,7 @@ Result<void> run_scripts_and_seal(const plan::LaunchPlan& plan, Container& c, Ti
 // Step 1b.
 Result<void> split_if_saving(const plan::LaunchPlan& plan, Container& c) {
     if (!plan.save) return {};
+    keep_overlay_lock(plan);  // --overlay DIR stays locked while the parent's skiff-pull saves it
     auto socket = c.step_dir.valid() ? split_for_step_save(*plan.save, c.step_dir.get()) : split_for_save(*plan.save);
     if (!socket) return Unexpected(socket.error());
     c.save_socket = std::move(*socket);

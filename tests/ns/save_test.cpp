@@ -122,6 +122,22 @@ TEST_F(Save, AKilledSaveLeavesNoFile) {
     EXPECT_TRUE(no_process_within(dir.path(), std::chrono::seconds(5)));
 }
 
+// With --overlay DIR, the save reads DIR: it stays locked until the image is written.
+TEST_F(Save, AnOverlayDirStaysLockedUntilTheSaveEnds) {
+    TempDir dir("save-overlay", "/var/tmp");
+    std::vector<std::string> argv{skiff_binary(), "run", "--image", image("musl.sqsh"), "--overlay", dir / "layer",
+                                  "--save", dir / "saved.sqsh", "--", "/bin/sh", "-c",
+                                  "head -c 300000000 /dev/urandom > /big"};
+    auto saving = start_process(argv);
+    ASSERT_TRUE(saving.wait_for_output("writing files", std::chrono::seconds(120))) << saving.err_so_far();
+    auto second = sh(image("musl.sqsh"), "true", {"--overlay", dir / "layer"});
+    EXPECT_EQ(second.status, 125) << second;
+    EXPECT_NE(second.err.find("is in use by another container"), std::string::npos) << second;
+    auto r = saving.wait();
+    EXPECT_EQ(r.status, 0) << r;
+    EXPECT_NE(listing(dir / "saved.sqsh").find(" squashfs-root/big\n"), std::string::npos);
+}
+
 // The container's writes sit in its memory (the overlay's tmpfs); the save streams them, so
 // skiff's own peak memory stays far below the size of the change.
 TEST_F(Save, AGibibyteChangeIsSavedInBoundedMemory) {
