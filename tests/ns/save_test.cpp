@@ -47,6 +47,22 @@ TEST_F(Save, ChangesDeletionsLinksAndModesAreSaved) {
     EXPECT_EQ(check.out, "new\nchanged\n750\n755\ndeleted\n../../etc/added\nhard-linked\n") << check;
 }
 
+// A cold launch (the image's own FUSE server, which the saving process started and keeps) and
+// a directory image (left untouched) save alike.
+TEST_F(Save, ColdLaunchesAndDirectoryImagesAreSavedToo) {
+    TempDir dir("save-kinds", "/var/tmp");
+    auto copy = run_process({"cp", "-a", image("musl-rootfs"), dir / "rootfs"});
+    ASSERT_EQ(copy.status, 0) << copy;
+    auto cold = run_in(image("musl.sqsh"), {"--cold", "--save", dir / "cold.sqsh"}, {"/bin/sh", "-c", "echo cold > /etc/c"});
+    ASSERT_EQ(cold.status, 0) << cold;
+    EXPECT_EQ(stored(dir / "cold.sqsh", "/etc/c"), "cold\n");
+    auto directory = run_in(dir / "rootfs", {"--save", dir / "dir.sqsh"}, {"/bin/sh", "-c", "echo dir > /etc/d && rm /skiff-fixture"});
+    ASSERT_EQ(directory.status, 0) << directory;
+    EXPECT_EQ(stored(dir / "dir.sqsh", "/etc/d"), "dir\n");
+    EXPECT_FALSE(lists(listing(dir / "dir.sqsh"), "/skiff-fixture"));
+    EXPECT_TRUE(std::filesystem::exists(dir / "rootfs/skiff-fixture")) << "the directory image itself changed";
+}
+
 // What skiff put in the root is not the user's change: mounts (host directories, /tmp, /dev,
 // the generated /etc/passwd) and files it writes through the root (the musl path file of an
 // ldcache mount). The saved image holds what the image held there.
