@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include "common/exit_codes.hpp"
 
 namespace skiff::ns {
@@ -55,6 +57,12 @@ SysResult<Split> split_and_wait() {
     if (split && !split->child) split->status = wait_forwarding(split->pid, set);
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
     return split;
+}
+
+bool reap_if_ended(pid_t child) {
+    pid_t got = 0;
+    while ((got = ::waitpid(child, nullptr, WNOHANG)) < 0 && errno == EINTR) {}
+    return got != 0;
 }
 
 int exit_status_of(int wait_status) {

@@ -25,6 +25,9 @@ SysResult<Split> split_off();
 // child from the terminal itself and are not sent twice.
 SysResult<Split> split_and_wait();
 
+// Reaps `child` if it has ended, without waiting: true then, and when it is no child of ours.
+bool reap_if_ended(pid_t child);
+
 // Converts a wait status to a shell's exit status: the code, or 128+N for signal N.
 int exit_status_of(int wait_status);
 

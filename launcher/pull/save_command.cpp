@@ -2,7 +2,9 @@
 // what `skiff run --save` becomes once the container's command has exited
 // (launcher/run/save_container.hpp). FD --tree is the container's root without its mounts, FD
 // --image the image's root; each --restore names a path skiff put there
-// (convert/restore_from_image.hpp). On success it exits with N, the command's own status.
+// (convert/restore_from_image.hpp); each --restore-if-unchanged INODE:CTIME_NS:PATH names a file
+// skiff wrote, taken back only if the root still has that very file unchanged. On success it
+// exits with N, the command's own status.
 #include <charconv>
 #include <optional>
 
@@ -34,6 +36,7 @@ Result<SaveArgs> parse_save_args(const std::vector<std::string>& args) {
         if (word == "--gzip") save.options.compression = image::convert::Compression::gzip;
         else if (word == "-o" && has_value) save.output = args[++i];
         else if (word == "--restore" && has_value) save.restore.paths.push_back(args[++i]);
+        else if (word == "--restore-if-unchanged" && has_value) save.restore.written.push_back(args[++i]);
         else if (word == "--tree" && has_value && parse_int(args[i + 1], save.tree_fd)) ++i;
         else if (word == "--image" && has_value && parse_int(args[i + 1], save.restore.image_fd)) ++i;
         else if (word == "--exit-status" && has_value && parse_int(args[i + 1], save.exit_status)) ++i;
@@ -56,6 +59,7 @@ int save_command(const std::vector<std::string>& args) {
     root.name = "the container";
     root.whiteouts = false;
     input.layers.push_back(root);
+    save->restore.tree_fd = save->tree_fd;
     input.restore = std::move(save->restore);
     auto written = convert_into(input, *save->output, save->options);
     if (!written) return report("--save " + *save->output + ": " + written.error().message + "; nothing was written");

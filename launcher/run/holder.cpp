@@ -58,8 +58,10 @@ void hold(const HolderSpec& spec, const plan::LaunchPlan& plan, const EnvMap& en
         pollfd pfd{watched.get(), POLLIN, 0};
         while (::poll(&pfd, 1, -1) < 0 && errno == EINTR) {}
     }
+    std::string step = relative.substr(0, relative.find('/'));
     ::unlinkat(base.get(), relative.c_str(), 0);
-    ::unlinkat(base.get(), relative.substr(0, relative.find('/')).c_str(), AT_REMOVEDIR);
+    ::unlinkat(base.get(), (step + "/" + holder_save_socket).c_str(), 0);  // save_on_request.hpp's, if any
+    ::unlinkat(base.get(), step.c_str(), AT_REMOVEDIR);
     ::_exit(0);
 }
 

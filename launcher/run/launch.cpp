@@ -215,7 +215,7 @@ Result<void> build_container(const plan::LaunchPlan& plan, WarmImage warm, Conta
     //    unless the image server sent a warm clone, one for each data squashfs.
     if (auto r = start_servers(plan, warm, c); !r) return r;
     timeline.step("started squashfs servers");
-    // 1b. --save: the parent stays on the host to save the container when the command ends.
+    // 1b. --save: a parent stays on the host to write the image later (save_container.hpp).
     if (auto r = split_if_saving(plan, c); !r) return r;
     // 2. New user namespace (single-ID map) and mount namespace; host events flow in only.
     if (auto r = enter_namespaces(plan); !r) return r;
@@ -258,6 +258,16 @@ WarmImage choose_image(const plan::LaunchPlan& plan, bool holder, UniqueFd& buil
         timeline.step("started the plan's spare builder (it serves once the command runs)");
     }
     return warm;
+}
+
+// A Slurm step's holder with a save to do: the step's directory, where its parent half listens
+// for the plugin (save_on_request.hpp).
+Result<void> open_step_dir_if_saving(const plan::LaunchPlan& plan, const HolderSpec& holder, Container& c) {
+    if (!plan.save) return {};
+    auto step_dir = ns::open_root(std::filesystem::path(holder.state_file).parent_path());
+    if (!step_dir) return Unexpected(step_dir.error().to_error("--container-save"));
+    c.step_dir = std::move(*step_dir);
+    return {};
 }
 
 // In place of steps 1-7: the spare's namespaces, built by the same steps.
@@ -306,11 +316,7 @@ LaunchFailure launch_holder(const plan::LaunchPlan& plan, Timeline& timeline, co
     UniqueFd no_builder;
     auto warm = choose_image(plan, true, no_builder, timeline);
     Container c;
-    if (plan.save) {
-        auto step_dir = ns::open_root(std::filesystem::path(holder.state_file).parent_path());
-        if (!step_dir) return setup_failure(step_dir.error().to_error("--container-save"));
-        c.step_dir = std::move(*step_dir);
-    }
+    if (auto r = open_step_dir_if_saving(plan, holder, c); !r) return setup_failure(r.error());
     if (auto r = build_container(plan, std::move(warm), c, timeline); !r) return setup_failure(r.error());
     if (auto r = enter_workdir(plan); !r) return setup_failure(r.error());
     if (auto r = start_processes(plan, c, timeline); !r) return setup_failure(r.error());

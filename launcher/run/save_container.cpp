@@ -1,6 +1,7 @@
 #include "launcher/run/save_container.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <array>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include "common/read_small_file.hpp"
 #include "namespaces/exec.hpp"
 #include "namespaces/mount_ops.hpp"
+#include "namespaces/path_in_root.hpp"
 #include "namespaces/waiting_parent.hpp"
 
 namespace skiff::run {
@@ -20,13 +22,26 @@ namespace {
 constexpr std::size_t max_path_list = 128 * 1024;
 constexpr std::size_t max_mountinfo = 16 << 20;
 
+// A file skiff wrote through the root, as "=INODE:CTIME_NS:PATH": the save takes it back to
+// the image's only if the command left it alone (an `ldconfig` after an install replaces
+// /etc/ld.so.cache, and that cache is the user's). A path not there is taken back always.
+std::string written_file_entry(int root_fd, const std::string& path) {
+    auto file = ns::open_in_root(root_fd, path, O_PATH | O_NOFOLLOW);
+    struct stat st {};
+    if (!file || ::fstat(file->get(), &st) != 0) return path;
+    long long ctime_ns = static_cast<long long>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
+    return "=" + std::to_string(st.st_ino) + ":" + std::to_string(ctime_ns) + ":" + path;
+}
+
 // The paths skiff put in the root, NUL-separated: the plan's writes and the mount points
 // strictly under `root` (as container paths).
 Result<std::string> paths_to_restore(const plan::ImageSave& save, const std::string& root) {
     auto text = read_small_file("/proc/self/mountinfo", max_mountinfo);
     if (!text) return fail("--save: cannot read /proc/self/mountinfo");
+    auto root_fd = ns::open_root(root);
+    if (!root_fd) return Unexpected(root_fd.error().to_error("--save: the root"));
     std::string list;
-    for (const auto& path : save.restore) list += path + '\0';
+    for (const auto& path : save.restore) list += written_file_entry(root_fd->get(), path) + '\0';
     for (const auto& mount : parse_mountinfo(*text))
         if (mount.point.starts_with(root + "/")) list += mount.point.substr(root.size()) + '\0';
     if (list.size() > max_path_list) return fail("--save: the container has too many mounts to save it");
@@ -69,7 +84,10 @@ std::vector<std::string> saver_argv(const plan::ImageSave& save, const ns::Messa
     for (std::size_t at = 1, end = 0; at < paths.size(); at = end + 1) {  // payload[0] is 'V'
         end = paths.find('\0', at);
         if (end == std::string::npos) end = paths.size();
-        if (end > at) argv.insert(argv.end(), {"--restore", paths.substr(at, end - at)});
+        if (end == at) continue;
+        bool written = paths[at] == '=';  // written_file_entry
+        argv.push_back(written ? "--restore-if-unchanged" : "--restore");
+        argv.push_back(paths.substr(written ? at + 1 : at, end - at - (written ? 1 : 0)));
     }
     return argv;
 }

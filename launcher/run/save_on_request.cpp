@@ -31,7 +31,8 @@ bool may_ask(int connection) {
 // '2' and why not otherwise.
 std::string save_now(const plan::ImageSave& save, int views_socket, bool tasks_succeeded) {
     auto views = ns::receive_message(views_socket);
-    if (!views || !are_save_views(*views)) return "1skiff: --container-save " + save.path + ": already saved, or the container was never built\n";
+    if (!views || !are_save_views(*views))
+        return "1skiff: --container-save " + save.path + ": already saved, or the container was never built\n";
     if (!tasks_succeeded && !save.always)
         return "2skiff: a task of the step failed, so " + save.path +
                " was not written (the annotation com.skiff.container_save_always = \"true\" writes it anyway)\n";
@@ -53,19 +54,18 @@ void answer(const plan::ImageSave& save, int views_socket, int listener) {
     (void)!::send(connection.get(), reply.data(), reply.size(), MSG_NOSIGNAL);
 }
 
-// The parent: answers requests until the holder ends. It never holds the step's pipes open.
+// The parent: answers requests until the holder ends (a pidfd wakes it; on kernels without
+// pidfds it looks once a second). It never holds the step's pipes open.
 [[noreturn]] void serve(const plan::ImageSave& save, int views_socket, UniqueFd listener, pid_t holder) {
     int null_fd = ::open("/dev/null", O_RDWR);
     for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);
     UniqueFd holder_fd = ns::open_pidfd(holder);
     ::fcntl(views_socket, F_SETFL, O_NONBLOCK);
-    for (;;) {
-        pollfd fds[2] = {{holder_fd.get(), POLLIN, 0}, {listener.get(), POLLIN, 0}};
-        if (::poll(fds, 2, -1) < 0) continue;
-        if (fds[0].revents != 0 || !holder_fd.valid()) break;
-        if (fds[1].revents & POLLIN) answer(save, views_socket, listener.get());
+    while (!ns::reap_if_ended(holder)) {
+        pollfd fds[2] = {{listener.get(), POLLIN, 0}, {holder_fd.get(), POLLIN, 0}};
+        if (::poll(fds, 2, holder_fd.valid() ? -1 : 1000) > 0 && (fds[0].revents & POLLIN))
+            answer(save, views_socket, listener.get());
     }
-    ::waitpid(holder, nullptr, 0);
     ::_exit(0);
 }
 

@@ -110,13 +110,14 @@ int refuse(std::string problem) {
     return -1;
 }
 
-// `in_srun`: srun (not salloc), which makes the step's SSH keys when the EDF wants SSH.
+// A relative path, relative to srun's directory: the nodes' working directories differ.
 std::string absolute(const std::string& path) {
     char cwd[PATH_MAX];
     if (path.empty() || path.starts_with('/') || !::getcwd(cwd, sizeof cwd)) return path;
     return std::string(cwd) + "/" + path;
 }
 
+// `in_srun`: srun (not salloc), which makes the step's SSH keys when the EDF wants SSH.
 int check_in_srun(const skiff::spank::Settings& settings, bool in_srun) {
     std::string value = requested.find('/') != std::string::npos ? absolute(requested) : requested;
     // Once here, before the step starts: a registry tag is pinned to its digest, which every
@@ -204,7 +205,10 @@ extern "C" int slurm_spank_init(spank_t sp, int, char**) {
 extern "C" int slurm_spank_init_post_opt(spank_t, int argc, char** argv) {
     try {
         spank_context_t context = spank_context();
-        if (requested.empty() || (context != S_CTX_ALLOCATOR && context != S_CTX_LOCAL)) return 0;
+        if (context != S_CTX_ALLOCATOR && context != S_CTX_LOCAL) return 0;
+        if (requested.empty() && !requested_save.empty())
+            return refuse("skiff: --container-save saves the container of --environment: add --environment=NAME");
+        if (requested.empty()) return 0;
         auto settings = settings_from(argc, argv);
         if (!settings) return -1;
         return context == S_CTX_ALLOCATOR ? allow_in_allocator(*settings) : check_in_srun(*settings, true);

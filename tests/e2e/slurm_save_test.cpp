@@ -31,6 +31,12 @@ TEST_F(Slurm, ContainerSaveWritesRankZerosContainerBeforeSrunReturns) {
     auto edf = dir_.write_file("saved.toml", "image = \"" + saved + "\"\n");
     auto again = srun({"--environment=" + edf, "/bin/sh", "-c", "cat /etc/rank-1; test -e /etc/debian_version || echo gone"});
     EXPECT_EQ(again.out, "1\ngone\n") << again;
+    // The holder and its saving half leave with the step, and so does the step's directory
+    // (with its save.sock), which may take slurmstepd a moment.
+    auto left = run_process({"/bin/sh", "-c",
+                             "for i in $(seq 100); do [ -z \"$(ls /tmp/skiff-$(id -u)/slurm)\" ] && exit 0; sleep 0.1; done; "
+                             "ls -R /tmp/skiff-$(id -u)/slurm; pgrep -a -u $(id -u) -f '[_]_container-holder'"});
+    EXPECT_EQ(left.out, "") << "left after 10 s: " << left.out;
 }
 
 TEST_F(Slurm, ContainerSaveWritesNothingWhenATaskFails) {
@@ -49,6 +55,13 @@ TEST_F(Slurm, TheEdfAnnotationAsksForTheSameSave) {
     ASSERT_EQ(r.status, 0) << r;
     ASSERT_TRUE(exists(saved)) << r;
     EXPECT_EQ(stored(saved, "/etc/marker"), "from-edf\n");
+}
+
+TEST_F(Slurm, ContainerSaveWithoutAnEnvironmentIsRefusedInSrun) {
+    auto r = srun({"--container-save=saved.sqsh", "true"});
+    EXPECT_NE(r.status, 0) << r;
+    EXPECT_NE(r.err.find("--container-save saves the container of --environment"), std::string::npos) << r;
+    EXPECT_FALSE(exists(dir_ / "saved.sqsh"));
 }
 
 }  // namespace

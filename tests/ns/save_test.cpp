@@ -84,6 +84,19 @@ TEST_F(Save, SkiffsMountsAndFilesAreLeftOut) {
     EXPECT_EQ(dir.read_file("host/data"), "host data\nmore\n");
 }
 
+// The musl path file skiff wrote for an ldcache mount is the user's once the command rewrote
+// it (as an ldconfig after an install does with /etc/ld.so.cache).
+TEST_F(Save, AFileSkiffWroteAndTheCommandRewroteIsKept) {
+    TempDir dir("save-rewritten", "/var/tmp");
+    dir.write_file("libs/libfake.so", "");
+    std::string out = dir / "saved.sqsh";
+    auto r = sh(image("musl.sqsh"), "echo /opt/mine > /etc/ld-musl-x86_64.path.new && mv /etc/ld-musl-x86_64.path.new "
+                                    "/etc/ld-musl-x86_64.path",
+                {"--mount", dir / "libs:/opt/skiff-libs:ro+ldcache", "--save", out});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(stored(out, "/etc/ld-musl-x86_64.path"), "/opt/mine\n");
+}
+
 TEST_F(Save, AFailedCommandWritesNothingUnlessSaveAlways) {
     TempDir dir("save-status", "/var/tmp");
     std::string out = dir / "saved.sqsh";

@@ -91,10 +91,27 @@ Result<void> restore_one(LayerTree& tree, int image_fd, const std::string& path,
     return {};
 }
 
+// "INODE:CTIME_NS:PATH": PATH if the container's root has that very file there, unchanged.
+std::optional<std::string> unchanged_path(int tree_fd, const std::string& entry) {
+    auto first = entry.find(':');
+    auto second = first == std::string::npos ? first : entry.find(':', first + 1);
+    if (second == std::string::npos) return std::nullopt;
+    std::string path = entry.substr(second + 1);
+    auto file = ns::open_in_root(tree_fd, path, O_PATH | O_NOFOLLOW);
+    struct stat st {};
+    if (!file || ::fstat(file->get(), &st) != 0) return std::nullopt;
+    long long ctime_ns = static_cast<long long>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
+    if (entry.substr(0, second) != std::to_string(st.st_ino) + ":" + std::to_string(ctime_ns)) return std::nullopt;
+    return path;
+}
+
 }  // namespace
 
 Result<void> restore_from_image(LayerTree& tree, const RestoreFromImage& restore, std::vector<UniqueFd>& held) {
-    for (const auto& path : restore.paths) {
+    std::vector<std::string> paths = restore.paths;
+    for (const auto& entry : restore.written)
+        if (auto path = unchanged_path(restore.tree_fd, entry)) paths.push_back(*path);
+    for (const auto& path : paths) {
         if (!path.starts_with('/')) return fail("internal: restore path '" + path + "' is not absolute");
         if (auto r = restore_one(tree, restore.image_fd, path, held); !r) return r;
     }

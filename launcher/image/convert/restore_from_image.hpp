@@ -7,6 +7,9 @@
 //  - a file or symlink of the image comes back as the image has it;
 //  - a path the image lacks is left out, and so is each parent skiff created for it (absent
 //    from the image) that is left empty.
+// A file skiff wrote is taken back only if the container still has that very file, unchanged
+// (same inode and ctime as when skiff had written it): an `ldconfig` run after an install
+// replaces /etc/ld.so.cache, and then the cache is the user's.
 #pragma once
 
 #include <string>
@@ -21,6 +24,8 @@ namespace skiff::image::convert {
 struct RestoreFromImage {
     int image_fd = -1;               // the image's root directory; paths resolve inside it
     std::vector<std::string> paths;  // absolute container paths
+    int tree_fd = -1;                // the container's root, for `written`
+    std::vector<std::string> written;  // "INODE:CTIME_NS:PATH" of the files skiff wrote
 };
 
 // Applies `restore` to `tree`. The bytes of restored files are read later through

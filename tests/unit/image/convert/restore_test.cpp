@@ -3,6 +3,7 @@
 #include "launcher/image/convert/restore_from_image.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -28,10 +29,17 @@ protected:
         auto r = read_directory_tree(root, 0, tree);
         ASSERT_TRUE(r) << r.error().message;
     }
-    Result<void> restore(const std::vector<std::string>& paths) {
+    Result<void> restore(const std::vector<std::string>& paths, const std::vector<std::string>& written = {}) {
         UniqueFd image(::open((tmp / "image").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-        auto r = restore_from_image(tree, {image.get(), paths}, held);
-        return r;
+        UniqueFd container(::open((tmp / "container").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        return restore_from_image(tree, {image.get(), paths, container.get(), written}, held);
+    }
+    // What the executor records of a file it wrote (save_container.cpp).
+    std::string written_entry(const std::string& path) {
+        struct stat st {};
+        EXPECT_EQ(::lstat((tmp / "container" + path).c_str(), &st), 0);
+        long long ns = static_cast<long long>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
+        return std::to_string(st.st_ino) + ":" + std::to_string(ns) + ":" + path;
     }
 };
 
@@ -73,6 +81,22 @@ TEST_F(Restore, ImageSymlinksResolveInsideTheImage) {
     read_container();
     ASSERT_TRUE(restore({"/escape/etc/hostname"}));
     EXPECT_EQ(tree.find("/escape/etc/hostname"), nullptr) << "the image has no /etc/hostname, whatever the host has";
+}
+
+// A cache skiff wrote comes back as the image's; one the command rewrote (ldconfig after an
+// install) is the user's and stays.
+TEST_F(Restore, AWrittenFileComesBackOnlyIfTheCommandLeftItAlone) {
+    tmp.write_file("image/etc/ld.so.cache", "image cache\n");
+    tmp.write_file("container/etc/ld.so.cache", "skiff\n");
+    tmp.write_file("container/etc/ld-musl-x86_64.path", "skiff's\n");
+    tmp.write_file("image/etc/ld-musl-x86_64.path", "image's\n");
+    std::string cache = written_entry("/etc/ld.so.cache"), path_file = written_entry("/etc/ld-musl-x86_64.path");
+    std::filesystem::remove(tmp / "container/etc/ld-musl-x86_64.path");  // replaced, as ldconfig does
+    tmp.write_file("container/etc/ld-musl-x86_64.path", "the user's\n");
+    read_container();
+    ASSERT_TRUE(restore({}, {cache, path_file}));
+    EXPECT_EQ(tree.find("/etc/ld.so.cache")->data.size, 12u) << "the image's, 12 bytes";
+    EXPECT_EQ(tree.find("/etc/ld-musl-x86_64.path")->data.size, 11u) << "the user's, 11 bytes";
 }
 
 TEST_F(Restore, ARelativePathIsRefused) {
