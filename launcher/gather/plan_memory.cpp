@@ -1,8 +1,10 @@
 #include "launcher/gather/plan_memory.hpp"
 
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
 
@@ -15,7 +17,10 @@
 namespace skiff::gather {
 namespace {
 
-// Files in the plans directory: a loop over many different commands reuses them.
+// Files in the plans directory: a loop over many different commands reuses them. Each key may
+// live in one of two of them (two hashes), so that two launches used in turn that hash alike
+// do not evict each other on every launch, as they would in one file each (with 10 keys in 32
+// files, that happens to some pair 4 times in 5).
 constexpr std::uint64_t plan_memory_slots = 32;
 
 std::int64_t realtime_ns() {
@@ -29,13 +34,44 @@ std::string node_name() {
     return ::uname(&names) == 0 ? std::string(names.nodename) : std::string();
 }
 
-// FNV-1a: only picks one of the slots; the file holds the whole key, compared byte for byte.
-std::string slot_name(const std::string& key) {
-    std::uint64_t hash = 0xcbf29ce484222325ULL;
-    for (char c : key) hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+std::string slot_file(std::uint64_t slot) {
     char name[16];
-    std::snprintf(name, sizeof name, "plan-%02llu", static_cast<unsigned long long>(hash % plan_memory_slots));
+    std::snprintf(name, sizeof name, "plan-%02llu", static_cast<unsigned long long>(slot));
     return name;
+}
+
+// FNV-1a from two offsets: only picks the two slots; the file holds the whole key, compared
+// byte for byte.
+std::array<std::string, 2> slot_names(const std::string& key) {
+    std::uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
+    for (char c : key) {
+        a = (a ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+        b = (b ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    }
+    std::uint64_t first = a % plan_memory_slots, second = b % plan_memory_slots;
+    if (second == first) second = (first + 1) % plan_memory_slots;
+    return {slot_file(first), slot_file(second)};
+}
+
+// The key a slot's file holds; "" when it is missing or unreadable.
+std::string key_in(const HeldDir& dir, const std::string& slot) {
+    auto bytes = read_small_file(dir.via() + "/" + slot, plan_memory_limit);
+    auto remembered = bytes ? decode_remembered(*bytes) : std::nullopt;
+    return remembered ? remembered->key : std::string();
+}
+
+// Where to store `key`'s plan: the slot that holds it already, else an empty (or unreadable)
+// one, else the one written longer ago.
+std::string slot_to_write(const HeldDir& dir, const std::array<std::string, 2>& slots, const std::string& key) {
+    std::array<std::string, 2> keys{key_in(dir, slots[0]), key_in(dir, slots[1])};
+    for (std::size_t i = 0; i < 2; ++i)
+        if (keys[i] == key || keys[i].empty()) return slots[i];
+    struct stat first {}, second {};
+    bool both = ::fstatat(dir.fd.get(), slots[0].c_str(), &first, 0) == 0 &&
+                ::fstatat(dir.fd.get(), slots[1].c_str(), &second, 0) == 0;
+    bool first_older = both && (first.st_mtim.tv_sec < second.st_mtim.tv_sec ||
+                                (first.st_mtim.tv_sec == second.st_mtim.tv_sec && first.st_mtim.tv_nsec <= second.st_mtim.tv_nsec));
+    return first_older || !both ? slots[0] : slots[1];
 }
 
 HeldDir plans_dir(const StateDirs& state, uid_t uid, Missing missing) {
@@ -69,22 +105,27 @@ bool attach_state(const RememberedPlan& remembered, const StateDirs& state, plan
 PlanMemory::PlanMemory(const RunOptions& options, const plan::HostFacts& host)
     : host_(host), started_ns_(realtime_ns()) {
     key_ = plan_memory_key(options, host_, input_identity("/proc/self/exe", false), node_name());
-    slot_ = slot_name(key_);
+    slots_ = slot_names(key_);
 }
 
 std::optional<Recalled> PlanMemory::recall(KeptOpen& kept, Timeline& timeline) const {
     auto state = state_dirs(host_.env, host_.uid, Missing::leave);
     auto dir = plans_dir(state, host_.uid, Missing::leave);
-    const std::string file = dir.path + "/" + slot_;
-    auto bytes = dir.valid() ? read_small_file(dir.via() + "/" + slot_, plan_memory_limit) : std::nullopt;
-    if (!bytes) {
-        timeline.note("plan memory: nothing remembered for this launch");
-        return std::nullopt;
+    std::string file, damaged;
+    std::optional<RememberedPlan> remembered;
+    for (const auto& slot : slots_) {
+        auto bytes = dir.valid() ? read_small_file(dir.via() + "/" + slot, plan_memory_limit) : std::nullopt;
+        auto found = bytes ? decode_remembered(*bytes) : std::nullopt;
+        if (bytes && !found) damaged = dir.path + "/" + slot;
+        if (found && found->key == key_) {
+            remembered = std::move(found);
+            file = dir.path + "/" + slot;
+            break;
+        }
     }
-    auto remembered = decode_remembered(*bytes);
     std::string why;
-    if (!remembered) why = file + " is damaged or of another version";
-    else if (remembered->key != key_) why = file + " holds another launch's plan";
+    if (!remembered)
+        why = damaged.empty() ? "no plan remembered for this launch" : damaged + " is damaged or of another version";
     else if (auto changed = first_changed(remembered->inputs); !changed.empty()) why = "'" + changed + "' changed";
     else if (!attach_state(*remembered, state, remembered->plan)) why = "the runtime directories changed";
     if (!why.empty()) {
@@ -116,8 +157,9 @@ void PlanMemory::remember(const RunOptions& options, const plan::PlanRequest& re
         timeline.note("plan memory: not remembered: " + why);
         return;
     }
-    replace_file(dir.via() + "/" + slot_, bytes);
-    timeline.note("plan memory: remembered in " + dir.path + "/" + slot_);
+    std::string slot = slot_to_write(dir, slots_, key_);
+    replace_file(dir.via() + "/" + slot, bytes);
+    timeline.note("plan memory: remembered in " + dir.path + "/" + slot);
 }
 
 }  // namespace skiff::gather

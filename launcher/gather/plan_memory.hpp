@@ -1,6 +1,6 @@
 // The plan memory: a repeated launch skips gathering and planning. After planning, a launch
-// stores its plan in the user's runtime directory (.../skiff/plans, one of 32 files chosen by
-// the key's hash), with its key and inputs (plan_memory_inputs.hpp); a later launch with the
+// stores its plan in the user's runtime directory (.../skiff/plans, one of the two of 32 files
+// that the key's two hashes choose), with its key and inputs (plan_memory_inputs.hpp); a later launch with the
 // same key takes that plan if every input still has the identity it had. Any mismatch, a
 // damaged file or another version means gathering and planning as usual, which then stores
 // the plan afresh. What it saves is mostly parsing the EDF chain (TOML): with two files,
@@ -14,6 +14,7 @@
 // made while gathering read the file could otherwise keep its old identity's plan.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,7 +50,7 @@ public:
 private:
     plan::HostFacts host_;
     std::string key_;
-    std::string slot_;  // the file's name in the plans directory
+    std::array<std::string, 2> slots_;  // the files' names in the plans directory
     std::int64_t started_ns_ = 0;
 };
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "tests/ns/warm_fixture.hpp"
@@ -175,6 +176,27 @@ TEST_F(PlanMemory, ADamagedMemoryIsRefusedAndRewritten) {
     EXPECT_TRUE(says(r, remembered)) << r.err;
     auto again = launch("echo $EDF_MARK");
     EXPECT_TRUE(says(again, recalled)) << again.err;
+}
+
+// Two launches whose keys pick the same first file both stay remembered: each key has two
+// files, and a launch does not evict another's plan while its own second file is free.
+TEST_F(PlanMemory, APlanInTheFirstFileOfAnotherLaunchIsNotEvicted) {
+    ASSERT_NO_FATAL_FAILURE(remember("echo other", "other\n"));
+    std::vector<std::filesystem::path> files(std::filesystem::directory_iterator(plans()), {});
+    ASSERT_EQ(files.size(), 1u);
+    std::ifstream other_file(files[0]);
+    std::string other_plan((std::istreambuf_iterator<char>(other_file)), {});
+    std::filesystem::remove_all(plans());
+    ASSERT_NO_FATAL_FAILURE(remember("echo $EDF_MARK", "one\n"));
+    std::vector<std::filesystem::path> mine(std::filesystem::directory_iterator(plans()), {});
+    ASSERT_EQ(mine.size(), 1u);
+    std::ofstream(mine[0], std::ios::trunc) << other_plan;  // the other launch now holds my first file
+    auto r = launch("echo $EDF_MARK");
+    EXPECT_TRUE(says(r, remembered)) << r.err;
+    auto again = launch("echo $EDF_MARK");
+    EXPECT_TRUE(says(again, recalled)) << again.err;
+    std::ifstream kept(mine[0]);
+    EXPECT_EQ(std::string((std::istreambuf_iterator<char>(kept)), {}), other_plan) << "the other launch's plan was evicted";
 }
 
 }  // namespace
