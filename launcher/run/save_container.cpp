@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "common/exit_codes.hpp"
+#include "common/inode_identity.hpp"
 #include "common/mountinfo.hpp"
 #include "common/read_small_file.hpp"
 #include "namespaces/exec.hpp"
@@ -29,8 +30,7 @@ std::string written_file_entry(int root_fd, const std::string& path) {
     auto file = ns::open_in_root(root_fd, path, O_PATH | O_NOFOLLOW);
     struct stat st {};
     if (!file || ::fstat(file->get(), &st) != 0) return path;
-    long long ctime_ns = static_cast<long long>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
-    return "=" + std::to_string(st.st_ino) + ":" + std::to_string(ctime_ns) + ":" + path;
+    return "=" + inode_identity(st) + ":" + path;
 }
 
 // The paths skiff put in the root, NUL-separated: the plan's writes and the mount points

@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "common/inode_identity.hpp"
 #include "common/sys_error.hpp"
 #include "namespaces/path_in_root.hpp"
 
@@ -100,8 +101,7 @@ std::optional<std::string> unchanged_path(int tree_fd, const std::string& entry)
     auto file = ns::open_in_root(tree_fd, path, O_PATH | O_NOFOLLOW);
     struct stat st {};
     if (!file || ::fstat(file->get(), &st) != 0) return std::nullopt;
-    long long ctime_ns = static_cast<long long>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
-    if (entry.substr(0, second) != std::to_string(st.st_ino) + ":" + std::to_string(ctime_ns)) return std::nullopt;
+    if (entry.substr(0, second) != inode_identity(st)) return std::nullopt;
     return path;
 }
 

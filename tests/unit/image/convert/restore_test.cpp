@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/inode_identity.hpp"
 #include "launcher/image/convert/directory_layer.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -38,8 +39,7 @@ protected:
     std::string written_entry(const std::string& path) {
         struct stat st {};
         EXPECT_EQ(::lstat((tmp / "container" + path).c_str(), &st), 0);
-        long long ns = static_cast<long long>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
-        return std::to_string(st.st_ino) + ":" + std::to_string(ns) + ":" + path;
+        return inode_identity(st) + ":" + path;
     }
 };
 
