@@ -98,15 +98,32 @@ Result<RunOptions> parse_run_options(const std::vector<std::string>& words) {
     return options;
 }
 
+namespace {
+
+// A help text whose continuation lines start under its first line's start, at `column`.
+std::string aligned(std::string_view help, std::size_t column) {
+    std::string out;
+    for (std::size_t at = 0; at < help.size(); ++at) {
+        out += help[at];
+        if (help[at] != '\n') continue;
+        while (at + 1 < help.size() && help[at + 1] == ' ') ++at;
+        out += std::string(column, ' ');
+    }
+    return out;
+}
+
+}  // namespace
+
 std::string run_usage() {
+    constexpr std::size_t names_width = 34;
     std::string text = "usage: skiff run [OPTIONS] [--] [COMMAND [ARG...]]\n\noptions:\n";
     for (const auto& spec : option_table) {
         if (spec.long_name == "--") continue;
         std::string names = spec.short_name.empty() ? "    " : std::string(spec.short_name) + ", ";
         names += std::string(spec.long_name);
         if (!spec.value_name.empty()) names += " " + std::string(spec.value_name);
-        names.resize(std::max<std::size_t>(names.size() + 2, 34), ' ');
-        text += "  " + names + std::string(spec.help) + "\n";
+        names.resize(std::max<std::size_t>(names.size() + 2, names_width), ' ');
+        text += "  " + names + aligned(spec.help, 2 + names.size()) + "\n";
     }
     return text;
 }
