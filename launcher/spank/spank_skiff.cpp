@@ -1,5 +1,6 @@
 // SPANK callbacks (plugin.hpp says what the plugin does). Each catches everything: an
 // exception must never unwind into srun or slurmstepd.
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -117,9 +118,25 @@ std::string absolute(const std::string& path) {
     return std::string(cwd) + "/" + path;
 }
 
+// Before the step starts, what the node's holder would refuse at its end: no directory to
+// write the image in (the nodes usually share it with srun's host).
+std::string save_target_problem(const std::string& path) {
+    std::string dir = path.substr(0, path.find_last_of('/'));
+    if (dir.empty()) dir = "/";
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        return "directory '" + dir + "' does not exist; create it first";
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        return "'" + path + "' is a directory; name the image file to write";
+    return "";
+}
+
 // `in_srun`: srun (not salloc), which makes the step's SSH keys when the EDF wants SSH.
 int check_in_srun(const skiff::spank::Settings& settings, bool in_srun) {
     std::string value = requested.find('/') != std::string::npos ? absolute(requested) : requested;
+    std::string save = absolute(requested_save);
+    if (std::string why = save.empty() ? "" : save_target_problem(save); !why.empty())
+        return refuse("skiff: --container-save " + save + ": " + why);
     // Once here, before the step starts: a registry tag is pinned to its digest, which every
     // node then runs, whatever the tag does during the job.
     skiff::spank::SrunCheck check;
@@ -130,8 +147,8 @@ int check_in_srun(const skiff::spank::Settings& settings, bool in_srun) {
     ::setenv(resolved_variable, value.c_str(), 1);
     if (check.pinned_image.empty()) ::unsetenv(image_variable);  // a local image; none left from salloc's
     else ::setenv(image_variable, check.pinned_image.c_str(), 1);
-    if (requested_save.empty()) ::unsetenv(save_variable);
-    else ::setenv(save_variable, absolute(requested_save).c_str(), 1);
+    if (save.empty()) ::unsetenv(save_variable);
+    else ::setenv(save_variable, save.c_str(), 1);
     return 0;
 }
 

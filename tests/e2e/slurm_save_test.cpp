@@ -57,6 +57,13 @@ TEST_F(Slurm, TheEdfAnnotationAsksForTheSameSave) {
     EXPECT_EQ(stored(saved, "/etc/marker"), "from-edf\n");
 }
 
+TEST_F(Slurm, ContainerSaveIntoAMissingDirectoryIsRefusedBeforeTheStep) {
+    auto r = srun({"--environment=" + edf_, "--container-save=missing/saved.sqsh", "/bin/sh", "-c", "echo RAN"});
+    EXPECT_NE(r.status, 0) << r;
+    EXPECT_EQ(r.out, "") << r;
+    EXPECT_NE(r.err.find("directory '" + dir_ / "missing" + "' does not exist"), std::string::npos) << r;
+}
+
 TEST_F(Slurm, ContainerSaveWithoutAnEnvironmentIsRefusedInSrun) {
     auto r = srun({"--container-save=saved.sqsh", "true"});
     EXPECT_NE(r.status, 0) << r;
