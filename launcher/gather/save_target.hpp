@@ -1,6 +1,6 @@
 // Where `--save FILE` writes the container as an image (plan::ImageSave): checked before the
 // container starts, so that a path that cannot be written fails at once and not after an
-// hour of work. The annotation com.skiff.container_save = "/abs/FILE" asks the same from an
+// hour of work (the planner checks that the root can be saved at all). The annotation com.skiff.container_save = "/abs/FILE" asks the same from an
 // EDF (and com.skiff.container_save_always = "true" for --save-always); the command line wins.
 #pragma once
 
@@ -11,9 +11,6 @@
 #include "launcher/plan/planner.hpp"
 
 namespace skiff::gather {
-
-inline constexpr const char* save_annotation = "com.skiff.container_save";
-inline constexpr const char* save_always_annotation = "com.skiff.container_save_always";
 
 // nullopt when nothing asks for a save.
 Result<std::optional<plan::ImageSave>> save_target(const RunOptions& options, const edf::Environment& environment,

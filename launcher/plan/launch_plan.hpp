@@ -145,6 +145,8 @@ struct ExternalHooks {
 // 0 (any status with `always`), the container's root as the command left it becomes a new
 // squashfs image at `path` (launcher/run/save_container.hpp), without its mounts and without
 // what skiff wrote into it.
+inline constexpr const char* save_annotation = "com.skiff.container_save";
+inline constexpr const char* save_always_annotation = "com.skiff.container_save_always";
 struct ImageSave {
     std::string path;     // absolute host path
     bool always = false;  // --save-always
@@ -154,6 +156,11 @@ struct ImageSave {
     // before a mount): saved as the image has them (convert/restore_from_image.hpp). The
     // executor adds every mount point it finds at save time.
     std::vector<std::string> restore;
+
+    // How errors name the request: "--save FILE", or "FILE:LINE: com.skiff.container_save".
+    std::string context() const {
+        return origin == "command line" ? "--save " + path : origin + ": " + save_annotation;
+    }
 };
 
 // What one hook contributed and why, for --dry-run and -v.

@@ -150,14 +150,21 @@ ExternalHooks external_hooks(const PlanRequest& request) {
     return hooks;
 }
 
-// --save: the paths skiff writes through the root, which the saved image takes from the image.
-std::optional<ImageSave> image_save(const PlanRequest& request, const std::vector<MountOp>& mounts) {
-    if (!request.save) return std::nullopt;
+// --save: a writable root under the kernel's overlayfs (fuse-overlayfs ends with the command,
+// and its view with it); the paths skiff writes through the root are taken from the image.
+Result<std::optional<ImageSave>> image_save(const PlanRequest& request, const LaunchPlan& plan) {
+    if (!request.save) return std::optional<ImageSave>{};
     ImageSave save = *request.save;
-    for (const auto& op : mounts)
+    if (!plan.writable)
+        return fail(save.context() + ": the root is read-only (" + request.environment.writable.origin.str() +
+                    "); a container is saved from its writable root: add --writable");
+    if (plan.overlay == OverlayDriver::fuse)
+        return fail(save.context() + ": SKIFF_OVERLAY=fuse cannot be saved (fuse-overlayfs ends with the command); "
+                    "--save needs the kernel's overlayfs");
+    for (const auto& op : plan.mounts)
         if (op.kind == MountKind::write || op.kind == MountKind::symlink || op.replace_symlink)
             save.restore.push_back(op.destination);
-    return save;
+    return std::optional<ImageSave>{std::move(save)};
 }
 
 }  // namespace
@@ -182,10 +189,9 @@ Result<LaunchPlan> make_plan(const PlanRequest& request) {
     if (!env) return Unexpected(env.error());
     plan.env = std::move(*env);
     add_hook_results(request, plan);
-    plan.save = image_save(request, plan.mounts);
-    if (plan.save && plan.overlay == OverlayDriver::fuse)
-        return fail("--save " + plan.save->path + ": SKIFF_OVERLAY=fuse cannot be saved (fuse-overlayfs ends with the "
-                    "command); --save needs the kernel's overlayfs");
+    auto save = image_save(request, plan);
+    if (!save) return Unexpected(save.error());
+    plan.save = std::move(*save);
     plan.argv = command_line(request);
     choose_workdir(request, plan);
     return plan;

@@ -5,7 +5,8 @@
 //   skiff-pull pull REF [-o FILE]         into the image store (prints the file), or into FILE
 //   skiff-pull import SRC -o FILE [--gzip]
 //   skiff-pull resolve REF                REF pinned to its tag's digest now (prints it)
-//   skiff-pull save -o FILE --tree FD --image FD [--restore PATH]... [--exit-status N] [--gzip]
+//   skiff-pull save -o FILE --tree FD --image FD [--restore PATH]... [--restore-if-unchanged
+//                   INODE:CTIME_NS:PATH]... [--exit-status N] [--gzip]
 //                                         a container's root as an image (skiff run --save)
 #pragma once
 

@@ -1,4 +1,5 @@
-// `skiff-pull save -o FILE --tree FD --image FD [--restore PATH]... [--exit-status N] [--gzip]`:
+// `skiff-pull save -o FILE --tree FD --image FD [--restore PATH]... [--restore-if-unchanged
+// INODE:CTIME_NS:PATH]... [--exit-status N] [--gzip]`:
 // what `skiff run --save` becomes once the container's command has exited
 // (launcher/run/save_container.hpp). FD --tree is the container's root without its mounts, FD
 // --image the image's root; each --restore names a path skiff put there
@@ -17,8 +18,7 @@ namespace {
 
 struct SaveArgs {
     std::optional<std::string> output;
-    int tree_fd = -1;
-    image::convert::RestoreFromImage restore;
+    image::convert::RestoreFromImage restore;  // its tree_fd and image_fd are --tree and --image
     int exit_status = 0;
     image::convert::SquashfsOptions options;
 };
@@ -37,12 +37,12 @@ Result<SaveArgs> parse_save_args(const std::vector<std::string>& args) {
         else if (word == "-o" && has_value) save.output = args[++i];
         else if (word == "--restore" && has_value) save.restore.paths.push_back(args[++i]);
         else if (word == "--restore-if-unchanged" && has_value) save.restore.written.push_back(args[++i]);
-        else if (word == "--tree" && has_value && parse_int(args[i + 1], save.tree_fd)) ++i;
+        else if (word == "--tree" && has_value && parse_int(args[i + 1], save.restore.tree_fd)) ++i;
         else if (word == "--image" && has_value && parse_int(args[i + 1], save.restore.image_fd)) ++i;
         else if (word == "--exit-status" && has_value && parse_int(args[i + 1], save.exit_status)) ++i;
         else return fail("save: unexpected argument '" + word + "' (skiff-pull save is run by skiff run --save)");
     }
-    if (!save.output || save.tree_fd < 0 || save.restore.image_fd < 0)
+    if (!save.output || save.restore.tree_fd < 0 || save.restore.image_fd < 0)
         return fail("save: -o, --tree and --image are required (skiff-pull save is run by skiff run --save)");
     return save;
 }
@@ -55,11 +55,10 @@ int save_command(const std::vector<std::string>& args) {
     image::convert::ConvertInput input;
     image::convert::LayerSource root;
     root.kind = image::convert::LayerSource::Kind::directory;
-    root.path = "/proc/self/fd/" + std::to_string(save->tree_fd);
+    root.path = "/proc/self/fd/" + std::to_string(save->restore.tree_fd);
     root.name = "the container";
     root.whiteouts = false;
     input.layers.push_back(root);
-    save->restore.tree_fd = save->tree_fd;
     input.restore = std::move(save->restore);
     auto written = convert_into(input, *save->output, save->options);
     if (!written) return report("--save " + *save->output + ": " + written.error().message + "; nothing was written");

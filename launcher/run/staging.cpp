@@ -70,7 +70,7 @@ Result<void> mount_overlay_root(const plan::LaunchPlan& plan, const OverlayTools
     auto fuse = fuse_overlay(tools, plan.overlay_dir ? "fuse-overlayfs" : context);
     if (fuse || !plan.overlay_dir) return fuse;
     return fail(context + ": kernel overlayfs refused it as a writable layer (" + kernel.error().describe() +
-                "), and so did " + fuse.error().message + "; use a DIR on a local file system (ext4, xfs)");
+                "), and so did " + fuse.error().message + "; use a DIR on a local file system such as ext4 or xfs");
 }
 
 // DIR over Staging::rw. DIR is reached through the clone opened before the staging tmpfs

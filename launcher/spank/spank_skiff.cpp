@@ -1,6 +1,5 @@
 // SPANK callbacks (plugin.hpp says what the plugin does). Each catches everything: an
 // exception must never unwind into srun or slurmstepd.
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 #include <set>
 #include <string_view>
 
+#include "common/image_file_place.hpp"
 #include "common/task_variables.hpp"
 #include "launcher/spank/plugin.hpp"
 
@@ -118,24 +118,12 @@ std::string absolute(const std::string& path) {
     return std::string(cwd) + "/" + path;
 }
 
-// Before the step starts, what the node's holder would refuse at its end: no directory to
-// write the image in (the nodes usually share it with srun's host).
-std::string save_target_problem(const std::string& path) {
-    std::string dir = path.substr(0, path.find_last_of('/'));
-    if (dir.empty()) dir = "/";
-    struct stat st {};
-    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-        return "directory '" + dir + "' does not exist; create it first";
-    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-        return "'" + path + "' is a directory; name the image file to write";
-    return "";
-}
-
 // `in_srun`: srun (not salloc), which makes the step's SSH keys when the EDF wants SSH.
 int check_in_srun(const skiff::spank::Settings& settings, bool in_srun) {
     std::string value = requested.find('/') != std::string::npos ? absolute(requested) : requested;
     std::string save = absolute(requested_save);
-    if (std::string why = save.empty() ? "" : save_target_problem(save); !why.empty())
+    // Before the step starts, what the node's holder would refuse (the nodes share the path).
+    if (std::string why = save.empty() ? "" : skiff::image_file_place_problem(save); !why.empty())
         return refuse("skiff: --container-save " + save + ": " + why);
     // Once here, before the step starts: a registry tag is pinned to its digest, which every
     // node then runs, whatever the tag does during the job.

@@ -24,7 +24,7 @@ namespace skiff::image::convert {
 struct RestoreFromImage {
     int image_fd = -1;               // the image's root directory; paths resolve inside it
     std::vector<std::string> paths;  // absolute container paths
-    int tree_fd = -1;                // the container's root, for `written`
+    int tree_fd = -1;                // the container's root (the tree `written` is checked in)
     std::vector<std::string> written;  // "INODE:CTIME_NS:PATH" of the files skiff wrote
 };
 

@@ -377,34 +377,3 @@ TEST(PlannerHooks, NoHooksNoPrivateTmpfs) {
 
 }  // namespace
 }  // namespace skiff::plan
-
-namespace skiff::plan {
-namespace {
-
-// --save: the paths skiff writes through the root are listed for the saver to take back.
-TEST(PlannerSave, TheFilesSkiffWritesThroughTheRootAreRestored) {
-    auto request = basic_request();
-    request.save = ImageSave{"/scratch/saved.sqsh", false, "command line", "/usr/libexec/skiff/skiff-pull", {}};
-    auto plan = test::plan_with_hooks(request);
-    ASSERT_TRUE(plan) << plan.error().message;
-    ASSERT_TRUE(plan->save);
-    std::vector<std::string> written;
-    for (const auto& op : plan->mounts)
-        if (op.kind == MountKind::write || op.kind == MountKind::symlink || op.replace_symlink)
-            written.push_back(op.destination);
-    EXPECT_FALSE(written.empty()) << "the standard hooks replace /etc/localtime's symlink";
-    EXPECT_EQ(plan->save->restore, written);
-    EXPECT_NE(render(*plan).find("save     /scratch/saved.sqsh when the command exits with status 0"), std::string::npos);
-}
-
-TEST(PlannerSave, FuseOverlayfsCannotBeSaved) {
-    auto request = basic_request();
-    request.save = ImageSave{"/scratch/saved.sqsh", false, "command line", "skiff-pull", {}};
-    request.host.env["SKIFF_OVERLAY"] = "fuse";
-    auto plan = test::plan_with_hooks(request);
-    ASSERT_FALSE(plan);
-    EXPECT_NE(plan.error().message.find("--save needs the kernel's overlayfs"), std::string::npos);
-}
-
-}  // namespace
-}  // namespace skiff::plan
