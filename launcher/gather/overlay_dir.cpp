@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -42,10 +43,23 @@ Result<bool> overlay_holds_nothing(int dir_fd, const std::string& dir) {
     return true;
 }
 
-// DIR, created 0700 if missing: the user's own, not writable by others (who could swap its
-// layers under a running container).
-Result<UniqueFd> open_overlay_dir(const std::string& dir) {
+// DIR, 0700, with its missing parents made as `mkdir -p` makes them, so that
+// `--overlay ~/overlays/app` works on first use.
+Result<void> make_overlay_dir(const std::string& dir) {
+    if (::mkdir(dir.c_str(), 0700) == 0 || errno == EEXIST) return {};
+    if (errno != ENOENT) return overlay_sys_failure(errno, "mkdir", dir, dir);
+    std::error_code ec;
+    const std::string parent = std::filesystem::path(dir).parent_path().string();
+    std::filesystem::create_directories(parent, ec);
+    if (ec) return overlay_sys_failure(ec.value(), "mkdir", parent, dir);
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return overlay_sys_failure(errno, "mkdir", dir, dir);
+    return {};
+}
+
+// DIR, created if missing: the user's own, not writable by others (who could swap its layers
+// under a running container).
+Result<UniqueFd> open_overlay_dir(const std::string& dir) {
+    if (auto r = make_overlay_dir(dir); !r) return Unexpected(r.error());
     UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd.valid()) return overlay_sys_failure(errno, "open", dir, dir);
     struct stat st {};

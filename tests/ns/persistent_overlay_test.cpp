@@ -132,6 +132,20 @@ TEST_F(PersistentOverlay, DryRunShowsTheAbsoluteDirAndCreatesNothing) {
     EXPECT_FALSE(exists(tmp / "rel"));
 }
 
+// `--overlay ~/overlays/app` on first use: the missing parents are made, as by `mkdir -p`.
+TEST_F(PersistentOverlay, AMissingParentIsMadeOnFirstUse) {
+    const std::string musl = image("musl.sqsh");
+    TempDir tmp("overlay-parents");
+    const std::string dir = tmp / "overlays/app";
+    auto first = sh(musl, "echo kept > /etc/motd", {"--overlay", dir});
+    ASSERT_EQ(first.status, 0) << first;
+    auto again = sh(musl, "cat /etc/motd", {"--overlay", dir});
+    EXPECT_EQ(again.out, "kept\n") << again;
+    struct stat st {};
+    ASSERT_EQ(::stat(dir.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0700u);
+}
+
 TEST_F(PersistentOverlay, MisuseIsOneLine) {
     const std::string musl = image("musl.sqsh");
     TempDir tmp("overlay-misuse");
