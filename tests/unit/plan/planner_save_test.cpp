@@ -6,16 +6,13 @@
 #include "launcher/plan/planner.hpp"
 #include "launcher/plan/render.hpp"
 #include "tests/unit/hooks/run_hooks.hpp"
+#include "tests/unit/plan/minimal_request.hpp"
 
 namespace skiff::plan {
 namespace {
 
 PlanRequest request_with_save() {
-    PlanRequest r;
-    r.environment.image = edf::Sourced<std::string>{"/store/app.sqsh", {"command line", 0}};
-    r.image.path = "/store/app.sqsh";
-    r.host = {1000, 100, "alice", "users", "/home/alice", "/bin/bash", {{"PATH", "/host/bin"}}};
-    r.command = {"true"};
+    PlanRequest r = test::minimal_request();
     r.save = ImageSave{"/scratch/saved.sqsh", false, "command line", "/usr/libexec/skiff/skiff-pull", {}};
     return r;
 }
