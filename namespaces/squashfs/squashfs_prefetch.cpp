@@ -21,10 +21,13 @@ bool stored_compressed(const BlockRef& ref) { return (ref.header & (1u << 24)) =
 
 thread_local ScratchBuffer serving_input;  // a serving thread's compressed bytes
 
+std::chrono::steady_clock::rep now_ticks() { return std::chrono::steady_clock::now().time_since_epoch().count(); }
+
 }  // namespace
 
-BlockPrefetch::BlockPrefetch(sqfs& fs, const std::vector<BlockRef>& blocks)
-    : fs_(fs), block_size_(fs.sb.block_size), slots_(std::make_unique<Slot[]>(blocks.size())) {
+BlockPrefetch::BlockPrefetch(sqfs& fs, const std::vector<BlockRef>& blocks, std::chrono::milliseconds release_after)
+    : fs_(fs), block_size_(fs.sb.block_size), release_after_(release_after),
+      slots_(std::make_unique<Slot[]>(blocks.size())), last_found_(now_ticks()) {
     for (const auto& ref : blocks)
         if (stored_compressed(ref)) {
             slots_[count_].ref = ref;
@@ -42,17 +45,24 @@ BlockPrefetch::BlockPrefetch(sqfs& fs, const std::vector<BlockRef>& blocks)
 }
 
 BlockPrefetch::~BlockPrefetch() {
-    stop_.store(true, std::memory_order_relaxed);
+    {
+        std::lock_guard lock(done_mutex_);  // the helper cannot miss it between its check and its wait
+        stop_.store(true, std::memory_order_relaxed);
+    }
+    done_.notify_all();
     if (helper_.joinable()) helper_.join();
-    if (mapping_) ::munmap(mapping_, mapping_size_);
+    release();
 }
 
 char* BlockPrefetch::buffer(std::size_t index) const { return static_cast<char*>(mapping_) + index * block_size_; }
 
+// One call faults the block's pages in (Linux 5.14); without it, every 4 KiB page is a page
+// fault, which costs more than inflating the block.
 bool BlockPrefetch::decompress(Slot& slot, char* input) {
     std::size_t size = stored_size(slot.ref.header);
     std::size_t output_size = block_size_;
     char* output = buffer(static_cast<std::size_t>(&slot - slots_.get()));
+    (void)::madvise(output, block_size_, MADV_POPULATE_WRITE);
     auto offset = static_cast<off_t>(slot.ref.position + fs_.offset);
     bool ok = input && ::pread(fs_.fd, input, size, offset) == static_cast<ssize_t>(size) &&
               fs_.decompressor(input, size, output, &output_size) == SQFS_OK;
@@ -66,23 +76,42 @@ bool BlockPrefetch::decompress(Slot& slot, char* input) {
 }
 
 void BlockPrefetch::run() {
-    // One call faults the whole mapping in (Linux 5.14); without it, every 4 KiB page of
-    // every block is a page fault.
-    (void)::madvise(mapping_, mapping_size_, MADV_POPULATE_WRITE);
     char* input = buffer(count_);
+    (void)::madvise(input, block_size_, MADV_POPULATE_WRITE);
     for (std::size_t i = 0; i < count_ && !stop_.load(std::memory_order_relaxed); ++i) {
         int expected = queued;
         if (slots_[i].state.compare_exchange_strong(expected, busy, std::memory_order_acq_rel)) decompress(slots_[i], input);
     }
+    wait_until_unused();
+    release();  // only this thread and the destructor, after joining it, release
 }
 
-const void* BlockPrefetch::find(const BlockRef& ref) {
+// Until no lookup has found a block for release_after_, or the server stops.
+void BlockPrefetch::wait_until_unused() {
+    std::unique_lock lock(done_mutex_);
+    while (!stop_.load(std::memory_order_relaxed)) {
+        auto idle = std::chrono::steady_clock::duration(now_ticks() - last_found_.load(std::memory_order_relaxed));
+        if (idle >= release_after_) return;
+        done_.wait_for(lock, release_after_ - idle);
+    }
+}
+
+void BlockPrefetch::release() {
+    std::unique_lock hold(blocks_mutex_);  // waits for every lookup still copying from a block
+    if (released_.exchange(true, std::memory_order_relaxed) || !mapping_) return;
+    ::munmap(mapping_, mapping_size_);
+    mapping_ = nullptr;
+}
+
+BlockPrefetch::Found BlockPrefetch::find(const BlockRef& ref) {
     auto found = by_position_.find(ref.position);
-    if (found == by_position_.end()) return nullptr;
+    if (found == by_position_.end()) return {};
     Slot& slot = slots_[found->second];
     // The profile's header must be the one the image's metadata gives now: the bytes at a
     // position are only this block when both agree.
-    if (slot.ref.header != ref.header) return nullptr;
+    if (slot.ref.header != ref.header) return {};
+    std::shared_lock hold(blocks_mutex_);
+    if (released_.load(std::memory_order_relaxed)) return {};
     int state = queued;
     if (slot.state.compare_exchange_strong(state, busy, std::memory_order_acq_rel)) {
         decompress(slot, serving_input.get(block_size_));  // the helper has not got here yet
@@ -94,9 +123,10 @@ const void* BlockPrefetch::find(const BlockRef& ref) {
         std::unique_lock lock(done_mutex_);
         done_.wait_for(lock, patience, [&] { return (state = slot.state.load(std::memory_order_acquire)) != busy; });
     }
-    if (state != ready) return nullptr;  // failed, or still busy: the caller reads it itself
+    if (state != ready) return {};  // failed, or still busy: the caller reads it itself
     found_.fetch_add(1, std::memory_order_relaxed);
-    return &slot.block;
+    last_found_.store(now_ticks(), std::memory_order_relaxed);
+    return {&slot.block, std::move(hold)};
 }
 
 }  // namespace skiff::ns

@@ -44,7 +44,10 @@ struct ReadProfile {
 };
 
 // At most this many bytes of decompressed blocks are prefetched (and recorded) per image.
-inline constexpr std::uint64_t profile_byte_limit = 16u << 20;
+// `import numpy, scipy.linalg, scipy.sparse` needs 60 MiB of a Debian image's blocks; at the
+// former 16 MiB a fresh server's first such launch took 732 ms, with the whole profile 526
+// (bench/README.md, "bench/workload").
+inline constexpr std::uint64_t profile_byte_limit = 128u << 20;
 std::size_t profile_block_limit(const ImageIdentity& image);
 
 // The size a block occupies in the image, from its header.

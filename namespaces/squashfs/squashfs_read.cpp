@@ -46,23 +46,24 @@ std::optional<std::size_t> inflate(const sqfs& fs, BlockRef ref, char* out) {
 // in a decompressed block (`prefetched`, else `cached`), else in the image file itself at
 // `stored` (a block stored uncompressed), else nowhere (a hole: zeros).
 struct Piece {
-    const sqfs_block* prefetched = nullptr;
+    BlockPrefetch::Found prefetched;
     BlockCache::Pin cached;
     std::optional<BlockRef> stored;
     std::size_t offset = 0;
     std::size_t length = 0;
 
-    const char* data() const { return prefetched ? static_cast<const char*>(prefetched->data) : cached.data(); }
+    const sqfs_block* block() const { return static_cast<const sqfs_block*>(prefetched.block); }
+    const char* data() const { return prefetched ? static_cast<const char*>(block()->data) : cached.data(); }
     bool decompressed() const { return prefetched || cached; }
     std::size_t capacity() const {
-        return prefetched ? prefetched->size : cached ? cached.size() : stored ? stored_size(stored->header) : length;
+        return prefetched ? block()->size : cached ? cached.size() : stored ? stored_size(stored->header) : length;
     }
 };
 
 // A decompressed block: a prefetched one, else through the cache, which inflates it on a miss.
 bool decompressed(const BlockSource& source, BlockRef ref, Piece& piece) {
     if (source.recorder) source.recorder->note(ref);
-    if (source.prefetch) piece.prefetched = static_cast<const sqfs_block*>(source.prefetch->find(ref));
+    if (source.prefetch) piece.prefetched = source.prefetch->find(ref);
     if (piece.prefetched) return true;
     const sqfs& fs = *source.fs;
     piece.cached = source.cache->get(ref.position, [&](char* out) { return inflate(fs, ref, out); });

@@ -114,6 +114,25 @@ TEST_F(ReadProfileBlocks, PrefetchedBlocksAreServedAndMatchTheFiles) {
     EXPECT_GE(prefetch.found(), static_cast<std::size_t>(compressed)) << "the profiled blocks did not come from the prefetch";
 }
 
+// A warm server lives for minutes: once launches stop finding its prefetched blocks (the
+// kernel's page cache has them), it gives them back, and reads go the ordinary way.
+TEST_F(ReadProfileBlocks, PrefetchedBlocksAreReleasedOnceUnusedAndReadsStillServeTheFiles) {
+    auto blocks = recorded_profile();
+    ns::BlockPrefetch prefetch(ns::squashfs_of(fs_), blocks, std::chrono::milliseconds(200));
+    auto source = ns::block_source(fs_);
+    source.prefetch = &prefetch;
+    expect_served_correctly(source);
+    EXPECT_FALSE(prefetch.released()) << "released while launches were still reading its blocks";
+    auto found = prefetch.found();
+    ASSERT_GT(found, 0u);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!prefetch.released() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_TRUE(prefetch.released()) << "the prefetched blocks were kept after 10 s without a lookup";
+    expect_served_correctly(source);
+    EXPECT_EQ(prefetch.found(), found) << "a released block was served";
+}
+
 TEST_F(ReadProfileBlocks, WrongProfilesServeTheRightBytes) {
     auto blocks = recorded_profile();
     std::vector<ns::BlockRef> wrong;
