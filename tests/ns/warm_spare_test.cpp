@@ -2,6 +2,7 @@
 // entered by exactly one later launch of the same plan. Each test has a runtime directory of
 // its own, so its servers and spares are its own.
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -240,8 +241,16 @@ TEST_F(WarmSpare, ContainersAndBuildersRankAboveTheServerForTheOomKiller) {
     std::vector<pid_t> builders;
     for (pid_t pid : processes_using(runtime_.path()))
         if (pid != server) builders.push_back(pid);
-    ASSERT_FALSE(builders.empty()) << "the plan's builder";
-    for (pid_t pid : builders) EXPECT_EQ(adj(pid), ours + 1) << "builder " << pid;
+    // A spare's build is a child of the builder that exits once its namespaces are handed
+    // over: one listed above may be gone by the time its score is read.
+    int checked = 0;
+    for (pid_t pid : builders) {
+        int value = adj(pid);
+        if (value == -2000 && ::access(("/proc/" + std::to_string(pid)).c_str(), F_OK) != 0) continue;
+        EXPECT_EQ(value, ours + 1) << "builder " << pid;
+        ++checked;
+    }
+    EXPECT_GT(checked, 0) << "the plan's builder";
 }
 
 // The builder is forked from the plan's first launch, without an exec. In ps it must not
