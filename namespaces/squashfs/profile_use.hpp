@@ -1,7 +1,8 @@
 // The read profile of one served image (squashfs_profile.hpp) as a server uses it: the blocks
 // the last server of the image needed, prefetched now, and the blocks this one needs, recorded
-// for the next. Cold servers record one launch; a warm server records its first launches, up
-// to the profile's limit, so that the next fresh server's first burst finds them inflated.
+// for the next. Cold servers record one launch; a warm server records its first launches; both
+// only their first 30 s and up to the profile's limit, so that the next fresh server's first
+// burst finds inflated what it starts with.
 #pragma once
 
 #include <memory>

@@ -19,6 +19,7 @@
 namespace skiff::ns {
 
 void ReadRecorder::note(const BlockRef& block) {
+    if (std::chrono::steady_clock::now() > until_) return;
     std::lock_guard lock(mutex_);
     if (blocks_.size() >= limit_ || !seen_.insert(block.position).second) return;
     blocks_.push_back(block);

@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstddef>
 #include <mutex>
 #include <unordered_set>
@@ -22,17 +23,24 @@ namespace skiff::ns {
 class BlockCache;
 class BlockPrefetch;
 
-// The blocks a launch needed, in order of first need, up to a limit. blocks() is read after
-// the server's threads are done.
+// The blocks a launch needed, in order of first need, up to a limit, within `window` of the
+// recorder's start: a profile is for starting up. A server lives as long as its containers,
+// and blocks a long job reads later (its data, say) would make the next server inflate, ahead
+// of its first launch, what that launch may never read. blocks() is read after the server's
+// threads are done.
 class ReadRecorder {
 public:
-    explicit ReadRecorder(std::size_t limit) : limit_(limit) {}
+    static constexpr std::chrono::seconds default_window{30};
+
+    explicit ReadRecorder(std::size_t limit, std::chrono::steady_clock::duration window = default_window)
+        : limit_(limit), until_(std::chrono::steady_clock::now() + window) {}
     void note(const BlockRef& block);
     const std::vector<BlockRef>& blocks() const { return blocks_; }
 
 private:
     std::mutex mutex_;
     std::size_t limit_;
+    std::chrono::steady_clock::time_point until_;
     std::vector<BlockRef> blocks_;
     std::unordered_set<std::uint64_t> seen_;
 };

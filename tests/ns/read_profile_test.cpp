@@ -113,6 +113,17 @@ TEST_F(ReadProfileBlocks, RecordsEveryBlockOnceInOrderOfFirstUse) {
     EXPECT_EQ(small.blocks(), std::vector<ns::BlockRef>(blocks.begin(), blocks.begin() + 3));
 }
 
+// A profile is a launch's start: what a server reads after the recorder's window is left out.
+TEST_F(ReadProfileBlocks, BlocksReadAfterTheWindowAreNotRecorded) {
+    auto blocks = recorded_profile();
+    ASSERT_GT(blocks.size(), 2u);
+    ns::ReadRecorder recorder(1000, std::chrono::milliseconds(300));
+    recorder.note(blocks[0]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    recorder.note(blocks[1]);
+    EXPECT_EQ(recorder.blocks(), std::vector<ns::BlockRef>{blocks[0]});
+}
+
 TEST_F(ReadProfileBlocks, PrefetchedBlocksAreServedAndMatchTheFiles) {
     auto blocks = recorded_profile();
     ns::BlockPrefetch prefetch(ns::squashfs_of(fs_), blocks);
