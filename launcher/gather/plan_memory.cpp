@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <utility>
 
 #include "common/read_small_file.hpp"
 #include "common/replace_file.hpp"
@@ -67,11 +68,11 @@ std::string slot_to_write(const HeldDir& dir, const std::array<std::string, 2>& 
     for (std::size_t i = 0; i < 2; ++i)
         if (keys[i] == key || keys[i].empty()) return slots[i];
     struct stat first {}, second {};
-    bool both = ::fstatat(dir.fd.get(), slots[0].c_str(), &first, 0) == 0 &&
-                ::fstatat(dir.fd.get(), slots[1].c_str(), &second, 0) == 0;
-    bool first_older = both && (first.st_mtim.tv_sec < second.st_mtim.tv_sec ||
-                                (first.st_mtim.tv_sec == second.st_mtim.tv_sec && first.st_mtim.tv_nsec <= second.st_mtim.tv_nsec));
-    return first_older || !both ? slots[0] : slots[1];
+    if (::fstatat(dir.fd.get(), slots[0].c_str(), &first, 0) != 0 ||
+        ::fstatat(dir.fd.get(), slots[1].c_str(), &second, 0) != 0)
+        return slots[0];
+    auto written = [](const struct stat& st) { return std::pair(st.st_mtim.tv_sec, st.st_mtim.tv_nsec); };
+    return written(first) <= written(second) ? slots[0] : slots[1];
 }
 
 HeldDir plans_dir(const StateDirs& state, uid_t uid, Missing missing) {

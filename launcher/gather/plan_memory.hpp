@@ -1,11 +1,11 @@
 // The plan memory: a repeated launch skips gathering and planning. After planning, a launch
-// stores its plan in the user's runtime directory (.../skiff/plans, one of the two of 32 files
-// that the key's two hashes choose), with its key and inputs (plan_memory_inputs.hpp); a later launch with the
-// same key takes that plan if every input still has the identity it had. Any mismatch, a
-// damaged file or another version means gathering and planning as usual, which then stores
-// the plan afresh. What it saves is mostly parsing the EDF chain (TOML): with two files,
-// about 0.6 ms of a warm launch. The check costs a stat per input, and the key the user's
-// passwd and group entries (NSS), which gathering reads too.
+// stores its plan in the user's runtime directory (.../skiff/plans, one of the two of 32
+// files that the key's two hashes choose), with its key and inputs (plan_memory_inputs.hpp); a
+// later launch with the same key takes that plan if every input still has the identity it
+// had. Any mismatch, a damaged file or another version means gathering and planning as usual,
+// which then stores the plan afresh. What it saves is mostly parsing the EDF chain (TOML):
+// with two files, about 0.6 ms of a warm launch. The check costs a stat per input, and the key
+// the user's passwd and group entries (NSS), which gathering reads too.
 //
 // Never remembered or recalled: --dry-run (it plans, so it shows what a launch would do
 // either way), a Slurm step's container holder, and the launches plan_memory_inputs.hpp
