@@ -73,7 +73,7 @@ void op_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
     sqfs_inode inode;
     if (!inode_of(req, ino, inode)) return;
     SquashfsFuse& state = state_of(req);
-    struct stat st = squashfs::stat_of(state.ll.fs, inode);
+    struct stat st = squashfs::stat_of(inode);
     st.st_ino = ino;
     own(state, st);
     fuse_reply_attr(req, &st, forever);
@@ -100,7 +100,7 @@ void op_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
         return;
     }
     if (found == squashfs::Step::entry) {
-        reply.attr = squashfs::stat_of(state.ll.fs, inode);
+        reply.attr = squashfs::stat_of(inode);
         reply.ino = state.ll.ino_register(&state.ll, &entry);
         reply.attr.st_ino = reply.ino;
         own(state, reply.attr);

@@ -183,7 +183,7 @@ bool read_fragment(sqfs& fs, std::uint32_t index, squashfs_fragment_entry& fragm
     return true;
 }
 
-struct stat stat_of(const sqfs& fs, const sqfs_inode& inode) {
+struct stat stat_of(const sqfs_inode& inode) {
     struct stat st {};
     st.st_mode = inode.base.mode;
     st.st_nlink = static_cast<nlink_t>(inode.nlink);
@@ -196,7 +196,9 @@ struct stat stat_of(const sqfs& fs, const sqfs_inode& inode) {
     } else if (S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode)) {
         st.st_rdev = makedev(static_cast<unsigned>(inode.xtra.dev.major), static_cast<unsigned>(inode.xtra.dev.minor));
     }
-    st.st_blksize = static_cast<blksize_t>(fs.sb.block_size);
+    // st_blksize stays 0, so the kernel reports its page size, as ext4 does. Programs size
+    // each open file's buffer by it (stdio, Python's io): the image's 128 KiB block size made
+    // `import numpy, scipy` fault in 350 more heap pages than from a directory.
     return st;
 }
 

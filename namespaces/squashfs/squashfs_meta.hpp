@@ -38,7 +38,7 @@ bool read_inode(sqfs& fs, sqfs_inode_id id, sqfs_inode& inode);
 bool read_fragment(sqfs& fs, std::uint32_t index, squashfs_fragment_entry& fragment);
 
 // The stat of `inode`, without owners: callers report their own.
-struct stat stat_of(const sqfs& fs, const sqfs_inode& inode);
+struct stat stat_of(const sqfs_inode& inode);
 
 // The target of the symlink `inode`.
 bool read_symlink(sqfs& fs, const sqfs_inode& inode, std::string& target);

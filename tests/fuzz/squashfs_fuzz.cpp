@@ -84,7 +84,7 @@ void serve_all(sqfs& fs) {
         bool ok = sq::read_inode(fs, pending.front(), inode);
         pending.pop_front();
         if (!ok) continue;
-        (void)sq::stat_of(fs, inode);
+        (void)sq::stat_of(inode);
         std::string target;
         if (S_ISDIR(inode.base.mode)) list(fs, inode, pending);
         if (S_ISREG(inode.base.mode)) read_file(fs, inode);
