@@ -21,7 +21,7 @@ log() { echo "$PROG: $*" >&2; }
 # libyaml (static). scdoc turns doc/man/*.scd into the man pages.
 readonly BUILD_PKGS=(cmake ninja-build g++ pkg-config scdoc libcap-dev libtoml11-dev
   libfmt-dev libgtest-dev libfuse3-dev libsquashfuse-dev zlib1g-dev liblzma-dev liblzo2-dev
-  liblz4-dev libzstd-dev libarchive-dev libsquashfs-dev nlohmann-json3-dev libyaml-dev libcurl4-openssl-dev libssl-dev)
+  liblz4-dev libdeflate-dev libzstd-dev libarchive-dev libsquashfs-dev nlohmann-json3-dev libyaml-dev libcurl4-openssl-dev libssl-dev)
 # openssh-server: the SSH hook runs the host's sshd in containers (it needs no system sshd:
 # tests use their own ports, so one that the package may start on port 22 does not matter).
 readonly RUN_PKGS=(fuse3 squashfuse fuse-overlayfs util-linux openssh-server openssh-client)

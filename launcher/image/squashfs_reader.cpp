@@ -15,6 +15,7 @@
 
 #include "namespaces/squashfs/block_cache.hpp"
 #include "namespaces/squashfs/squashfs_dir.hpp"
+#include "namespaces/squashfs/squashfs_init.hpp"
 #include "namespaces/squashfs/squashfs_meta.hpp"
 #include "namespaces/squashfs/squashfs_read.hpp"
 #include "namespaces/squashfs/squashfs_superblock.hpp"
@@ -170,8 +171,8 @@ Result<SquashfsImage> SquashfsImage::open(const std::string& image_path) {
     if (!S_ISREG(st.st_mode)) return fail(state->context() + ": not a squashfs file");
     if (auto problem = ns::squashfs::superblock_problem(state->fd.get()); !problem.empty())
         return fail(state->context() + ": " + problem);
-    // sqfs_init frees what it allocated when it fails, so only a successful init is destroyed.
-    if (sqfs_err err = sqfs_init(&state->fs, state->fd.get(), 0); err != SQFS_OK)
+    // init frees what it allocated when it fails, so only a successful init is destroyed.
+    if (sqfs_err err = ns::squashfs::init(state->fs, state->fd.get()); err != SQFS_OK)
         return fail(state->context() + ": " + describe(err));
     state->initialised = true;
     state->cache = std::make_unique<ns::BlockCache>(0, state->fs.sb.block_size, 1);

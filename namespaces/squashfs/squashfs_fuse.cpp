@@ -19,6 +19,7 @@
 #include "namespaces/squashfs/block_cache.hpp"
 #include "namespaces/squashfs/scratch_buffer.hpp"
 #include "namespaces/squashfs/squashfs_dir.hpp"
+#include "namespaces/squashfs/squashfs_init.hpp"
 #include "namespaces/squashfs/squashfs_meta.hpp"
 #include "namespaces/squashfs/squashfs_read.hpp"
 #include "namespaces/squashfs/squashfs_superblock.hpp"
@@ -257,7 +258,7 @@ SquashfsFuse* open_squashfs_fuse(const std::string& image, uid_t uid, gid_t gid,
     state->gid = gid;
     // The served image keeps its fd for the life of the process, as sqfs_open_image would.
     problem = "libsquashfuse cannot read it";
-    if (sqfs_init(&state->ll.fs, fd.get(), 0) != SQFS_OK) return nullptr;  // it freed what it took
+    if (squashfs::init(state->ll.fs, fd.get()) != SQFS_OK) return nullptr;  // it freed what it took
     // After a successful init every refusal frees the image's tables and caches.
     auto refuse = [&](const char* why) {
         problem = why;

@@ -18,6 +18,7 @@
 #include "launcher/image/squashfs_reader.hpp"
 #include "namespaces/squashfs/block_cache.hpp"
 #include "namespaces/squashfs/squashfs_dir.hpp"
+#include "namespaces/squashfs/squashfs_init.hpp"
 #include "namespaces/squashfs/squashfs_meta.hpp"
 #include "namespaces/squashfs/squashfs_read.hpp"
 #include "namespaces/squashfs/squashfs_superblock.hpp"
@@ -101,7 +102,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     read_launch_files("/proc/self/fd/" + std::to_string(fd));
     if (!sq::superblock_problem(fd).empty()) return 0;
     sqfs fs;
-    if (sqfs_init(&fs, fd, 0) != SQFS_OK) return 0;
+    if (sq::init(fs, fd) != SQFS_OK) return 0;
     serve_all(fs);
     sqfs_destroy(&fs);
     return 0;
