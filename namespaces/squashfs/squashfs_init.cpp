@@ -12,8 +12,8 @@ struct FreeDecompressor {
 };
 
 // A squashfs gzip block is one whole zlib stream; libdeflate checks its Adler-32, never
-// writes past `*out_size` and, like uncompress(), stops at the stream's end. Its decompressor
-// (32 KiB of tables) may not be shared between threads, so each thread has one.
+// writes past `*out_size` and, like uncompress(), stops at the stream's end. A decompressor
+// (its decoding tables) may not be shared between threads, so each thread has its own.
 sqfs_err inflate_zlib(void* in, std::size_t in_size, void* out, std::size_t* out_size) {
     thread_local std::unique_ptr<libdeflate_decompressor, FreeDecompressor> decompressor(
         libdeflate_alloc_decompressor());
