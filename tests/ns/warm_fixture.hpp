@@ -6,30 +6,20 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "common/env_map.hpp"
+#include "tests/support/host.hpp"
 #include "tests/support/launch_fixture.hpp"
 
 namespace skiff::test {
 
-// Whether a process of ours has a descriptor open on `dir` or below it. Processes come and
-// go while /proc is read: whatever cannot be read is skipped.
-inline bool holds_descriptor_under(const std::string& dir) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    for (fs::directory_iterator process("/proc", ec), end; !ec && process != end; process.increment(ec)) {
-        std::error_code fd_ec;
-        for (fs::directory_iterator fd(process->path() / "fd", fd_ec); !fd_ec && fd != end; fd.increment(fd_ec)) {
-            std::error_code link_ec;
-            std::string target = fs::read_symlink(fd->path(), link_ec).string();
-            if (!link_ec && (target == dir || target.starts_with(dir + "/"))) return true;
-        }
-    }
-    return false;
+// Whether another process of ours has a descriptor open on `dir` or below it.
+inline bool descriptor_held_under(const std::string& dir) {
+    auto under = [&](const std::string& target) { return target == dir || target.starts_with(dir + "/"); };
+    return !processes_where([&](pid_t pid) { return holds_descriptor(pid, under); }).empty();
 }
 
 class WarmTest : public NsTest {
@@ -48,7 +38,7 @@ protected:
     void TearDown() override {
         (void)skiff({"image", "stop", "--force"});
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        while (holds_descriptor_under(runtime_.path()) && std::chrono::steady_clock::now() < deadline)
+        while (descriptor_held_under(runtime_.path()) && std::chrono::steady_clock::now() < deadline)
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
 

@@ -275,12 +275,7 @@ TEST_F(WarmSpare, TheBuilderShowsInPsAsTheImagesBuilder) {
 
 // Whether process `pid` has an open file descriptor on `ns` (a readlink of /proc/*/ns/*).
 bool holds_namespace(pid_t pid, const std::string& ns) {
-    std::error_code ec;
-    for (const auto& fd : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
-        std::error_code gone;
-        if (std::filesystem::read_symlink(fd.path(), gone).string() == ns) return true;
-    }
-    return false;
+    return holds_descriptor(pid, [&](const std::string& target) { return target == ns; });
 }
 
 // The server keeps a used spare's namespaces while its container runs, so that the

@@ -107,6 +107,16 @@ std::vector<pid_t> processes_where(const std::function<bool(pid_t)>& matches) {
     return found;
 }
 
+bool holds_descriptor(pid_t pid, const std::function<bool(const std::string&)>& matches) {
+    std::error_code ec;
+    for (const auto& fd : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
+        std::error_code gone;
+        std::string target = std::filesystem::read_symlink(fd.path(), gone).string();
+        if (!gone && matches(target)) return true;
+    }
+    return false;
+}
+
 // A process that exits between the open and the read of its /proc file makes read(2) fail
 // with ESRCH, and istreambuf_iterator lets libstdc++'s exception for that through; here the
 // process reads as gone (empty).

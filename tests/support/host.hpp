@@ -36,6 +36,10 @@ std::vector<std::string> mounts_under(const std::string& prefix);
 // Processes other than this one for which `matches(PID)` holds, from /proc.
 std::vector<pid_t> processes_where(const std::function<bool(pid_t)>& matches);
 
+// Whether `pid` has an open file descriptor whose target (the readlink of /proc/PID/fd/N:
+// a path, "pipe:[INODE]", "mnt:[INODE]") satisfies `matches`; false once the process is gone.
+bool holds_descriptor(pid_t pid, const std::function<bool(const std::string&)>& matches);
+
 // The whole of /proc/PID/NAME; "" once the process is gone, also when it exits mid-read.
 std::string proc_file(pid_t pid, const std::string& name);
 

@@ -17,7 +17,6 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <filesystem>
 #include <stdexcept>
 
 #include "tests/support/host.hpp"
@@ -155,12 +154,7 @@ std::string processes_holding(int pipe) {
     struct stat st {};
     if (::fstat(pipe, &st) != 0) return "?";
     const std::string target = "pipe:[" + std::to_string(st.st_ino) + "]";
-    auto holds = [&](pid_t pid) {
-        std::error_code ec;
-        for (const auto& fd : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec))
-            if (std::filesystem::read_symlink(fd.path(), ec) == target) return true;
-        return false;
-    };
+    auto holds = [&](pid_t pid) { return holds_descriptor(pid, [&](const std::string& t) { return t == target; }); };
     std::string holders;
     for (pid_t pid : processes_where(holds)) holders += (holders.empty() ? "" : "; ") + std::to_string(pid) + " " + cmdline_of(pid);
     return holders.empty() ? "none found in /proc" : holders;
