@@ -25,6 +25,42 @@ std::vector<std::string> host_glob(const std::string& pattern) {
     return out;
 }
 
+bool has_wildcard(std::string_view text) { return text.find_first_of("*?[") != std::string_view::npos; }
+
+// The directories `pattern` names (glob(3) when it has wildcards), without their trailing '/'.
+std::vector<std::string> directories_matching(const std::string& pattern) {
+    if (!has_wildcard(pattern)) return {pattern};
+    glob_t found{};
+    std::unique_ptr<glob_t, decltype(&::globfree)> owner(&found, &::globfree);
+    std::vector<std::string> out;
+    if (::glob(pattern.c_str(), GLOB_MARK | GLOB_ONLYDIR, nullptr, &found) != 0) return out;
+    for (std::size_t i = 0; i < found.gl_pathc; ++i)
+        if (std::string_view path = found.gl_pathv[i]; path.ends_with("/")) out.emplace_back(path.substr(0, path.size() - 1));
+    return out;
+}
+
+void add_glob_input(const std::string& pattern, std::vector<plan::HostInput>& inputs) {
+    if (!has_wildcard(pattern)) {
+        inputs.push_back({pattern, true});
+        return;
+    }
+    // "/a/b*/c/d*": the directories "/a", "/a/b*" and "/a/b*/c", each level expanded.
+    std::string prefix;
+    bool listed = false;  // a component with wildcards came: from here on, each level is read
+    std::size_t start = pattern.starts_with("/") ? 1 : 0;
+    for (std::size_t end = pattern.find('/', start);; end = pattern.find('/', start)) {
+        std::string_view component = std::string_view(pattern).substr(start, end == std::string::npos ? end : end - start);
+        listed = listed || has_wildcard(component);
+        if (listed) {
+            std::string dir = !prefix.empty() ? prefix : (pattern.starts_with("/") ? "/" : ".");
+            for (auto& path : directories_matching(dir)) inputs.push_back({std::move(path), false});
+        }
+        if (end == std::string::npos) return;
+        prefix = pattern.substr(0, end);
+        start = end + 1;
+    }
+}
+
 std::string describe(const ldcache::ClosureLibrary& lib) { return lib.soname + " (" + lib.real_path + ")"; }
 
 std::string injected_by(const std::vector<Contribution>& earlier, const std::string& name) {
@@ -66,6 +102,10 @@ Result<std::vector<std::string>> expand_library_globs(const std::vector<std::str
     return out;
 }
 
+void add_glob_inputs(const std::vector<std::string>& patterns, std::vector<plan::HostInput>& inputs) {
+    for (const auto& pattern : patterns) add_glob_input(pattern, inputs);
+}
+
 std::vector<std::string> expand_device_globs(const std::vector<std::string>& patterns, std::vector<std::string>& missing) {
     std::vector<std::string> out;
     for (const auto& pattern : patterns) {
@@ -92,6 +132,8 @@ Result<LibrarySelection> select_libraries(const HookContext& ctx, const std::str
     }};
     auto closure = ldcache::library_closure(roots, ctx.host_libraries, arch, closure_options);
     if (!closure) return Unexpected(closure.error());
+    for (const auto& lib : closure->libraries) out.inputs.push_back({lib.path, false});
+    for (const auto& path : closure->looked_in_vain) out.inputs.push_back({path, true});
     std::vector<std::string> left_out;
     for (const auto& name : closure->left_out)
         if (std::find(earlier.begin(), earlier.end(), name) == earlier.end()) left_out.push_back(name);

@@ -16,6 +16,8 @@ struct LibrarySelection {
     std::vector<InjectedLibrary> libraries;
     std::vector<std::string> notes;                // one per library left out, and why
     std::optional<std::string> musl_warning;       // glibc-linked libraries skipped on musl
+    // Each library file read, and each path a dependency was looked for at in vain.
+    std::vector<plan::HostInput> inputs;
 };
 
 // Expands each glob (host paths) into existing files, sorted; a pattern that matches nothing is
@@ -24,6 +26,12 @@ Result<std::vector<std::string>> expand_library_globs(const std::vector<std::str
 
 // The same for devices: patterns that match nothing are returned in `missing`.
 std::vector<std::string> expand_device_globs(const std::vector<std::string>& patterns, std::vector<std::string>& missing);
+
+// What the expansion of `patterns` depends on, into `inputs`: for a pattern without wildcards,
+// whether its path exists; else every directory it lists or looks into, from the last one
+// without wildcards down, as a directory's times change when an entry is added, removed or
+// renamed.
+void add_glob_inputs(const std::vector<std::string>& patterns, std::vector<plan::HostInput>& inputs);
 
 // A host path with its symlinks resolved (the path itself if that fails).
 std::string host_real_path(const std::string& path);

@@ -50,6 +50,7 @@ Result<std::optional<HookFacts>> gather_network_hook(NetworkHook which, const pl
         auto contribution = contribute(active, network.settings, ctx, diag);
         if (!contribution) return Unexpected(contribution.error());
         if (!*contribution) return std::optional<HookFacts>{};
+        if ((*contribution)->host_inputs) (*contribution)->host_inputs->push_back({kHostCache, false});
         return std::optional<HookFacts>(std::move(**contribution));
     }
     return std::optional<HookFacts>{};

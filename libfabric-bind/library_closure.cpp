@@ -46,12 +46,16 @@ Result<ClosureLibrary> probe_library(const std::string& path, const std::string&
 }
 
 std::optional<std::string> locate(const std::string& name, const ClosureLibrary& requester,
-                                  const HostLibraryIndex& index, const ArchInfo& arch) {
-    if (auto cached = index.find(name); cached && is_file(*cached)) return cached;
-    std::vector<std::string> dirs{dir_name(requester.path), dir_name(requester.real_path)};
-    for (auto& d : default_lib_dirs(arch)) dirs.push_back(std::move(d));
-    for (const auto& dir : dirs)
-        if (is_file(dir + "/" + name)) return dir + "/" + name;
+                                  const HostLibraryIndex& index, const ArchInfo& arch,
+                                  std::vector<std::string>& in_vain) {
+    std::vector<std::string> candidates;
+    if (auto cached = index.find(name)) candidates.push_back(*cached);
+    for (const auto& dir : {dir_name(requester.path), dir_name(requester.real_path)}) candidates.push_back(dir + "/" + name);
+    for (const auto& dir : default_lib_dirs(arch)) candidates.push_back(dir + "/" + name);
+    for (auto& path : candidates) {
+        if (is_file(path)) return std::move(path);
+        in_vain.push_back(std::move(path));
+    }
     return std::nullopt;
 }
 
@@ -105,7 +109,7 @@ Result<ClosureResult> library_closure(const std::vector<std::string>& roots, con
         for (const auto& name : needed) {
             if (seen.contains(name) || left_out(name)) continue;
             const ClosureLibrary& requester = result.libraries[at];
-            auto path = locate(name, requester, index, arch);
+            auto path = locate(name, requester, index, arch, result.looked_in_vain);
             if (!path)
                 return fail(requester.path + " needs " + name + ", which is neither in the host's ld.so.cache nor in " +
                             dir_name(requester.path) + " or the default directories");

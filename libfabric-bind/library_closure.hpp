@@ -51,6 +51,9 @@ struct ClosureOptions {
 struct ClosureResult {
     std::vector<ClosureLibrary> libraries;  // configured ones first, then breadth-first
     std::vector<std::string> left_out;      // sonames left out (glibc family, `exclude`)
+    // The paths a dependency was looked for at and not found (no regular file there), in the
+    // order tried: a library that appears at one of them would be found instead.
+    std::vector<std::string> looked_in_vain;
 };
 
 // `roots` are host paths of existing files. Errors name the file: not an ELF library of `arch`,

@@ -22,10 +22,14 @@ bool is_file(const std::string& path) {
     return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-Result<std::string> find_plugin(const std::string& dir, const std::string& variant) {
+// `inputs`: each path looked at, in the order tried.
+Result<std::string> find_plugin(const std::string& dir, const std::string& variant, std::vector<plan::HostInput>& inputs) {
     for (const char* sub : {"", "/lib", "/lib64"})
-        for (const char* name : kPluginNames)
-            if (std::string path = dir + sub + "/" + name; is_file(path)) return path;
+        for (const char* name : kPluginNames) {
+            std::string path = dir + sub + "/" + name;
+            inputs.push_back({path, true});
+            if (is_file(path)) return path;
+        }
     return fail("aws_ofi_nccl variant '" + variant + "': no libnccl-net.so (or libnccl-net-ofi.so) in " + dir +
                 " or its lib/; check the site configuration");
 }
@@ -65,10 +69,13 @@ Result<Contribution> nccl_contribution(const HookContext& ctx, const NcclSetting
     out.hook = "aws_ofi_nccl";
     auto dir = variant_directory(settings, variant);
     if (!dir) return Unexpected(dir.error());
-    auto plugin = find_plugin(*dir, variant);
+    std::vector<plan::HostInput> looked_at;
+    auto plugin = find_plugin(*dir, variant, looked_at);
     if (!plugin) return Unexpected(plugin.error());
     auto selection = select_libraries(ctx, "aws_ofi_nccl", {*plugin}, {.exclude = is_gpu_runtime});
     if (!selection) return Unexpected(selection.error());
+    out.host_inputs = std::move(selection->inputs);
+    out.host_inputs->insert(out.host_inputs->end(), looked_at.begin(), looked_at.end());
     out.libraries = std::move(selection->libraries);
     name_plugin(out.libraries, host_real_path(*plugin));
     out.notes.push_back("variant " + variant + ": " + *plugin);

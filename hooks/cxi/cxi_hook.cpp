@@ -35,9 +35,11 @@ void add_devices(const CxiSettings& settings, Contribution& out) {
 
 // The host's provider DSOs, if any: the configured directory, else libfabric/ next to the
 // injected libfabric (where libfabric itself looks).
-std::optional<std::string> host_providers(const CxiSettings& settings, const InjectedLibrary& libfabric) {
+std::optional<std::string> host_providers(const CxiSettings& settings, const InjectedLibrary& libfabric,
+                                          std::vector<plan::HostInput>& inputs) {
     if (settings.providers) return settings.providers;
     std::string guess = libfabric.host_path.substr(0, libfabric.host_path.rfind('/')) + "/libfabric";
+    inputs.push_back({guess, true});
     if (is_directory(guess)) return guess;
     return std::nullopt;
 }
@@ -48,7 +50,7 @@ void add_provider_path(const CxiSettings& settings, Contribution& out) {
         if (lib.name.starts_with("libfabric.so")) libfabric = &lib;
     if (!libfabric) return;
     out.env.emplace_back("FI_PROVIDER_PATH", provider_dir);
-    auto providers = host_providers(settings, *libfabric);
+    auto providers = host_providers(settings, *libfabric, *out.host_inputs);
     if (!providers) {
         out.notes.push_back("FI_PROVIDER_PATH=" + std::string(provider_dir) + ": empty, libfabric uses its built-in providers");
         return;
@@ -68,6 +70,9 @@ Result<Contribution> cxi_contribution(const HookContext& ctx, const CxiSettings&
     if (!roots) return Unexpected(roots.error());
     auto selection = select_libraries(ctx, "cxi", *roots);
     if (!selection) return Unexpected(selection.error());
+    out.host_inputs = std::move(selection->inputs);
+    add_glob_inputs(settings.libraries, *out.host_inputs);
+    add_glob_inputs(settings.devices, *out.host_inputs);
     out.libraries = std::move(selection->libraries);
     out.notes = std::move(selection->notes);
     if (selection->musl_warning) out.warnings.push_back(*selection->musl_warning);

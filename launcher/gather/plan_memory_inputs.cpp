@@ -19,6 +19,8 @@ namespace {
 // The built-in hooks whose facts come only from the key and the inputs above (hooks.md §1):
 // the site's switches, the host facts, the environment and the image's files.
 constexpr std::array<std::string_view, 5> keyed_hooks = {"shm", "passwd", "localtime", "home", "slurm"};
+// More than this is not worth a stat each on every launch (as linker_inputs.hpp's limit).
+constexpr std::size_t max_hook_inputs = 4096;
 
 std::int64_t nanoseconds(const struct timespec& t) {
     return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
@@ -39,8 +41,15 @@ public:
 
 std::string first_unkeyed_hook(const plan::PlanRequest& request) {
     for (const auto& c : request.contributions)
-        if (std::find(keyed_hooks.begin(), keyed_hooks.end(), c.hook) == keyed_hooks.end()) return c.hook;
+        if (!c.host_inputs && std::find(keyed_hooks.begin(), keyed_hooks.end(), c.hook) == keyed_hooks.end())
+            return c.hook;
     return {};
+}
+
+bool contributed(const plan::PlanRequest& request, std::string_view hook) {
+    for (const auto& c : request.contributions)
+        if (c.hook == hook) return true;
+    return false;
 }
 
 // Why the plan depends on host state that no input covers; empty: it does not.
@@ -68,7 +77,21 @@ std::string network_inputs(const plan::PlanRequest& request, InputList& list) {
     };
     auto active = hooks::active_network_hooks(*settings, request.environment.annotations, ignored, exists);
     if (!active) return active.error().message;
-    return active->empty() ? "" : "a network hook is on (it reads the host's libraries)";
+    for (const auto& hook : *active)
+        if (!contributed(request, hooks::hook_name(hook.hook)))
+            return std::string("the ") + hooks::hook_name(hook.hook) + " hook is on and injected nothing (a warning said why)";
+    return {};
+}
+
+// What the hooks that name their inputs read (plan::Contribution::host_inputs).
+std::string hook_inputs(const plan::PlanRequest& request, InputList& list) {
+    for (const auto& c : request.contributions) {
+        if (!c.host_inputs) continue;
+        if (c.host_inputs->size() > max_hook_inputs)
+            return "the " + c.hook + " hook read more than " + std::to_string(max_hook_inputs) + " host paths";
+        for (const auto& input : *c.host_inputs) list.add(input.path, input.presence_only);
+    }
+    return {};
 }
 
 std::string external_hook_inputs(const plan::PlanRequest& request, InputList& list) {
@@ -147,6 +170,7 @@ MemoryInputs plan_memory_inputs(const RunOptions& options, const plan::PlanReque
     list.result.why_not = unkeyed_state(request);
     if (list.result.why_not.empty()) list.result.why_not = network_inputs(request, list);
     if (list.result.why_not.empty()) list.result.why_not = external_hook_inputs(request, list);
+    if (list.result.why_not.empty()) list.result.why_not = hook_inputs(request, list);
     if (list.result.why_not.empty()) file_inputs(options, request, list);
     return std::move(list.result);
 }

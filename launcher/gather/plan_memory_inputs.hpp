@@ -15,13 +15,18 @@
 //   - the hooks.d directories, which must not exist, and the CXI device a site's "auto"
 //     default looks for (whether it exists),
 //   - for `ldcache` mounts, each library directory and every entry in it and in its
-//     glibc-hwcaps subdirectories (linker_inputs.hpp).
+//     glibc-hwcaps subdirectories (linker_inputs.hpp),
+//   - what a hook that names its inputs read (plan::Contribution::host_inputs): the network
+//     hooks list the host's ld.so.cache, each library of the closure, each path a dependency
+//     or the NCCL plugin was looked for at in vain, and the directories their library and
+//     device globs list (hooks/host_libraries.hpp).
 // Launches that read host state no identity covers are not remembered (why_not): a registry
 // image (the store's tags move), a directory image (its files change), device requests and
-// every built-in hook but shm, passwd, localtime, home and slurm (they read /dev, driver
-// libraries, the host's linker cache, SSH keys), more than 4096 library directory entries,
-// an existing hooks.d directory (which scripts run depends on their modes). Nothing in a plan
-// depends on the time.
+// every other built-in hook but shm, passwd, localtime, home and slurm (they read /dev, driver
+// libraries, SSH keys), a network hook that is on and injected nothing (it failed, and is
+// tried again), more than 4096 library directory entries or paths a hook read, an existing
+// hooks.d directory (which scripts run depends on their modes). Nothing in a plan depends on
+// the time.
 #pragma once
 
 #include <cstdint>

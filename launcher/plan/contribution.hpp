@@ -48,6 +48,14 @@ inline MountOp device_bind(std::string source, std::string destination, std::str
     return op;
 }
 
+// A host path a hook read to make its contribution: the plan memory
+// (launcher/gather/plan_memory_inputs.hpp) compares its identity, or with `presence_only`
+// only whether it exists and as what, before it reuses a plan.
+struct HostInput {
+    std::string path;
+    bool presence_only = false;
+};
+
 // Where a hook's mounts go among the others.
 enum class MountPlace {
     before_edf,  // after skiff's own, before the EDF's: an EDF can still mount inside them
@@ -68,6 +76,9 @@ struct Contribution {
     std::optional<SshServer> ssh = std::nullopt;  // a server the executor starts before the command
     std::vector<CacheEntry> cache_entries = {};   // after the libraries in the linker cache
     std::optional<MpsDaemon> mps = std::nullopt;  // a daemon the executor starts before the command
+    // Every host path the hook read, when it can name them all (the network hooks); nullopt
+    // when it cannot, and a plan with this contribution is then made afresh each launch.
+    std::optional<std::vector<HostInput>> host_inputs = std::nullopt;
 };
 
 }  // namespace skiff::plan

@@ -2,6 +2,8 @@
 // earlier one stored, and any change to what that plan was made from (an EDF, the site
 // configuration, an argument, the environment) makes the launch plan afresh. Each test has a
 // runtime directory of its own (warm_fixture.hpp), so the memory starts empty.
+#include <sys/stat.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -148,6 +150,53 @@ TEST_F(PlanMemory, InjectedLibrariesAreRememberedUntilTheirDirectoryOrAFileChang
     ASSERT_EQ(rewritten.status, 0) << rewritten;
     EXPECT_EQ(rewritten.out, added.out);
     EXPECT_TRUE(says(rewritten, "planning afresh: '" + (libs / "libz.so.1").string() + "' changed")) << rewritten.err;
+}
+
+// The network hooks name what they read (plan::Contribution::host_inputs), so a launch with
+// the cxi hook on is remembered too, until a device appears, a dependency appears where it
+// was looked for in vain, or a library of the closure is built again.
+TEST_F(PlanMemory, NetworkHookLaunchesAreRememberedUntilADeviceOrALibraryChanges) {
+    namespace fs = std::filesystem;
+    // liba.so.1 needs libb.so.1, which no ld.so.cache names: it is looked for next to the
+    // configured path (site/, a symlink) in vain, then found next to the file (build/).
+    const fs::path build = dir_ / "build", site = dir_ / "site", dev = dir_ / "dev";
+    for (const auto& dir : {build, site, dev}) fs::create_directory(dir);
+    dir_.write_file("b.c", "int skiff_b(void) { return 2; }\n");
+    dir_.write_file("a.c", "int skiff_b(void);\nint skiff_a(void) { return skiff_b(); }\n");
+    auto cc = [&](const std::string& soname, const std::string& source, const std::string& extra) {
+        return run_process({"cc", "-shared", "-fPIC", "-Wl,-soname," + soname, "-o", build / soname, dir_ / source, extra});
+    };
+    auto b = cc("libb.so.1", "b.c", "-lc");
+    SKIFF_REQUIRE(b.status == 0, "no working C compiler (cc) to build the test libraries: " + b.err);
+    ASSERT_EQ(cc("liba.so.1", "a.c", build / "libb.so.1").status, 0);
+    fs::create_symlink(build / "liba.so.1", site / "liba.so.1");
+    ASSERT_EQ(::mkfifo((dev / "cxi0").c_str(), 0666), 0);
+    write_site("[hooks.cxi]\ndefault = \"true\"\nlibraries = [\"" + (site / "liba.so.1").string() +
+               "\"]\ndevices = [\"" + (dev / "cxi*").string() + "\"]\n");
+    const std::string script = "ls /.skiff/lib " + dev.string();
+    ASSERT_NO_FATAL_FAILURE(remember(script, "/.skiff/lib:\nliba.so.1\nlibb.so.1\n\n" + dev.string() + ":\ncxi0\n"));
+
+    ASSERT_EQ(::mkfifo((dev / "cxi1").c_str(), 0666), 0);
+    settle();
+    auto device = launch(script);
+    ASSERT_EQ(device.status, 0) << device;
+    EXPECT_EQ(device.out, "/.skiff/lib:\nliba.so.1\nlibb.so.1\n\n" + dev.string() + ":\ncxi0\ncxi1\n");
+    EXPECT_TRUE(says(device, "planning afresh: '" + dev.string() + "' changed")) << device.err;
+
+    fs::copy_file(build / "libb.so.1", site / "libb.so.1");
+    settle();
+    auto dependency = launch(script);
+    ASSERT_EQ(dependency.status, 0) << dependency;
+    EXPECT_TRUE(says(dependency, "planning afresh: '" + (site / "libb.so.1").string() + "' changed")) << dependency.err;
+    EXPECT_TRUE(says(dependency, "libb.so.1 <- " + (site / "libb.so.1").string())) << dependency.err;
+
+    ASSERT_EQ(cc("liba.so.1", "a.c", build / "libb.so.1").status, 0);  // built again
+    settle();
+    auto rewritten = launch(script);
+    ASSERT_EQ(rewritten.status, 0) << rewritten;
+    EXPECT_TRUE(says(rewritten, "planning afresh: '" + (site / "liba.so.1").string() + "' changed")) << rewritten.err;
+    auto again = launch(script);
+    EXPECT_TRUE(says(again, recalled)) << again.err;
 }
 
 TEST_F(PlanMemory, DryRunShowsTheSamePlanAndStoresNothing) {

@@ -22,6 +22,13 @@ inline std::string write_library(const test::TempDir& dir, const std::string& na
     return dir.write_file(name, ldtest::build_elf(spec));
 }
 
+// Host inputs as "PATH" (its identity counts) or "presence PATH".
+inline std::vector<std::string> described(const std::vector<plan::HostInput>& inputs) {
+    std::vector<std::string> out;
+    for (const auto& input : inputs) out.push_back((input.presence_only ? "presence " : "") + input.path);
+    return out;
+}
+
 // The C library of a Debian 12 image (glibc 2.36), or of a musl image.
 inline ldcache::LibcInfo glibc_image(const std::string& newest = "GLIBC_2.36") {
     ldcache::LibcInfo libc;

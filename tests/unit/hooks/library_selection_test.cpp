@@ -3,6 +3,8 @@
 // glibc-linked libraries (hooks.md §1, ldcache.md §5.4).
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "hooks/host_libraries.hpp"
 #include "libfabric-bind/injection_checks.hpp"
 #include "tests/unit/hooks/fake_host.hpp"
@@ -108,6 +110,40 @@ TEST(HookLibraries, GlobsExpandSortedAndAPatternMatchingNothingIsAnError) {
     auto none = expand_library_globs({site / "libcxi*"}, "skiff.toml:3: hooks.cxi.libraries");
     ASSERT_FALSE(none);
     EXPECT_EQ(none.error().message, "skiff.toml:3: hooks.cxi.libraries: '" + site.path() + "/libcxi*' matches no file on this node");
+}
+
+// The plan memory's inputs: each file read, and each place a dependency was looked for in vain
+// (a library that appeared there would be found instead), in the order tried.
+TEST(HookLibraries, TheSelectionNamesEachFileItReadAndEachPlaceItLookedInVain) {
+    test::TempDir site("site"), real("real"), stale("stale");
+    auto fabric = write_library(real, "libfabric.so.1.20.0", "libfabric.so.1", {"libcxi.so.1", "libskiffnl.so.1", "libc.so.6"});
+    auto cxi = write_library(real, "libcxi.so.1", "libcxi.so.1", {});
+    auto nl = write_library(real, "libskiffnl.so.1", "libskiffnl.so.1", {});
+    std::filesystem::create_symlink(fabric, site / "libfabric.so.1");
+    ContextParts parts;
+    parts.host.add("libskiffnl.so.1", stale / "libskiffnl.so.1");  // a cache entry whose file is gone
+    auto selection = select_libraries(parts.context(), "cxi", {site / "libfabric.so.1"});
+    ASSERT_TRUE(selection) << selection.error().message;
+    EXPECT_EQ(testing::described(selection->inputs),
+              (std::vector<std::string>{site / "libfabric.so.1", cxi, nl, "presence " + site / "libcxi.so.1",
+                                        "presence " + stale / "libskiffnl.so.1", "presence " + site / "libskiffnl.so.1"}));
+}
+
+// "/T/a*/lib/x*" lists /T, each /T/aN and each /T/aN/lib; a path without wildcards is only
+// looked at.
+TEST(HookLibraries, AGlobDependsOnEveryDirectoryItLists) {
+    test::TempDir top("globs");
+    top.write_file("a1/lib/x1", "");
+    top.write_file("a2/lib/y", "");
+    top.write_file("b/file", "");
+    std::vector<plan::HostInput> inputs;
+    add_glob_inputs({top / "a*/lib/x*", top / "b/file", top / "none*/x"}, inputs);
+    EXPECT_EQ(testing::described(inputs),
+              (std::vector<std::string>{top.path(), top / "a1", top / "a2", top / "a1/lib", top / "a2/lib",
+                                        "presence " + top / "b/file", top.path()}));
+    inputs.clear();
+    add_glob_inputs({"/skiff*"}, inputs);
+    EXPECT_EQ(testing::described(inputs), std::vector<std::string>{"/"});
 }
 
 TEST(HookLibraries, GlibcPrivateIsNeverSatisfiable) {

@@ -140,6 +140,27 @@ TEST(NetworkHooks, CxiInjectsTheClosureBindsExistingDevicesAndSetsTheProviderPat
               cxi.notes.end());
 }
 
+// What the plan memory checks before it reuses a plan with these contributions.
+TEST(NetworkHooks, EachHookNamesEveryHostPathItRead) {
+    HookRig s("true");
+    s.parts.annotate("com.hooks.aws_ofi_nccl.enabled", "true");
+    auto all = s.run();
+    ASSERT_TRUE(all) << all.error().message;
+    ASSERT_EQ(all->size(), 2u);
+    const auto& dir = s.host.dir;
+    ASSERT_TRUE((*all)[0].host_inputs);
+    EXPECT_EQ(testing::described(*(*all)[0].host_inputs),
+              (std::vector<std::string>{dir / "lib/libfabric.so.1", dir / "lib/libcxi.so.1", dir / "lib",
+                                        dir / "dev", "presence " + dir / "dev/xpmem",
+                                        "presence " + dir / "lib/libfabric"}));
+    ASSERT_TRUE((*all)[1].host_inputs);
+    EXPECT_EQ(testing::described(*(*all)[1].host_inputs),
+              (std::vector<std::string>{dir / "ofi/dl/lib/libnccl-net.so", "presence " + dir / "ofi/dl/libnccl-net.so",
+                                        "presence " + dir / "ofi/dl/libnccl-net-ofi.so",
+                                        "presence " + dir / "ofi/dl/libnccl-net-aws-ofi.so",
+                                        "presence " + dir / "ofi/dl/lib/libnccl-net.so"}));
+}
+
 TEST(NetworkHooks, AnAbiProblemIsAnErrorWhenRequestedAndAWarningBySiteDefault) {
     HookRig s("true");
     s.parts.libc = testing::glibc_image("GLIBC_2.30");
