@@ -60,9 +60,9 @@ Result<std::vector<InjectedLibrary>> driver_libraries(const plan::PlanRequest& r
     auto host = ldcache::HostLibraryIndex::from_cache_file(settings.ld_cache, arch);
     std::vector<std::string> roots;
     for (const auto& [soname, path] : host.entries()) {
-        std::string real = host_real_path(path);
-        if (nvidia::is_driver_library(files, soname) && real.ends_with("." + facts.driver_version) && !from_compat(soname))
-            roots.push_back(real);
+        // By name first: a node's cache names thousands of libraries, each symlink costly to follow.
+        if (!nvidia::is_driver_library(files, soname) || from_compat(soname)) continue;
+        if (std::string real = host_real_path(path); real.ends_with("." + facts.driver_version)) roots.push_back(real);
     }
     if (roots.empty()) {
         soft = "no driver library of version " + facts.driver_version + " in " + settings.ld_cache;
