@@ -8,7 +8,10 @@
 #include <string_view>
 
 #include "hooks/external/external_settings.hpp"
+#include "hooks/hook_switch.hpp"
 #include "hooks/network_hooks.hpp"
+#include "hooks/nvidia/gpu_request.hpp"
+#include "hooks/nvidia/nvidia_settings.hpp"
 #include "launcher/edf/search.hpp"
 #include "launcher/gather/netstrings.hpp"
 #include "launcher/image/local.hpp"
@@ -80,6 +83,26 @@ std::string network_inputs(const plan::PlanRequest& request, InputList& list) {
     for (const auto& hook : *active)
         if (!contributed(request, hooks::hook_name(hook.hook)))
             return std::string("the ") + hooks::hook_name(hook.hook) + " hook is on and injected nothing (a warning said why)";
+    return {};
+}
+
+// GPUs asked for that the nvidia hook gave none (it contributes nothing then, so nothing above
+// sees it): with no driver on the node (a CUDA image's NVIDIA_VISIBLE_DEVICES=all on a login
+// node), the plan holds until the driver's version file appears, as when nvidia-modprobe
+// loads the driver after the first launch; a driver the hook declined (a warning said why)
+// is read again every launch.
+std::string nvidia_inputs(const plan::PlanRequest& request, InputList& list) {
+    if (contributed(request, "nvidia")) return {};
+    auto on = hooks::annotation_switch(request.environment, "com.hooks.nvidia.enabled", true);
+    auto gpus = hooks::nvidia::gpu_request(
+        {request.environment.devices, request.host.env, request.environment.env, request.image_facts.env});
+    if (!on || !gpus) return "the nvidia hook's switch or GPU request is invalid";
+    if (!*on || gpus->kind == hooks::nvidia::GpuRequest::Kind::nothing) return {};
+    auto settings = hooks::nvidia::read_nvidia_settings(request.site);
+    if (!settings) return settings.error().message;
+    std::string version = settings->driver_proc + "/version";
+    if (input_identity(version, true) != "absent") return "the nvidia hook is on and gave no GPU (a warning said why)";
+    list.add(version, true);
     return {};
 }
 
@@ -169,6 +192,7 @@ MemoryInputs plan_memory_inputs(const RunOptions& options, const plan::PlanReque
     InputList list;
     list.result.why_not = unkeyed_state(request);
     if (list.result.why_not.empty()) list.result.why_not = network_inputs(request, list);
+    if (list.result.why_not.empty()) list.result.why_not = nvidia_inputs(request, list);
     if (list.result.why_not.empty()) list.result.why_not = external_hook_inputs(request, list);
     if (list.result.why_not.empty()) list.result.why_not = hook_inputs(request, list);
     if (list.result.why_not.empty()) file_inputs(options, request, list);

@@ -12,8 +12,9 @@
 //   - the image file (its identity also keys the facts read from it: facts_cache.hpp),
 //   - each --mount/EDF mount source: only whether it exists and its type for a bind (its
 //     content is bound when the container is built), the identity of a squashfs file,
-//   - the hooks.d directories, which must not exist, and the CXI device a site's "auto"
-//     default looks for (whether it exists),
+//   - the hooks.d directories, which must not exist, the CXI device a site's "auto"
+//     default looks for, and the NVIDIA driver's version file when GPUs were asked for and
+//     the node had no driver (whether they exist),
 //   - for `ldcache` mounts, each library directory and every entry in it and in its
 //     glibc-hwcaps subdirectories (linker_inputs.hpp),
 //   - what a hook that names its inputs read (plan::Contribution::host_inputs): the network
@@ -23,8 +24,8 @@
 // Launches that read host state no identity covers are not remembered (why_not): a registry
 // image (the store's tags move), a directory image (its files change), device requests and
 // every other built-in hook but shm, passwd, localtime, home and slurm (they read /dev, driver
-// libraries, SSH keys), a network hook that is on and injected nothing (it failed, and is
-// tried again), more than 4096 library directory entries or paths a hook read, an existing
+// libraries, SSH keys), a network hook that is on and injected nothing and GPUs asked for
+// that a driver on the node did not give (each failed, and is tried again), more than 4096 library directory entries or paths a hook read, an existing
 // hooks.d directory (which scripts run depends on their modes). Nothing in a plan depends on
 // the time.
 #pragma once

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "tests/ns/warm_fixture.hpp"
+#include "tests/support/standin_driver.hpp"
 
 namespace skiff::test {
 namespace {
@@ -197,6 +198,31 @@ TEST_F(PlanMemory, NetworkHookLaunchesAreRememberedUntilADeviceOrALibraryChanges
     EXPECT_TRUE(says(rewritten, "planning afresh: '" + (site / "liba.so.1").string() + "' changed")) << rewritten.err;
     auto again = launch(script);
     EXPECT_TRUE(says(again, recalled)) << again.err;
+}
+
+// A CUDA image's NVIDIA_VISIBLE_DEVICES=all on a node whose driver is not loaded yet gets no
+// GPU, and that plan is remembered only until the driver's version file appears (as when
+// nvidia-modprobe loads the driver after the first launch).
+TEST_F(PlanMemory, AGpuLessPlanLastsOnlyUntilTheDriverAppears) {
+    SKIFF_REQUIRE(standin_driver_missing_tools().empty(), standin_driver_missing_tools());
+    TempDir tree("driver");
+    auto driver = build_standin_driver(tree, {{"0000:01:00.0", "GPU-first", 0}});
+    ASSERT_TRUE(driver) << driver.error().message;
+    const std::string later = tree / "proc-later";
+    std::string table = driver->site_table();
+    table.replace(table.find(tree / "proc"), (tree / "proc").size(), later);
+    write_site("\n" + table);
+    env_["NVIDIA_VISIBLE_DEVICES"] = "all";
+    const std::string script = "ls /dev | grep -c nvidia0; true";
+    ASSERT_NO_FATAL_FAILURE(remember(script, "0\n"));
+
+    std::filesystem::rename(tree / "proc", later);
+    settle();
+    auto loaded = launch(script);
+    ASSERT_EQ(loaded.status, 0) << loaded;
+    EXPECT_EQ(loaded.out, "1\n");
+    EXPECT_TRUE(says(loaded, "planning afresh: '" + later + "/version' changed")) << loaded.err;
+    EXPECT_TRUE(says(loaded, "plan memory: not remembered: the nvidia hook reads host state")) << loaded.err;
 }
 
 TEST_F(PlanMemory, DryRunShowsTheSamePlanAndStoresNothing) {
