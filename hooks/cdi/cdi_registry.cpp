@@ -81,4 +81,13 @@ CdiRegistry load_cdi_registry(const std::vector<std::string>& dirs) {
     return registry;
 }
 
+std::vector<std::string> spec_paths(const std::vector<std::string>& dirs) {
+    std::vector<std::string> paths, ignored;
+    for (const auto& dir : dirs) {
+        paths.push_back(dir);
+        for (const auto& name : spec_files(dir, ignored)) paths.push_back(dir + "/" + name);
+    }
+    return paths;
+}
+
 }  // namespace skiff::cdi

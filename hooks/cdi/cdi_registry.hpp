@@ -47,4 +47,7 @@ inline const std::vector<std::string>& default_cdi_dirs() {
 
 CdiRegistry load_cdi_registry(const std::vector<std::string>& dirs);
 
+// What load_cdi_registry(dirs) reads: each directory, then each spec file in it.
+std::vector<std::string> spec_paths(const std::vector<std::string>& dirs);
+
 }  // namespace skiff::cdi

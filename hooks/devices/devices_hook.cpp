@@ -24,15 +24,6 @@ struct DeviceFacts {
 
 constexpr std::array<std::string_view, 1> cdi_keys = {"spec_dirs"};
 
-// Where the node's CDI specs are: [hooks.cdi] spec_dirs, else CDI's own default.
-Result<std::vector<std::string>> spec_dirs(const site::SiteConfig* site) {
-    auto table = site::SiteTable::open(site, "hooks.cdi", cdi_keys);
-    if (!table) return Unexpected(table.error());
-    auto dirs = table->strings("spec_dirs");
-    if (!dirs) return Unexpected(dirs.error());
-    return dirs->empty() ? cdi::default_cdi_dirs() : std::move(*dirs);
-}
-
 // A host device node, named by an absolute /dev path the EDF loader checked.
 Result<HostDevice> host_device(const edf::Sourced<std::string>& request) {
     struct stat st {};
@@ -51,7 +42,7 @@ Result<std::optional<Contribution>> cdi_devices(const plan::PlanRequest& request
     for (const auto& device : request.environment.devices)
         if (!device.value.starts_with("/")) names.push_back(device.value);
     if (names.empty()) return std::optional<Contribution>{};
-    auto dirs = spec_dirs(request.site);
+    auto dirs = cdi_spec_dirs(request.site);
     if (!dirs) return Unexpected(dirs.error());
     auto registry = cdi::load_cdi_registry(*dirs);
     std::vector<std::string> wanted;
@@ -68,6 +59,14 @@ Result<std::optional<Contribution>> cdi_devices(const plan::PlanRequest& request
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> cdi_spec_dirs(const site::SiteConfig* site) {
+    auto table = site::SiteTable::open(site, "hooks.cdi", cdi_keys);
+    if (!table) return Unexpected(table.error());
+    auto dirs = table->strings("spec_dirs");
+    if (!dirs) return Unexpected(dirs.error());
+    return dirs->empty() ? cdi::default_cdi_dirs() : std::move(*dirs);
+}
 
 Result<std::optional<HookFacts>> gather_devices(const plan::PlanRequest& request, SharedFacts& shared, Diagnostics&) {
     if (request.environment.devices.empty()) return std::optional<HookFacts>{};
@@ -89,8 +88,12 @@ Result<Contribution> contribute_devices(const HookFacts& facts, const plan::Plan
     const auto& devices = std::any_cast<const DeviceFacts&>(facts);
     Contribution c = devices.cdi ? *devices.cdi : Contribution{};
     c.hook = "devices";
+    // CDI's edits read more of the host than their specs; host devices alone are named here
+    // (a node made anew has another identity), the specs by the plan memory itself.
+    if (!devices.cdi) c.host_inputs.emplace();
     for (const auto& device : devices.host_devices) {
         c.mounts.push_back(plan::device_bind(device.path, device.path, device.origin));
+        if (c.host_inputs) c.host_inputs->push_back({device.path, false});
         c.notes.push_back("device " + device.path + " (" + device.origin + ")");
     }
     return c;

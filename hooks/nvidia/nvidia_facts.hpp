@@ -26,6 +26,7 @@ struct NvidiaFacts {
     std::string devices_dir;                    // where the host's nodes are ("/dev")
     std::optional<std::string> firmware;        // the driver's firmware directory, if any
     std::vector<std::string> notes;
+    std::vector<plan::HostInput> inputs;        // every host path read (plan::Contribution::host_inputs)
 };
 
 }  // namespace skiff::hooks::nvidia

@@ -71,6 +71,8 @@ Result<std::vector<InjectedLibrary>> driver_libraries(const plan::PlanRequest& r
     HookContext ctx{*request.site, request.environment.annotations, linker->libc, linker->cache, host, request.contributions};
     auto selection = select_libraries(ctx, "nvidia", roots);
     if (!selection) return fail("nvidia hook: " + selection.error().message + "; use an image with a newer glibc");
+    facts.inputs.push_back({settings.ld_cache, false});
+    facts.inputs.insert(facts.inputs.end(), selection->inputs.begin(), selection->inputs.end());
     if (selection->musl_warning) {
         soft = "the image uses musl, and the driver's libraries need glibc";
         return std::vector<InjectedLibrary>{};
@@ -81,12 +83,15 @@ Result<std::vector<InjectedLibrary>> driver_libraries(const plan::PlanRequest& r
     return std::move(selection->libraries);
 }
 
+// Each path looked at counts with its identity: its change time moves with its mode.
 void find_programs(const NvidiaSettings& settings, const nvidia::DriverFiles& files, NvidiaFacts& facts) {
     for (auto program : files.programs) {
         bool found = false;
         for (const auto& dir : settings.programs_dirs) {
             std::string path = dir + "/" + std::string(program);
-            if (found || ::access(path.c_str(), X_OK) != 0) continue;
+            if (found) continue;
+            facts.inputs.push_back({path, false});
+            if (::access(path.c_str(), X_OK) != 0) continue;
             facts.programs.push_back(path);
             found = true;
         }
@@ -99,9 +104,18 @@ void find_devices(const NvidiaSettings& settings, const nvidia::DriverFiles& fil
     facts.devices.push_back(settings.devices_dir + "/nvidiactl");
     for (auto name : files.devices) {
         std::string path = settings.devices_dir + "/" + std::string(name);
+        facts.inputs.push_back({path, true});
         if (exists(path)) facts.devices.push_back(path);
         else facts.notes.push_back("no " + path + " on this node");
     }
+}
+
+// What read_driver_info() read. In procfs a file's times are those of its inode, made anew
+// when the driver is loaded again (and at times in between, which only costs a new plan).
+void add_driver_inputs(const std::string& proc, const nvidia::DriverInfo& driver, NvidiaFacts& facts) {
+    facts.inputs.push_back({proc + "/version", false});
+    facts.inputs.push_back({proc + "/gpus", false});
+    for (const auto& gpu : driver.gpus) facts.inputs.push_back({proc + "/gpus/" + gpu.bus + "/information", false});
 }
 
 // The chosen GPUs and the others; renumbered when only some are chosen, unless Slurm chose:
@@ -148,6 +162,7 @@ Result<std::optional<HookFacts>> gather_nvidia(const plan::PlanRequest& request,
         return decline(facts, "this node has no NVIDIA driver (no " + settings->driver_proc + "/version)", diag);
     }
     facts.driver_version = (*driver)->version;
+    add_driver_inputs(settings->driver_proc, **driver, facts);
     if (auto chosen = choose_gpus(**driver, facts); !chosen) return decline(facts, chosen.error().message, diag);
     std::string soft;
     auto libraries = driver_libraries(request, shared, *settings, *files, facts, soft, diag);
@@ -157,6 +172,7 @@ Result<std::optional<HookFacts>> gather_nvidia(const plan::PlanRequest& request,
     find_programs(*settings, *files, facts);
     find_devices(*settings, *files, facts);
     std::string firmware = settings->firmware_dir + "/" + facts.driver_version;
+    facts.inputs.push_back({firmware, true});
     if (exists(firmware)) facts.firmware = firmware;
     shared.nvidia = NvidiaGpus{};
     for (const auto& gpu : facts.selected) shared.nvidia->uuids.push_back(gpu.uuid);

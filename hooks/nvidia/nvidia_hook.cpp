@@ -55,6 +55,7 @@ Result<Contribution> contribute_nvidia(const HookFacts& any_facts, const plan::P
     const auto& facts = std::any_cast<const NvidiaFacts&>(any_facts);
     Contribution c;
     c.hook = "nvidia";
+    c.host_inputs = facts.inputs;
     c.notes.push_back("driver " + facts.driver_version + ", " + facts.request.why);
     c.libraries = facts.libraries;
     if (facts.compat) {

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <string_view>
 
+#include "hooks/cdi/cdi_registry.hpp"
+#include "hooks/devices/devices_hook.hpp"
 #include "hooks/external/external_settings.hpp"
 #include "hooks/hook_switch.hpp"
 #include "hooks/network_hooks.hpp"
@@ -60,7 +62,6 @@ std::string unkeyed_state(const plan::PlanRequest& request) {
     const auto& image = *request.environment.image;
     if (!image::is_local_path(image.value)) return "a registry image (the store's tags may move)";
     if (request.image.kind != image::ImageSource::Kind::squashfs) return "a directory image (its files may change)";
-    if (!request.environment.devices.empty()) return "devices are requested (the devices hook reads /dev and CDI specs)";
     if (auto hook = first_unkeyed_hook(request); !hook.empty())
         return "the " + hook + " hook reads host state (devices, libraries, keys)";
     if (request.linker && !request.linker->inputs_problem.empty()) return request.linker->inputs_problem;
@@ -103,6 +104,17 @@ std::string nvidia_inputs(const plan::PlanRequest& request, InputList& list) {
     std::string version = settings->driver_proc + "/version";
     if (input_identity(version, true) != "absent") return "the nvidia hook is on and gave no GPU (a warning said why)";
     list.add(version, true);
+    return {};
+}
+
+// CDI names are looked up in the node's specs, even those the nvidia hook serves at last.
+std::string cdi_inputs(const plan::PlanRequest& request, InputList& list) {
+    bool named = false;
+    for (const auto& device : request.environment.devices) named = named || !device.value.starts_with("/");
+    if (!named) return {};
+    auto dirs = hooks::cdi_spec_dirs(request.site);
+    if (!dirs) return dirs.error().message;
+    for (const auto& path : cdi::spec_paths(*dirs)) list.add(path, false);
     return {};
 }
 
@@ -193,6 +205,7 @@ MemoryInputs plan_memory_inputs(const RunOptions& options, const plan::PlanReque
     list.result.why_not = unkeyed_state(request);
     if (list.result.why_not.empty()) list.result.why_not = network_inputs(request, list);
     if (list.result.why_not.empty()) list.result.why_not = nvidia_inputs(request, list);
+    if (list.result.why_not.empty()) list.result.why_not = cdi_inputs(request, list);
     if (list.result.why_not.empty()) list.result.why_not = external_hook_inputs(request, list);
     if (list.result.why_not.empty()) list.result.why_not = hook_inputs(request, list);
     if (list.result.why_not.empty()) file_inputs(options, request, list);

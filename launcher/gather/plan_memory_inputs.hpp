@@ -20,14 +20,18 @@
 //   - what a hook that names its inputs read (plan::Contribution::host_inputs): the network
 //     hooks list the host's ld.so.cache, each library of the closure, each path a dependency
 //     or the NCCL plugin was looked for at in vain, and the directories their library and
-//     device globs list (hooks/host_libraries.hpp).
+//     device globs list (hooks/host_libraries.hpp); the nvidia hook also the driver's proc
+//     files (version, each GPU's information), its programs, device nodes and firmware; the
+//     devices hook each host device node it binds,
+//   - when a CDI name is asked for, each CDI spec directory and every spec file in it.
 // Launches that read host state no identity covers are not remembered (why_not): a registry
-// image (the store's tags move), a directory image (its files change), device requests and
-// every other built-in hook but shm, passwd, localtime, home and slurm (they read /dev, driver
-// libraries, SSH keys), a network hook that is on and injected nothing and GPUs asked for
-// that a driver on the node did not give (each failed, and is tried again), more than 4096 library directory entries or paths a hook read, an existing
-// hooks.d directory (which scripts run depends on their modes). Nothing in a plan depends on
-// the time.
+// image (the store's tags move), a directory image (its files change), devices a CDI spec
+// edits (its hooks and mounts read more of the host than the spec), every other built-in
+// hook but shm, passwd, localtime, home and slurm (they read SSH keys, MPS sockets), a
+// network hook that is on and injected nothing and GPUs asked for that a driver on the node
+// did not give (each failed, and is tried again), more than 4096 library directory entries
+// or paths a hook read, an existing hooks.d directory (which scripts run depends on their
+// modes). Nothing in a plan depends on the time.
 #pragma once
 
 #include <cstdint>

@@ -222,7 +222,52 @@ TEST_F(PlanMemory, AGpuLessPlanLastsOnlyUntilTheDriverAppears) {
     ASSERT_EQ(loaded.status, 0) << loaded;
     EXPECT_EQ(loaded.out, "1\n");
     EXPECT_TRUE(says(loaded, "planning afresh: '" + later + "/version' changed")) << loaded.err;
-    EXPECT_TRUE(says(loaded, "plan memory: not remembered: the nvidia hook reads host state")) << loaded.err;
+    EXPECT_TRUE(says(loaded, remembered)) << "now with the GPU: " << loaded.err;
+}
+
+// A GPU launch on the built-in nvidia hook is remembered: the hook names the driver files it
+// read, the host's cache and libraries, and each program and node it looked for; the CDI
+// spec directories, where a spec of kind nvidia.com/gpu would take the request, count too.
+TEST_F(PlanMemory, GpuLaunchesAreRememberedUntilTheDriverOrItsNodesChange) {
+    SKIFF_REQUIRE(standin_driver_missing_tools().empty(), standin_driver_missing_tools());
+    TempDir tree("driver"), cdi("cdi");
+    auto driver = build_standin_driver(tree, {{"0000:01:00.0", "GPU-first", 0}, {"0000:02:00.0", "GPU-second", 1}});
+    ASSERT_TRUE(driver) << driver.error().message;
+    write_site("\n" + driver->site_table() + "[hooks.cdi]\nspec_dirs = [\"" + cdi.path() + "\"]\n");
+    const std::vector<std::string> flags{"-v", "--device", "nvidia.com/gpu=1"};
+    const std::string script = "ls /dev | grep nvidia | tr '\\n' ' '";
+    auto first = launch(script, flags);
+    ASSERT_EQ(first.status, 0) << first;
+    EXPECT_EQ(first.out, "nvidia-uvm nvidia1 nvidiactl ");
+    ASSERT_TRUE(says(first, remembered)) << first.err;
+    auto again = launch(script, flags);
+    EXPECT_EQ(again.out, first.out);
+    ASSERT_TRUE(says(again, recalled)) << again.err;
+
+    ASSERT_EQ(::mkfifo((driver->devices_dir + "/nvidia-uvm-tools").c_str(), 0666), 0);
+    settle();
+    auto node = launch(script, flags);
+    ASSERT_EQ(node.status, 0) << node;
+    EXPECT_EQ(node.out, "nvidia-uvm nvidia-uvm-tools nvidia1 nvidiactl ");
+    EXPECT_TRUE(says(node, "planning afresh: '" + driver->devices_dir + "/nvidia-uvm-tools' changed")) << node.err;
+
+    tree.write_file("proc/version", "NVRM version: NVIDIA UNIX x86_64 Kernel Module  " + standin_driver_version +
+                                        "  reloaded\n");  // the driver loaded again
+    settle();
+    auto reloaded = launch(script, flags);
+    EXPECT_TRUE(says(reloaded, "planning afresh: '" + tree / "proc/version" + "' changed")) << reloaded.err;
+
+    cdi.write_file("nvidia.json", R"({"cdiVersion":"0.6.0","kind":"nvidia.com/gpu","devices":[{"name":"1",)"
+                                  R"("containerEdits":{"env":["FROM_CDI=1"]}}]})");
+    settle();
+    auto spec = launch(script + "; echo ${FROM_CDI-none}", flags);  // another key: planned
+    ASSERT_EQ(spec.status, 0) << spec;
+    EXPECT_EQ(spec.out, "1\n") << "a spec of the kind now takes the request, with no nvidia hook";
+    EXPECT_TRUE(says(spec, "plan memory: not remembered: the devices hook reads host state")) << spec.err;
+    auto changed = launch(script, flags);
+    ASSERT_EQ(changed.status, 0) << changed;
+    EXPECT_EQ(changed.out, "");
+    EXPECT_TRUE(says(changed, "planning afresh: '" + cdi.path() + "' changed")) << changed.err;
 }
 
 TEST_F(PlanMemory, DryRunShowsTheSamePlanAndStoresNothing) {

@@ -31,6 +31,15 @@ protected:
     std::string run = root / "run";
 };
 
+// The plan memory's inputs for a CDI lookup: what load_cdi_registry reads, missing
+// directories included (one made later must make a new plan).
+TEST_F(CdiRegistryTest, SpecPathsAreEachDirectoryThenItsSpecFiles) {
+    root.write_file("etc/nvidia.yaml", testing::gpu_md_yaml);
+    root.write_file("etc/a.json", marked_spec("vendor.com/net", {"a"}, "etc"));
+    root.write_file("etc/notes.txt", "not a spec");
+    EXPECT_EQ(spec_paths({etc, run}), (std::vector<std::string>{etc, etc + "/a.json", etc + "/nvidia.yaml", run}));
+}
+
 TEST_F(CdiRegistryTest, ReadsJsonAndYamlAndSkipsOtherFilesAndMissingDirectories) {
     root.write_file("etc/nvidia.yaml", testing::gpu_md_yaml);
     root.write_file("etc/other.json", marked_spec("vendor.com/net", {"a"}, "etc"));
