@@ -2,7 +2,10 @@
 // earlier one stored, and any change to what that plan was made from (an EDF, the site
 // configuration, an argument, the environment) makes the launch plan afresh. Each test has a
 // runtime directory of its own (warm_fixture.hpp), so the memory starts empty.
+#include <fcntl.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -268,6 +271,39 @@ TEST_F(PlanMemory, GpuLaunchesAreRememberedUntilTheDriverOrItsNodesChange) {
     ASSERT_EQ(changed.status, 0) << changed;
     EXPECT_EQ(changed.out, "");
     EXPECT_TRUE(says(changed, "planning afresh: '" + cdi.path() + "' changed")) << changed.err;
+}
+
+// A host device in `devices` counts by its type alone: a terminal's times move with its
+// writes (the kernel's tty_update_time, to 8 s), and the plan binds the path, not the inode.
+TEST_F(PlanMemory, AHostDeviceIsRememberedWhileItsTimesMove) {
+    const std::vector<std::string> flags{"-v", "--device", "/dev/ptmx"};
+    auto first = launch("test -c /dev/ptmx && echo device", flags);
+    ASSERT_EQ(first.status, 0) << first;
+    EXPECT_EQ(first.out, "device\n");
+    ASSERT_TRUE(says(first, remembered)) << first.err;
+    struct stat before {};
+    ASSERT_EQ(::stat("/dev/ptmx", &before), 0);
+
+    int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+    ASSERT_GE(master, 0);
+    ASSERT_EQ(::unlockpt(master), 0);
+    int terminal = ::open(::ptsname(master), O_RDWR | O_NOCTTY);
+    ASSERT_GE(terminal, 0);
+    struct stat after {};
+    for (int tries = 0; tries < 50; ++tries) {  // a write in another 8 s window moves them
+        ASSERT_EQ(::write(master, "x", 1), 1);
+        ASSERT_EQ(::stat("/dev/ptmx", &after), 0);
+        if (after.st_mtim.tv_sec != before.st_mtim.tv_sec) break;
+        std::this_thread::sleep_for(200ms);
+    }
+    ::close(terminal);
+    ::close(master);
+    ASSERT_NE(after.st_mtim.tv_sec, before.st_mtim.tv_sec) << "the terminal's time did not move";
+    settle();
+    auto again = launch("test -c /dev/ptmx && echo device", flags);
+    ASSERT_EQ(again.status, 0) << again;
+    EXPECT_EQ(again.out, "device\n");
+    EXPECT_TRUE(says(again, recalled)) << again.err;
 }
 
 TEST_F(PlanMemory, DryRunShowsTheSamePlanAndStoresNothing) {
