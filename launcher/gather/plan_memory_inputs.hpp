@@ -22,7 +22,8 @@
 //     or the NCCL plugin was looked for at in vain, and the directories their library and
 //     device globs list (hooks/host_libraries.hpp); the nvidia hook also the driver's proc
 //     files (version, each GPU's information), its programs, device nodes and firmware; the
-//     devices hook each host device node it binds,
+//     devices hook whether each host device it binds is one (a tty's times move as it is
+//     written),
 //   - when a CDI name is asked for, each CDI spec directory and every spec file in it.
 // Launches that read host state no identity covers are not remembered (why_not): a registry
 // image (the store's tags move), a directory image (its files change), devices a CDI spec
