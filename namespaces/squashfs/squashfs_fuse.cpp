@@ -145,7 +145,11 @@ void op_open(fuse_req_t req, fuse_ino_t, fuse_file_info*) { fuse_reply_err(req, 
 
 constexpr std::size_t max_listing_size = 1 << 20;
 
-void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_file_info*) {
+// Replies with the directory's entries from `offset`, as many as `size` bytes hold;
+// add(buffer, room, name, entry, next) writes one and returns its size (more than `room`:
+// it did not fit, and the kernel asks again from there).
+template <typename AddEntry>
+void reply_listing(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, AddEntry add) {
     sqfs_inode inode;
     if (!inode_of(req, ino, inode)) return;
     SquashfsFuse& state = state_of(req);
@@ -154,7 +158,7 @@ void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_
         fuse_reply_err(req, EINVAL);
         return;
     }
-    size = std::min(size, max_listing_size);  // a shorter listing is asked again from its end
+    size = std::min(size, max_listing_size);
     char* buffer = reply_buffer.get(size);
     if (!buffer) {
         fuse_reply_err(req, ENOMEM);
@@ -166,12 +170,9 @@ void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_
     sqfs_dentry_init(&entry, name);
     squashfs::Step step;
     while ((step = squashfs::next_entry(state.ll.fs, dir, entry)) == squashfs::Step::entry) {
-        struct stat st {};
-        st.st_mode = sqfs_dentry_mode(&entry);
-        st.st_ino = state.ll.ino_fuse_num(&state.ll, &entry);
         auto next = static_cast<off_t>(sqfs_dentry_next_offset(&entry));
-        std::size_t n = fuse_add_direntry(req, buffer + used, size - used, name, &st, next);
-        if (n > size - used) break;  // full: the kernel asks again from `next`
+        std::size_t n = add(buffer + used, size - used, name, entry, next);
+        if (n > size - used) break;
         used += n;
     }
     if (step == squashfs::Step::damaged) {
@@ -179,6 +180,37 @@ void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_
         return;
     }
     fuse_reply_buf(req, buffer, used);
+}
+
+void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_file_info*) {
+    SquashfsFuse& state = state_of(req);
+    reply_listing(req, ino, size, offset, [&](char* at, size_t room, const char* name, sqfs_dir_entry& entry, off_t next) {
+        struct stat st {};
+        st.st_mode = sqfs_dentry_mode(&entry);
+        st.st_ino = state.ll.ino_fuse_num(&state.ll, &entry);
+        return fuse_add_direntry(req, at, room, name, &st, next);
+    });
+}
+
+// Each entry with its attributes: the kernel then knows every name of a listed directory, and
+// the stat()s that follow a listing (Python's imports: one per module it finds) need no LOOKUP
+// each. An entry whose inode is damaged goes without (ino 0): listed, and EIO when looked up.
+void op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_file_info*) {
+    SquashfsFuse& state = state_of(req);
+    reply_listing(req, ino, size, offset, [&](char* at, size_t room, const char* name, sqfs_dir_entry& entry, off_t next) {
+        fuse_entry_param reply{};
+        sqfs_inode inode;
+        if (squashfs::read_inode(state.ll.fs, sqfs_dentry_inode(&entry), inode)) {
+            reply.attr = squashfs::stat_of(inode);
+            reply.ino = state.ll.ino_register(&state.ll, &entry);
+            reply.attr_timeout = reply.entry_timeout = forever;
+            own(state, reply.attr);
+        } else {
+            reply.attr.st_mode = sqfs_dentry_mode(&entry);
+        }
+        reply.attr.st_ino = state.ll.ino_fuse_num(&state.ll, &entry);
+        return fuse_add_direntry_plus(req, at, room, name, &reply, next);
+    });
 }
 
 // libsquashfuse's forget and statfs write a global of its own (an idle timer) unlocked. Its
@@ -208,6 +240,7 @@ fuse_lowlevel_ops operations() {
     ops.lookup = op_lookup;
     ops.opendir = op_open;
     ops.readdir = op_readdir;
+    ops.readdirplus = op_readdirplus;
     ops.open = op_open;
     ops.read = op_read;
     ops.readlink = op_readlink;

@@ -109,5 +109,23 @@ TEST_F(HostileImages, DamagedTablesNeverCrashSkiff) {
     std::cout << "bit-flip launches: " << launched << " ran the command, " << refused << " refused\n";
 }
 
+// A listing carries each entry's attributes (READDIRPLUS, squashfs_fuse.cpp): an entry whose
+// inode cannot be read is still listed, without them, and fails only when it is looked up.
+TEST_F(HostileImages, AnEntryWithADamagedInodeListsAndFailsOnlyItsLookup) {
+    std::string why, damaged = work / "damaged-entry.sqsh";
+    ASSERT_TRUE(write_damaged_entry_inode(work / "base.sqsh", damaged, why)) << why;
+    // (The shell's glob reads the listing alone; busybox's ls looks up every name it lists.)
+    const std::string script = "set -- /0-root-*; echo $#; ls -l / >/dev/null 2>&1; echo $?; ls -l /etc/passwd | cut -c1-10";
+    for (const char* mode : {"--cold", "-v"}) {
+        auto r = run_process({skiff_binary(), "run", mode, "--image", damaged, "--", "/bin/sh", "-c", script}, options());
+        ASSERT_EQ(r.status, 0) << mode << "\n" << r;
+        EXPECT_EQ(r.out, "3\n1\n-rw-r--r--\n") << mode << "\n" << r;
+        auto listed = run_process({skiff_binary(), "run", mode, "--image", damaged, "--", "/bin/ls", "-l", "/"}, options());
+        EXPECT_EQ(listed.status, 1) << mode << "\n" << listed;
+        EXPECT_NE(listed.err.find("0-root-1000-"), std::string::npos) << mode << "\n" << listed;
+        EXPECT_NE(listed.out.find("etc"), std::string::npos) << mode << "\n" << listed;
+    }
+}
+
 }  // namespace
 }  // namespace skiff::test

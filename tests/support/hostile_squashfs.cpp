@@ -150,4 +150,17 @@ std::vector<HostileImage> write_hostile_corpus(const std::string& base_path, con
     return corpus;
 }
 
+bool write_damaged_entry_inode(const std::string& base_path, const std::string& out_path, std::string& why) {
+    std::ifstream in(base_path, std::ios::binary);
+    Bytes b{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (b.size() < 96 || get(b, 0, 4) != 0x73717368) return why = base_path + " is not a squashfs image", false;
+    const Layout l(b);
+    std::size_t size_field = find_length_field(b, root_prefix, l.directory_table, l.bytes_used, 2);
+    if (size_field == Bytes::npos) return why = base_path + " has no long names in plain metadata", false;
+    // squashfs_dir_entry: offset, inode_number, type, size (u16 each), then the name.
+    put(b, size_field - 6, 2, 0xfff0);  // past the 8 KiB metadata block the inode is in
+    std::ofstream(out_path, std::ios::binary) << b;
+    return true;
+}
+
 }  // namespace skiff::test

@@ -36,4 +36,8 @@ std::vector<std::string> plain_metadata_options();
 std::vector<HostileImage> write_hostile_corpus(const std::string& base, const std::string& out_dir,
                                                std::string& why);
 
+// Writes to `out` a copy of `base` (as above) whose first long name in the root points at an
+// inode past the end of its metadata block: the name lists, and only a lookup of it fails.
+bool write_damaged_entry_inode(const std::string& base, const std::string& out, std::string& why);
+
 }  // namespace skiff::test
