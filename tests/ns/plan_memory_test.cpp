@@ -53,12 +53,13 @@ protected:
     }
 
     // A launch that stores its plan, then one that takes it: both print `expected`.
-    void remember(const std::string& script, const std::string& expected) const {
-        auto first = launch(script);
+    void remember(const std::string& script, const std::string& expected,
+                  const std::vector<std::string>& flags = {"-v"}) const {
+        auto first = launch(script, flags);
         ASSERT_EQ(first.status, 0) << first;
         EXPECT_EQ(first.out, expected);
         ASSERT_TRUE(says(first, remembered)) << first.err;
-        auto again = launch(script);
+        auto again = launch(script, flags);
         ASSERT_EQ(again.status, 0) << again;
         EXPECT_EQ(again.out, expected);
         ASSERT_TRUE(says(again, recalled)) << again.err;
@@ -133,13 +134,7 @@ TEST_F(PlanMemory, InjectedLibrariesAreRememberedUntilTheirDirectoryOrAFileChang
     settle();
     const std::vector<std::string> flags{"-v", "-m", libs.string() + ":/opt/site/lib:ro+ldcache"};
     const std::string script = "/sbin/ldconfig -p | grep -o '/opt/site/lib/[^ ]*' | sort";
-    auto first = launch(script, flags);
-    ASSERT_EQ(first.status, 0) << first;
-    EXPECT_EQ(first.out, "/opt/site/lib/libz.so.1\n");
-    ASSERT_TRUE(says(first, remembered)) << first.err;
-    auto again = launch(script, flags);
-    EXPECT_EQ(again.out, first.out);
-    ASSERT_TRUE(says(again, recalled)) << again.err;
+    ASSERT_NO_FATAL_FAILURE(remember(script, "/opt/site/lib/libz.so.1\n", flags));
 
     fs::copy_file(host / "libbz2.so.1.0", libs / "libbz2.so.1.0");
     settle();
@@ -239,13 +234,7 @@ TEST_F(PlanMemory, GpuLaunchesAreRememberedUntilTheDriverOrItsNodesChange) {
     write_site("\n" + driver->site_table() + "[hooks.cdi]\nspec_dirs = [\"" + cdi.path() + "\"]\n");
     const std::vector<std::string> flags{"-v", "--device", "nvidia.com/gpu=1"};
     const std::string script = "ls /dev | grep nvidia | tr '\\n' ' '";
-    auto first = launch(script, flags);
-    ASSERT_EQ(first.status, 0) << first;
-    EXPECT_EQ(first.out, "nvidia-uvm nvidia1 nvidiactl ");
-    ASSERT_TRUE(says(first, remembered)) << first.err;
-    auto again = launch(script, flags);
-    EXPECT_EQ(again.out, first.out);
-    ASSERT_TRUE(says(again, recalled)) << again.err;
+    ASSERT_NO_FATAL_FAILURE(remember(script, "nvidia-uvm nvidia1 nvidiactl ", flags));
 
     ASSERT_EQ(::mkfifo((driver->devices_dir + "/nvidia-uvm-tools").c_str(), 0666), 0);
     settle();
@@ -277,10 +266,7 @@ TEST_F(PlanMemory, GpuLaunchesAreRememberedUntilTheDriverOrItsNodesChange) {
 // writes (the kernel's tty_update_time, to 8 s), and the plan binds the path, not the inode.
 TEST_F(PlanMemory, AHostDeviceIsRememberedWhileItsTimesMove) {
     const std::vector<std::string> flags{"-v", "--device", "/dev/ptmx"};
-    auto first = launch("test -c /dev/ptmx && echo device", flags);
-    ASSERT_EQ(first.status, 0) << first;
-    EXPECT_EQ(first.out, "device\n");
-    ASSERT_TRUE(says(first, remembered)) << first.err;
+    ASSERT_NO_FATAL_FAILURE(remember("test -c /dev/ptmx && echo device", "device\n", flags));
     struct stat before {};
     ASSERT_EQ(::stat("/dev/ptmx", &before), 0);
 
