@@ -2,6 +2,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "hooks/hook_switch.hpp"
 #include "hooks/host_libraries.hpp"
 #include "hooks/nvidia/driver_files.hpp"
@@ -86,16 +88,13 @@ Result<std::vector<InjectedLibrary>> driver_libraries(const plan::PlanRequest& r
 // Each path looked at counts with its identity: its change time moves with its mode.
 void find_programs(const NvidiaSettings& settings, const nvidia::DriverFiles& files, NvidiaFacts& facts) {
     for (auto program : files.programs) {
-        bool found = false;
-        for (const auto& dir : settings.programs_dirs) {
+        auto found = std::find_if(settings.programs_dirs.begin(), settings.programs_dirs.end(), [&](const std::string& dir) {
             std::string path = dir + "/" + std::string(program);
-            if (found) continue;
             facts.inputs.push_back({path, false});
-            if (::access(path.c_str(), X_OK) != 0) continue;
-            facts.programs.push_back(path);
-            found = true;
-        }
-        if (!found) facts.notes.push_back("no " + std::string(program) + " on this node");
+            return ::access(path.c_str(), X_OK) == 0;
+        });
+        if (found != settings.programs_dirs.end()) facts.programs.push_back(*found + "/" + std::string(program));
+        else facts.notes.push_back("no " + std::string(program) + " on this node");
     }
 }
 
