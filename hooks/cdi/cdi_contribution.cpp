@@ -44,6 +44,7 @@ Result<void> add_nodes(const ContainerEdits& e, const std::string& label, Collec
     for (const auto& node : e.device_nodes) {
         auto op = device_node_mount(node, label);
         if (!op) return Unexpected(op.error());
+        out.host_inputs->push_back({op->source, true});
         all.nodes.push_back(std::move(*op));
         std::string moot = node.uid || node.gid || node.file_mode ? " (uid, gid, fileMode moot rootless)" : "";
         out.notes.push_back(label + ": device " + node.host() + " -> " + node.path + moot);
@@ -83,6 +84,7 @@ void add_cache_entries(const std::vector<std::string>& folders, Contribution& ou
         if (std::find(folders.begin(), folders.end(), parent_of(op.destination)) == folders.end()) continue;
         elf::ProbeOptions quick{.versions = false, .needed = false};
         auto info = elf::probe_file(op.source, quick);
+        out.host_inputs->push_back({op.source, false});
         if (!info || !info->soname) continue;  // not a library: ldconfig would skip it too
         out.cache_entries.push_back({*info->soname, op.destination});
         out.notes.push_back("linker cache: " + *info->soname + " -> " + op.destination);
@@ -118,6 +120,7 @@ MountOp symlink_op(const std::string& target, const std::string& link) {
 Result<Contribution> cdi_contribution(const Resolution& resolution) {
     Contribution out;
     out.hook = hook_name;
+    out.host_inputs.emplace();
     for (const auto& device : resolution.devices) out.notes.push_back("device " + device);
     Collected all;
     for (const auto& r : resolution.edits)

@@ -16,7 +16,8 @@
 // option, a hook that is not one of NVIDIA's (skiff runs no hook programs), and the edits that
 // need privilege: additionalGids, intelRdt and netDevices.
 //
-// It reads the host: stat() of device nodes, the ELF headers of libraries for update-ldcache.
+// It reads the host: stat() of device nodes, the ELF headers of libraries for update-ldcache;
+// host_inputs names each (the nodes by presence). The spec files it was given are the caller's.
 #pragma once
 
 #include <string>

@@ -88,13 +88,12 @@ Result<Contribution> contribute_devices(const HookFacts& facts, const plan::Plan
     const auto& devices = std::any_cast<const DeviceFacts&>(facts);
     Contribution c = devices.cdi ? *devices.cdi : Contribution{};
     c.hook = "devices";
-    // CDI's edits read more of the host than their specs; host devices alone are named here,
-    // by their type only: a terminal's times move with every write, and the plan binds the
-    // path, whichever node is there.
-    if (!devices.cdi) c.host_inputs.emplace();
+    // Host devices count by their type only: a terminal's times move with every write, and
+    // the plan binds the path, whichever node is there. (The CDI spec files: plan memory.)
+    if (!c.host_inputs) c.host_inputs.emplace();
     for (const auto& device : devices.host_devices) {
         c.mounts.push_back(plan::device_bind(device.path, device.path, device.origin));
-        if (c.host_inputs) c.host_inputs->push_back({device.path, true});
+        c.host_inputs->push_back({device.path, true});
         c.notes.push_back("device " + device.path + " (" + device.origin + ")");
     }
     return c;

@@ -14,6 +14,7 @@
 namespace skiff::hooks::nvidia {
 
 struct NvidiaFacts {
+    bool served_by_cdi = false;                 // a CDI spec of kind nvidia.com/gpu took the request
     GpuRequest request;
     std::string driver_version;                 // "" when the node has no driver
     std::vector<Gpu> selected;                  // the GPUs the container gets

@@ -141,8 +141,14 @@ Result<void> choose_gpus(const nvidia::DriverInfo& driver, NvidiaFacts& facts) {
 Result<std::optional<HookFacts>> gather_nvidia(const plan::PlanRequest& request, SharedFacts& shared, Diagnostics& diag) {
     auto on = annotation_switch(request.environment, "com.hooks.nvidia.enabled", true);
     if (!on) return Unexpected(on.error());
-    // GPUs asked for by CDI name on a node with specs of that kind are the devices hook's.
-    if (shared.cdi_kinds.contains("nvidia.com/gpu")) return std::optional<HookFacts>{};
+    // GPUs asked for by CDI name on a node with specs of that kind are the devices hook's; the
+    // hook says so, having read nothing of the host.
+    if (shared.cdi_kinds.contains("nvidia.com/gpu")) {
+        if (!*on) return std::optional<HookFacts>{};
+        NvidiaFacts facts;
+        facts.served_by_cdi = true;
+        return std::optional<HookFacts>(std::move(facts));
+    }
     auto gpu_request = nvidia::gpu_request({request.environment.devices, request.host.env, request.environment.env,
                                             request.image_facts.env});
     if (!gpu_request) return Unexpected(gpu_request.error());

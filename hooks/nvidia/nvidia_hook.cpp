@@ -56,6 +56,10 @@ Result<Contribution> contribute_nvidia(const HookFacts& any_facts, const plan::P
     Contribution c;
     c.hook = "nvidia";
     c.host_inputs = facts.inputs;
+    if (facts.served_by_cdi) {
+        c.notes.push_back("the GPUs asked for come from the node's CDI spec of kind nvidia.com/gpu (devices)");
+        return c;
+    }
     c.notes.push_back("driver " + facts.driver_version + ", " + facts.request.why);
     c.libraries = facts.libraries;
     if (facts.compat) {

@@ -148,6 +148,9 @@ TEST_F(Nvidia, ACdiSpecOfTheKindTakesOver) {
                     run);
     ASSERT_EQ(r.status, 0) << r;
     EXPECT_EQ(r.out, "nvidia0 nvidiactl yes\nlibcuda.so.1\nGPU 0 stub /dev/nvidia0: round trip ok\n") << r;
+    auto said = run_in(image("debian.sqsh"), {"-v", "--device", "nvidia.com/gpu=0"}, {"true"}, run);
+    EXPECT_NE(said.err.find("nvidia: the GPUs asked for come from the node's CDI spec of kind nvidia.com/gpu"),
+              std::string::npos) << said.err;
     auto unknown = run_in(image("debian.sqsh"), {"--device", "nvidia.com/gpu=7"}, {"true"}, run);
     EXPECT_EQ(unknown.status, 125) << unknown;
     EXPECT_EQ(std::count(unknown.err.begin(), unknown.err.end(), '\n'), 1) << unknown;

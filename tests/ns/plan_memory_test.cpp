@@ -255,11 +255,34 @@ TEST_F(PlanMemory, GpuLaunchesAreRememberedUntilTheDriverOrItsNodesChange) {
     auto spec = launch(script + "; echo ${FROM_CDI-none}", flags);  // another key: planned
     ASSERT_EQ(spec.status, 0) << spec;
     EXPECT_EQ(spec.out, "1\n") << "a spec of the kind now takes the request, with no nvidia hook";
-    EXPECT_TRUE(says(spec, "plan memory: not remembered: the devices hook reads host state")) << spec.err;
+    EXPECT_TRUE(says(spec, remembered)) << spec.err;
     auto changed = launch(script, flags);
     ASSERT_EQ(changed.status, 0) << changed;
     EXPECT_EQ(changed.out, "");
     EXPECT_TRUE(says(changed, "planning afresh: '" + cdi.path() + "' changed")) << changed.err;
+}
+
+// Devices a CDI spec names are remembered with the spec files and what their edits read of the
+// host: each device node, by whether it is there.
+TEST_F(PlanMemory, CdiDevicesAreRememberedUntilTheirNodeGoes) {
+    TempDir cdi("cdi"), host("host");
+    const std::string node = host / "card0";
+    ASSERT_EQ(::mkfifo(node.c_str(), 0666), 0);
+    write_site("\n[hooks.cdi]\nspec_dirs = [\"" + cdi.path() + "\"]\n");
+    cdi.write_file("vendor.json", R"({"cdiVersion":"0.6.0","kind":"example.com/card","devices":[{"name":"0",)"
+                                  R"("containerEdits":{"env":["CARD=zero"],"deviceNodes":[{"path":"/dev/card0",)"
+                                  R"("hostPath":")" + node + R"("}]}}]})");
+    settle();
+    const std::vector<std::string> flags{"-v", "--device", "example.com/card=0"};
+    const std::string script = "test -p /dev/card0 && echo $CARD";
+    ASSERT_NO_FATAL_FAILURE(remember(script, "zero\n", flags));
+
+    ASSERT_EQ(::unlink(node.c_str()), 0);
+    settle();
+    auto gone = launch(script, flags);
+    EXPECT_EQ(gone.status, 125) << gone;
+    EXPECT_TRUE(says(gone, "planning afresh: '" + node + "' changed")) << gone.err;
+    EXPECT_TRUE(says(gone, "device node '" + node + "' does not exist on this host")) << gone.err;
 }
 
 // A host device in `devices` counts by its type alone: a terminal's times move with its

@@ -7,6 +7,7 @@
 #include "launcher/plan/planner.hpp"
 #include "launcher/plan/render.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/unit/hooks/fake_host.hpp"
 #include "tests/unit/hooks/cdi/cdi_test_specs.hpp"
 #include "tests/unit/ldcache/elf_builder.hpp"
 
@@ -101,6 +102,9 @@ TEST_F(CdiContributionTest, MapsEditsToOperationsInOrder) {
     EXPECT_TRUE(has_note(*c, "symlink /usr/lib64/libcuda.so -> libcuda.so.1"));
     EXPECT_TRUE(has_note(*c, "nvidia.com/gpu=0 (" + spec_file() + "): device " + node +
                                  " -> /dev/nvidia0 (uid, gid, fileMode moot rootless)"));
+    // What it read of the host, for the plan memory: the node's presence, the library whole.
+    ASSERT_TRUE(c->host_inputs);
+    EXPECT_EQ(hooks::testing::described(*c->host_inputs), (std::vector<std::string>{"presence " + node, libcuda}));
 }
 
 TEST_F(CdiContributionTest, NvidiaCtkHooksAndNotedSubcommands) {
