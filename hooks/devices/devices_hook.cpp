@@ -89,7 +89,8 @@ Result<Contribution> contribute_devices(const HookFacts& facts, const plan::Plan
     Contribution c = devices.cdi ? *devices.cdi : Contribution{};
     c.hook = "devices";
     // Host devices count by their type only: a terminal's times move with every write, and
-    // the plan binds the path, whichever node is there. (The CDI spec files: plan memory.)
+    // the plan binds the path, whichever node is there. The CDI spec files are the plan
+    // memory's own inputs (plan_memory_inputs.cpp).
     if (!c.host_inputs) c.host_inputs.emplace();
     for (const auto& device : devices.host_devices) {
         c.mounts.push_back(plan::device_bind(device.path, device.path, device.origin));
