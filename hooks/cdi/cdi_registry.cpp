@@ -72,22 +72,15 @@ CdiRegistry load_cdi_registry(const std::vector<std::string>& dirs) {
     registry.dirs = dirs;
     for (const auto& dir : dirs) {
         DirDevices defined;
+        registry.read.push_back(dir);
         for (const auto& name : spec_files(dir, registry.unreadable)) {
             std::string path = dir + "/" + name;
+            registry.read.push_back(path);
             add_file(registry, read_spec_file(path, *spec_format(name)), defined);
         }
         publish(registry, defined);
     }
     return registry;
-}
-
-std::vector<std::string> spec_paths(const std::vector<std::string>& dirs) {
-    std::vector<std::string> paths, ignored;
-    for (const auto& dir : dirs) {
-        paths.push_back(dir);
-        for (const auto& name : spec_files(dir, ignored)) paths.push_back(dir + "/" + name);
-    }
-    return paths;
 }
 
 }  // namespace skiff::cdi

@@ -38,6 +38,7 @@ struct CdiRegistry {
     std::vector<Spec> specs;                   // every spec that loaded, in load order
     std::map<std::string, KindIndex> kinds;
     std::vector<std::string> unreadable;       // errors of files whose kind is unknown
+    std::vector<std::string> read;             // each directory, then each spec file in it
 };
 
 inline const std::vector<std::string>& default_cdi_dirs() {
@@ -46,8 +47,5 @@ inline const std::vector<std::string>& default_cdi_dirs() {
 }
 
 CdiRegistry load_cdi_registry(const std::vector<std::string>& dirs);
-
-// What load_cdi_registry(dirs) reads: each directory, then each spec file in it.
-std::vector<std::string> spec_paths(const std::vector<std::string>& dirs);
 
 }  // namespace skiff::cdi

@@ -19,10 +19,20 @@ struct HostDevice {
 
 struct DeviceFacts {
     std::vector<HostDevice> host_devices;
-    std::optional<Contribution> cdi;  // the CDI devices' edits, read from the host
+    std::optional<Contribution> cdi;        // the CDI devices' edits, read from the host
+    std::vector<std::string> specs_read;    // the CDI directories and spec files loaded
 };
 
 constexpr std::array<std::string_view, 1> cdi_keys = {"spec_dirs"};
+
+// Where the node's CDI specs are: [hooks.cdi] spec_dirs, else CDI's own default.
+Result<std::vector<std::string>> spec_dirs(const site::SiteConfig* site) {
+    auto table = site::SiteTable::open(site, "hooks.cdi", cdi_keys);
+    if (!table) return Unexpected(table.error());
+    auto dirs = table->strings("spec_dirs");
+    if (!dirs) return Unexpected(dirs.error());
+    return dirs->empty() ? cdi::default_cdi_dirs() : std::move(*dirs);
+}
 
 // A host device node, named by an absolute /dev path the EDF loader checked.
 Result<HostDevice> host_device(const edf::Sourced<std::string>& request) {
@@ -37,14 +47,15 @@ Result<HostDevice> host_device(const edf::Sourced<std::string>& request) {
 
 // The CDI names, resolved through the node's specs. nvidia.com/gpu names are left to the
 // nvidia hook when no spec of that kind exists (most clusters have none).
-Result<std::optional<Contribution>> cdi_devices(const plan::PlanRequest& request, SharedFacts& shared) {
+Result<void> cdi_devices(const plan::PlanRequest& request, SharedFacts& shared, DeviceFacts& facts) {
     std::vector<std::string> names;
     for (const auto& device : request.environment.devices)
         if (!device.value.starts_with("/")) names.push_back(device.value);
-    if (names.empty()) return std::optional<Contribution>{};
-    auto dirs = cdi_spec_dirs(request.site);
+    if (names.empty()) return {};
+    auto dirs = spec_dirs(request.site);
     if (!dirs) return Unexpected(dirs.error());
     auto registry = cdi::load_cdi_registry(*dirs);
+    facts.specs_read = registry.read;
     std::vector<std::string> wanted;
     for (const auto& name : names) {
         auto parsed = parse_cdi_name(name);
@@ -52,21 +63,14 @@ Result<std::optional<Contribution>> cdi_devices(const plan::PlanRequest& request
         if (parsed) shared.cdi_kinds.insert(parsed->kind());
         wanted.push_back(name);
     }
-    if (wanted.empty()) return std::optional<Contribution>{};
+    if (wanted.empty()) return {};
     auto contribution = cdi::cdi_contribution(registry, wanted);
     if (!contribution) return Unexpected(contribution.error());
-    return std::optional<Contribution>(std::move(*contribution));
+    facts.cdi = std::move(*contribution);
+    return {};
 }
 
 }  // namespace
-
-Result<std::vector<std::string>> cdi_spec_dirs(const site::SiteConfig* site) {
-    auto table = site::SiteTable::open(site, "hooks.cdi", cdi_keys);
-    if (!table) return Unexpected(table.error());
-    auto dirs = table->strings("spec_dirs");
-    if (!dirs) return Unexpected(dirs.error());
-    return dirs->empty() ? cdi::default_cdi_dirs() : std::move(*dirs);
-}
 
 Result<std::optional<HookFacts>> gather_devices(const plan::PlanRequest& request, SharedFacts& shared, Diagnostics&) {
     if (request.environment.devices.empty()) return std::optional<HookFacts>{};
@@ -77,10 +81,7 @@ Result<std::optional<HookFacts>> gather_devices(const plan::PlanRequest& request
         if (!device) return Unexpected(device.error());
         facts.host_devices.push_back(std::move(*device));
     }
-    auto cdi = cdi_devices(request, shared);
-    if (!cdi) return Unexpected(cdi.error());
-    facts.cdi = std::move(*cdi);
-    if (facts.host_devices.empty() && !facts.cdi) return std::optional<HookFacts>{};
+    if (auto cdi = cdi_devices(request, shared, facts); !cdi) return Unexpected(cdi.error());
     return std::optional<HookFacts>(std::move(facts));
 }
 
@@ -89,9 +90,10 @@ Result<Contribution> contribute_devices(const HookFacts& facts, const plan::Plan
     Contribution c = devices.cdi ? *devices.cdi : Contribution{};
     c.hook = "devices";
     // Host devices count by their type only: a terminal's times move with every write, and
-    // the plan binds the path, whichever node is there. The CDI spec files are the plan
-    // memory's own inputs (plan_memory_inputs.cpp).
+    // the plan binds the path, whichever node is there. Each CDI directory and spec file
+    // counts whole: a spec added, removed or edited can change what a name means.
     if (!c.host_inputs) c.host_inputs.emplace();
+    for (const auto& path : devices.specs_read) c.host_inputs->push_back({path, false});
     for (const auto& device : devices.host_devices) {
         c.mounts.push_back(plan::device_bind(device.path, device.path, device.origin));
         c.host_inputs->push_back({device.path, true});

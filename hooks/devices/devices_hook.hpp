@@ -7,9 +7,6 @@
 
 namespace skiff::hooks {
 
-// Where the node's CDI specs are: [hooks.cdi] spec_dirs, else CDI's own default.
-Result<std::vector<std::string>> cdi_spec_dirs(const site::SiteConfig* site);
-
 Result<std::optional<HookFacts>> gather_devices(const plan::PlanRequest& request, SharedFacts&, Diagnostics&);
 Result<Contribution> contribute_devices(const HookFacts& facts, const plan::PlanRequest& request);
 

@@ -7,8 +7,6 @@
 #include <cerrno>
 #include <string_view>
 
-#include "hooks/cdi/cdi_registry.hpp"
-#include "hooks/devices/devices_hook.hpp"
 #include "hooks/external/external_settings.hpp"
 #include "hooks/hook_switch.hpp"
 #include "hooks/network_hooks.hpp"
@@ -107,17 +105,6 @@ std::string nvidia_inputs(const plan::PlanRequest& request, InputList& list) {
     return {};
 }
 
-// CDI names are looked up in the node's specs, even those the nvidia hook serves at last.
-std::string cdi_inputs(const plan::PlanRequest& request, InputList& list) {
-    bool named = false;
-    for (const auto& device : request.environment.devices) named = named || !device.value.starts_with("/");
-    if (!named) return {};
-    auto dirs = hooks::cdi_spec_dirs(request.site);
-    if (!dirs) return dirs.error().message;
-    for (const auto& path : cdi::spec_paths(*dirs)) list.add(path, false);
-    return {};
-}
-
 // What the hooks that name their inputs read (plan::Contribution::host_inputs).
 std::string hook_inputs(const plan::PlanRequest& request, InputList& list) {
     for (const auto& c : request.contributions) {
@@ -205,7 +192,6 @@ MemoryInputs plan_memory_inputs(const RunOptions& options, const plan::PlanReque
     list.result.why_not = unkeyed_state(request);
     if (list.result.why_not.empty()) list.result.why_not = network_inputs(request, list);
     if (list.result.why_not.empty()) list.result.why_not = nvidia_inputs(request, list);
-    if (list.result.why_not.empty()) list.result.why_not = cdi_inputs(request, list);
     if (list.result.why_not.empty()) list.result.why_not = external_hook_inputs(request, list);
     if (list.result.why_not.empty()) list.result.why_not = hook_inputs(request, list);
     if (list.result.why_not.empty()) file_inputs(options, request, list);

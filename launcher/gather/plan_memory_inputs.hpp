@@ -23,9 +23,9 @@
 //     device globs list (hooks/host_libraries.hpp); the nvidia hook also the driver's proc
 //     files (version, each GPU's information), its programs, device nodes and firmware; the
 //     devices hook whether each host device it binds is one (a tty's times move as it is
-//     written) and, for CDI devices, whether each node the edits bind is there and each
-//     library update-ldcache read,
-//   - when a CDI name is asked for, each CDI spec directory and every spec file in it.
+//     written) and, when a CDI name is asked for, each CDI spec directory and every spec
+//     file in it, whether each node the edits bind is there and each library update-ldcache
+//     read.
 // Launches that read host state no identity covers are not remembered (why_not): a registry
 // image (the store's tags move), a directory image (its files change), every other built-in
 // hook but shm, passwd, localtime, home and slurm (they read SSH keys, MPS sockets), a

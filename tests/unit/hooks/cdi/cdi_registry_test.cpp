@@ -31,13 +31,14 @@ protected:
     std::string run = root / "run";
 };
 
-// The plan memory's inputs for a CDI lookup: what load_cdi_registry reads, missing
+// The plan memory's inputs for a CDI lookup: what load_cdi_registry read, missing
 // directories included (one made later must make a new plan).
-TEST_F(CdiRegistryTest, SpecPathsAreEachDirectoryThenItsSpecFiles) {
+TEST_F(CdiRegistryTest, ItNamesEachDirectoryThenEachSpecFileItRead) {
     root.write_file("etc/nvidia.yaml", testing::gpu_md_yaml);
     root.write_file("etc/a.json", marked_spec("vendor.com/net", {"a"}, "etc"));
     root.write_file("etc/notes.txt", "not a spec");
-    EXPECT_EQ(spec_paths({etc, run}), (std::vector<std::string>{etc, etc + "/a.json", etc + "/nvidia.yaml", run}));
+    EXPECT_EQ(load_cdi_registry({etc, run}).read,
+              (std::vector<std::string>{etc, etc + "/a.json", etc + "/nvidia.yaml", run}));
 }
 
 TEST_F(CdiRegistryTest, ReadsJsonAndYamlAndSkipsOtherFilesAndMissingDirectories) {
