@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <random>
 #include <string_view>
 
@@ -87,6 +88,14 @@ private:
     std::vector<HostileImage>& out_;
 };
 
+// The bytes of a squashfs image; nullopt (and `why`) when it is not one.
+std::optional<Bytes> read_image(const std::string& path, std::string& why) {
+    std::ifstream in(path, std::ios::binary);
+    Bytes bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (bytes.size() < 96 || get(bytes, 0, 4) != 0x73717368) return why = path + " is not a squashfs image", std::nullopt;
+    return bytes;
+}
+
 void add_bit_flips(Writer& w, const Bytes& base, const Layout& l) {
     for (int seed = 1; seed <= bit_flip_images; ++seed) {
         std::mt19937_64 random(static_cast<std::uint64_t>(seed));
@@ -115,10 +124,10 @@ void add_long_names(const std::string& root) {
 std::vector<std::string> plain_metadata_options() { return {"-noI", "-noD", "-noF", "-noX", "-all-root", "-noappend", "-quiet"}; }
 
 std::vector<HostileImage> write_hostile_corpus(const std::string& base_path, const std::string& out_dir, std::string& why) {
-    std::ifstream in(base_path, std::ios::binary);
-    const Bytes base{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     std::vector<HostileImage> corpus;
-    if (base.size() < 96 || get(base, 0, 4) != 0x73717368) return why = base_path + " is not a squashfs image", corpus;
+    auto read = read_image(base_path, why);
+    if (!read) return corpus;
+    const Bytes& base = *read;
     const Layout l(base);
     std::size_t entry = find_length_field(base, root_prefix, l.directory_table, l.bytes_used, 2);
     std::size_t index = find_length_field(base, etc_prefix, l.inode_table, l.directory_table, 4);
@@ -151,9 +160,9 @@ std::vector<HostileImage> write_hostile_corpus(const std::string& base_path, con
 }
 
 bool write_damaged_entry_inode(const std::string& base_path, const std::string& out_path, std::string& why) {
-    std::ifstream in(base_path, std::ios::binary);
-    Bytes b{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (b.size() < 96 || get(b, 0, 4) != 0x73717368) return why = base_path + " is not a squashfs image", false;
+    auto read = read_image(base_path, why);
+    if (!read) return false;
+    Bytes& b = *read;
     const Layout l(b);
     std::size_t size_field = find_length_field(b, root_prefix, l.directory_table, l.bytes_used, 2);
     if (size_field == Bytes::npos) return why = base_path + " has no long names in plain metadata", false;
