@@ -54,11 +54,24 @@ constexpr double forever = DBL_MAX;
 
 SquashfsFuse& state_of(fuse_req_t req) { return *static_cast<SquashfsFuse*>(fuse_req_userdata(req)); }
 
-void own(SquashfsFuse& state, struct stat& st) {
+// An inode's attributes as the kernel gets them, under FUSE inode number `ino`.
+struct stat attributes_of(const SquashfsFuse& state, const sqfs_inode& inode, fuse_ino_t ino) {
+    struct stat st = squashfs::stat_of(inode);
+    st.st_ino = ino;
     // Only one id is mapped in the container; reporting every file as the container user's
     // keeps overlayfs copy-up possible (an unmapped owner makes it fail with EOVERFLOW).
     st.st_uid = state.uid;
     st.st_gid = state.gid;
+    return st;
+}
+
+// A directory entry that was found, for LOOKUP and READDIRPLUS alike.
+fuse_entry_param found_entry(SquashfsFuse& state, sqfs_dir_entry& entry, const sqfs_inode& inode) {
+    fuse_entry_param reply{};
+    reply.ino = state.ll.ino_register(&state.ll, &entry);
+    reply.attr = attributes_of(state, inode, reply.ino);
+    reply.attr_timeout = reply.entry_timeout = forever;
+    return reply;
 }
 
 // The inode behind a FUSE inode number (libsquashfuse's 64-bit mapping: the inode id itself,
@@ -73,10 +86,7 @@ bool inode_of(fuse_req_t req, fuse_ino_t ino, sqfs_inode& inode) {
 void op_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
     sqfs_inode inode;
     if (!inode_of(req, ino, inode)) return;
-    SquashfsFuse& state = state_of(req);
-    struct stat st = squashfs::stat_of(inode);
-    st.st_ino = ino;
-    own(state, st);
+    struct stat st = attributes_of(state_of(req), inode, ino);
     fuse_reply_attr(req, &st, forever);
 }
 
@@ -100,12 +110,7 @@ void op_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
         fuse_reply_err(req, EIO);
         return;
     }
-    if (found == squashfs::Step::entry) {
-        reply.attr = squashfs::stat_of(inode);
-        reply.ino = state.ll.ino_register(&state.ll, &entry);
-        reply.attr.st_ino = reply.ino;
-        own(state, reply.attr);
-    }
+    if (found == squashfs::Step::entry) reply = found_entry(state, entry, inode);
     fuse_reply_entry(req, &reply);
 }
 
@@ -198,17 +203,14 @@ void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_
 void op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_file_info*) {
     SquashfsFuse& state = state_of(req);
     reply_listing(req, ino, size, offset, [&](char* at, size_t room, const char* name, sqfs_dir_entry& entry, off_t next) {
-        fuse_entry_param reply{};
         sqfs_inode inode;
+        fuse_entry_param reply{};
         if (squashfs::read_inode(state.ll.fs, sqfs_dentry_inode(&entry), inode)) {
-            reply.attr = squashfs::stat_of(inode);
-            reply.ino = state.ll.ino_register(&state.ll, &entry);
-            reply.attr_timeout = reply.entry_timeout = forever;
-            own(state, reply.attr);
+            reply = found_entry(state, entry, inode);
         } else {
             reply.attr.st_mode = sqfs_dentry_mode(&entry);
+            reply.attr.st_ino = state.ll.ino_fuse_num(&state.ll, &entry);
         }
-        reply.attr.st_ino = state.ll.ino_fuse_num(&state.ll, &entry);
         return fuse_add_direntry_plus(req, at, room, name, &reply, next);
     });
 }
