@@ -40,7 +40,9 @@ readonly DOC_TEST_PKGS=(groff-base bash-completion zsh)
 # tests/package/check-package.sh: `cpack -G DEB` runs dpkg-shlibdeps (dpkg-dev) for the
 # package's Depends; mmdebstrap (FIXTURE_PKGS) makes the Debian 12 root it installs into.
 readonly PACKAGE_PKGS=(dpkg-dev)
-readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine umoci)
+# python3-numpy and python3-scipy: the host Python that tests/ns/bench_python_image_test.sh
+# makes bench/workload's --python image of (bench/device-workload's, on a machine with no network).
+readonly BENCH_PKGS=(charliecloud-runtime bubblewrap hyperfine umoci python3-numpy python3-scipy)
 # The SPANK plugin builds against spank.h; the Slurm tests run real daemons; the multi-node
 # cluster (tests/e2e/cluster) makes its network with ip(8).
 readonly SLURM_PKGS=(libslurm-dev munge slurmctld slurmd slurm-client iproute2)
