@@ -83,12 +83,11 @@ def top_level_packages(entries):
                 break
 
 
-def pth_files(entries):
+def pth_files(entries):  # entries: folders
     for entry in entries:
-        if os.path.isdir(entry):
-            for name in os.listdir(entry):
-                if name.endswith(".pth"):
-                    yield os.path.join(entry, name)
+        for name in os.listdir(entry):
+            if name.endswith(".pth"):
+                yield os.path.join(entry, name)
 
 
 def resolve(path, out, depth=0):
@@ -127,7 +126,7 @@ def main():
     exec(compile(sys.argv[1], "<code>", "exec"), {"__name__": "__main__"})
     sys.stdout = stdout
 
-    paths = {sys.executable, os.path.realpath(sys.executable)}
+    paths = {sys.executable}  # resolve() below adds its links and their targets
     interpreter = elf_interpreter(os.path.realpath(sys.executable))
     if interpreter:
         paths.add(interpreter)
