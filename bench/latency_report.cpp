@@ -69,23 +69,28 @@ std::string print_table(const Options& o, const std::vector<std::optional<Stats>
     return machine;
 }
 
-std::string print_compares(const Options& o, const std::vector<std::optional<Stats>>& stats) {
+std::string print_compares(const Options& o, const std::vector<std::optional<Stats>>& stats,
+                           const std::vector<CaseResult>& results) {
     if (o.compares.empty()) return "";
-    std::printf("\nratios (and differences) of medians:\n");
+    std::printf("\nratios (and differences) of medians; per round, the median ratio and its middle half:\n");
     std::string machine;
     char line[512];
     for (const auto& [a, b] : o.compares) {
-        const auto& sa = stats[*find_case(o, a)];
-        const auto& sb = stats[*find_case(o, b)];
-        if (!sa || !sb || sb->median <= 0) {
+        std::size_t ia = *find_case(o, a), ib = *find_case(o, b);
+        const auto& sa = stats[ia];
+        const auto& sb = stats[ib];
+        auto rounds = per_round_ratios(results[ia].ms, results[ib].ms);
+        if (!sa || !sb || sb->median <= 0 || !rounds) {
             std::printf("  %s / %s = n/a (a case failed)\n", a.c_str(), b.c_str());
             continue;
         }
         double ratio = sa->median / sb->median;
         double diff = sa->median - sb->median;
-        std::printf("  %s / %s = %.2f (%+.2f ms)\n", a.c_str(), b.c_str(), ratio, diff);
-        std::snprintf(line, sizeof line, "RATIO %s %s %.3f\nDIFF %s %s %.3f\n", a.c_str(), b.c_str(), ratio,
-                      a.c_str(), b.c_str(), diff);
+        std::printf("  %s / %s = %.2f (%+.2f ms); per round %.2f, %.2f-%.2f\n", a.c_str(), b.c_str(), ratio, diff,
+                    rounds->median, rounds->q1, rounds->q3);
+        std::snprintf(line, sizeof line, "RATIO %s %s %.3f\nDIFF %s %s %.3f\nROUNDS %s %s %.3f %.3f %.3f\n", a.c_str(),
+                      b.c_str(), ratio, a.c_str(), b.c_str(), diff, a.c_str(), b.c_str(), rounds->median, rounds->q1,
+                      rounds->q3);
         machine += line;
     }
     return machine;
@@ -123,7 +128,7 @@ void print_report(const Options& o, const std::vector<CaseResult>& results) {
     auto stats = all_stats(results);
     print_cases(o, w);
     std::string machine = print_table(o, stats, results, w);
-    machine += print_compares(o, stats);
+    machine += print_compares(o, stats, results);
     machine += print_bursts(o, stats, results, w);
     std::printf("\n%s", machine.c_str());
 }

@@ -26,4 +26,14 @@ EachStats summarize_each(const std::vector<double>& ms) {
     return {percentile(ms, 0.5), percentile(ms, 0.99), *std::max_element(ms.begin(), ms.end()), ms.size()};
 }
 
+std::optional<RatioSpread> per_round_ratios(const std::vector<double>& a, const std::vector<double>& b) {
+    if (a.empty() || a.size() != b.size()) return std::nullopt;
+    std::vector<double> ratios;
+    for (std::size_t r = 0; r < a.size(); ++r) {
+        if (b[r] <= 0) return std::nullopt;
+        ratios.push_back(a[r] / b[r]);
+    }
+    return RatioSpread{percentile(ratios, 0.5), percentile(ratios, 0.25), percentile(ratios, 0.75)};
+}
+
 }  // namespace skiff::bench

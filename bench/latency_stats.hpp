@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 namespace skiff::bench {
@@ -21,5 +22,14 @@ struct EachStats {
     std::size_t samples = 0;
 };
 EachStats summarize_each(const std::vector<double>& ms);
+
+// Per round, case a's time over case b's: both ran within the same round, so a slow spell of
+// the machine (minutes of a neighbour's load on a shared host) slows both and leaves their
+// ratio, where it shifts the two medians apart. The middle half (q1 to q3) is how much the
+// ratio moved from round to round. None unless both have a run in every round.
+struct RatioSpread {
+    double median = 0, q1 = 0, q3 = 0;
+};
+std::optional<RatioSpread> per_round_ratios(const std::vector<double>& a, const std::vector<double>& b);
 
 }  // namespace skiff::bench

@@ -37,5 +37,32 @@ TEST(LatencyStats, EachPoolsTheCopiesOfEveryRun) {
     EXPECT_DOUBLE_EQ(e.max, 100);
 }
 
+// The machine slows down halfway: each median mixes slow and fast rounds, each round's ratio
+// does not.
+TEST(LatencyStats, PerRoundRatiosPairTheRunsOfOneRound) {
+    std::vector<double> a{110, 110, 220, 220, 220};
+    std::vector<double> b{100, 100, 200, 200, 200};
+    EXPECT_DOUBLE_EQ(summarize(a).median / summarize(b).median, 1.1);
+    a = {110, 110, 110, 220, 220};  // round 3 ran a before the slowdown, b after it
+    EXPECT_DOUBLE_EQ(summarize(a).median / summarize(b).median, 0.55);
+    auto rounds = per_round_ratios(a, b);
+    ASSERT_TRUE(rounds);
+    EXPECT_DOUBLE_EQ(rounds->median, 1.1);
+    EXPECT_DOUBLE_EQ(rounds->q1, 1.1);
+    EXPECT_DOUBLE_EQ(rounds->q3, 1.1);
+
+    rounds = per_round_ratios({1, 2, 3, 4, 5}, {1, 1, 1, 1, 1});
+    ASSERT_TRUE(rounds);
+    EXPECT_DOUBLE_EQ(rounds->median, 3);
+    EXPECT_DOUBLE_EQ(rounds->q1, 2);
+    EXPECT_DOUBLE_EQ(rounds->q3, 4);
+}
+
+TEST(LatencyStats, PerRoundRatiosNeedARunOfBothInEveryRound) {
+    EXPECT_FALSE(per_round_ratios({1, 2}, {1}));  // a failed run is missing from one case
+    EXPECT_FALSE(per_round_ratios({}, {}));
+    EXPECT_FALSE(per_round_ratios({1}, {0}));
+}
+
 }  // namespace
 }  // namespace skiff::bench
