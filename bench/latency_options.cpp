@@ -122,7 +122,7 @@ struct OptionSpec {
     std::string_view help;
 };
 
-constexpr std::array<OptionSpec, 13> option_table{{
+constexpr std::array<OptionSpec, 14> option_table{{
     {"--runs", "N", [](Options& o, Words w) { return apply_count(o.runs, "--runs", w, 1); },
      "measured runs per case (default 50)"},
     {"--warmup", "N", [](Options& o, Words w) { return apply_count(o.warmup, "--warmup", w, 0); },
@@ -131,6 +131,8 @@ constexpr std::array<OptionSpec, 13> option_table{{
      "idle milliseconds before every run, e.g. for spares being rebuilt (default 0)"},
     {"--timeout", "SEC", [](Options& o, Words w) { return apply_count(o.timeout_s, "--timeout", w, 1); },
      "kill a run after SEC seconds and count it as failed (default 60)"},
+    {"--seed", "N", [](Options& o, Words w) { return apply_count(o.seed, "--seed", w, 0); },
+     "of the order of the cases, drawn anew each round (default 1: the same orders every time)"},
     {"--baseline", "NAME",
      [](Options& o, Words w) -> Result<std::size_t> {
          if (w.empty()) return fail("--baseline needs a value");
@@ -200,8 +202,9 @@ Result<Options> parse_options(std::span<char* const> words) {
 
 void print_usage() {
     std::printf("usage: start_latency [OPTIONS] --case NAME COUNT ARG0 [ARG...] [--case ...]\n\n"
-                "Runs every case (an argv, no shell) round-robin and prints the median, min and max\n"
-                "wall time of each and the ratio of its median to the baseline case's.\n"
+                "Runs every case (an argv, no shell) once a round, each round in a new order, and prints\n"
+                "the median, min and max wall time of each and the ratio of its median to the baseline\n"
+                "case's.\n"
                 "Exit status: 0 every run succeeded, 1 a run failed or timed out, 2 usage or setup error.\n\n"
                 "options:\n");
     for (const OptionSpec& s : option_table) {

@@ -27,6 +27,7 @@ struct Options {
     int warmup = 3;
     int timeout_s = 60;
     int pause_ms = 0;  // idle time before every run, so that work a launch left behind ends
+    int seed = 1;      // of each round's case order (round_order.hpp)
     std::string baseline;               // the ratios divide by this case's median; default: the first
     std::vector<std::string> env;       // K=V, the whole environment of every case
     std::vector<Case> cases;

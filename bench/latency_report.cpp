@@ -48,8 +48,8 @@ void print_cases(const Options& o, int width) {
 std::string print_table(const Options& o, const std::vector<std::optional<Stats>>& stats,
                         const std::vector<CaseResult>& results, int width) {
     const auto& base = stats[*find_case(o, o.baseline)];
-    std::printf("\n%d measured runs per case (+%d warm-up), interleaved round-robin; times in ms\n\n", o.runs,
-                o.warmup);
+    std::printf("\n%d measured runs per case (+%d warm-up), one each round, each round in its own order "
+                "(--seed %d); times in ms\n\n", o.runs, o.warmup, o.seed);
     std::printf("  %-*s  %8s  %8s  %8s  %s\n", width, "case", "median", "min", "max", "x baseline");
     std::string machine;
     char line[512];

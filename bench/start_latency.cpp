@@ -1,9 +1,10 @@
-// start_latency: wall time of short commands (container launches), measured interleaved
-// round-robin across cases so that drift and background load hit every case alike.
+// start_latency: wall time of short commands (container launches), measured interleaved:
+// each round runs every case once, in an order of its own (round_order.hpp), so that drift,
+// background load and what one launch leaves behind hit every case alike.
 // bench/start-latency builds the case table; bench/README.md explains the numbers.
 //
-//   start_latency [--runs N] [--warmup N] [--timeout SEC] [--baseline NAME] [--env K=V]...
-//                 [--compare A:B]... --case NAME COUNT ARG0 ARG1 ... [--case ...]...
+//   start_latency [--runs N] [--warmup N] [--seed N] [--timeout SEC] [--baseline NAME]
+//                 [--env K=V]... [--compare A:B]... --case NAME COUNT ARG0 ARG1 ... [--case ...]...
 //                 [--case-env NAME K=V]... [--case-fresh-dir NAME VAR]...
 //                 [--case-burst NAME N]... [--case-setup NAME COUNT ARG0 ARG1 ...]...
 //
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <span>
@@ -25,6 +27,7 @@
 #include "bench/latency_options.hpp"
 #include "bench/latency_report.hpp"
 #include "bench/latency_runner.hpp"
+#include "bench/round_order.hpp"
 
 namespace {
 
@@ -101,15 +104,15 @@ Result<void> run_once(Options& o, const Runner& runner, std::size_t i, ExecVecto
     return {};
 }
 
-// Round r runs each case once, starting at case r mod n, so that no case always follows the
-// same neighbour (a launch can leave work behind, such as a FUSE server still exiting).
+// Each round runs every case once, in the round's own order; the measured rounds draw theirs
+// after the warm-up's.
 Result<void> run_rounds(Options& o, const Runner& runner, int rounds, bool warmup, std::vector<CaseResult>& results) {
     std::vector<ExecVectors> vectors;
     for (Case& c : o.cases) vectors.push_back(runner.vectors(c));
-    const std::size_t n = o.cases.size();
+    const auto seed = static_cast<std::uint64_t>(o.seed);
+    const auto first = static_cast<std::uint64_t>(warmup ? 0 : o.warmup);
     for (int round = 0; round < rounds; ++round) {
-        for (std::size_t k = 0; k < n; ++k) {
-            std::size_t i = (static_cast<std::size_t>(round) + k) % n;
+        for (std::size_t i : round_order(o.cases.size(), seed, first + static_cast<std::uint64_t>(round))) {
             if (auto r = run_once(o, runner, i, vectors[i], round, warmup, results[i]); !r) return r;
         }
     }

@@ -42,5 +42,17 @@ TEST(LatencyOptions, RefusesABadBurstOrSetup) {
                  "--case-setup a: fewer than 3 words follow");
 }
 
+TEST(LatencyOptions, SeedOfTheOrder) {
+    auto defaulted = parse({"--case", "a", "1", "/bin/true"});
+    ASSERT_TRUE(defaulted) << defaulted.error().message;
+    EXPECT_EQ(defaulted->seed, 1);
+    auto seeded = parse({"--seed", "42", "--case", "a", "1", "/bin/true"});
+    ASSERT_TRUE(seeded) << seeded.error().message;
+    EXPECT_EQ(seeded->seed, 42);
+    auto bad = parse({"--seed", "-1", "--case", "a", "1", "/bin/true"});
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().message, "--seed: '-1' is not an integer >= 0");
+}
+
 }  // namespace
 }  // namespace skiff::bench
