@@ -15,7 +15,8 @@
 
 namespace skiff::bench {
 
-// A permutation of 0 .. cases-1 for round `round` (warm-up and measured rounds count apart).
+// A permutation of 0 .. cases-1 for round `round` (start_latency numbers the measured rounds
+// after the warm-up's, so that they draw orders of their own).
 std::vector<std::size_t> round_order(std::size_t cases, std::uint64_t seed, std::uint64_t round);
 
 }  // namespace skiff::bench
