@@ -1,6 +1,7 @@
 #include "bench/latency_report.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -69,10 +70,18 @@ std::string print_table(const Options& o, const std::vector<std::optional<Stats>
     return machine;
 }
 
+std::string interval_text(const std::optional<RatioInterval>& interval) {
+    if (!interval) return "n/a (fewer than " + std::to_string(min_interval_rounds) + " rounds)";
+    char text[64];
+    std::snprintf(text, sizeof text, "%.2f-%.2f", interval->low, interval->high);
+    return text;
+}
+
 std::string print_compares(const Options& o, const std::vector<std::optional<Stats>>& stats,
                            const std::vector<CaseResult>& results) {
     if (o.compares.empty()) return "";
-    std::printf("\nratios (and differences) of medians; per round, the median ratio and its middle half:\n");
+    std::printf("\nratios (and differences) of medians; per round, the median ratio and its middle half; the ratio's\n"
+                "95 %% bootstrap interval over rounds:\n");
     std::string machine;
     char line[512];
     for (const auto& [a, b] : o.compares) {
@@ -86,12 +95,18 @@ std::string print_compares(const Options& o, const std::vector<std::optional<Sta
         }
         double ratio = sa->median / sb->median;
         double diff = sa->median - sb->median;
-        std::printf("  %s / %s = %.2f (%+.2f ms); per round %.2f, %.2f-%.2f\n", a.c_str(), b.c_str(), ratio, diff,
-                    rounds->median, rounds->q1, rounds->q3);
+        auto interval = ratio_interval(results[ia].ms, results[ib].ms, static_cast<std::uint64_t>(o.seed));
+        std::printf("  %s / %s = %.2f (%+.2f ms); per round %.2f, %.2f-%.2f; 95 %% interval %s\n", a.c_str(),
+                    b.c_str(), ratio, diff, rounds->median, rounds->q1, rounds->q3, interval_text(interval).c_str());
         std::snprintf(line, sizeof line, "RATIO %s %s %.3f\nDIFF %s %s %.3f\nROUNDS %s %s %.3f %.3f %.3f\n", a.c_str(),
                       b.c_str(), ratio, a.c_str(), b.c_str(), diff, a.c_str(), b.c_str(), rounds->median, rounds->q1,
                       rounds->q3);
         machine += line;
+        if (interval) {
+            std::snprintf(line, sizeof line, "INTERVAL %s %s %.3f %.3f\n", a.c_str(), b.c_str(), interval->low,
+                          interval->high);
+            machine += line;
+        }
     }
     return machine;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "bench/splitmix64.hpp"
+
 namespace skiff::bench {
 
 double percentile(std::vector<double> values, double fraction) {
@@ -34,6 +36,26 @@ std::optional<RatioSpread> per_round_ratios(const std::vector<double>& a, const 
         ratios.push_back(a[r] / b[r]);
     }
     return RatioSpread{percentile(ratios, 0.5), percentile(ratios, 0.25), percentile(ratios, 0.75)};
+}
+
+std::optional<RatioInterval> ratio_interval(const std::vector<double>& a, const std::vector<double>& b,
+                                            std::uint64_t seed) {
+    constexpr int draws = 2000;
+    if (a.size() < min_interval_rounds || a.size() != b.size()) return std::nullopt;
+    SplitMix64 random(seed);
+    std::vector<double> ratios, drawn_a(a.size()), drawn_b(b.size());
+    ratios.reserve(draws);
+    for (int d = 0; d < draws; ++d) {
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            std::size_t round = random.below(a.size());
+            drawn_a[i] = a[round];
+            drawn_b[i] = b[round];
+        }
+        double median_b = percentile(drawn_b, 0.5);
+        if (median_b <= 0) return std::nullopt;
+        ratios.push_back(percentile(drawn_a, 0.5) / median_b);
+    }
+    return RatioInterval{percentile(ratios, 0.025), percentile(ratios, 0.975)};
 }
 
 }  // namespace skiff::bench

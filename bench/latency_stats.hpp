@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -26,10 +27,24 @@ EachStats summarize_each(const std::vector<double>& ms);
 // Per round, case a's time over case b's: both ran within the same round, so a slow spell of
 // the machine (minutes of a neighbour's load on a shared host) slows both and leaves their
 // ratio, where it shifts the two medians apart. The middle half (q1 to q3) is how much the
-// ratio moved from round to round. None unless both have a run in every round.
+// ratio moved from round to round. None unless both have a run in every round: the i-th run
+// of each must be round i's (start_latency compares no case with a failed run).
 struct RatioSpread {
     double median = 0, q1 = 0, q3 = 0;
 };
 std::optional<RatioSpread> per_round_ratios(const std::vector<double>& a, const std::vector<double>& b);
+
+// How far the ratio of medians (a's over b's) can be trusted: a 95 % bootstrap interval. Each
+// of 2 000 draws takes as many rounds as were run, with replacement, a round's runs of a and b
+// together (they shared the machine's state), and computes the ratio of the drawn medians; the
+// interval is the middle 95 % of those ratios. The draws come from `seed`, so the same runs give
+// the same interval. None unless both have a run in every round, and at least
+// `min_interval_rounds` rounds: with fewer, the draws repeat the same few ratios.
+struct RatioInterval {
+    double low = 0, high = 0;
+};
+inline constexpr std::size_t min_interval_rounds = 5;
+std::optional<RatioInterval> ratio_interval(const std::vector<double>& a, const std::vector<double>& b,
+                                            std::uint64_t seed);
 
 }  // namespace skiff::bench

@@ -64,5 +64,60 @@ TEST(LatencyStats, PerRoundRatiosNeedARunOfBothInEveryRound) {
     EXPECT_FALSE(per_round_ratios({1}, {0}));
 }
 
+
+TEST(LatencyStats, IntervalOfAnExactRatioIsThatRatio) {
+    auto same = ratio_interval({5, 6, 7, 8, 9}, {5, 6, 7, 8, 9}, 1);
+    ASSERT_TRUE(same);
+    EXPECT_DOUBLE_EQ(same->low, 1);
+    EXPECT_DOUBLE_EQ(same->high, 1);
+}
+
+// The machine's speed moves by a factor of three from round to round, and a always takes 1.1
+// times b in the same round. Drawing rounds whole keeps that: every draw's ratio is 1.1. Runs
+// drawn apart would give medians from different rounds, and an interval as wide as the drift.
+TEST(LatencyStats, IntervalDrawsTheRunsOfARoundTogether) {
+    std::vector<double> b{100, 300, 150, 250, 120, 280, 200, 110};
+    std::vector<double> a;
+    for (double ms : b) a.push_back(ms * 1.1);
+    auto interval = ratio_interval(a, b, 7);
+    ASSERT_TRUE(interval);
+    EXPECT_NEAR(interval->low, 1.1, 1e-12);
+    EXPECT_NEAR(interval->high, 1.1, 1e-12);
+}
+
+// Noise within the rounds: the interval holds the ratio of medians, is wider than nothing, and
+// narrows as rounds are added; the same seed gives the same interval.
+TEST(LatencyStats, IntervalHoldsTheRatioAndNarrowsWithMoreRounds) {
+    auto runs = [](std::size_t rounds) {
+        std::vector<double> a, b;
+        for (std::size_t r = 0; r < rounds; ++r) {
+            b.push_back(100);
+            a.push_back(105 + static_cast<double>((r * 7) % 11) - 5);  // 100 .. 110, a median of 105
+        }
+        return std::pair{a, b};
+    };
+    auto [a10, b10] = runs(10);
+    auto [a80, b80] = runs(80);
+    auto few = ratio_interval(a10, b10, 1);
+    auto many = ratio_interval(a80, b80, 1);
+    ASSERT_TRUE(few && many);
+    double ratio = summarize(a10).median / summarize(b10).median;
+    EXPECT_LE(few->low, ratio);
+    EXPECT_GE(few->high, ratio);
+    EXPECT_LT(few->low, few->high);
+    EXPECT_LT(many->high - many->low, few->high - few->low);
+    auto again = ratio_interval(a10, b10, 1);
+    ASSERT_TRUE(again);
+    EXPECT_DOUBLE_EQ(again->low, few->low);
+    EXPECT_DOUBLE_EQ(again->high, few->high);
+}
+
+TEST(LatencyStats, IntervalNeedsFiveRoundsOfBoth) {
+    EXPECT_FALSE(ratio_interval({1, 2, 3, 4}, {1, 2, 3, 4}, 1));  // too few to draw from
+    EXPECT_FALSE(ratio_interval({1, 2, 3, 4, 5}, {1, 2, 3, 4}, 1));
+    EXPECT_FALSE(ratio_interval({1, 2, 3, 4, 5}, {0, 0, 0, 0, 0}, 1));
+    EXPECT_TRUE(ratio_interval({1, 2, 3, 4, 5}, {1, 2, 3, 4, 5}, 1));
+}
+
 }  // namespace
 }  // namespace skiff::bench
