@@ -77,36 +77,64 @@ std::string interval_text(const std::optional<RatioInterval>& interval) {
     return text;
 }
 
+// "KIND a b low high\n", or nothing without an interval.
+std::string interval_line(const char* kind, const std::string& a, const std::string& b,
+                          const std::optional<RatioInterval>& interval) {
+    if (!interval) return "";
+    char line[512];
+    std::snprintf(line, sizeof line, "%s %s %s %.3f %.3f\n", kind, a.c_str(), b.c_str(), interval->low, interval->high);
+    return line;
+}
+
 std::string print_compares(const Options& o, const std::vector<std::optional<Stats>>& stats,
                            const std::vector<CaseResult>& results) {
     if (o.compares.empty()) return "";
-    std::printf("\nratios (and differences) of medians; per round, the median ratio and its middle half; the ratio's\n"
-                "95 %% bootstrap interval over rounds:\n");
+    std::printf("\nratios (and differences) of medians, then the median of the per-round ratios and their middle\n"
+                "half; each with its 95 %% bootstrap interval over rounds:\n");
     std::string machine;
     char line[512];
+    const auto seed = static_cast<std::uint64_t>(o.seed);
     for (const auto& [a, b] : o.compares) {
         std::size_t ia = *find_case(o, a), ib = *find_case(o, b);
         const auto& sa = stats[ia];
         const auto& sb = stats[ib];
-        auto rounds = per_round_ratios(results[ia].ms, results[ib].ms);
+        const auto& ms_a = results[ia].ms;
+        const auto& ms_b = results[ib].ms;
+        auto rounds = per_round_ratios(ms_a, ms_b);
         if (!sa || !sb || sb->median <= 0 || !rounds) {
             std::printf("  %s / %s = n/a (a case failed)\n", a.c_str(), b.c_str());
             continue;
         }
         double ratio = sa->median / sb->median;
         double diff = sa->median - sb->median;
-        auto interval = ratio_interval(results[ia].ms, results[ib].ms, static_cast<std::uint64_t>(o.seed));
-        std::printf("  %s / %s = %.2f (%+.2f ms); per round %.2f, %.2f-%.2f; 95 %% interval %s\n", a.c_str(),
-                    b.c_str(), ratio, diff, rounds->median, rounds->q1, rounds->q3, interval_text(interval).c_str());
+        auto interval = ratio_interval(ms_a, ms_b, seed);
+        auto rounds_interval = per_round_interval(ms_a, ms_b, seed);
+        std::printf("  %s / %s = %.2f (%+.2f ms), 95 %% interval %s; per round %.2f, %.2f-%.2f, 95 %% interval %s\n",
+                    a.c_str(), b.c_str(), ratio, diff, interval_text(interval).c_str(), rounds->median, rounds->q1,
+                    rounds->q3, interval_text(rounds_interval).c_str());
         std::snprintf(line, sizeof line, "RATIO %s %s %.3f\nDIFF %s %s %.3f\nROUNDS %s %s %.3f %.3f %.3f\n", a.c_str(),
                       b.c_str(), ratio, a.c_str(), b.c_str(), diff, a.c_str(), b.c_str(), rounds->median, rounds->q1,
                       rounds->q3);
         machine += line;
-        if (interval) {
-            std::snprintf(line, sizeof line, "INTERVAL %s %s %.3f %.3f\n", a.c_str(), b.c_str(), interval->low,
-                          interval->high);
-            machine += line;
+        machine += interval_line("INTERVAL", a, b, interval);
+        machine += interval_line("ROUNDS_INTERVAL", a, b, rounds_interval);
+    }
+    return machine;
+}
+
+// Per case that ran every round: its measured wall times in round order, for a later look.
+std::string times_lines(const Options& o, const std::vector<std::optional<Stats>>& stats,
+                        const std::vector<CaseResult>& results) {
+    std::string machine;
+    char number[32];
+    for (std::size_t i = 0; i < o.cases.size(); ++i) {
+        if (!stats[i]) continue;
+        machine += "TIMES " + o.cases[i].name;
+        for (double ms : results[i].ms) {
+            std::snprintf(number, sizeof number, " %.3f", ms);
+            machine += number;
         }
+        machine += '\n';
     }
     return machine;
 }
@@ -145,6 +173,7 @@ void print_report(const Options& o, const std::vector<CaseResult>& results) {
     std::string machine = print_table(o, stats, results, w);
     machine += print_compares(o, stats, results);
     machine += print_bursts(o, stats, results, w);
+    machine += times_lines(o, stats, results);
     std::printf("\n%s", machine.c_str());
 }
 

@@ -38,24 +38,49 @@ std::optional<RatioSpread> per_round_ratios(const std::vector<double>& a, const 
     return RatioSpread{percentile(ratios, 0.5), percentile(ratios, 0.25), percentile(ratios, 0.75)};
 }
 
-std::optional<RatioInterval> ratio_interval(const std::vector<double>& a, const std::vector<double>& b,
-                                            std::uint64_t seed) {
+namespace {
+
+using PairedStatistic = double (*)(const std::vector<double>& a, const std::vector<double>& b);
+
+double ratio_of_medians(const std::vector<double>& a, const std::vector<double>& b) {
+    return percentile(a, 0.5) / percentile(b, 0.5);
+}
+
+double median_of_ratios(const std::vector<double>& a, const std::vector<double>& b) {
+    std::vector<double> ratios(a.size());
+    for (std::size_t r = 0; r < a.size(); ++r) ratios[r] = a[r] / b[r];
+    return percentile(ratios, 0.5);
+}
+
+std::optional<RatioInterval> bootstrap(const std::vector<double>& a, const std::vector<double>& b, std::uint64_t seed,
+                                       PairedStatistic statistic) {
     constexpr int draws = 2000;
     if (a.size() < min_interval_rounds || a.size() != b.size()) return std::nullopt;
+    if (std::ranges::any_of(b, [](double ms) { return ms <= 0; })) return std::nullopt;
     SplitMix64 random(seed);
-    std::vector<double> ratios, drawn_a(a.size()), drawn_b(b.size());
-    ratios.reserve(draws);
+    std::vector<double> values, drawn_a(a.size()), drawn_b(b.size());
+    values.reserve(draws);
     for (int d = 0; d < draws; ++d) {
         for (std::size_t i = 0; i < a.size(); ++i) {
             std::size_t round = random.below(a.size());
             drawn_a[i] = a[round];
             drawn_b[i] = b[round];
         }
-        double median_b = percentile(drawn_b, 0.5);
-        if (median_b <= 0) return std::nullopt;
-        ratios.push_back(percentile(drawn_a, 0.5) / median_b);
+        values.push_back(statistic(drawn_a, drawn_b));
     }
-    return RatioInterval{percentile(ratios, 0.025), percentile(ratios, 0.975)};
+    return RatioInterval{percentile(values, 0.025), percentile(values, 0.975)};
+}
+
+}  // namespace
+
+std::optional<RatioInterval> ratio_interval(const std::vector<double>& a, const std::vector<double>& b,
+                                            std::uint64_t seed) {
+    return bootstrap(a, b, seed, ratio_of_medians);
+}
+
+std::optional<RatioInterval> per_round_interval(const std::vector<double>& a, const std::vector<double>& b,
+                                                std::uint64_t seed) {
+    return bootstrap(a, b, seed, median_of_ratios);
 }
 
 }  // namespace skiff::bench

@@ -34,17 +34,22 @@ struct RatioSpread {
 };
 std::optional<RatioSpread> per_round_ratios(const std::vector<double>& a, const std::vector<double>& b);
 
-// How far the ratio of medians (a's over b's) can be trusted: a 95 % bootstrap interval. Each
-// of 2 000 draws takes as many rounds as were run, with replacement, a round's runs of a and b
-// together (they shared the machine's state), and computes the ratio of the drawn medians; the
-// interval is the middle 95 % of those ratios. The draws come from `seed`, so the same runs give
-// the same interval. None unless both have a run in every round, and at least
-// `min_interval_rounds` rounds: with fewer, the draws repeat the same few ratios.
+// How far a ratio can be trusted: a 95 % bootstrap interval. Each of 2 000 draws takes as many
+// rounds as were run, with replacement, a round's runs of a and b together (they shared the
+// machine's state), and computes the statistic of the drawn rounds; the interval is the middle
+// 95 % of those values. The draws come from `seed`, so the same runs give the same interval.
+// None unless both have a run in every round, and at least `min_interval_rounds` rounds: with
+// fewer, the draws repeat the same few values.
 struct RatioInterval {
     double low = 0, high = 0;
 };
 inline constexpr std::size_t min_interval_rounds = 5;
+// Of the ratio of medians, a's over b's. A drift of the machine's speed over the run widens it:
+// the two medians may come from different rounds.
 std::optional<RatioInterval> ratio_interval(const std::vector<double>& a, const std::vector<double>& b,
                                             std::uint64_t seed);
+// Of the median of the per-round ratios (per_round_ratios' median), which such a drift leaves.
+std::optional<RatioInterval> per_round_interval(const std::vector<double>& a, const std::vector<double>& b,
+                                                std::uint64_t seed);
 
 }  // namespace skiff::bench

@@ -15,21 +15,22 @@ readonly TARGETS=(
 )
 
 print_targets() {  # print_targets FILE...: the drivers' outputs
-  local t a b limit cores value rounds interval settled
-  echo "## targets (ratio of medians at most the limit; 0.40 = at least 2.5 x faster);"
-  echo "## settled: the ratio's 95 % interval lies wholly on one side of the limit, so the"
-  echo "## verdict is not this run's noise; per round: the median of each round's ratio, and"
-  echo "## their middle half (bench/README.md, \"Reading the output\")"
+  local t a b limit cores value rounds interval rounds_interval settled
+  echo "## targets (ratio of medians at most the limit; 0.40 = at least 2.5 x faster), with its 95 %"
+  echo "## interval; settled: the interval lies wholly on one side of the limit, so the verdict is"
+  echo "## not this run's noise; per round: the median of each round's ratio, their middle half"
+  echo "## and the median's 95 % interval (bench/README.md, \"Reading the output\")"
   for t in "${TARGETS[@]}"; do
     read -r a b limit cores <<<"$t"
     value=$(match_line RATIO "$a" "$b" "$@")
     rounds=$(match_line ROUNDS "$a" "$b" "$@")
     interval=$(match_line INTERVAL "$a" "$b" "$@")
+    rounds_interval=$(match_line ROUNDS_INTERVAL "$a" "$b" "$@")
     settled=unsettled
     if [ -n "$interval" ] && awk -v l="$limit" '{ exit !($2 <= l || $1 > l) }' <<<"$interval"; then
       settled=settled
     fi
-    interval=" interval ${interval:-n/a} $settled per-round ${rounds:-n/a}"
+    interval=" interval ${interval:-n/a} $settled per-round ${rounds:-n/a} interval ${rounds_interval:-n/a}"
     if [ "$(nproc)" -lt "$cores" ]; then
       echo "TARGET $a $b ${value:-n/a} $limit not-here (a target for $cores cores; this machine has $(nproc))"
     elif [ -z "$value" ]; then

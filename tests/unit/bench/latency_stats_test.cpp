@@ -112,11 +112,29 @@ TEST(LatencyStats, IntervalHoldsTheRatioAndNarrowsWithMoreRounds) {
     EXPECT_DOUBLE_EQ(again->high, few->high);
 }
 
+// The machine slows down by half between rounds 4 and 5, and in those two rounds a and b ran on
+// either side of the step. A median may then come from another round than the other case's
+// median, and the interval of the ratio of medians spreads; the per-round ratios are 1.1 in
+// every other round, and so is the interval of their median.
+TEST(LatencyStats, PerRoundIntervalLeavesADriftThatWidensTheRatioOfMedians) {
+    std::vector<double> b{100, 100, 100, 100, 100, 200, 200, 200, 200, 200};
+    std::vector<double> a{110, 110, 110, 110, 220, 110, 220, 220, 220, 220};
+    auto of_medians = ratio_interval(a, b, 1);
+    auto of_rounds = per_round_interval(a, b, 1);
+    ASSERT_TRUE(of_medians && of_rounds);
+    EXPECT_NEAR(of_rounds->low, 1.1, 1e-12);
+    EXPECT_NEAR(of_rounds->high, 1.1, 1e-12);
+    EXPECT_GT(of_medians->high - of_medians->low, 0.2);
+}
+
 TEST(LatencyStats, IntervalNeedsFiveRoundsOfBoth) {
     EXPECT_FALSE(ratio_interval({1, 2, 3, 4}, {1, 2, 3, 4}, 1));  // too few to draw from
     EXPECT_FALSE(ratio_interval({1, 2, 3, 4, 5}, {1, 2, 3, 4}, 1));
     EXPECT_FALSE(ratio_interval({1, 2, 3, 4, 5}, {0, 0, 0, 0, 0}, 1));
     EXPECT_TRUE(ratio_interval({1, 2, 3, 4, 5}, {1, 2, 3, 4, 5}, 1));
+    EXPECT_FALSE(per_round_interval({1, 2, 3, 4}, {1, 2, 3, 4}, 1));
+    EXPECT_FALSE(per_round_interval({1, 2, 3, 4, 5}, {1, 2, 3, 4, 0}, 1));
+    EXPECT_TRUE(per_round_interval({1, 2, 3, 4, 5}, {1, 2, 3, 4, 5}, 1));
 }
 
 }  // namespace

@@ -17,6 +17,7 @@ cat >"$out" <<'LINES'
 RATIO skiff-warm-gzip baseline 1.085
 ROUNDS skiff-warm-gzip baseline 1.106 1.068 1.161
 INTERVAL skiff-warm-gzip baseline 1.040 1.130
+ROUNDS_INTERVAL skiff-warm-gzip baseline 1.080 1.120
 RATIO skiff-first-x16 baseline-x16 1.155
 ROUNDS skiff-first-x16 baseline-x16 1.169 1.152 1.190
 INTERVAL skiff-first-x16 baseline-x16 1.100 1.200
@@ -36,13 +37,13 @@ expect() {
   [ "$got" = "$3" ] || fail "expected '$3', got '$got'"
 }
 expect skiff-warm-gzip baseline \
-  "TARGET skiff-warm-gzip baseline 1.085 1.10 met interval 1.040 1.130 unsettled per-round 1.106 1.068 1.161"
+  "TARGET skiff-warm-gzip baseline 1.085 1.10 met interval 1.040 1.130 unsettled per-round 1.106 1.068 1.161 interval 1.080 1.120"
 expect skiff-first-x16 baseline-x16 \
-  "TARGET skiff-first-x16 baseline-x16 1.155 1.20 met interval 1.100 1.200 settled per-round 1.169 1.152 1.190"
+  "TARGET skiff-first-x16 baseline-x16 1.155 1.20 met interval 1.100 1.200 settled per-round 1.169 1.152 1.190 interval n/a"
 expect skiff-second-x16 baseline-x16 \
-  "TARGET skiff-second-x16 baseline-x16 1.060 1.05 MISSED interval 1.051 1.070 settled per-round 1.064 1.026 1.076"
+  "TARGET skiff-second-x16 baseline-x16 1.060 1.05 MISSED interval 1.051 1.070 settled per-round 1.064 1.026 1.076 interval n/a"
 expect skiff-first-x16 ch-run-x16 \
-  "TARGET skiff-first-x16 ch-run-x16 0.341 0.40 met interval n/a unsettled per-round 0.324 0.316 0.329"
+  "TARGET skiff-first-x16 ch-run-x16 0.341 0.40 met interval n/a unsettled per-round 0.324 0.316 0.329 interval n/a"
 expect skiff-second-x16 ch-run-x16 "TARGET skiff-second-x16 ch-run-x16 n/a 0.40 not-measured"
 grep -q "^TARGET skiff-first-x64 baseline-x64 n/a 1.50 not-" <<<"$report" \
   || fail "the 64-burst target is neither not-here nor not-measured: $report"
