@@ -28,17 +28,18 @@ EachStats summarize_each(const std::vector<double>& ms) {
     return {percentile(ms, 0.5), percentile(ms, 0.99), *std::max_element(ms.begin(), ms.end()), ms.size()};
 }
 
-std::optional<RatioSpread> per_round_ratios(const std::vector<double>& a, const std::vector<double>& b) {
-    if (a.empty() || a.size() != b.size()) return std::nullopt;
-    std::vector<double> ratios;
-    for (std::size_t r = 0; r < a.size(); ++r) {
-        if (b[r] <= 0) return std::nullopt;
-        ratios.push_back(a[r] / b[r]);
-    }
-    return RatioSpread{percentile(ratios, 0.5), percentile(ratios, 0.25), percentile(ratios, 0.75)};
+namespace {
+
+// a[r] / b[r] for every round r; the caller has checked that the sizes match and b has no 0.
+std::vector<double> ratios_by_round(const std::vector<double>& a, const std::vector<double>& b) {
+    std::vector<double> ratios(a.size());
+    for (std::size_t r = 0; r < a.size(); ++r) ratios[r] = a[r] / b[r];
+    return ratios;
 }
 
-namespace {
+bool pairable(const std::vector<double>& a, const std::vector<double>& b, std::size_t min_rounds) {
+    return a.size() >= min_rounds && a.size() == b.size() && std::ranges::none_of(b, [](double ms) { return ms <= 0; });
+}
 
 using PairedStatistic = double (*)(const std::vector<double>& a, const std::vector<double>& b);
 
@@ -47,16 +48,13 @@ double ratio_of_medians(const std::vector<double>& a, const std::vector<double>&
 }
 
 double median_of_ratios(const std::vector<double>& a, const std::vector<double>& b) {
-    std::vector<double> ratios(a.size());
-    for (std::size_t r = 0; r < a.size(); ++r) ratios[r] = a[r] / b[r];
-    return percentile(ratios, 0.5);
+    return percentile(ratios_by_round(a, b), 0.5);
 }
 
 std::optional<RatioInterval> bootstrap(const std::vector<double>& a, const std::vector<double>& b, std::uint64_t seed,
                                        PairedStatistic statistic) {
     constexpr int draws = 2000;
-    if (a.size() < min_interval_rounds || a.size() != b.size()) return std::nullopt;
-    if (std::ranges::any_of(b, [](double ms) { return ms <= 0; })) return std::nullopt;
+    if (!pairable(a, b, min_interval_rounds)) return std::nullopt;
     SplitMix64 random(seed);
     std::vector<double> values, drawn_a(a.size()), drawn_b(b.size());
     values.reserve(draws);
@@ -72,6 +70,12 @@ std::optional<RatioInterval> bootstrap(const std::vector<double>& a, const std::
 }
 
 }  // namespace
+
+std::optional<RatioSpread> per_round_ratios(const std::vector<double>& a, const std::vector<double>& b) {
+    if (!pairable(a, b, 1)) return std::nullopt;
+    auto ratios = ratios_by_round(a, b);
+    return RatioSpread{percentile(ratios, 0.5), percentile(ratios, 0.25), percentile(ratios, 0.75)};
+}
 
 std::optional<RatioInterval> ratio_interval(const std::vector<double>& a, const std::vector<double>& b,
                                             std::uint64_t seed) {

@@ -15,7 +15,7 @@ readonly TARGETS=(
 )
 
 print_targets() {  # print_targets FILE...: the drivers' outputs
-  local t a b limit cores value rounds interval rounds_interval settled
+  local t a b limit cores value rounds interval rounds_interval settled detail
   echo "## targets (ratio of medians at most the limit; 0.40 = at least 2.5 x faster), with its 95 %"
   echo "## interval; settled: the interval lies wholly on one side of the limit, so the verdict is"
   echo "## not this run's noise; per round: the median of each round's ratio, their middle half"
@@ -30,15 +30,15 @@ print_targets() {  # print_targets FILE...: the drivers' outputs
     if [ -n "$interval" ] && awk -v l="$limit" '{ exit !($2 <= l || $1 > l) }' <<<"$interval"; then
       settled=settled
     fi
-    interval=" interval ${interval:-n/a} $settled per-round ${rounds:-n/a} interval ${rounds_interval:-n/a}"
+    detail=" interval ${interval:-n/a} $settled per-round ${rounds:-n/a} interval ${rounds_interval:-n/a}"
     if [ "$(nproc)" -lt "$cores" ]; then
       echo "TARGET $a $b ${value:-n/a} $limit not-here (a target for $cores cores; this machine has $(nproc))"
     elif [ -z "$value" ]; then
       echo "TARGET $a $b n/a $limit not-measured"
     elif awk -v v="$value" -v l="$limit" 'BEGIN { exit !(v <= l) }'; then
-      echo "TARGET $a $b $value $limit met$interval"
+      echo "TARGET $a $b $value $limit met$detail"
     else
-      echo "TARGET $a $b $value $limit MISSED$interval"
+      echo "TARGET $a $b $value $limit MISSED$detail"
     fi
   done
 }

@@ -64,7 +64,6 @@ TEST(LatencyStats, PerRoundRatiosNeedARunOfBothInEveryRound) {
     EXPECT_FALSE(per_round_ratios({1}, {0}));
 }
 
-
 TEST(LatencyStats, IntervalOfAnExactRatioIsThatRatio) {
     auto same = ratio_interval({5, 6, 7, 8, 9}, {5, 6, 7, 8, 9}, 1);
     ASSERT_TRUE(same);
