@@ -6,6 +6,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <system_error>
 #include <thread>
 
 #include "common/env_map.hpp"
@@ -37,12 +40,20 @@ protected:
 
     static pid_t server_pid(const std::string& line) { return static_cast<pid_t>(std::stol(line)); }
 
+    // Gone, or a zombie with no thread left. A killed server's main thread turns zombie while
+    // its serving threads still exit, and they share its descriptors: until the last one is
+    // gone, its listening socket still takes a connection, then resets it.
     static bool gone_within(pid_t pid, std::chrono::milliseconds limit) {
         auto deadline = std::chrono::steady_clock::now() + limit;
+        const std::string proc = "/proc/" + std::to_string(pid);
         while (std::chrono::steady_clock::now() < deadline) {
-            std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+            std::ifstream stat(proc + "/stat");
             std::string text;
-            if (!std::getline(stat, text) || text.find(") Z ") != std::string::npos) return true;
+            if (!std::getline(stat, text)) return true;
+            std::error_code ec;
+            auto threads = std::distance(std::filesystem::directory_iterator(proc + "/task", ec),
+                                         std::filesystem::directory_iterator());
+            if (text.find(") Z ") != std::string::npos && !ec && threads <= 1) return true;
             std::this_thread::sleep_for(20ms);
         }
         return false;
